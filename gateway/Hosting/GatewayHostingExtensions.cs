@@ -1,0 +1,31 @@
+namespace HaloIlertGateway.Hosting;
+
+internal static class GatewayHostingExtensions
+{
+    /// <summary>Config key of the routing file ops edit; relative paths resolve against the content root.</summary>
+    public const string ProxyConfigFileKey = "Gateway:ProxyConfigFile";
+
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>
+    /// Adds <c>proxy.json</c> (reloaded on change) below environment variables and the command line, so that the
+    /// standard overrides (<c>ReverseProxy__Clusters__ilert__Destinations__primary__Address=...</c>) still win,
+    /// and listens on <see cref="DefaultUrl"/> unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or Kestrel config say otherwise.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayConfiguration(this WebApplicationBuilder builder, string[] args)
+    {
+        var proxyConfig = GatewayPaths.Resolve(builder.Environment.ContentRootPath, builder.Configuration[ProxyConfigFileKey] ?? "proxy.json");
+        builder.Configuration
+            .AddJsonFile(proxyConfig, optional: false, reloadOnChange: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+
+        var configured = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? builder.Configuration[WebHostDefaults.HttpPortsKey] ?? builder.Configuration[WebHostDefaults.HttpsPortsKey];
+        if (string.IsNullOrEmpty(configured) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,19 @@
+namespace HaloIlertGateway.Problems;
+
+/// <summary>
+/// The RFC 7807 problems the gateway answers with itself. Each failure has a stable <c>type</c>
+/// (<c>urn:haloilertgateway:problem:&lt;kind&gt;</c>) that clients and alerts can match on.
+/// </summary>
+internal static class GatewayProblems
+{
+    public const string TypePrefix = "urn:haloilertgateway:problem:";
+
+    public const string InvalidJson = "invalid-json";
+    public const string PayloadTooLarge = "payload-too-large";
+    public const string TransformFailed = "transform-failed";
+    public const string TransformLimit = "transform-limit";
+
+    public static Task WriteAsync(HttpContext context, int status, string kind, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + kind, extensions: extensions)
+            .ExecuteAsync(context);
+}

@@ -1,0 +1,28 @@
+using HaloIlertGateway.Hosting;
+using HaloIlertGateway.Logging;
+using HaloIlertGateway.Scripting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// proxy.json (routes, clusters, transform settings) sits below env vars and --args so the standard overrides win.
+builder.AddGatewayConfiguration(args);
+// Serilog for every category; every sink sits behind the secret redactor.
+builder.Services.AddGatewayLogging(builder.Configuration);
+// RFC 7807 bodies for every error the gateway answers itself.
+builder.Services.AddProblemDetails();
+builder.Services.AddHealthChecks();
+// Sandboxed Jint transforms, compiled once and looked up by name on each request.
+builder.Services.AddGatewayScripting();
+// YARP from proxy.json's ReverseProxy section, with the JsTransform route key.
+builder.Services.AddReverseProxy()
+    .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddJsTransforms();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseGatewayRequestLogging();
+app.MapHealthChecks("/healthz");
+app.MapReverseProxy();
+
+app.Run();

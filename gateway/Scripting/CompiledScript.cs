@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Acornima.Ast;
+using Jint;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// One version of a transform: parsed once, run by a small pool of engines (an engine is reused after a
+/// successful run, so a run costs a call, not a parse). Immutable; a new file version is a new instance.
+/// </summary>
+internal sealed class CompiledScript
+{
+    private readonly Prepared<Script> _prepared;
+    private readonly Options _options;
+    private readonly ConcurrentBag<ScriptEngine> _idle = [];
+    private readonly int _maxIdle = Environment.ProcessorCount * 4;
+
+    private CompiledScript(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, Options options)
+    {
+        Name = name;
+        Path = path;
+        Sha256 = sha256;
+        LoadedAt = loadedAt;
+        _prepared = prepared;
+        _options = options;
+    }
+
+    public string Name { get; }
+
+    public string Path { get; }
+
+    public string Sha256 { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    /// <summary>
+    /// Parses <paramref name="source"/> and loads it in one engine to prove that it defines <c>transform</c>.
+    /// Throws <see cref="ScriptCompilationException"/> with file, line and column on failure.
+    /// </summary>
+    public static CompiledScript Compile(string name, string path, string source, Options options, DateTimeOffset loadedAt)
+    {
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)));
+        Prepared<Script> prepared;
+        try
+        {
+            prepared = Engine.PrepareScript(source, path);
+        }
+        catch (ScriptPreparationException ex) when (ex.InnerException is Acornima.ParseErrorException parse)
+        {
+            throw new ScriptCompilationException(path, parse.Description ?? parse.Message, parse.LineNumber, parse.Column + 1, ex);
+        }
+
+        var script = new CompiledScript(name, path, sha256, loadedAt, prepared, options);
+        try
+        {
+            script.Return(script.CreateEngine());
+        }
+        catch (Exception ex) when (TransformFailures.TryDescribe(ex, name, out var failure))
+        {
+            throw new ScriptCompilationException(path, failure.Message, failure.Line, failure.Column, ex);
+        }
+
+        return script;
+    }
+
+    public ScriptEngine Rent() => _idle.TryTake(out var engine) ? engine : CreateEngine();
+
+    public void Return(ScriptEngine engine)
+    {
+        if (_idle.Count < _maxIdle)
+        {
+            _idle.Add(engine);
+        }
+        else
+        {
+            engine.Dispose();
+        }
+    }
+
+    private ScriptEngine CreateEngine() => new(Name, _options, _prepared);
+}

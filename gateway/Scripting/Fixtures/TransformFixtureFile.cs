@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HaloIlertGateway.Scripting.Fixtures;
+
+/// <summary>
+/// <c>transforms/&lt;name&gt;.fixtures.json</c>: cases of input and expected output for one transform, run by
+/// <c>dotnet test</c>. <see cref="Settings"/> applies to every case that has none of its own.
+/// </summary>
+internal sealed record TransformFixtureFile(
+    [property: JsonPropertyName("settings")] JsonElement Settings,
+    [property: JsonPropertyName("cases")] IReadOnlyList<TransformFixtureCase> Cases)
+{
+    public const string Suffix = ".fixtures.json";
+
+    public static readonly JsonSerializerOptions JsonOptions = new() { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static TransformFixtureFile Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return JsonSerializer.Deserialize<TransformFixtureFile>(stream, JsonOptions)
+            ?? throw new InvalidDataException($"{path}: empty fixture file");
+    }
+}

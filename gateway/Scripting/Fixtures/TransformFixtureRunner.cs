@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HaloIlertGateway.Scripting.Fixtures;
+
+/// <summary>Runs fixture cases through a compiled transform and says, for each, whether the output is as expected and if not, why.</summary>
+internal sealed class TransformFixtureRunner(TransformRunner runner)
+{
+    /// <summary>The <c>receivedAt</c> of a case that does not set one, so that outputs are repeatable.</summary>
+    public static readonly DateTimeOffset DefaultReceivedAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static string PathFor(string scriptPath) => Path.ChangeExtension(scriptPath, null) + TransformFixtureFile.Suffix;
+
+    public FixtureResult Run(CompiledScript script, TransformFixtureFile file, TransformFixtureCase fixture)
+    {
+        var request = ToRequest(fixture.Request);
+        var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : file.Settings;
+        var context = new TransformContext(
+            fixture.Route ?? script.Name,
+            fixture.ReceivedAt ?? DefaultReceivedAt,
+            SettingsJson(settings),
+            TransformContract.SecretParams(request.Params));
+        var outcome = runner.Run(script, request, context);
+        return new FixtureResult(fixture.Name, Check(fixture.Expect, outcome), outcome);
+    }
+
+    /// <summary>
+    /// Settings pass through configuration, as in the gateway, so a fixture sees them exactly as a live request
+    /// does (strings, arrays for 0..n-1 keys).
+    /// </summary>
+    private static ReadOnlyMemory<byte> SettingsJson(JsonElement settings)
+    {
+        if (settings.ValueKind != JsonValueKind.Object)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        using var stream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(settings));
+        return TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonStream(stream).Build());
+    }
+
+    private static TransformRequest ToRequest(FixtureRequest request)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
+        {
+            headers[name.ToLowerInvariant()] = value;
+        }
+
+        var body = request.Body.ValueKind switch
+        {
+            JsonValueKind.Undefined => TransformBody.None,
+            JsonValueKind.String when headers.TryGetValue("content-type", out var type) && !type.Contains("json", StringComparison.OrdinalIgnoreCase)
+                => TransformBody.Text(Encoding.UTF8.GetBytes(request.Body.GetString() ?? string.Empty)),
+            _ => TransformBody.Json(JsonSerializer.SerializeToUtf8Bytes(request.Body)),
+        };
+        if (body.Kind == TransformBodyKind.Json)
+        {
+            headers.TryAdd("content-type", "application/json");
+        }
+
+        return new TransformRequest(
+            request.Method,
+            request.Path,
+            request.Query ?? new Dictionary<string, string>(),
+            headers,
+            request.Params ?? new Dictionary<string, string>(),
+            body);
+    }
+
+    private static string? Check(FixtureExpectation expect, TransformOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case TransformOutcome.Fail fail when expect.Error is not null:
+                return fail.Failure.Message.Contains(expect.Error, StringComparison.OrdinalIgnoreCase)
+                    ? null
+                    : $"expected an error containing \"{expect.Error}\", got \"{fail.Failure.Message}\"";
+            case TransformOutcome.Fail fail:
+                var at = fail.Failure.Line is null ? string.Empty : $" (line {fail.Failure.Line}, column {fail.Failure.Column})";
+                return $"the transform failed: {fail.Failure.Message}{at}";
+            case TransformOutcome.Drop drop when expect.Drop is not null:
+                return drop.Reason.Contains(expect.Drop, StringComparison.OrdinalIgnoreCase)
+                    ? null
+                    : $"expected a drop because \"{expect.Drop}\", got \"{drop.Reason}\"";
+            case TransformOutcome.Drop drop:
+                return $"the transform dropped the request: {drop.Reason}";
+            case TransformOutcome.Forward when expect.Error is not null:
+                return $"expected an error containing \"{expect.Error}\", the request was forwarded";
+            case TransformOutcome.Forward when expect.Drop is not null:
+                return $"expected a drop because \"{expect.Drop}\", the request was forwarded";
+            case TransformOutcome.Forward forward:
+                return CheckForwarded(expect, forward.Request);
+            default:
+                return "unknown outcome";
+        }
+    }
+
+    private static string? CheckForwarded(FixtureExpectation expect, TransformedRequest actual)
+    {
+        if (expect.Path is not null && expect.Path != actual.Path)
+        {
+            return $"path: expected {expect.Path}, got {actual.Path}";
+        }
+
+        if (expect.Query is not null && !(expect.Query.Count == actual.Query.Count && expect.Query.All(pair => actual.Query.TryGetValue(pair.Key, out var value) && value == pair.Value)))
+        {
+            return $"query: expected {JsonSerializer.Serialize(expect.Query)}, got {JsonSerializer.Serialize(actual.Query)}";
+        }
+
+        foreach (var (name, value) in expect.Headers ?? new Dictionary<string, string>())
+        {
+            if (!actual.Headers.TryGetValue(name, out var got) || got != value)
+            {
+                return $"header {name}: expected \"{value}\", got {(got is null ? "none" : $"\"{got}\"")}";
+            }
+        }
+
+        if (expect.Body.ValueKind == JsonValueKind.Undefined)
+        {
+            return null;
+        }
+
+        var actualBody = actual.Body is null ? null : actual.BodyIsJson ? JsonNode.Parse(actual.Body) : JsonValue.Create(Encoding.UTF8.GetString(actual.Body));
+        var expectedBody = JsonNode.Parse(expect.Body.GetRawText());
+        return JsonNode.DeepEquals(expectedBody, actualBody)
+            ? null
+            : $"body:\n  expected {expectedBody?.ToJsonString()}\n  got      {actualBody?.ToJsonString() ?? "no body"}";
+    }
+}

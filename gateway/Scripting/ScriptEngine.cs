@@ -1,0 +1,210 @@
+using System.Buffers;
+using Acornima.Ast;
+using Jint;
+using Jint.Native;
+using Jint.Native.Json;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Interop;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// One Jint engine with a transform loaded: marshals a <see cref="TransformRequest"/> in and the returned request
+/// out. Not thread-safe; <see cref="CompiledScript"/> pools them, and an engine whose run failed is discarded.
+/// </summary>
+internal sealed class ScriptEngine : IDisposable
+{
+    private readonly Engine _engine;
+    private readonly JsValue _transform;
+    private readonly JsonParser _parser;
+    private readonly ClrFunction _log;
+    private readonly ClrFunction _drop;
+    private readonly string _name;
+    private ScriptRun? _run;
+
+    public ScriptEngine(string name, Options options, in Prepared<Script> script)
+    {
+        _name = name;
+        _engine = new Engine(options);
+        _parser = new JsonParser(_engine);
+        _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
+        _drop = new ClrFunction(_engine, "drop", (_, args) => Drop(args));
+        var console = new JsObject(_engine);
+        foreach (var level in (ReadOnlySpan<string>)["log", "info", "warn", "error", "debug"])
+        {
+            console.FastSetDataProperty(level, _log);
+        }
+
+        _engine.SetValue("console", console);
+        _engine.Execute(script);
+        _transform = _engine.GetValue(TransformContract.FunctionName);
+        if (!_transform.IsCallable())
+        {
+            throw new TransformContractException($"the script does not define a function '{TransformContract.FunctionName}(request, context)'");
+        }
+    }
+
+    /// <summary>Runs the transform. Returns null when the script dropped the request.</summary>
+    public TransformedRequest? Invoke(TransformRequest request, TransformContext context, ScriptRun run)
+    {
+        _run = run;
+        try
+        {
+            var jsRequest = ToJs(request);
+            var result = _engine.Call(_transform, jsRequest, ToJs(context));
+            if (result.IsNull())
+            {
+                return null;
+            }
+
+            if (!result.IsObject())
+            {
+                throw new TransformContractException(
+                    $"{TransformContract.FunctionName} must return the request (possibly changed) or null, not {(result.IsUndefined() ? "undefined" : result.Type.ToString().ToLowerInvariant())}");
+            }
+
+            return FromJs(result.AsObject(), request);
+        }
+        finally
+        {
+            _run = null;
+        }
+    }
+
+    public void Dispose() => _engine.Dispose();
+
+    private JsObject ToJs(TransformRequest request)
+    {
+        var js = new JsObject(_engine);
+        js.FastSetDataProperty("method", request.Method);
+        js.FastSetDataProperty("path", request.Path);
+        js.FastSetDataProperty("query", ToJs(request.Query));
+        js.FastSetDataProperty("headers", ToJs(request.Headers));
+        js.FastSetDataProperty("params", ToJs(request.Params));
+        js.FastSetDataProperty("body", request.Body.Kind switch
+        {
+            TransformBodyKind.Json => _parser.Parse(request.Body.Utf8.Span),
+            TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
+            _ => JsValue.Null,
+        });
+        return js;
+    }
+
+    private JsObject ToJs(TransformContext context)
+    {
+        var js = new JsObject(_engine);
+        js.FastSetDataProperty("route", context.Route);
+        js.FastSetDataProperty("transform", _name);
+        js.FastSetDataProperty("receivedAt", context.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        js.FastSetDataProperty("settings", context.SettingsJson.IsEmpty ? new JsObject(_engine) : _parser.Parse(context.SettingsJson.Span));
+        js.FastSetDataProperty("log", _log);
+        js.FastSetDataProperty("drop", _drop);
+        return js;
+    }
+
+    private JsObject ToJs(IReadOnlyDictionary<string, string> values)
+    {
+        var js = new JsObject(_engine);
+        foreach (var (key, value) in values)
+        {
+            js.FastSetDataProperty(key, value);
+        }
+
+        return js;
+    }
+
+    private TransformedRequest FromJs(ObjectInstance result, TransformRequest original)
+    {
+        var method = result.Get("method");
+        if (!method.IsUndefined() && !string.Equals(TypeConverter.ToString(method), original.Method, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new TransformContractException("the method cannot be changed");
+        }
+
+        var path = result.Get("path");
+        var newPath = path.IsUndefined() ? original.Path : TransformContract.ValidatePath(TypeConverter.ToString(path));
+        var headers = ReadStrings(result.Get("headers"), "headers", lowerCaseKeys: true);
+        TransformContract.CheckProtectedHeaders(original.Headers, headers);
+        var (body, isJson) = ReadBody(result.Get("body"));
+        return new TransformedRequest(newPath, ReadStrings(result.Get("query"), "query", lowerCaseKeys: false), headers, body, isJson);
+    }
+
+    private (byte[]? Body, bool IsJson) ReadBody(JsValue body)
+    {
+        if (body.IsUndefined())
+        {
+            return (null, false);
+        }
+
+        if (body.IsString())
+        {
+            return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        if (!new JsonSerializer(_engine).Serialize(body, JsValue.Undefined, JsValue.Undefined, buffer))
+        {
+            throw new TransformContractException("the body cannot be written as JSON");
+        }
+
+        return (buffer.WrittenSpan.ToArray(), true);
+    }
+
+    private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)
+    {
+        var comparer = lowerCaseKeys ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        if (IsMissing(value))
+        {
+            return new Dictionary<string, string>(comparer);
+        }
+
+        if (!value.IsObject())
+        {
+            throw new TransformContractException($"request.{what} must be an object of strings");
+        }
+
+        var strings = new Dictionary<string, string>(comparer);
+        var obj = value.AsObject();
+        foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+        {
+            var item = obj.Get(key);
+            if (IsMissing(item))
+            {
+                continue;
+            }
+
+            var name = key.AsString();
+            strings[lowerCaseKeys ? name.ToLowerInvariant() : name] = TypeConverter.ToString(item);
+        }
+
+        return strings;
+    }
+
+    private static bool IsMissing(JsValue value) => value.IsNull() || value.IsUndefined();
+
+    private JsValue Log(JsValue[] args)
+    {
+        _run?.Log(string.Join(' ', args.Select(Describe)));
+        return JsValue.Undefined;
+    }
+
+    private JsValue Drop(JsValue[] args)
+    {
+        _run?.Drop(args.Length > 0 && !IsMissing(args[0]) ? TypeConverter.ToString(args[0]) : TransformContract.DefaultDropReason);
+        return JsValue.Null;
+    }
+
+    private string Describe(JsValue value)
+    {
+        if (!value.IsObject() || value.IsCallable())
+        {
+            return TypeConverter.ToString(value);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        return new JsonSerializer(_engine).Serialize(value, JsValue.Undefined, JsValue.Undefined, buffer)
+            ? System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)
+            : TypeConverter.ToString(value);
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// Where transforms live and the sandbox every transform run is held to. Section <c>Gateway:Scripting</c>.
+/// Every limit is finite; there is no "unlimited".
+/// </summary>
+public sealed class ScriptingOptions
+{
+    public const string SectionName = "Gateway:Scripting";
+
+    /// <summary>Folder of <c>&lt;name&gt;.js</c> transforms, relative to the content root. Default <c>transforms</c>.</summary>
+    [Required]
+    public string Directory { get; set; } = "transforms";
+
+    /// <summary>Wall-clock limit of one run, in milliseconds. Default 250.</summary>
+    [Range(1, 10_000)]
+    public int TimeoutMilliseconds { get; set; } = 250;
+
+    /// <summary>Statements one run may execute. Default 1,000,000.</summary>
+    [Range(1_000, 100_000_000)]
+    public int MaxStatements { get; set; } = 1_000_000;
+
+    /// <summary>Bytes one run may allocate. Default 32 MiB.</summary>
+    [Range(1_048_576, 1_073_741_824)]
+    public long MemoryLimitBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Call depth of a run. Default 100.</summary>
+    [Range(8, 1_000)]
+    public int RecursionLimit { get; set; } = 100;
+
+    /// <summary>Time one regular-expression match may take, in milliseconds. Default 100.</summary>
+    [Range(1, 5_000)]
+    public int RegexTimeoutMilliseconds { get; set; } = 100;
+
+    /// <summary>Nesting depth of JSON, both the request body and <c>JSON.parse</c> in a script. Default 64.</summary>
+    [Range(2, 512)]
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>Length of one array a script creates. Default 1,000,000.</summary>
+    [Range(1_000, 100_000_000)]
+    public int MaxArrayLength { get; set; } = 1_000_000;
+
+    /// <summary>Largest request body a transform route buffers, in bytes (larger: 413). Default 1 MiB.</summary>
+    [Range(1_024, 104_857_600)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>context.log</c> lines kept per run; the rest are counted, not logged. Default 20.</summary>
+    [Range(0, 1_000)]
+    public int MaxLogLinesPerRun { get; set; } = 20;
+
+    /// <summary>Characters kept of one <c>context.log</c> line. Default 1,000.</summary>
+    [Range(16, 100_000)]
+    public int MaxLogLineLength { get; set; } = 1_000;
+}

@@ -1,0 +1,60 @@
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// The rules of the script contract that the gateway enforces on what a transform returns
+/// (documented in <c>transforms/gateway.d.ts</c>).
+/// </summary>
+internal static class TransformContract
+{
+    public const string FunctionName = "transform";
+    public const string DefaultDropReason = "dropped by transform";
+
+    /// <summary>Headers a script cannot set or change: the gateway and the HTTP stack own them.</summary>
+    public static readonly IReadOnlySet<string> ProtectedHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer",
+        "expect", "proxy-connection", "proxy-authorization",
+    };
+
+    /// <summary>Route values whose name says they are secret (…Key, …Token, …Secret): masked in script logs and errors.</summary>
+    public static string[] SecretParams(IReadOnlyDictionary<string, string> routeValues) =>
+        [.. routeValues.Where(pair => SecretParamHints.Any(hint => pair.Key.Contains(hint, StringComparison.OrdinalIgnoreCase))).Select(pair => pair.Value)];
+
+    private static readonly string[] SecretParamHints = ["key", "token", "secret"];
+
+    /// <summary>A new path must be an absolute path on the same upstream: no scheme, host, query, dot segments or control characters.</summary>
+    public static string ValidatePath(string path)
+    {
+        if (path.Length == 0 || path[0] != '/' || path.StartsWith("//", StringComparison.Ordinal))
+        {
+            throw new TransformContractException("request.path must start with a single '/'");
+        }
+
+        if (path.AsSpan().IndexOfAny("?#\\") >= 0 || path.Any(char.IsControl) || path.Any(char.IsWhiteSpace))
+        {
+            throw new TransformContractException("request.path must not contain '?', '#', '\\', spaces or control characters (set request.query instead)");
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "." or "..")
+            {
+                throw new TransformContractException("request.path must not contain '.' or '..' segments");
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>Throws when a script added a protected header or gave one a new value. Leaving one out is allowed: it is kept.</summary>
+    public static void CheckProtectedHeaders(IReadOnlyDictionary<string, string> original, IReadOnlyDictionary<string, string> returned)
+    {
+        foreach (var (name, value) in returned)
+        {
+            if (ProtectedHeaders.Contains(name) && (!original.TryGetValue(name, out var before) || before != value))
+            {
+                throw new TransformContractException($"the header '{name}' is protected and cannot be set by a transform");
+            }
+        }
+    }
+}

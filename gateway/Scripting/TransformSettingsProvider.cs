@@ -1,0 +1,90 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// <c>context.settings</c> of each transform, from <c>Gateway:Transforms:&lt;name&gt;:Settings</c> (in proxy.json),
+/// kept as UTF-8 JSON and refreshed when configuration reloads. Configuration is string-typed: values reach the
+/// script as strings; sections whose keys are 0..n-1 become arrays.
+/// </summary>
+internal sealed class TransformSettingsProvider : IDisposable
+{
+    public const string SectionName = "Gateway:Transforms";
+
+    private readonly IConfiguration _configuration;
+    private readonly IDisposable _subscription;
+    private FrozenDictionary<string, byte[]> _settings = FrozenDictionary<string, byte[]>.Empty;
+
+    public TransformSettingsProvider(IConfiguration configuration)
+    {
+        _configuration = configuration;
+        Load();
+        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Load);
+    }
+
+    public ReadOnlyMemory<byte> Get(string transform) =>
+        _settings.TryGetValue(transform, out var json) ? json : ReadOnlyMemory<byte>.Empty;
+
+    public void Dispose() => _subscription.Dispose();
+
+    /// <summary>Writes a configuration section as JSON: leaves as strings, 0..n-1 children as arrays, others as objects.</summary>
+    public static byte[] ToJson(IConfiguration section)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            Write(writer, section);
+        }
+
+        return stream.ToArray();
+    }
+
+    private void Load() =>
+        _settings = _configuration.GetSection(SectionName).GetChildren()
+            .ToFrozenDictionary(transform => transform.Key, transform => ToJson(transform.GetSection("Settings")), StringComparer.Ordinal);
+
+    private static void Write(Utf8JsonWriter writer, IConfiguration section, bool root = true)
+    {
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0 && !root)
+        {
+            var value = (section as IConfigurationSection)?.Value;
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value);
+            }
+
+            return;
+        }
+
+        // Configuration orders numeric keys numerically, so an array's children arrive as 0, 1, ..., n-1.
+        var isArray = children.Count > 0 && children.Select((child, index) => child.Key == index.ToString(CultureInfo.InvariantCulture)).All(match => match);
+        if (isArray)
+        {
+            writer.WriteStartArray();
+            foreach (var child in children)
+            {
+                Write(writer, child, root: false);
+            }
+
+            writer.WriteEndArray();
+            return;
+        }
+
+        writer.WriteStartObject();
+        foreach (var child in children)
+        {
+            writer.WritePropertyName(child.Key);
+            Write(writer, child, root: false);
+        }
+
+        writer.WriteEndObject();
+    }
+}

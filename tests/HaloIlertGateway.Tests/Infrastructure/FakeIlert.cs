@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HaloIlertGateway.Tests.Infrastructure;
+
+/// <summary>
+/// A stand-in for api.ilert.com on a loopback Kestrel port: records every request it receives and answers as
+/// <see cref="Respond"/> says (by default 202 with an ilert-shaped body).
+/// </summary>
+public sealed class FakeIlert : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RecordedRequest> _received = new();
+
+    private FakeIlert(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public IReadOnlyCollection<RecordedRequest> Received => _received;
+
+    /// <summary>How to answer a received request; null answers 202 <c>{"responseCode":"NEW_INCIDENT_CREATED"}</c>.</summary>
+    public Func<RecordedRequest, IResult>? Respond { get; set; }
+
+    public static async Task<FakeIlert> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        FakeIlert? fake = null;
+        app.Run(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            var request = new RecordedRequest(
+                context.Request.Method,
+                context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+                body.ToArray(),
+                DateTimeOffset.UtcNow);
+            fake!._received.Enqueue(request);
+            var result = fake.Respond?.Invoke(request)
+                ?? Results.Json(new { alertKey = "fake", alertUrl = "http://127.0.0.1/alert", responseCode = "NEW_INCIDENT_CREATED" }, statusCode: StatusCodes.Status202Accepted);
+            await result.ExecuteAsync(context);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        fake = new FakeIlert(app, new Uri(address + "/"));
+        return fake;
+    }
+
+    /// <summary>Polls until <paramref name="count"/> requests have arrived, or fails at the deadline.</summary>
+    public async Task<IReadOnlyList<RecordedRequest>> WaitForAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (_received.Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"expected {count} requests at the fake ilert, got {_received.Count}");
+            }
+
+            await Task.Delay(10);
+        }
+
+        return [.. _received];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

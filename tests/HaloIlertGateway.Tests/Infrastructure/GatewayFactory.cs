@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace HaloIlertGateway.Tests.Infrastructure;
+
+/// <summary>
+/// The real gateway in process (TestServer), forwarding to a <see cref="FakeIlert"/>. It runs from a private copy
+/// of the repository's proxy.json and transforms/ (so a test may add or edit scripts), with extra configuration
+/// from <see cref="Settings"/>, and every log event captured in <see cref="Logs"/>.
+/// </summary>
+public sealed class GatewayFactory : WebApplicationFactory<Program>
+{
+    private readonly FakeIlert _ilert;
+
+    public GatewayFactory(FakeIlert ilert, IReadOnlyDictionary<string, string>? scripts = null)
+    {
+        _ilert = ilert;
+        ContentRoot = Directory.CreateTempSubdirectory("gateway-test-").FullName;
+        File.Copy(RepositoryPaths.ProxyConfig, Path.Combine(ContentRoot, "proxy.json"));
+        var transforms = Directory.CreateDirectory(Path.Combine(ContentRoot, "transforms")).FullName;
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Transforms))
+        {
+            File.Copy(file, Path.Combine(transforms, Path.GetFileName(file)));
+        }
+
+        foreach (var (name, source) in scripts ?? new Dictionary<string, string>())
+        {
+            File.WriteAllText(Path.Combine(transforms, name + ".js"), source);
+        }
+    }
+
+    /// <summary>The gateway's content root: proxy.json and transforms/ live here.</summary>
+    public string ContentRoot { get; }
+
+    public string TransformsDirectory => Path.Combine(ContentRoot, "transforms");
+
+    public CapturingSink Logs { get; } = new();
+
+    /// <summary>Configuration on top of proxy.json (like environment variables would be).</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(ContentRoot);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>(Settings)
+        {
+            ["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = _ilert.Address.ToString(),
+        }));
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(ContentRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by a watcher: the temp folder is left for the OS to clean.
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace HaloIlertGateway.Tests.Infrastructure;
+
+/// <summary>A fake ilert, the gateway in front of it, and a client of the gateway: one application per use.</summary>
+public sealed class GatewayHarness : IAsyncDisposable
+{
+    private GatewayHarness(FakeIlert ilert, GatewayFactory gateway)
+    {
+        Ilert = ilert;
+        Gateway = gateway;
+        Client = gateway.CreateClient();
+    }
+
+    public FakeIlert Ilert { get; }
+
+    public GatewayFactory Gateway { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<GatewayHarness> StartAsync(IReadOnlyDictionary<string, string>? scripts = null, Action<GatewayFactory>? configure = null)
+    {
+        var ilert = await FakeIlert.StartAsync();
+        var gateway = new GatewayFactory(ilert, scripts);
+        configure?.Invoke(gateway);
+        return new GatewayHarness(ilert, gateway);
+    }
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public Task<HttpResponseMessage> PostAsync(string path, string body, string contentType) =>
+        Client.PostAsync(path, new StringContent(body, new MediaTypeHeaderValue(contentType)));
+
+    /// <summary>Reads an RFC 7807 body, checking its content type.</summary>
+    public static async Task<JsonObject> ReadProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Gateway.DisposeAsync();
+        await Ilert.DisposeAsync();
+    }
+}

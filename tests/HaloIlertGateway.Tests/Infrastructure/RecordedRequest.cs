@@ -1,0 +1,16 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace HaloIlertGateway.Tests.Infrastructure;
+
+/// <summary>A request as the fake ilert received it.</summary>
+public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset ReceivedAt)
+{
+    public string Path => PathAndQuery.Split('?')[0];
+
+    public string BodyText => Encoding.UTF8.GetString(Body);
+
+    public JsonNode? Json => JsonNode.Parse(Body);
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}

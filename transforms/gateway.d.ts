@@ -1,0 +1,79 @@
+// Types of the HaloIlertGateway transform contract. Reference them from a transform with JSDoc:
+//   // @ts-check
+//   /** @param {GatewayRequest} request @param {GatewayContext} context @returns {GatewayRequest | null} */
+//   function transform(request, context) { ... }
+// The gateway runs transforms with Jint (ECMAScript 2023+, strict mode) in a sandbox: no CLR access, no
+// eval / new Function, no require, fetch, timers or I/O, and per-run limits on time, statements, memory,
+// recursion, regular-expression time and JSON depth (see README "Configuration").
+
+/** A JSON value as JSON.parse produces it. */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A value from configuration: configuration is string-typed, so leaves are strings; 0..n-1 keys become arrays. */
+type SettingValue = string | null | SettingValue[] | { [key: string]: SettingValue };
+
+/** The request as it arrived; return it (changed or not) to forward it, or null to drop it. */
+interface GatewayRequest {
+  /** HTTP method, upper case. Cannot be changed. */
+  readonly method: string;
+  /**
+   * Path on the upstream, starting with a single "/" (for example "/api/events"). May be changed to another path
+   * of the same upstream cluster: no scheme, host, "?", "#", ".." or control characters.
+   */
+  path: string;
+  /** Query string parameters; repeated keys arrive joined with ",". May be changed. */
+  query: { [name: string]: string };
+  /**
+   * Request headers with lower-case names; repeated headers arrive joined with ",". May be changed, except the
+   * protected ones (host, content-length, transfer-encoding, connection, keep-alive, upgrade, te, trailer, expect,
+   * proxy-connection, proxy-authorization): setting one of those fails the run; leaving one out keeps it.
+   */
+  headers: { [name: string]: string };
+  /** Route values from the route's path pattern, e.g. { integrationKey: "il1hps..." }. Read only. */
+  readonly params: { [name: string]: string };
+  /**
+   * The body. JSON requests (application/json or +json): the parsed value. Other content types: the raw text.
+   * No body: null. Set an object, array, number, boolean or null to send JSON (content-type becomes
+   * application/json unless you set it); set a string to send it as is.
+   */
+  body: JsonValue;
+}
+
+/** What the run knows besides the request. */
+interface GatewayContext {
+  /** The id of the route in proxy.json that matched. */
+  readonly route: string;
+  /** The name of this transform (its file name without .js). */
+  readonly transform: string;
+  /** When the gateway received the request, ISO-8601 UTC with milliseconds ("2026-11-28T09:14:03.217Z"). */
+  readonly receivedAt: string;
+  /** This transform's settings from proxy.json: Gateway:Transforms:<name>:Settings. Values are strings. */
+  readonly settings: { [key: string]: SettingValue };
+  /** Writes a line to the gateway log with the route and transform name. Bounded per run; secrets are masked. */
+  log(...values: unknown[]): void;
+  /** Drops the request with a reason (the client gets 202 {"status":"dropped","reason":...}). Returns null: `return context.drop("why")`. */
+  drop(reason?: string): null;
+}
+
+/** console.log / info / warn / error / debug write to the same bounded log as context.log. */
+declare const console: {
+  log(...values: unknown[]): void;
+  info(...values: unknown[]): void;
+  warn(...values: unknown[]): void;
+  error(...values: unknown[]): void;
+  debug(...values: unknown[]): void;
+};
+
+/** An ilert events API body (POST /api/events), the usual output of an alert transform. */
+interface IlertEvent {
+  integrationKey: string;
+  eventType: "ALERT" | "ACCEPT" | "RESOLVE" | "COMMENT";
+  summary: string;
+  details?: string;
+  alertKey?: string;
+  priority?: "HIGH" | "LOW";
+  images?: { src: string; href?: string; alt?: string }[];
+  links?: { href: string; text?: string }[];
+  customDetails?: { [key: string]: JsonValue };
+  routingKey?: string;
+}
