@@ -156,7 +156,7 @@ function htmlToText(html) {
     .replace(/\r\n?/g, "\n")
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<li[^>]*>/gi, "\n- ")
-    .replace(/<\/(p|div|h[1-6]|li|tr|ul|ol|table|blockquote)>/gi, "\n")
+    .replace(/<\/(p|div|h[1-6]|tr|ul|ol|table|blockquote)>/gi, "\n")
     .replace(/<[^>]*>/g, "");
   return decodeEntities(withBreaks)
     .split("\n")

@@ -10,6 +10,8 @@ internal sealed class TransformFixtureRunner(TransformRunner runner)
     /// <summary>The <c>receivedAt</c> of a case that does not set one, so that outputs are repeatable.</summary>
     public static readonly DateTimeOffset DefaultReceivedAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string PathFor(string scriptPath) => Path.ChangeExtension(scriptPath, null) + TransformFixtureFile.Suffix;
 
     public FixtureResult Run(CompiledScript script, TransformFixtureFile file, TransformFixtureCase fixture)
@@ -126,6 +128,6 @@ internal sealed class TransformFixtureRunner(TransformRunner runner)
         var expectedBody = JsonNode.Parse(expect.Body.GetRawText());
         return JsonNode.DeepEquals(expectedBody, actualBody)
             ? null
-            : $"body:\n  expected {expectedBody?.ToJsonString()}\n  got      {actualBody?.ToJsonString() ?? "no body"}";
+            : $"body:\n  expected {expectedBody?.ToJsonString(Readable)}\n  got      {actualBody?.ToJsonString(Readable) ?? "no body"}";
     }
 }

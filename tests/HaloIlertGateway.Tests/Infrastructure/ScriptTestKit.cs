@@ -1,0 +1,21 @@
+using HaloIlertGateway.Scripting;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Tests.Infrastructure;
+
+/// <summary>Compiles and runs transforms without a host, with the default sandbox limits.</summary>
+public static class ScriptTestKit
+{
+    internal static ScriptingOptions Limits { get; } = new();
+
+    internal static TransformRunner Runner { get; } = new(Options.Create(Limits));
+
+    internal static CompiledScript Compile(string name, string source) =>
+        CompiledScript.Compile(name, name + ".js", source, JintSandbox.CreateOptions(Limits), DateTimeOffset.UtcNow);
+
+    internal static CompiledScript CompileShipped(string name)
+    {
+        var path = Path.Combine(RepositoryPaths.Transforms, name + ".js");
+        return CompiledScript.Compile(name, path, File.ReadAllText(path), JintSandbox.CreateOptions(Limits), DateTimeOffset.UtcNow);
+    }
+}

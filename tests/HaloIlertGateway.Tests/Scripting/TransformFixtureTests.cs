@@ -1,0 +1,58 @@
+using HaloIlertGateway.Scripting.Fixtures;
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.Tests.Scripting;
+
+/// <summary>Every case of every shipped transform's fixture file (transforms/&lt;name&gt;.fixtures.json) holds.</summary>
+public sealed class TransformFixtureTests
+{
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Transforms, "*" + TransformFixtureFile.Suffix).Order())
+        {
+            var transform = Path.GetFileName(file)[..^TransformFixtureFile.Suffix.Length];
+            foreach (var fixture in TransformFixtureFile.Load(file).Cases)
+            {
+                data.Add(transform, fixture.Name);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ShippedTransformProducesItsFixtureOutput(string transform, string fixtureName)
+    {
+        var script = ScriptTestKit.CompileShipped(transform);
+        var file = TransformFixtureFile.Load(TransformFixtureRunner.PathFor(script.Path));
+        var fixture = Assert.Single(file.Cases, c => c.Name == fixtureName);
+
+        var result = new TransformFixtureRunner(ScriptTestKit.Runner).Run(script, file, fixture);
+
+        Assert.True(result.Passed, result.Failure);
+    }
+
+    [Fact]
+    public void EveryShippedTransformHasFixtures()
+    {
+        var scripts = Directory.EnumerateFiles(RepositoryPaths.Transforms, "*.js").ToList();
+
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, script => Assert.True(File.Exists(TransformFixtureRunner.PathFor(script)), $"{script} has no fixture file"));
+    }
+
+    [Fact]
+    public void AFixtureThatDoesNotMatchTheOutputFailsWithTheDifference()
+    {
+        var script = ScriptTestKit.CompileShipped("halopsa");
+        var file = TransformFixtureFile.Load(TransformFixtureRunner.PathFor(script.Path));
+        var fixture = file.Cases[0] with { Expect = file.Cases[0].Expect with { Path = "/api/somewhere-else" } };
+
+        var result = new TransformFixtureRunner(ScriptTestKit.Runner).Run(script, file, fixture);
+
+        Assert.False(result.Passed);
+        Assert.Contains("/api/somewhere-else", result.Failure);
+    }
+}
