@@ -42,7 +42,9 @@ internal static class LoggingServiceCollectionExtensions
                             sinks.Sink(sink);
                         }
                     }));
-        });
+        },
+        // The static Log.Logger is left alone: each host (and each test host) logs through its own pipeline.
+        preserveStaticLogger: true);
         return services;
     }
 
@@ -50,6 +52,7 @@ internal static class LoggingServiceCollectionExtensions
     public static IApplicationBuilder UseGatewayRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
                 if (context.Features.Get<IReverseProxyFeature>() is { } proxy)

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Display;
 
 namespace HaloIlertGateway.Tests.Infrastructure;
 
 /// <summary>Keeps every log event the gateway writes, rendered in full: message, every property as JSON, exception.</summary>
 public sealed class CapturingSink : ILogEventSink
 {
+    // Every part of an event: the message with strings unquoted, all properties as JSON, the exception.
+    private static readonly MessageTemplateTextFormatter Formatter = new("{Level:u3} {SourceContext} {EventId} {Message:lj} {Properties:j} {Exception}");
+
     private readonly ConcurrentQueue<(LogEvent Event, string Text)> _events = new();
 
     public IEnumerable<LogEvent> Events => _events.Select(e => e.Event);
@@ -18,8 +21,7 @@ public sealed class CapturingSink : ILogEventSink
     public void Emit(LogEvent logEvent)
     {
         using var writer = new StringWriter();
-        new JsonFormatter(renderMessage: true).Format(logEvent, writer);
-        writer.Write(logEvent.Exception?.ToString());
+        Formatter.Format(logEvent, writer);
         _events.Enqueue((logEvent, writer.ToString()));
     }
 }

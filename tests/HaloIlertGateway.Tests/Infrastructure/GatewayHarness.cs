@@ -7,18 +7,20 @@ namespace HaloIlertGateway.Tests.Infrastructure;
 /// <summary>A fake ilert, the gateway in front of it, and a client of the gateway: one application per use.</summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
+    private HttpClient? _client;
+
     private GatewayHarness(FakeIlert ilert, GatewayFactory gateway)
     {
         Ilert = ilert;
         Gateway = gateway;
-        Client = gateway.CreateClient();
     }
 
     public FakeIlert Ilert { get; }
 
     public GatewayFactory Gateway { get; }
 
-    public HttpClient Client { get; }
+    /// <summary>A client of the gateway; the first use starts the gateway.</summary>
+    public HttpClient Client => _client ??= Gateway.CreateClient();
 
     public static async Task<GatewayHarness> StartAsync(IReadOnlyDictionary<string, string>? scripts = null, Action<GatewayFactory>? configure = null)
     {
@@ -43,7 +45,7 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        _client?.Dispose();
         await Gateway.DisposeAsync();
         await Ilert.DisposeAsync();
     }

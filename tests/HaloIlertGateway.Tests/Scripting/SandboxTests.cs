@@ -44,7 +44,7 @@ public sealed class SandboxTests : IAsyncLifetime
     public async Task AMisbehavingScriptIsStoppedWithAProblemAndTheNextRequestSucceeds(string attack, string problemType, string? limit)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var response = await _harness.PostJsonAsync("/sandbox/il1hps-sandbox", $$"""{"attack":"{{attack}}"}""");
+        using var response = await _harness.PostJsonAsync(TestRoutes.PathOf("sandbox", "il1hps-sandbox"), $$"""{"attack":"{{attack}}"}""");
         stopwatch.Stop();
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
@@ -56,7 +56,7 @@ public sealed class SandboxTests : IAsyncLifetime
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
         Assert.Empty(_harness.Ilert.Received);
 
-        using var next = await _harness.PostJsonAsync("/sandbox/il1hps-sandbox", """{"attack":"none"}""");
+        using var next = await _harness.PostJsonAsync(TestRoutes.PathOf("sandbox", "il1hps-sandbox"), """{"attack":"none"}""");
         Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
         var received = Assert.Single(await _harness.Ilert.WaitForAsync(1));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"ok":true}"""), received.Json));
@@ -65,7 +65,7 @@ public sealed class SandboxTests : IAsyncLifetime
     [Fact]
     public async Task AScriptErrorNamesItsLineAndColumn()
     {
-        using var response = await _harness.PostJsonAsync("/sandbox/il1hps-sandbox", """{"attack":"throw"}""");
+        using var response = await _harness.PostJsonAsync(TestRoutes.PathOf("sandbox", "il1hps-sandbox"), """{"attack":"throw"}""");
 
         var problem = await GatewayHarness.ReadProblemAsync(response);
         Assert.Equal(13, problem["line"]!.GetValue<int>());

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.Tests.Logging;
+
+/// <summary>With every category logging at Verbose, a known integration key appears in no log event and no error body.</summary>
+public sealed class LogRedactionTests
+{
+    private const string Key = "il1hpsTOPSECRETKEY42";
+
+    private const string LeakyScript = """
+        function transform(request, context) {
+          context.log("handling key", request.params.integrationKey, "at", request.path);
+          console.log({ key: request.params.integrationKey });
+          if (request.body.fail) { throw new Error("cannot handle " + request.params.integrationKey); }
+          if (request.body.drop) { return context.drop("dropped for " + request.params.integrationKey); }
+          request.body = { integrationKey: request.params.integrationKey };
+          return request;
+        }
+        """;
+
+    /// <summary>The categories that the shipped appsettings.json turns down: the test turns every one back up.</summary>
+    private static IEnumerable<string> QuietedCategories()
+    {
+        var appSettings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "gateway", "appsettings.json")))!;
+        return appSettings["Serilog"]!["MinimumLevel"]!["Override"]!.AsObject().Select(entry => entry.Key);
+    }
+
+    [Fact]
+    public async Task TheIntegrationKeyAppearsInNoLogEventAndNoErrorBody()
+    {
+        await using var harness = await GatewayHarness.StartAsync(
+            new Dictionary<string, string> { ["leaky"] = LeakyScript },
+            g =>
+            {
+                g.WithTransformRoute("leaky", "leaky");
+                g.Settings["Serilog:MinimumLevel:Default"] = "Verbose";
+                foreach (var category in QuietedCategories())
+                {
+                    g.Settings[$"Serilog:MinimumLevel:Override:{category}"] = "Verbose";
+                }
+            });
+        var bodies = new List<string>();
+
+        async Task Send(Func<Task<HttpResponseMessage>> send)
+        {
+            using var response = await send();
+            bodies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        await Send(() => harness.PostJsonAsync($"/api/v1/events/halopsa/{Key}", """{"ticket":{"id":1,"summary":"s","status":{"id":1,"name":"New"}}}"""));
+        await Send(() => harness.PostJsonAsync($"/api/v1/events/halopsa/{Key}", """{"not":"a ticket"}"""));
+        await Send(() => harness.PostJsonAsync($"/api/v1/events/halopsa/{Key}", "{broken"));
+        await Send(() => harness.PostJsonAsync($"/api/v1/events/email/{Key}?source=test", """{"a":1}"""));
+        await Send(() => harness.Client.GetAsync($"/api/v1/heartbeats/{Key}"));
+        await Send(() => harness.PostJsonAsync(TestRoutes.PathOf("leaky", Key), """{"fail":false}"""));
+        await Send(() => harness.PostJsonAsync(TestRoutes.PathOf("leaky", Key), """{"fail":true}"""));
+        await Send(() => harness.PostJsonAsync(TestRoutes.PathOf("leaky", Key), """{"drop":true}"""));
+        harness.Ilert.Respond = _ => Microsoft.AspNetCore.Http.Results.StatusCode(500);
+        await Send(() => harness.PostJsonAsync($"/api/v1/events/email/{Key}", """{"a":2}"""));
+        await harness.Gateway.DisposeAsync();
+
+        var logs = harness.Gateway.Logs.AllText;
+        Assert.Contains("Proxying to", logs); // YARP's own line with the target URL was captured ...
+        Assert.Contains("Request starting", logs); // ... and ASP.NET Core's hosting line ...
+        Assert.Contains("responded", logs); // ... and Serilog's request log ...
+        Assert.Contains("handling key", logs); // ... and the script's own log lines ...
+        Assert.Contains("/api/v1/events/email/***", logs); // ... with the key masked.
+        Assert.DoesNotContain(Key, logs);
+        Assert.All(bodies, body => Assert.DoesNotContain(Key, body));
+        Assert.Contains(bodies, body => body.Contains("cannot handle ***", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,29 @@
+using HaloIlertGateway.Logging;
+
+namespace HaloIlertGateway.Tests.Logging;
+
+public sealed class SecretRedactorTests
+{
+    [Theory]
+    [InlineData("/api/v1/events/halopsa/il1hpsSECRET", "/api/v1/events/halopsa/***")]
+    [InlineData("POST https://api.ilert.com/api/v1/events/email/KEY123?x=1 took 3 ms", "POST https://api.ilert.com/api/v1/events/email/***?x=1 took 3 ms")]
+    [InlineData("/api/events/zendesk/KEY/extra", "/api/events/zendesk/***/extra")]
+    [InlineData("/API/V1/EVENTS/HaloPSA/KEY", "/API/V1/EVENTS/HaloPSA/***")]
+    [InlineData("/api/v1/heartbeats/il1hbt-KEY", "/api/v1/heartbeats/***")]
+    [InlineData("/api/events", "/api/events")]
+    [InlineData("/api/alerts?states=PENDING", "/api/alerts?states=PENDING")]
+    public void AnIntegrationKeyInAnAlertSourcePathIsMasked(string text, string expected) =>
+        Assert.Equal(expected, SecretRedactor.Redact(text));
+
+    [Fact]
+    public void KnownSecretValuesAreMaskedWherEverTheyAppear() =>
+        Assert.Equal("key *** in a message, and *** again", SecretRedactor.Redact("key il1hps-abc in a message, and il1hps-abc again", ["il1hps-abc"]));
+
+    [Fact]
+    public void TextWithoutSecretsIsReturnedAsTheSameInstance()
+    {
+        const string text = "nothing to hide here";
+
+        Assert.Same(text, SecretRedactor.Redact(text, ["il1hps-abc"]));
+    }
+}
