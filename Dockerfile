@@ -1,0 +1,24 @@
+# HaloIlertGateway: multi-stage build, runs as the image's non-root "app" user.
+# Build:  docker build -t haloilertgateway .
+# Run:    docker run -p 8080:8080 \
+#           -v "$PWD/transforms:/app/transforms:ro" -v "$PWD/config:/config:ro" \
+#           -e Gateway__ProxyConfigFile=/config/proxy.json haloilertgateway
+# proxy.json and transforms/ ship inside the image as defaults; mount your own over them (see README "Docker").
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY gateway/HaloIlertGateway.csproj gateway/
+RUN dotnet restore gateway/HaloIlertGateway.csproj
+COPY proxy.json ./
+COPY transforms/ transforms/
+COPY gateway/ gateway/
+RUN dotnet publish gateway/HaloIlertGateway.csproj --configuration Release --no-restore --output /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://+:8080
+EXPOSE 8080
+USER $APP_UID
+ENTRYPOINT ["dotnet", "HaloIlertGateway.dll"]
