@@ -43,6 +43,20 @@ public sealed class PassthroughTests
     }
 
     [Fact]
+    public async Task ABodyLargerThanTheTransformBufferLimitStreamsThroughThePassthroughRoute()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Scripting:MaxBodyBytes"] = "4096");
+        var body = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(body);
+
+        using var response = await harness.Client.PostAsync("/api/attachments", new ByteArrayContent(body));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
+        Assert.Equal(body, received.Body);
+    }
+
+    [Fact]
     public async Task AnAlertSourcePathWithoutATransformIsForwardedAsIs()
     {
         await using var harness = await GatewayHarness.StartAsync();
