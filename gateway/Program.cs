@@ -1,3 +1,4 @@
+using HaloIlertGateway.Admin;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Logging;
 using HaloIlertGateway.Scripting;
@@ -13,6 +14,8 @@ builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 // Sandboxed Jint transforms, compiled once and looked up by name on each request.
 builder.Services.AddGatewayScripting();
+// Transform status and test runs on a separate management server, loopback by default.
+builder.Services.AddGatewayManagement();
 // YARP from proxy.json's ReverseProxy section, with the JsTransform route key.
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -23,6 +26,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseGatewayRequestLogging();
 app.MapHealthChecks("/healthz");
+app.MapManagementFence();
 app.MapReverseProxy();
 
 app.Run();

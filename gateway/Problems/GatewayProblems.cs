@@ -12,6 +12,8 @@ internal static class GatewayProblems
     public const string PayloadTooLarge = "payload-too-large";
     public const string TransformFailed = "transform-failed";
     public const string TransformLimit = "transform-limit";
+    public const string Unauthorized = "unauthorized";
+    public const string NotFound = "not-found";
 
     public static Task WriteAsync(HttpContext context, int status, string kind, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + kind, extensions: extensions)

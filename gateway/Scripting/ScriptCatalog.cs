@@ -1,63 +1,144 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using HaloIlertGateway.Hosting;
+using HaloIlertGateway.Scripting.Fixtures;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// The transforms in the scripts folder, compiled, by name (<c>halopsa</c> is <c>transforms/halopsa.js</c>).
-/// Routes look a script up by name on every request, so the catalog is the one place that decides which
-/// version of a script serves. A file that does not compile is kept out, with its error.
+/// The transforms in the scripts folder, by name (<c>halopsa</c> is <c>transforms/halopsa.js</c>), kept live: when
+/// a file changes, its new version is compiled and checked against its fixtures, and swapped in only if it passes.
+/// A version that fails keeps the last good one serving, with the error in <see cref="Status"/>. Routes look a
+/// script up by name on every request and keep that version for the whole request.
 /// </summary>
-internal sealed partial class ScriptCatalog
+internal sealed partial class ScriptCatalog : IDisposable
 {
+    private readonly Lock _gate = new();
+    private readonly TransformLoader _loader;
+    private readonly TimeProvider _time;
     private readonly ILogger<ScriptCatalog> _logger;
-    private readonly FrozenDictionary<string, CompiledScript> _scripts;
-    private readonly FrozenDictionary<string, ScriptCompilationException> _errors;
+    private readonly ScriptDirectoryWatcher _watcher;
+    private FrozenDictionary<string, Entry> _entries = FrozenDictionary<string, Entry>.Empty;
 
-    public ScriptCatalog(IOptions<ScriptingOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<ScriptCatalog> logger)
+    public ScriptCatalog(IOptions<ScriptingOptions> options, IHostEnvironment environment, TransformLoader loader, TimeProvider time, ILogger<ScriptCatalog> logger)
     {
+        _loader = loader;
+        _time = time;
         _logger = logger;
         Directory = GatewayPaths.Resolve(environment.ContentRootPath, options.Value.Directory);
-        var jint = JintSandbox.CreateOptions(options.Value);
-        var scripts = new Dictionary<string, CompiledScript>(StringComparer.Ordinal);
-        var errors = new Dictionary<string, ScriptCompilationException>(StringComparer.Ordinal);
-        foreach (var path in EnumerateScripts(Directory))
-        {
-            var name = Path.GetFileNameWithoutExtension(path);
-            try
-            {
-                scripts[name] = CompiledScript.Compile(name, path, File.ReadAllText(path), jint, time.GetUtcNow());
-                Log.ScriptLoaded(_logger, name, scripts[name].Sha256);
-            }
-            catch (ScriptCompilationException ex)
-            {
-                errors[name] = ex;
-                Log.ScriptRejected(_logger, name, ex.Message);
-            }
-        }
-
-        _scripts = scripts.ToFrozenDictionary();
-        _errors = errors.ToFrozenDictionary();
-        Log.CatalogLoaded(_logger, Directory, _scripts.Count, _errors.Count);
+        Rescan();
+        var live = _entries.Values.Count(e => e.Active is not null);
+        Log.CatalogLoaded(_logger, Directory, live, options.Value.UsePollingWatcher ? "polling" : "file-system events");
+        _watcher = new ScriptDirectoryWatcher(Directory, options.Value, Rescan);
     }
 
     /// <summary>The absolute path of the scripts folder.</summary>
     public string Directory { get; }
 
-    public IEnumerable<CompiledScript> Scripts => _scripts.Values;
-
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
-    public bool TryGet(string name, [NotNullWhen(true)] out CompiledScript? script) => _scripts.TryGetValue(name, out script);
+    /// <summary>The version of <paramref name="name"/> serving now; hold on to it for the whole request.</summary>
+    public bool TryGet(string name, [NotNullWhen(true)] out CompiledScript? script)
+    {
+        script = Volatile.Read(ref _entries).GetValueOrDefault(name)?.Active;
+        return script is not null;
+    }
 
-    /// <summary>Why <paramref name="name"/> is not available, for config validation: its compile error, or that its file is missing.</summary>
+    public IReadOnlyList<TransformStatus> Status() =>
+        [.. Volatile.Read(ref _entries).Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => e.ToStatus())];
+
+    /// <summary>Why <paramref name="name"/> is not available, for config validation: its error, or that its file is missing.</summary>
     public string DescribeMissing(string name) =>
-        _errors.TryGetValue(name, out var error)
-            ? error.Message
-            : $"{Path.Combine(Directory, name + ".js")}: no such transform";
+        Volatile.Read(ref _entries).GetValueOrDefault(name)?.LastError?.ToString()
+            ?? $"{Path.Combine(Directory, name + ".js")}: no such transform";
+
+    public void Dispose() => _watcher.Dispose();
+
+    /// <summary>Re-reads the folder; loads what changed. Serialized: the watcher may call it from several timer ticks.</summary>
+    private void Rescan()
+    {
+        lock (_gate)
+        {
+            var entries = new Dictionary<string, Entry>(_entries, StringComparer.Ordinal);
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var path in EnumerateScripts(Directory))
+            {
+                var name = Path.GetFileNameWithoutExtension(path);
+                present.Add(name);
+                if (!TryRead(path, out var source, out var fingerprint))
+                {
+                    continue;
+                }
+
+                var current = entries.GetValueOrDefault(name);
+                if (current?.Fingerprint != fingerprint)
+                {
+                    entries[name] = Apply(current, _loader.Load(name, path, source), fingerprint);
+                }
+            }
+
+            foreach (var (name, entry) in entries.Where(pair => !present.Contains(pair.Key)).ToList())
+            {
+                if (entry.Active is null)
+                {
+                    entries.Remove(name);
+                }
+                else if (entry.Fingerprint != Entry.Removed)
+                {
+                    Log.ScriptRemoved(_logger, name, entry.Version);
+                    entries[name] = entry with
+                    {
+                        Fingerprint = Entry.Removed,
+                        LastError = new TransformError(entry.Path, null, null, "the file was removed; the last good version keeps serving until restart", _time.GetUtcNow()),
+                    };
+                }
+            }
+
+            Volatile.Write(ref _entries, entries.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+    }
+
+    private Entry Apply(Entry? current, TransformLoadResult result, string fingerprint)
+    {
+        if (result.CanActivate)
+        {
+            var version = (current?.Version ?? 0) + 1;
+            Log.ScriptActivated(_logger, result.Name, version, result.Script!.Sha256, result.Fixtures.Count);
+            return new Entry(result.Name, result.Path, result.Script, version, null, result.Fixtures, fingerprint);
+        }
+
+        if (current?.Active is { } serving)
+        {
+            Log.ScriptRejectedKeepingVersion(_logger, result.Name, result.Error!.ToString(), current.Version, serving.Sha256);
+            return current with { LastError = result.Error, Fingerprint = fingerprint };
+        }
+
+        Log.ScriptRejected(_logger, result.Name, result.Error!.ToString());
+        return new Entry(result.Name, result.Path, null, 0, result.Error, [], fingerprint);
+    }
+
+    /// <summary>Reads a script and its fixtures; the fingerprint covers both, so a fixture edit re-checks the script.</summary>
+    private static bool TryRead(string path, [NotNullWhen(true)] out string? source, [NotNullWhen(true)] out string? fingerprint)
+    {
+        try
+        {
+            source = File.ReadAllText(path);
+            var fixturePath = TransformFixtureRunner.PathFor(path);
+            var fixtures = File.Exists(fixturePath) ? File.ReadAllText(fixturePath) : string.Empty;
+            fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source + "\0" + fixtures)));
+            return true;
+        }
+        catch (IOException)
+        {
+            // Being written or swapped right now: the event that ends the write brings another rescan.
+            source = fingerprint = null;
+            return false;
+        }
+    }
 
     private static IEnumerable<string> EnumerateScripts(string directory) =>
         System.IO.Directory.Exists(directory)
@@ -69,15 +150,30 @@ internal sealed partial class ScriptCatalog
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex NamePattern();
 
+    private sealed record Entry(string Name, string Path, CompiledScript? Active, int Version, TransformError? LastError, IReadOnlyList<FixtureResult> Fixtures, string Fingerprint)
+    {
+        public const string Removed = "removed";
+
+        public TransformStatus ToStatus() => new(
+            Name, Path, Active is not null, Version, Active?.Sha256, Active?.LoadedAt, LastError,
+            Fixtures.Count(f => f.Passed), Fixtures.Count(f => !f.Passed));
+    }
+
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Transform {Transform} loaded (sha256 {Sha256})")]
-        public static partial void ScriptLoaded(ILogger logger, string transform, string sha256);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Transform {Transform} version {Version} is live (sha256 {Sha256}, {Fixtures} fixture cases passed)")]
+        public static partial void ScriptActivated(ILogger logger, string transform, int version, string sha256, int fixtures);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Transform {Transform} was not loaded: {Error}")]
         public static partial void ScriptRejected(ILogger logger, string transform, string error);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Transforms from {Directory}: {Loaded} loaded, {Rejected} rejected")]
-        public static partial void CatalogLoaded(ILogger logger, string directory, int loaded, int rejected);
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Transforms from {Directory}: {Loaded} live, watching with {Watcher}")]
+        public static partial void CatalogLoaded(ILogger logger, string directory, int loaded, string watcher);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Transform {Transform} was not loaded: {Error}; version {Version} (sha256 {Sha256}) keeps serving")]
+        public static partial void ScriptRejectedKeepingVersion(ILogger logger, string transform, string error, int version, string sha256);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Transform {Transform} file was removed; version {Version} keeps serving until restart")]
+        public static partial void ScriptRemoved(ILogger logger, string transform, int version);
     }
 }

@@ -14,6 +14,20 @@ public sealed class ScriptingOptions
     [Required]
     public string Directory { get; set; } = "transforms";
 
+    /// <summary>
+    /// Poll the folder instead of using file-system events: for mounts that do not raise events reliably
+    /// (Kubernetes ConfigMaps, network shares). Default: on when <c>DOTNET_USE_POLLING_FILE_WATCHER</c> is true or 1.
+    /// </summary>
+    public bool UsePollingWatcher { get; set; } = Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is "true" or "1";
+
+    /// <summary>How often the folder is polled when <see cref="UsePollingWatcher"/> is on, in milliseconds. Default 1,000.</summary>
+    [Range(100, 60_000)]
+    public int PollingIntervalMilliseconds { get; set; } = 1_000;
+
+    /// <summary>Quiet time after a file-system event before the folder is re-read, in milliseconds. Default 250.</summary>
+    [Range(10, 10_000)]
+    public int ReloadDebounceMilliseconds { get; set; } = 250;
+
     /// <summary>Wall-clock limit of one run, in milliseconds. Default 250.</summary>
     [Range(1, 10_000)]
     public int TimeoutMilliseconds { get; set; } = 250;

@@ -11,6 +11,7 @@ internal static class ScriptingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ScriptCatalog>();
         services.TryAddSingleton<TransformRunner>();
+        services.TryAddSingleton<TransformLoader>();
         services.TryAddSingleton<TransformSettingsProvider>();
         return services;
     }

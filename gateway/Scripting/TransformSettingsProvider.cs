@@ -30,6 +30,21 @@ internal sealed class TransformSettingsProvider : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
+    /// <summary>
+    /// Settings given as JSON (a fixture's, the test endpoint's) pass through configuration first, so that a script
+    /// sees them exactly as a live request does: strings, and arrays for 0..n-1 keys.
+    /// </summary>
+    public static ReadOnlyMemory<byte> FromJson(JsonElement settings)
+    {
+        if (settings.ValueKind != JsonValueKind.Object)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        using var stream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(settings));
+        return ToJson(new ConfigurationBuilder().AddJsonStream(stream).Build());
+    }
+
     /// <summary>Writes a configuration section as JSON: leaves as strings, 0..n-1 children as arrays, others as objects.</summary>
     public static byte[] ToJson(IConfiguration section)
     {

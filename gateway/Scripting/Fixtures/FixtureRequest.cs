@@ -1,13 +1,41 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace HaloIlertGateway.Scripting.Fixtures;
 
-/// <summary>The request of a case. A body with a JSON content type (the default) is JSON; otherwise a string of text.</summary>
+/// <summary>
+/// A request written as JSON: a fixture case's input, and the test endpoint's. A body with a JSON content type
+/// (the default) is JSON; with another content type, a string of text.
+/// </summary>
 internal sealed record FixtureRequest(
     [property: JsonPropertyName("method")] string Method = "POST",
     [property: JsonPropertyName("path")] string Path = "/",
     [property: JsonPropertyName("query")] IReadOnlyDictionary<string, string>? Query = null,
     [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string>? Headers = null,
     [property: JsonPropertyName("params")] IReadOnlyDictionary<string, string>? Params = null,
-    [property: JsonPropertyName("body")] JsonElement Body = default);
+    [property: JsonPropertyName("body")] JsonElement Body = default)
+{
+    public TransformRequest ToTransformRequest()
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in Headers ?? new Dictionary<string, string>())
+        {
+            headers[name.ToLowerInvariant()] = value;
+        }
+
+        var body = Body.ValueKind switch
+        {
+            JsonValueKind.Undefined => TransformBody.None,
+            JsonValueKind.String when headers.TryGetValue("content-type", out var type) && !type.Contains("json", StringComparison.OrdinalIgnoreCase)
+                => TransformBody.Text(Encoding.UTF8.GetBytes(Body.GetString() ?? string.Empty)),
+            _ => TransformBody.Json(JsonSerializer.SerializeToUtf8Bytes(Body)),
+        };
+        if (body.Kind == TransformBodyKind.Json)
+        {
+            headers.TryAdd("content-type", "application/json");
+        }
+
+        return new TransformRequest(Method, Path, Query ?? new Dictionary<string, string>(), headers, Params ?? new Dictionary<string, string>(), body);
+    }
+}

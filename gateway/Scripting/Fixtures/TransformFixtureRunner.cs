@@ -16,59 +16,15 @@ internal sealed class TransformFixtureRunner(TransformRunner runner)
 
     public FixtureResult Run(CompiledScript script, TransformFixtureFile file, TransformFixtureCase fixture)
     {
-        var request = ToRequest(fixture.Request);
+        var request = fixture.Request.ToTransformRequest();
         var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : file.Settings;
         var context = new TransformContext(
             fixture.Route ?? script.Name,
             fixture.ReceivedAt ?? DefaultReceivedAt,
-            SettingsJson(settings),
+            TransformSettingsProvider.FromJson(settings),
             TransformContract.SecretParams(request.Params));
         var outcome = runner.Run(script, request, context);
         return new FixtureResult(fixture.Name, Check(fixture.Expect, outcome), outcome);
-    }
-
-    /// <summary>
-    /// Settings pass through configuration, as in the gateway, so a fixture sees them exactly as a live request
-    /// does (strings, arrays for 0..n-1 keys).
-    /// </summary>
-    private static ReadOnlyMemory<byte> SettingsJson(JsonElement settings)
-    {
-        if (settings.ValueKind != JsonValueKind.Object)
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
-
-        using var stream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(settings));
-        return TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonStream(stream).Build());
-    }
-
-    private static TransformRequest ToRequest(FixtureRequest request)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
-        {
-            headers[name.ToLowerInvariant()] = value;
-        }
-
-        var body = request.Body.ValueKind switch
-        {
-            JsonValueKind.Undefined => TransformBody.None,
-            JsonValueKind.String when headers.TryGetValue("content-type", out var type) && !type.Contains("json", StringComparison.OrdinalIgnoreCase)
-                => TransformBody.Text(Encoding.UTF8.GetBytes(request.Body.GetString() ?? string.Empty)),
-            _ => TransformBody.Json(JsonSerializer.SerializeToUtf8Bytes(request.Body)),
-        };
-        if (body.Kind == TransformBodyKind.Json)
-        {
-            headers.TryAdd("content-type", "application/json");
-        }
-
-        return new TransformRequest(
-            request.Method,
-            request.Path,
-            request.Query ?? new Dictionary<string, string>(),
-            headers,
-            request.Params ?? new Dictionary<string, string>(),
-            body);
     }
 
     private static string? Check(FixtureExpectation expect, TransformOutcome outcome)

@@ -43,6 +43,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Serilog:MinimumLevel:Default"] = "Warning",
+        ["Gateway:Management:Urls"] = "http://127.0.0.1:0",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HaloIlertGateway.Admin;
+
+internal static class AdminServiceCollectionExtensions
+{
+    /// <summary>The management port (its own server, loopback by default), with <see cref="ManagementOptions"/> validated on start.</summary>
+    public static IServiceCollection AddGatewayManagement(this IServiceCollection services)
+    {
+        services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ManagementServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<ManagementServer>());
+        return services;
+    }
+
+    /// <summary>On the public port, <c>/_gateway/*</c> is a 404 problem: never forwarded to ilert, never served.</summary>
+    public static IEndpointRouteBuilder MapManagementFence(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/_gateway/{**rest}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: Problems.GatewayProblems.TypePrefix + Problems.GatewayProblems.NotFound));
+        return endpoints;
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Admin;
+
+/// <summary>
+/// A second, separate web server in the same process for the management endpoints. Being its own server with its
+/// own pipeline, nothing of it can be reached through the public port, whatever the Host header says.
+/// The endpoints use the gateway's own singletons (catalog, runner, settings, logging).
+/// </summary>
+internal sealed partial class ManagementServer(IServiceProvider gateway, IOptions<ManagementOptions> options, IHostEnvironment environment, ILogger<ManagementServer> logger)
+    : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    /// <summary>The addresses actually bound (port 0 resolved), once started.</summary>
+    public IReadOnlyList<Uri> Addresses { get; private set; } = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment.EnvironmentName,
+            ContentRootPath = environment.ContentRootPath,
+            Args = [],
+        });
+        builder.WebHost.UseUrls([.. options.Value.AddressList]);
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(gateway.GetRequiredService<ILoggerFactory>());
+        builder.Services.AddProblemDetails();
+
+        _app = builder.Build();
+        _app.UseExceptionHandler();
+        _app.UseManagementToken(options.Value.Token);
+        _app.MapTransformEndpoints(gateway);
+        await _app.StartAsync(cancellationToken);
+
+        Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a))];
+        var addresses = string.Join(", ", Addresses);
+        Log.Listening(logger, addresses, options.Value.Token is not null);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Management port listening on {Addresses} (token required: {TokenRequired})")]
+        public static partial void Listening(ILogger logger, string addresses, bool tokenRequired);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Problems;
+using HaloIlertGateway.Scripting;
+
+namespace HaloIlertGateway.Admin;
+
+internal static class TransformEndpoints
+{
+    /// <summary>
+    /// <c>GET /_gateway/transforms</c> (status of every transform), <c>GET /_gateway/transforms/{name}</c>, and
+    /// <c>POST /_gateway/transforms/{name}/test</c> (run a payload through the live or a submitted script; forwards nothing).
+    /// </summary>
+    public static IEndpointRouteBuilder MapTransformEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway)
+    {
+        var catalog = gateway.GetRequiredService<ScriptCatalog>();
+        var group = endpoints.MapGroup("/_gateway/transforms");
+        group.MapGet("/", () => TypedResults.Ok(catalog.Status()));
+        group.MapGet("/{name}", (string name) =>
+            catalog.Status().FirstOrDefault(s => s.Name == name) is { } status ? Results.Ok(status) : NotFound(name));
+        group.MapPost("/{name}/test", (string name, TransformTestRequest test) => Test(gateway, name, test));
+        return endpoints;
+    }
+
+    private static IResult Test(IServiceProvider gateway, string name, TransformTestRequest test)
+    {
+        if (test.Request is null)
+        {
+            return TypedResults.Problem("The body needs a \"request\": { path, params, headers, body, ... }.", statusCode: StatusCodes.Status400BadRequest, title: "No request to run.");
+        }
+
+        var catalog = gateway.GetRequiredService<ScriptCatalog>();
+        CompiledScript? script;
+        int? version = null;
+        if (test.Script is not null)
+        {
+            try
+            {
+                script = gateway.GetRequiredService<TransformLoader>().Compile(name, $"{name}.js (submitted)", test.Script);
+            }
+            catch (ScriptCompilationException ex)
+            {
+                return TypedResults.Ok(new TransformTestResult("failed", name, null, null, null, new("compile", ex.Reason, null, ex.Line, ex.Column), [], 0));
+            }
+        }
+        else if (catalog.TryGet(name, out script))
+        {
+            version = catalog.Status().FirstOrDefault(s => s.Name == name)?.Version;
+        }
+        else
+        {
+            return NotFound(name);
+        }
+
+        var request = test.Request.ToTransformRequest();
+        var settings = test.Settings.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? TransformSettingsProvider.FromJson(test.Settings)
+            : gateway.GetRequiredService<TransformSettingsProvider>().Get(name);
+        var context = new TransformContext(test.Route ?? name, DateTimeOffset.UtcNow, settings, TransformContract.SecretParams(request.Params));
+        var outcome = gateway.GetRequiredService<TransformRunner>().Run(script, request, context);
+        var duration = outcome.Duration.TotalMilliseconds;
+        return TypedResults.Ok(outcome switch
+        {
+            TransformOutcome.Forward forward => new TransformTestResult("forwarded", name, version, ToOutput(forward.Request), null, null, outcome.Logs, duration),
+            TransformOutcome.Drop drop => new TransformTestResult("dropped", name, version, null, drop.Reason, null, outcome.Logs, duration),
+            TransformOutcome.Fail fail => new TransformTestResult("failed", name, version, null, null, new("run", fail.Failure.Message, fail.Failure.Limit, fail.Failure.Line, fail.Failure.Column), outcome.Logs, duration),
+            _ => throw new InvalidOperationException("unknown outcome"),
+        });
+    }
+
+    private static TransformTestResult.Output ToOutput(TransformedRequest request) => new(
+        request.Path,
+        request.Query,
+        request.Headers,
+        request.Body is null ? null : request.BodyIsJson ? JsonNode.Parse(request.Body) : JsonValue.Create(Encoding.UTF8.GetString(request.Body)));
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
+        TypedResults.Problem($"No transform named '{name}' is loaded.", statusCode: StatusCodes.Status404NotFound, title: "Unknown transform.", type: GatewayProblems.TypePrefix + GatewayProblems.NotFound);
+}

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using HaloIlertGateway.Scripting.Fixtures;
+
+namespace HaloIlertGateway.Admin;
+
+/// <summary>
+/// <c>POST /_gateway/transforms/{name}/test</c>: a request (the fixture request shape), and optionally a script to
+/// run instead of the live version, settings instead of the configured ones, and the route to report.
+/// </summary>
+internal sealed record TransformTestRequest(FixtureRequest? Request, string? Script = null, JsonElement Settings = default, string? Route = null);

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace HaloIlertGateway.Admin;
+
+/// <summary>
+/// What a test run produced: <see cref="Outcome"/> is <c>forwarded</c> (see <see cref="Request"/>), <c>dropped</c>
+/// (see <see cref="Reason"/>) or <c>failed</c> (see <see cref="Error"/>); with the script's log lines and the time taken.
+/// Nothing is forwarded by a test run.
+/// </summary>
+internal sealed record TransformTestResult(
+    string Outcome,
+    string Transform,
+    int? Version,
+    TransformTestResult.Output? Request,
+    string? Reason,
+    TransformTestResult.Failure? Error,
+    IReadOnlyList<string> Logs,
+    double DurationMs)
+{
+    /// <summary>The request that would be forwarded; the body as JSON, or a string when it is not JSON.</summary>
+    internal sealed record Output(string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Headers, JsonNode? Body);
+
+    /// <summary><see cref="Stage"/> is <c>compile</c> (a submitted script did not load) or <c>run</c>.</summary>
+    internal sealed record Failure(string Stage, string Message, string? Limit, int? Line, int? Column);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using HaloIlertGateway.Scripting.Fixtures;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// Loads one transform the way the gateway accepts it: the file compiles, defines <c>transform</c>, and passes
+/// every case of its <c>&lt;name&gt;.fixtures.json</c> if it has one. Used by the catalog and by <c>transforms check</c>.
+/// </summary>
+internal sealed class TransformLoader(IOptions<ScriptingOptions> options, TransformRunner runner, TimeProvider time)
+{
+    private readonly Jint.Options _jint = JintSandbox.CreateOptions(options.Value);
+
+    public TransformLoadResult Load(string name, string scriptPath) => Load(name, scriptPath, File.ReadAllText(scriptPath));
+
+    /// <summary>Compiles only (no fixtures): for a script submitted to the test endpoint. Throws <see cref="ScriptCompilationException"/>.</summary>
+    public CompiledScript Compile(string name, string label, string source) => CompiledScript.Compile(name, label, source, _jint, time.GetUtcNow());
+
+    public TransformLoadResult Load(string name, string scriptPath, string source)
+    {
+        var now = time.GetUtcNow();
+        CompiledScript script;
+        try
+        {
+            script = CompiledScript.Compile(name, scriptPath, source, _jint, now);
+        }
+        catch (ScriptCompilationException ex)
+        {
+            return new TransformLoadResult(name, scriptPath, null, new TransformError(ex.Path, ex.Line, ex.Column, ex.Reason, now), []);
+        }
+
+        var fixturePath = TransformFixtureRunner.PathFor(scriptPath);
+        if (!File.Exists(fixturePath))
+        {
+            return new TransformLoadResult(name, scriptPath, script, null, []);
+        }
+
+        TransformFixtureFile fixtures;
+        try
+        {
+            fixtures = TransformFixtureFile.Load(fixturePath);
+        }
+        catch (JsonException ex)
+        {
+            var line = ex.LineNumber + 1;
+            var column = ex.BytePositionInLine + 1;
+            return new TransformLoadResult(name, scriptPath, script, new TransformError(fixturePath, (int?)line, (int?)column, "the fixture file is not valid: " + ex.Message.Split(" Path:")[0], now), []);
+        }
+
+        var fixtureRunner = new TransformFixtureRunner(runner);
+        var results = fixtures.Cases.Select(fixture => fixtureRunner.Run(script, fixtures, fixture)).ToList();
+        var firstFailure = results.FirstOrDefault(result => !result.Passed);
+        var error = firstFailure is null ? null : FixtureError(scriptPath, fixturePath, firstFailure, results.Count(result => !result.Passed), now);
+        return new TransformLoadResult(name, scriptPath, script, error, results);
+    }
+
+    /// <summary>A failed fixture points at the script line when the script threw, else at the fixture file.</summary>
+    private static TransformError FixtureError(string scriptPath, string fixturePath, FixtureResult failure, int failed, DateTimeOffset now)
+    {
+        var message = $"{failed} fixture case(s) failed; first: \"{failure.Name}\": {failure.Failure}";
+        return failure.Outcome is TransformOutcome.Fail { Failure.Line: not null } fail
+            ? new TransformError(scriptPath, fail.Failure.Line, fail.Failure.Column, message, now)
+            : new TransformError(fixturePath, null, null, message, now);
+    }
+}
