@@ -1,7 +1,14 @@
 using HaloIlertGateway.Admin;
+using HaloIlertGateway.Cli;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Logging;
 using HaloIlertGateway.Scripting;
+
+// `transforms check|run ...`: the transform tooling, without starting the gateway.
+if (TransformsCommand.TryRun(args, Console.Out, out var exitCode))
+{
+    return exitCode;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -30,3 +37,4 @@ app.MapManagementFence();
 app.MapReverseProxy();
 
 app.Run();
+return 0;

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 
@@ -58,21 +56,8 @@ internal static class TransformEndpoints
             : gateway.GetRequiredService<TransformSettingsProvider>().Get(name);
         var context = new TransformContext(test.Route ?? name, DateTimeOffset.UtcNow, settings, TransformContract.SecretParams(request.Params));
         var outcome = gateway.GetRequiredService<TransformRunner>().Run(script, request, context);
-        var duration = outcome.Duration.TotalMilliseconds;
-        return TypedResults.Ok(outcome switch
-        {
-            TransformOutcome.Forward forward => new TransformTestResult("forwarded", name, version, ToOutput(forward.Request), null, null, outcome.Logs, duration),
-            TransformOutcome.Drop drop => new TransformTestResult("dropped", name, version, null, drop.Reason, null, outcome.Logs, duration),
-            TransformOutcome.Fail fail => new TransformTestResult("failed", name, version, null, null, new("run", fail.Failure.Message, fail.Failure.Limit, fail.Failure.Line, fail.Failure.Column), outcome.Logs, duration),
-            _ => throw new InvalidOperationException("unknown outcome"),
-        });
+        return TypedResults.Ok(TransformTestResult.From(name, version, outcome));
     }
-
-    private static TransformTestResult.Output ToOutput(TransformedRequest request) => new(
-        request.Path,
-        request.Query,
-        request.Headers,
-        request.Body is null ? null : request.BodyIsJson ? JsonNode.Parse(request.Body) : JsonValue.Create(Encoding.UTF8.GetString(request.Body)));
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
         TypedResults.Problem($"No transform named '{name}' is loaded.", statusCode: StatusCodes.Status404NotFound, title: "Unknown transform.", type: GatewayProblems.TypePrefix + GatewayProblems.NotFound);

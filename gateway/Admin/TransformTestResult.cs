@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.Scripting;
 
 namespace HaloIlertGateway.Admin;
 
@@ -17,6 +19,20 @@ internal sealed record TransformTestResult(
     IReadOnlyList<string> Logs,
     double DurationMs)
 {
+    public static TransformTestResult From(string transform, int? version, TransformOutcome outcome) => outcome switch
+    {
+        TransformOutcome.Forward forward => new("forwarded", transform, version, ToOutput(forward.Request), null, null, outcome.Logs, outcome.Duration.TotalMilliseconds),
+        TransformOutcome.Drop drop => new("dropped", transform, version, null, drop.Reason, null, outcome.Logs, outcome.Duration.TotalMilliseconds),
+        TransformOutcome.Fail fail => new("failed", transform, version, null, null, new("run", fail.Failure.Message, fail.Failure.Limit, fail.Failure.Line, fail.Failure.Column), outcome.Logs, outcome.Duration.TotalMilliseconds),
+        _ => throw new InvalidOperationException("unknown outcome"),
+    };
+
+    private static Output ToOutput(TransformedRequest request) => new(
+        request.Path,
+        request.Query,
+        request.Headers,
+        request.Body is null ? null : request.BodyIsJson ? JsonNode.Parse(request.Body) : JsonValue.Create(Encoding.UTF8.GetString(request.Body)));
+
     /// <summary>The request that would be forwarded; the body as JSON, or a string when it is not JSON.</summary>
     internal sealed record Output(string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Headers, JsonNode? Body);
 

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.Admin;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HaloIlertGateway.Tests.Infrastructure;
 
@@ -8,6 +10,7 @@ namespace HaloIlertGateway.Tests.Infrastructure;
 public sealed class GatewayHarness : IAsyncDisposable
 {
     private HttpClient? _client;
+    private HttpClient? _management;
 
     private GatewayHarness(FakeIlert ilert, GatewayFactory gateway)
     {
@@ -30,6 +33,12 @@ public sealed class GatewayHarness : IAsyncDisposable
         return new GatewayHarness(ilert, gateway);
     }
 
+    /// <summary>A client of the management port (a real loopback listener); starts the gateway if needed.</summary>
+    public HttpClient Management => _management ??= new HttpClient
+    {
+        BaseAddress = (_ = Client) is not null ? Gateway.Services.GetRequiredService<ManagementServer>().Addresses[0] : null,
+    };
+
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
         Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
@@ -46,6 +55,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();
+        _management?.Dispose();
         await Gateway.DisposeAsync();
         await Ilert.DisposeAsync();
     }

@@ -1,0 +1,75 @@
+using HaloIlertGateway.Cli;
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.Tests.Cli;
+
+/// <summary><c>dotnet run --project gateway -- transforms ...</c>: the same entry point, called in process.</summary>
+public sealed class TransformsCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("transforms-cli-").FullName;
+
+    [Fact]
+    public void CheckPassesOnTheShippedTransforms()
+    {
+        var (exitCode, output) = Run("transforms", "check", RepositoryPaths.Transforms);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("ok    halopsa", output);
+    }
+
+    [Fact]
+    public void CheckFailsOnAFailingFixtureAndNamesTheCase()
+    {
+        File.WriteAllText(Path.Combine(_directory, "echo.js"), "function transform(request, context) { request.body = { seen: request.body.value }; return request; }");
+        File.WriteAllText(Path.Combine(_directory, "echo.fixtures.json"), """
+            { "cases": [
+              { "name": "passes", "request": { "body": { "value": 1 } }, "expect": { "body": { "seen": 1 } } },
+              { "name": "expects the wrong value", "request": { "body": { "value": 2 } }, "expect": { "body": { "seen": 3 } } }
+            ] }
+            """);
+
+        var (exitCode, output) = Run("transforms", "check", _directory);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("FAIL  echo", output);
+        Assert.Contains("expects the wrong value", output);
+        Assert.Contains("0 passed, 1 failed", output);
+    }
+
+    [Fact]
+    public void CheckFailsOnASyntaxErrorWithItsPosition()
+    {
+        File.WriteAllText(Path.Combine(_directory, "broken.js"), "function transform(request) {\n  return request +;\n}");
+
+        var (exitCode, output) = Run("transforms", "check", _directory);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("broken.js(2,19)", output);
+    }
+
+    [Fact]
+    public void RunPrintsTheEventAPayloadBecomes()
+    {
+        var payload = Path.Combine(_directory, "payload.json");
+        File.WriteAllText(payload, """{"ticket":{"id":12,"summary":"VPN down","status":{"id":9,"name":"Closed"}}}""");
+
+        var (exitCode, output) = Run("transforms", "run", "halopsa", payload, "--dir", RepositoryPaths.Transforms, "--param", "integrationKey=il1hps-cli");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("\"eventType\": \"RESOLVE\"", output);
+        Assert.Contains("\"alertKey\": \"halopsa-12\"", output);
+    }
+
+    [Fact]
+    public void ArgumentsThatAreNotATransformsCommandStartTheGatewayInstead() =>
+        Assert.False(TransformsCommand.TryRun(["--urls", "http://127.0.0.1:0"], TextWriter.Null, out _));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static (int ExitCode, string Output) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        Assert.True(TransformsCommand.TryRun(args, output, out var exitCode));
+        return (exitCode, output.ToString());
+    }
+}
