@@ -2,7 +2,9 @@ using HaloIlertGateway.Admin;
 using HaloIlertGateway.Cli;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Logging;
+using HaloIlertGateway.RateLimiting;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Security;
 
 // `transforms check|run ...`: the transform tooling, without starting the gateway.
 if (TransformsCommand.TryRun(args, Console.Out, out var exitCode))
@@ -19,6 +21,10 @@ builder.Services.AddGatewayLogging(builder.Configuration);
 // RFC 7807 bodies for every error the gateway answers itself.
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
+// Secrets from env/files; inbound credential checks as auth schemes and policies named by routes.
+builder.Services.AddGatewaySecurity(builder.Configuration);
+// Rate-limit policies from proxy.json, partitioned per integration key, header or client IP.
+builder.Services.AddGatewayRateLimiting(builder.Configuration);
 // Sandboxed Jint transforms, compiled once and looked up by name on each request.
 builder.Services.AddGatewayScripting();
 // Transform status and test runs on a separate management server, loopback by default.
@@ -26,12 +32,16 @@ builder.Services.AddGatewayManagement();
 // YARP from proxy.json's ReverseProxy section, with the JsTransform route key.
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddJsTransforms();
+    .AddJsTransforms()
+    .AddCredentialTransforms();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseGatewayRequestLogging();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthChecks("/healthz");
 app.MapManagementFence();
 app.MapReverseProxy();

@@ -1,3 +1,5 @@
+using HaloIlertGateway.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
@@ -18,14 +20,17 @@ internal static class LoggingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayLogging(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SecretStore>();
         services.AddOptions<GatewayLoggingOptions>().BindConfiguration(GatewayLoggingOptions.SectionName).ValidateOnStart();
         services.AddSerilog((provider, logger) =>
         {
+            var secrets = provider.GetRequiredService<SecretStore>();
             var format = configuration.GetSection(GatewayLoggingOptions.SectionName).Get<GatewayLoggingOptions>()?.Format ?? LogFormat.Text;
             ApplyMinimumLevels(logger, configuration.GetSection(MinimumLevelSection));
             logger.Enrich.FromLogContext();
             logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
-                    sink => new RedactingSink(sink),
+                    sink => new RedactingSink(sink, () => secrets.KnownValues),
                     sinks =>
                     {
                         if (format == LogFormat.Json)

@@ -14,6 +14,13 @@ internal static class GatewayProblems
     public const string TransformLimit = "transform-limit";
     public const string Unauthorized = "unauthorized";
     public const string NotFound = "not-found";
+    public const string CredentialUnavailable = "credential-unavailable";
+    public const string RateLimited = "rate-limited";
+    public const string UnsupportedMediaType = "unsupported-media-type";
+    public const string InvalidEncoding = "invalid-encoding";
+
+    public static Task WriteAsync(HttpContext context, GatewayProblem problem) =>
+        WriteAsync(context, problem.Status, problem.Kind, problem.Title, problem.Detail, problem.Extensions);
 
     public static Task WriteAsync(HttpContext context, int status, string kind, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + kind, extensions: extensions)

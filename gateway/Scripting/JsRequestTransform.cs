@@ -1,7 +1,6 @@
-using System.Buffers;
-using System.Text.Json;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Problems;
+using HaloIlertGateway.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -14,11 +13,11 @@ namespace HaloIlertGateway.Scripting;
 /// problem), in which case YARP forwards nothing. The script is looked up by name on each request.
 /// </summary>
 internal sealed partial class JsRequestTransform(
-    string transformName,
-    string routeId,
+    JsRoute route,
     ScriptCatalog catalog,
     TransformRunner runner,
     TransformSettingsProvider settings,
+    SecretStore secrets,
     IOptions<ScriptingOptions> options,
     TimeProvider time,
     ILogger<JsRequestTransform> logger) : RequestTransform
@@ -29,6 +28,7 @@ internal sealed partial class JsRequestTransform(
     {
         var http = context.HttpContext;
         var receivedAt = time.GetUtcNow();
+        var (transformName, routeId) = (route.Transform, route.RouteId);
         if (!catalog.TryGet(transformName, out var script))
         {
             await GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, GatewayProblems.TransformFailed, "The transform is not loaded.",
@@ -36,31 +36,27 @@ internal sealed partial class JsRequestTransform(
             return;
         }
 
-        var body = await ReadBodyAsync(http.Request, options.Value.MaxBodyBytes, context.CancellationToken);
-        if (body is null)
+        var (request, problem) = await TransformRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth);
+        if (problem is not null)
         {
-            await GatewayProblems.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large.",
-                $"The limit on this route is {options.Value.MaxBodyBytes} bytes.");
+            await GatewayProblems.WriteAsync(http, problem);
             return;
         }
 
-        var kind = body.Length == 0 ? TransformBodyKind.None : IsJson(http.Request.ContentType) ? TransformBodyKind.Json : TransformBodyKind.Text;
-        if (kind == TransformBodyKind.Json && ValidateJson(body, options.Value.MaxJsonDepth) is { } jsonError)
+        var namedSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, reference) in settings.GetSecrets(transformName))
         {
-            await GatewayProblems.WriteAsync(http, StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError);
-            return;
+            if (secrets.Read(reference) is { } value)
+            {
+                namedSecrets[name] = value;
+            }
         }
 
-        var request = new TransformRequest(
-            http.Request.Method,
-            context.Path.Value ?? "/",
-            context.Query.Collection.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal),
-            http.Request.Headers.ToDictionary(pair => pair.Key.ToLowerInvariant(), pair => pair.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            http.Request.RouteValues.Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => Convert.ToString(pair.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal),
-            new TransformBody(kind, body));
-        var secrets = TransformContract.SecretParams(request.Params);
-
-        var outcome = runner.Run(script, request, new TransformContext(routeId, receivedAt, settings.Get(transformName), secrets));
+        var outcome = runner.Run(script, request!, new TransformContext(routeId, receivedAt, settings.Get(transformName), [.. TransformContract.SecretParams(request!.Params), .. namedSecrets.Values])
+        {
+            NamedSecrets = namedSecrets,
+            ProtectedHeaders = route.HiddenHeaders,
+        });
         foreach (var line in outcome.Logs)
         {
             Log.ScriptLog(logger, transformName, routeId, line);
@@ -72,7 +68,7 @@ internal sealed partial class JsRequestTransform(
                 await WriteFailureAsync(http, new TransformFailure(transformName, "a request that arrived without a body cannot be given one"));
                 break;
             case TransformOutcome.Forward forward:
-                Apply(context, request, forward.Request);
+                Apply(context, request, forward.Request, route.HiddenHeaders);
                 break;
             case TransformOutcome.Drop drop:
                 Log.Dropped(logger, transformName, routeId, drop.Reason);
@@ -105,7 +101,7 @@ internal sealed partial class JsRequestTransform(
             : GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, GatewayProblems.TransformFailed, "The transform failed.", failure.Message, extensions);
     }
 
-    private static void Apply(RequestTransformContext context, TransformRequest original, TransformedRequest changed)
+    private static void Apply(RequestTransformContext context, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hidden)
     {
         if (changed.Path != original.Path)
         {
@@ -121,14 +117,14 @@ internal sealed partial class JsRequestTransform(
             }
         }
 
-        foreach (var name in original.Headers.Keys.Where(name => !changed.Headers.ContainsKey(name) && !TransformContract.ProtectedHeaders.Contains(name)))
+        foreach (var name in original.Headers.Keys.Where(name => !changed.Headers.ContainsKey(name) && !TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name)))
         {
             RemoveHeader(context, name);
         }
 
         foreach (var (name, value) in changed.Headers)
         {
-            if (!TransformContract.ProtectedHeaders.Contains(name) && (!original.Headers.TryGetValue(name, out var before) || before != value))
+            if (!TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name) && (!original.Headers.TryGetValue(name, out var before) || before != value))
             {
                 RemoveHeader(context, name);
                 AddHeader(context, name, value);
@@ -143,7 +139,7 @@ internal sealed partial class JsRequestTransform(
             content.Headers.ContentLength = bytes.Length;
             var scriptSetType = changed.Headers.TryGetValue(HeaderNames.ContentType, out var newType)
                 && (!original.Headers.TryGetValue(HeaderNames.ContentType, out var oldType) || oldType != newType);
-            if (changed.BodyIsJson && !scriptSetType && !IsJson(original.Headers.GetValueOrDefault(HeaderNames.ContentType)))
+            if (changed.BodyIsJson && !scriptSetType && !TransformRequestReader.IsJson(original.Headers.GetValueOrDefault(HeaderNames.ContentType)))
             {
                 RemoveHeader(context, HeaderNames.ContentType);
                 AddHeader(context, HeaderNames.ContentType, JsonContentType);
@@ -153,52 +149,6 @@ internal sealed partial class JsRequestTransform(
 
     private static bool SameEntries(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
-
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
-
-    private static string? ValidateJson(byte[] body, int maxDepth)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
-            while (reader.Read())
-            {
-            }
-
-            return null;
-        }
-        catch (JsonException ex)
-        {
-            return $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {(ex.Message.Split(" LineNumber:")[0])}";
-        }
-    }
-
-    /// <summary>The whole body, or null when it is larger than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
-        while (true)
-        {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
-            }
-        }
-    }
 
     private static partial class Log
     {

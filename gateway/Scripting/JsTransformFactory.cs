@@ -1,3 +1,5 @@
+using HaloIlertGateway.Security;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace HaloIlertGateway.Scripting;
@@ -6,7 +8,7 @@ namespace HaloIlertGateway.Scripting;
 /// Route config key <c>"JsTransform": "&lt;name&gt;"</c>. A route naming a transform that is missing or does not
 /// compile is a config error (with the file and position), so YARP refuses the config as a whole.
 /// </summary>
-internal sealed class JsTransformFactory(ScriptCatalog catalog) : ITransformFactory
+internal sealed class JsTransformFactory(ScriptCatalog catalog, IConfiguration configuration, CredentialRules rules, RouteCredentials credentials, IOptions<ScriptingOptions> options) : ITransformFactory
 {
     public const string Key = "JsTransform";
 
@@ -30,6 +32,26 @@ internal sealed class JsTransformFactory(ScriptCatalog catalog) : ITransformFact
             context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': {Key} '{name}': {catalog.DescribeMissing(name)}"));
         }
 
+        if (JsRoute.DescribeInvalidMetadata(context.Route) is { } metadataProblem)
+        {
+            context.Errors.Add(new ArgumentException(metadataProblem));
+        }
+
+        // A transform that is handed secrets (context.secrets) may only run for callers who authenticated.
+        var secrets = TransformSettingsProvider.SecretReferences(configuration, name).ToList();
+        foreach (var (secretName, reference) in secrets)
+        {
+            if (rules.DescribeUnusableSecret(reference) is { } secretProblem)
+            {
+                context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': transform '{name}' secret '{secretName}': {secretProblem}"));
+            }
+        }
+
+        if (secrets.Count > 0 && CredentialRules.DescribeAnonymousUse(context.Route, $"transform '{name}', which is given secrets,") is { } anonymous)
+        {
+            context.Errors.Add(new ArgumentException(anonymous));
+        }
+
         return true;
     }
 
@@ -40,7 +62,8 @@ internal sealed class JsTransformFactory(ScriptCatalog catalog) : ITransformFact
             return false;
         }
 
-        context.RequestTransforms.Add(ActivatorUtilities.CreateInstance<JsRequestTransform>(context.Services, name, context.Route.RouteId));
+        var route = JsRoute.From(context.Route, name, options.Value.MaxBodyBytes, credentials.HiddenHeaders(context.Route));
+        context.RequestTransforms.Add(ActivatorUtilities.CreateInstance<JsRequestTransform>(context.Services, route));
         return true;
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ScriptEngine : IDisposable
                     $"{TransformContract.FunctionName} must return the request (possibly changed) or null, not {(result.IsUndefined() ? "undefined" : result.Type.ToString().ToLowerInvariant())}");
             }
 
-            return FromJs(result.AsObject(), request);
+            return FromJs(result.AsObject(), request, context.ProtectedHeaders);
         }
         finally
         {
@@ -98,6 +98,7 @@ internal sealed class ScriptEngine : IDisposable
         js.FastSetDataProperty("transform", _name);
         js.FastSetDataProperty("receivedAt", context.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         js.FastSetDataProperty("settings", context.SettingsJson.IsEmpty ? new JsObject(_engine) : _parser.Parse(context.SettingsJson.Span));
+        js.FastSetDataProperty("secrets", ToJs(context.NamedSecrets));
         js.FastSetDataProperty("log", _log);
         js.FastSetDataProperty("drop", _drop);
         return js;
@@ -114,7 +115,7 @@ internal sealed class ScriptEngine : IDisposable
         return js;
     }
 
-    private TransformedRequest FromJs(ObjectInstance result, TransformRequest original)
+    private TransformedRequest FromJs(ObjectInstance result, TransformRequest original, IReadOnlySet<string> routeProtected)
     {
         var method = result.Get("method");
         if (!method.IsUndefined() && !string.Equals(TypeConverter.ToString(method), original.Method, StringComparison.OrdinalIgnoreCase))
@@ -125,7 +126,7 @@ internal sealed class ScriptEngine : IDisposable
         var path = result.Get("path");
         var newPath = path.IsUndefined() ? original.Path : TransformContract.ValidatePath(TypeConverter.ToString(path));
         var headers = ReadStrings(result.Get("headers"), "headers", lowerCaseKeys: true);
-        TransformContract.CheckProtectedHeaders(original.Headers, headers);
+        TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
         var (body, isJson) = ReadBody(result.Get("body"));
         return new TransformedRequest(newPath, ReadStrings(result.Get("query"), "query", lowerCaseKeys: false), headers, body, isJson);
     }

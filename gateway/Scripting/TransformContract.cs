@@ -47,11 +47,11 @@ internal static class TransformContract
     }
 
     /// <summary>Throws when a script added a protected header or gave one a new value. Leaving one out is allowed: it is kept.</summary>
-    public static void CheckProtectedHeaders(IReadOnlyDictionary<string, string> original, IReadOnlyDictionary<string, string> returned)
+    public static void CheckProtectedHeaders(IReadOnlyDictionary<string, string> original, IReadOnlyDictionary<string, string> returned, IReadOnlySet<string> routeProtected)
     {
         foreach (var (name, value) in returned)
         {
-            if (ProtectedHeaders.Contains(name) && (!original.TryGetValue(name, out var before) || before != value))
+            if ((ProtectedHeaders.Contains(name) || routeProtected.Contains(name)) && (!original.TryGetValue(name, out var before) || before != value))
             {
                 throw new TransformContractException($"the header '{name}' is protected and cannot be set by a transform");
             }

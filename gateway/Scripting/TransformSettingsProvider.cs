@@ -1,12 +1,13 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
+using HaloIlertGateway.Security;
 using Microsoft.Extensions.Primitives;
 
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// <c>context.settings</c> of each transform, from <c>Gateway:Transforms:&lt;name&gt;:Settings</c> (in proxy.json),
+/// <c>context.settings</c> and <c>context.secrets</c> of each transform, from <c>Gateway:Transforms:&lt;name&gt;:Settings</c> (in proxy.json),
 /// kept as UTF-8 JSON and refreshed when configuration reloads. Configuration is string-typed: values reach the
 /// script as strings; sections whose keys are 0..n-1 become arrays.
 /// </summary>
@@ -17,6 +18,7 @@ internal sealed class TransformSettingsProvider : IDisposable
     private readonly IConfiguration _configuration;
     private readonly IDisposable _subscription;
     private FrozenDictionary<string, byte[]> _settings = FrozenDictionary<string, byte[]>.Empty;
+    private FrozenDictionary<string, FrozenDictionary<string, SecretReference>> _secrets = FrozenDictionary<string, FrozenDictionary<string, SecretReference>>.Empty;
 
     public TransformSettingsProvider(IConfiguration configuration)
     {
@@ -27,6 +29,14 @@ internal sealed class TransformSettingsProvider : IDisposable
 
     public ReadOnlyMemory<byte> Get(string transform) =>
         _settings.TryGetValue(transform, out var json) ? json : ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>The transform's named secrets (<c>Gateway:Transforms:&lt;name&gt;:Secrets</c>), as references to read per request.</summary>
+    public IReadOnlyDictionary<string, SecretReference> GetSecrets(string transform) =>
+        _secrets.TryGetValue(transform, out var secrets) ? secrets : FrozenDictionary<string, SecretReference>.Empty;
+
+    /// <summary>The raw secret references of a transform, read fresh from configuration (for config validation).</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> SecretReferences(IConfiguration configuration, string transform) =>
+        configuration.GetSection($"{SectionName}:{transform}:Secrets").GetChildren().Select(child => KeyValuePair.Create(child.Key, child.Value));
 
     public void Dispose() => _subscription.Dispose();
 
@@ -57,9 +67,18 @@ internal sealed class TransformSettingsProvider : IDisposable
         return stream.ToArray();
     }
 
-    private void Load() =>
-        _settings = _configuration.GetSection(SectionName).GetChildren()
-            .ToFrozenDictionary(transform => transform.Key, transform => ToJson(transform.GetSection("Settings")), StringComparer.Ordinal);
+    private void Load()
+    {
+        var transforms = _configuration.GetSection(SectionName).GetChildren().ToList();
+        _settings = transforms.ToFrozenDictionary(transform => transform.Key, transform => ToJson(transform.GetSection("Settings")), StringComparer.Ordinal);
+        _secrets = transforms.ToFrozenDictionary(
+            transform => transform.Key,
+            transform => SecretReferences(_configuration, transform.Key)
+                .Select(pair => SecretReference.TryParse(pair.Value, out var reference) ? KeyValuePair.Create(pair.Key, reference!) : default)
+                .Where(pair => pair.Key is not null)
+                .ToFrozenDictionary(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
 
     private static void Write(Utf8JsonWriter writer, IConfiguration section, bool root = true)
     {

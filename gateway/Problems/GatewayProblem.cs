@@ -1,0 +1,4 @@
+namespace HaloIlertGateway.Problems;
+
+/// <summary>A problem the gateway decided to answer with, to be written by <see cref="GatewayProblems.WriteAsync(HttpContext, GatewayProblem)"/>.</summary>
+internal sealed record GatewayProblem(int Status, string Kind, string Title, string? Detail = null, IDictionary<string, object?>? Extensions = null);

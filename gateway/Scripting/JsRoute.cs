@@ -1,0 +1,38 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// What a transform route fixes when its config is applied: the transform, the body limit and content rule from the
+/// route's metadata (<c>MaxRequestBodyBytes</c>, <c>RequireJson</c>), and the credential headers its script may not see or set.
+/// </summary>
+internal sealed record JsRoute(string Transform, string RouteId, int MaxBodyBytes, bool RequireJson, IReadOnlySet<string> HiddenHeaders)
+{
+    public const string MaxBodyBytesKey = "MaxRequestBodyBytes";
+    public const string RequireJsonKey = "RequireJson";
+
+    /// <summary>Null when the metadata is usable; else what is wrong with it.</summary>
+    public static string? DescribeInvalidMetadata(RouteConfig route)
+    {
+        var metadata = route.Metadata ?? new Dictionary<string, string>();
+        if (metadata.TryGetValue(MaxBodyBytesKey, out var limit) && !(int.TryParse(limit, out var bytes) && bytes > 0))
+        {
+            return $"Route '{route.RouteId}': Metadata {MaxBodyBytesKey} must be a positive number of bytes, not '{limit}'.";
+        }
+
+        return metadata.TryGetValue(RequireJsonKey, out var json) && !bool.TryParse(json, out _)
+            ? $"Route '{route.RouteId}': Metadata {RequireJsonKey} must be true or false, not '{json}'."
+            : null;
+    }
+
+    public static JsRoute From(RouteConfig route, string transform, int defaultMaxBodyBytes, IReadOnlySet<string> hiddenHeaders)
+    {
+        var metadata = route.Metadata ?? new Dictionary<string, string>();
+        return new JsRoute(
+            transform,
+            route.RouteId,
+            metadata.TryGetValue(MaxBodyBytesKey, out var limit) && int.TryParse(limit, out var bytes) ? bytes : defaultMaxBodyBytes,
+            metadata.TryGetValue(RequireJsonKey, out var json) && bool.TryParse(json, out var required) && required,
+            hiddenHeaders);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace HaloIlertGateway.Security;
+
+/// <summary>
+/// Reads secrets from their <see cref="SecretReference"/> (files re-read at most every few seconds, so a rotated
+/// Kubernetes secret is picked up without a restart) and remembers every value it has handed out, so that the log
+/// redactor can mask them wherever they appear.
+/// </summary>
+internal sealed class SecretStore(TimeProvider time)
+{
+    private static readonly TimeSpan FileRefresh = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<SecretReference, (string? Value, DateTimeOffset ReadAt)> _files = new();
+    private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Every secret value handed out so far (for redaction).</summary>
+    public IReadOnlyCollection<string> KnownValues => (IReadOnlyCollection<string>)_known.Keys;
+
+    /// <summary>The secret's current value, or null when the variable is unset or the file is missing or empty.</summary>
+    public string? Read(SecretReference reference)
+    {
+        var value = reference.Kind == SecretReference.SourceKind.Environment
+            ? Environment.GetEnvironmentVariable(reference.Name)
+            : ReadFile(reference);
+        value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        if (value is not null)
+        {
+            _known.TryAdd(value, 0);
+        }
+
+        return value;
+    }
+
+    private string? ReadFile(SecretReference reference)
+    {
+        var now = time.GetUtcNow();
+        if (_files.TryGetValue(reference, out var cached) && now - cached.ReadAt < FileRefresh)
+        {
+            return cached.Value;
+        }
+
+        string? value;
+        try
+        {
+            value = File.Exists(reference.Name) ? File.ReadAllText(reference.Name) : null;
+        }
+        catch (IOException)
+        {
+            value = cached.Value;
+        }
+
+        _files[reference] = (value, now);
+        return value;
+    }
+}
