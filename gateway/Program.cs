@@ -22,7 +22,7 @@ builder.Services.AddGatewayLogging(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 // Secrets from env/files; inbound credential checks as auth schemes and policies named by routes.
-builder.Services.AddGatewaySecurity(builder.Configuration);
+builder.Services.AddGatewaySecurity();
 // Rate-limit policies from proxy.json, partitioned per integration key, header or client IP.
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 // Sandboxed Jint transforms, compiled once and looked up by name on each request.

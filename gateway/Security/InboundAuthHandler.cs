@@ -13,20 +13,23 @@ namespace HaloIlertGateway.Security;
 /// constant time (SHA-256 digests compared with <see cref="CryptographicOperations.FixedTimeEquals"/>). A failure is a
 /// 401 problem that does not say which part was wrong.
 /// </summary>
-internal sealed class InboundAuthHandler(IOptionsMonitor<InboundAuthOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets)
-    : AuthenticationHandler<InboundAuthOptions>(options, logger, encoder)
+internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets, InboundAuthChecks checks)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private InboundAuthOptions Check => checks.Get(Scheme.Name) ?? throw new InvalidOperationException($"No inbound check '{Scheme.Name}'.");
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!TryReadCredential(out var user, out var presented))
+        var check = Check;
+        if (!TryReadCredential(check, out var user, out var presented))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
         var presentedDigest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var userMatches = Options.Username is null || CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(user ?? string.Empty)), SHA256.HashData(Encoding.UTF8.GetBytes(Options.Username)));
+        var userMatches = check.Username is null || CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(user ?? string.Empty)), SHA256.HashData(Encoding.UTF8.GetBytes(check.Username)));
         var secretMatches = false;
-        foreach (var reference in Options.Secrets)
+        foreach (var reference in check.Secrets)
         {
             if (SecretReference.TryParse(reference, out var parsed) && secrets.Read(parsed!) is { } accepted)
             {
@@ -46,20 +49,20 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<InboundAuthOptions> opt
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        if (Options.Kind != InboundAuthKind.ApiKey)
+        if (Check.Kind != InboundAuthKind.ApiKey)
         {
-            Response.Headers.WWWAuthenticate = Options.Kind.ToString();
+            Response.Headers.WWWAuthenticate = Check.Kind.ToString();
         }
 
         return GatewayProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, GatewayProblems.Unauthorized, "Unauthorized.");
     }
 
-    private bool TryReadCredential(out string? user, out string presented)
+    private bool TryReadCredential(InboundAuthOptions check, out string? user, out string presented)
     {
         user = null;
         presented = string.Empty;
-        var value = Request.Headers[Options.CredentialHeader].ToString();
-        switch (Options.Kind)
+        var value = Request.Headers[check.CredentialHeader].ToString();
+        switch (check.Kind)
         {
             case InboundAuthKind.ApiKey:
                 presented = value.Trim();

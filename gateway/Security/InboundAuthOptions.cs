@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
-
 namespace HaloIlertGateway.Security;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace HaloIlertGateway.Security;
 /// <c>"AuthorizationPolicy": "&lt;name&gt;"</c>. The accepted values come from <see cref="Secrets"/> (several at once,
 /// for rotation), never from this file.
 /// </summary>
-public sealed class InboundAuthOptions : AuthenticationSchemeOptions
+public sealed class InboundAuthOptions
 {
     public const string SectionName = "Gateway:InboundAuth";
 

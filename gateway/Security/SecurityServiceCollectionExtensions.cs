@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 
 namespace HaloIlertGateway.Security;
 
@@ -8,28 +9,29 @@ internal static class SecurityServiceCollectionExtensions
     /// <summary>
     /// Secrets, and one authentication scheme plus authorization policy per inbound check declared in
     /// <c>Gateway:InboundAuth</c> (a route requires one with <c>"AuthorizationPolicy": "&lt;name&gt;"</c>). The checks'
-    /// settings and secrets reload; adding a new check name takes a restart.
+    /// settings and secrets reload; a new check name takes a restart (YARP refuses routes naming it until then).
     /// </summary>
-    public static IServiceCollection AddGatewaySecurity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGatewaySecurity(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SecretStore>();
         services.TryAddSingleton<CredentialRules>();
+        services.TryAddSingleton<InboundAuthChecks>();
         services.TryAddSingleton<RouteCredentials>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboundAuthOptions>, InboundAuthOptionsValidator>());
 
-        var names = configuration.GetSection(InboundAuthOptions.SectionName).GetChildren().Select(child => child.Key).ToHashSet(StringComparer.Ordinal);
-        services.AddSingleton(new InboundAuthSchemes(names));
-        var authentication = services.AddAuthentication();
-        foreach (var name in names)
+        // The names are read when the options are first needed, from the final configuration.
+        services.AddAuthentication();
+        services.AddOptions<AuthenticationOptions>().Configure<InboundAuthChecks>((options, checks) =>
         {
-            authentication.AddScheme<InboundAuthOptions, InboundAuthHandler>(name, displayName: null, configureOptions: null);
-            services.AddOptions<InboundAuthOptions>(name).BindConfiguration($"{InboundAuthOptions.SectionName}:{name}").ValidateOnStart();
-        }
-
-        services.AddAuthorization(options =>
+            foreach (var name in checks.Names)
+            {
+                options.AddScheme(name, scheme => scheme.HandlerType = typeof(InboundAuthHandler));
+            }
+        });
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<InboundAuthChecks>((options, checks) =>
         {
-            foreach (var name in names)
+            foreach (var name in checks.Names)
             {
                 options.AddPolicy(name, policy => policy.AddAuthenticationSchemes(name).RequireAuthenticatedUser());
             }
