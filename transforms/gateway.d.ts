@@ -26,7 +26,9 @@ interface GatewayRequest {
   /**
    * Request headers with lower-case names; repeated headers arrive joined with ",". May be changed, except the
    * protected ones (host, content-length, transfer-encoding, connection, keep-alive, upgrade, te, trailer, expect,
-   * proxy-connection, proxy-authorization): setting one of those fails the run; leaving one out keeps it.
+   * proxy-connection, proxy-authorization, and the route's credential headers): setting one of those fails the run;
+   * leaving one out keeps it. The header carrying the caller's credential and any header the route injects are
+   * not shown to the script at all.
    */
   headers: { [name: string]: string };
   /** Route values from the route's path pattern, e.g. { integrationKey: "il1hps..." }. Read only. */
@@ -49,6 +51,12 @@ interface GatewayContext {
   readonly receivedAt: string;
   /** This transform's settings from proxy.json: Gateway:Transforms:<name>:Settings. Values are strings. */
   readonly settings: { [key: string]: SettingValue };
+  /**
+   * This transform's secrets, from Gateway:Transforms:<name>:Secrets (env:NAME or file:/path references, read per
+   * request), e.g. an ilert integration key so that the caller never holds it. Only routes that authenticate their
+   * callers may use a transform with secrets. Masked in logs; never put them in a log line on purpose.
+   */
+  readonly secrets: { [name: string]: string };
   /** Writes a line to the gateway log with the route and transform name. Bounded per run; secrets are masked. */
   log(...values: unknown[]): void;
   /** Drops the request with a reason (the client gets 202 {"status":"dropped","reason":...}). Returns null: `return context.drop("why")`. */

@@ -54,7 +54,11 @@ internal static class TransformEndpoints
         var settings = test.Settings.ValueKind == System.Text.Json.JsonValueKind.Object
             ? TransformSettingsProvider.FromJson(test.Settings)
             : gateway.GetRequiredService<TransformSettingsProvider>().Get(name);
-        var context = new TransformContext(test.Route ?? name, DateTimeOffset.UtcNow, settings, TransformContract.SecretParams(request.Params));
+        var secrets = test.Secrets ?? new Dictionary<string, string>();
+        var context = new TransformContext(test.Route ?? name, DateTimeOffset.UtcNow, settings, [.. TransformContract.SecretParams(request.Params), .. secrets.Values])
+        {
+            NamedSecrets = secrets,
+        };
         var outcome = gateway.GetRequiredService<TransformRunner>().Run(script, request, context);
         return TypedResults.Ok(TransformTestResult.From(name, version, outcome));
     }

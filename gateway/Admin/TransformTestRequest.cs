@@ -5,6 +5,7 @@ namespace HaloIlertGateway.Admin;
 
 /// <summary>
 /// <c>POST /_gateway/transforms/{name}/test</c>: a request (the fixture request shape), and optionally a script to
-/// run instead of the live version, settings instead of the configured ones, and the route to report.
+/// run instead of the live version, settings instead of the configured ones, mock values for <c>context.secrets</c>
+/// (the configured secrets are never used by a test run), and the route to report.
 /// </summary>
-internal sealed record TransformTestRequest(FixtureRequest? Request, string? Script = null, JsonElement Settings = default, string? Route = null);
+internal sealed record TransformTestRequest(FixtureRequest? Request, string? Script = null, JsonElement Settings = default, IReadOnlyDictionary<string, string>? Secrets = null, string? Route = null);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,19 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["Gateway:Management:Urls"] = "http://127.0.0.1:0",
     };
+
+    /// <summary>Every category at Verbose, including those the shipped appsettings.json turns down.</summary>
+    public GatewayFactory LogEverything()
+    {
+        Settings["Serilog:MinimumLevel:Default"] = "Verbose";
+        var appSettings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "gateway", "appsettings.json")))!;
+        foreach (var (category, _) in appSettings["Serilog"]!["MinimumLevel"]!["Override"]!.AsObject())
+        {
+            Settings[$"Serilog:MinimumLevel:Override:{category}"] = "Verbose";
+        }
+
+        return this;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -45,6 +45,21 @@ public sealed class GatewayHarness : IAsyncDisposable
     public Task<HttpResponseMessage> PostAsync(string path, string body, string contentType) =>
         Client.PostAsync(path, new StringContent(body, new MediaTypeHeaderValue(contentType)));
 
+    /// <summary>Starts the gateway expecting it to refuse; returns every message of the failure, inner ones included.</summary>
+    public string StartupError()
+    {
+        var exception = Record.Exception(() => Client);
+        Assert.NotNull(exception);
+        return string.Join('\n', Flatten(exception));
+
+        static IEnumerable<string> Flatten(Exception exception) => exception switch
+        {
+            AggregateException aggregate => [aggregate.Message, .. aggregate.InnerExceptions.SelectMany(Flatten)],
+            { InnerException: { } inner } => [exception.Message, .. Flatten(inner)],
+            _ => [exception.Message],
+        };
+    }
+
     /// <summary>Reads an RFC 7807 body, checking its content type.</summary>
     public static async Task<JsonObject> ReadProblemAsync(HttpResponseMessage response)
     {

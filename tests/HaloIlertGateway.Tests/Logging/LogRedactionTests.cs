@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.Tests.Logging;
@@ -19,11 +18,42 @@ public sealed class LogRedactionTests
         }
         """;
 
-    /// <summary>The categories that the shipped appsettings.json turns down: the test turns every one back up.</summary>
-    private static IEnumerable<string> QuietedCategories()
+    [Fact]
+    public async Task NoSecretOfTheEdgePoliciesAppearsInLogsErrorBodiesOrManagementResponses()
     {
-        var appSettings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "gateway", "appsettings.json")))!;
-        return appSettings["Serilog"]!["MinimumLevel"]!["Override"]!.AsObject().Select(entry => entry.Key);
+        using var secure = new SecureRoute();
+        await using var harness = await GatewayHarness.StartAsync(
+            new Dictionary<string, string> { ["secure"] = SecureRoute.Script },
+            g =>
+            {
+                secure.AddTo(g);
+                g.Settings["ReverseProxy:Routes:secure:RateLimiterPolicy"] = "per-integration-key";
+                g.Settings["Gateway:RateLimiting:Policies:per-integration-key:PartitionBy"] = "header:X-Api-Key";
+                g.Settings["Gateway:RateLimiting:Policies:per-integration-key:TokenLimit"] = "3";
+                g.LogEverything();
+            });
+        var bodies = new List<string>();
+
+        // Accepted, rotated, wrong, missing, then the first key until its bucket of 3 is empty.
+        foreach (var credential in new[] { secure.InboundKey, secure.RotatedInboundKey, secure.InboundKey + "-wrong", null, secure.InboundKey, secure.InboundKey, secure.InboundKey })
+        {
+            using var response = await Security.InboundAuthTests.SendAsync(harness, "ApiKey", credential);
+            bodies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        bodies.Add(await harness.Management.GetStringAsync("/_gateway/transforms"));
+        bodies.Add(await harness.Management.GetStringAsync("/_gateway/transforms/secure"));
+        await harness.Gateway.DisposeAsync();
+
+        var logs = harness.Gateway.Logs.AllText;
+        Assert.Contains("forwarding with ***", logs); // the script logged its secret, masked
+        Assert.Contains("rate-limited", string.Join('\n', bodies)); // the burst reached the limiter
+        Assert.Equal(4, harness.Ilert.Received.Count);
+        foreach (var secret in secure.AllSecrets)
+        {
+            Assert.DoesNotContain(secret, logs);
+            Assert.All(bodies, body => Assert.DoesNotContain(secret, body));
+        }
     }
 
     [Fact]
@@ -34,11 +64,7 @@ public sealed class LogRedactionTests
             g =>
             {
                 g.WithTransformRoute("leaky", "leaky");
-                g.Settings["Serilog:MinimumLevel:Default"] = "Verbose";
-                foreach (var category in QuietedCategories())
-                {
-                    g.Settings[$"Serilog:MinimumLevel:Override:{category}"] = "Verbose";
-                }
+                g.LogEverything();
             });
         var bodies = new List<string>();
 

@@ -11,7 +11,7 @@ public sealed class TransformConfigErrorTests
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithTransformRoute("ghost", "does-not-exist"));
 
-        var error = StartupError(harness);
+        var error = harness.StartupError();
 
         Assert.Contains("Route 'ghost'", error);
         Assert.Contains(Path.Combine(harness.Gateway.TransformsDirectory, "does-not-exist.js"), error);
@@ -24,7 +24,7 @@ public sealed class TransformConfigErrorTests
             new Dictionary<string, string> { ["broken"] = "function transform(request, context) {\n  return request;\n  if (\n}\n" },
             g => g.WithTransformRoute("broken", "broken"));
 
-        var error = StartupError(harness);
+        var error = harness.StartupError();
 
         Assert.Contains("Route 'broken'", error);
         Assert.Contains(Path.Combine(harness.Gateway.TransformsDirectory, "broken.js") + "(4,1)", error);
@@ -37,7 +37,7 @@ public sealed class TransformConfigErrorTests
             new Dictionary<string, string> { ["nofunction"] = "const transform = 42;" },
             g => g.WithTransformRoute("nofunction", "nofunction"));
 
-        Assert.Contains("does not define a function 'transform(request, context)'", StartupError(harness));
+        Assert.Contains("does not define a function 'transform(request, context)'", harness.StartupError());
     }
 
     [Fact]
@@ -56,20 +56,6 @@ public sealed class TransformConfigErrorTests
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Scripting:TimeoutMilliseconds"] = "0");
 
-        Assert.Contains("TimeoutMilliseconds", StartupError(harness));
+        Assert.Contains("TimeoutMilliseconds", harness.StartupError());
     }
-
-    private static string StartupError(GatewayHarness harness)
-    {
-        var exception = Record.Exception(() => harness.Gateway.Server);
-        Assert.NotNull(exception);
-        return Describe(exception);
-    }
-
-    private static string Describe(Exception exception) => exception switch
-    {
-        AggregateException aggregate => aggregate.Message + "\n" + string.Join("\n", aggregate.InnerExceptions.Select(Describe)),
-        { InnerException: { } inner } => exception.Message + "\n" + Describe(inner),
-        _ => exception.Message,
-    };
 }
