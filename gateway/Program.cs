@@ -1,5 +1,6 @@
 using HaloIlertGateway.Admin;
 using HaloIlertGateway.Cli;
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Logging;
 using HaloIlertGateway.RateLimiting;
@@ -27,6 +28,8 @@ builder.Services.AddGatewaySecurity();
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 // Sandboxed Jint transforms, compiled once and looked up by name on each request.
 builder.Services.AddGatewayScripting();
+// Durable delivery: outbox in SQLite, ordered retries with pacing, dead letters.
+builder.Services.AddGatewayDelivery();
 // Transform status and test runs on a separate management server, loopback by default.
 builder.Services.AddGatewayManagement();
 // YARP from proxy.json's ReverseProxy section, with the JsTransform route key.

@@ -40,6 +40,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         _app.UseExceptionHandler();
         _app.UseManagementToken(options.Value.Token);
         _app.MapTransformEndpoints(gateway);
+        _app.MapDeliveryEndpoints(gateway);
         await _app.StartAsync(cancellationToken);
 
         Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a))];

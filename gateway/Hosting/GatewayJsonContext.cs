@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Scripting;
 
 namespace HaloIlertGateway.Hosting;
@@ -7,4 +8,5 @@ namespace HaloIlertGateway.Hosting;
 /// <summary>Source-generated JSON for the bodies the gateway writes itself.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DroppedResponse))]
+[JsonSerializable(typeof(QueuedResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Problems;
-using HaloIlertGateway.Security;
+using HaloIlertGateway.Delivery;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -17,13 +17,12 @@ internal sealed partial class JsRequestTransform(
     ScriptCatalog catalog,
     TransformRunner runner,
     TransformSettingsProvider settings,
-    SecretStore secrets,
+    DurableDelivery durable,
+    DeadLetters deadLetters,
     IOptions<ScriptingOptions> options,
     TimeProvider time,
     ILogger<JsRequestTransform> logger) : RequestTransform
 {
-    private const string JsonContentType = "application/json; charset=utf-8";
-
     public override async ValueTask ApplyAsync(RequestTransformContext context)
     {
         var http = context.HttpContext;
@@ -36,27 +35,14 @@ internal sealed partial class JsRequestTransform(
             return;
         }
 
-        var (request, problem) = await TransformRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth);
-        if (problem is not null)
+        var (read, problem) = await TransformRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth);
+        if (read is not { } request)
         {
-            await GatewayProblems.WriteAsync(http, problem);
+            await GatewayProblems.WriteAsync(http, problem!);
             return;
         }
 
-        var namedSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, reference) in settings.GetSecrets(transformName))
-        {
-            if (secrets.Read(reference) is { } value)
-            {
-                namedSecrets[name] = value;
-            }
-        }
-
-        var outcome = runner.Run(script, request!, new TransformContext(routeId, receivedAt, settings.Get(transformName), [.. TransformContract.SecretParams(request!.Params), .. namedSecrets.Values])
-        {
-            NamedSecrets = namedSecrets,
-            ProtectedHeaders = route.HiddenHeaders,
-        });
+        var outcome = runner.Run(script, request, settings.ContextFor(transformName, routeId, receivedAt, request, route.HiddenHeaders));
         foreach (var line in outcome.Logs)
         {
             Log.ScriptLog(logger, transformName, routeId, line);
@@ -66,6 +52,9 @@ internal sealed partial class JsRequestTransform(
         {
             case TransformOutcome.Forward forward when forward.Request.Body is { Length: > 0 } && context.ProxyRequest.Content is null:
                 await WriteFailureAsync(http, new TransformFailure(transformName, "a request that arrived without a body cannot be given one"));
+                break;
+            case TransformOutcome.Forward forward when route.Durable:
+                await durable.AcceptAsync(http, route, request, forward.Request);
                 break;
             case TransformOutcome.Forward forward:
                 Apply(context, request, forward.Request, route.HiddenHeaders);
@@ -77,14 +66,21 @@ internal sealed partial class JsRequestTransform(
                 break;
             case TransformOutcome.Fail fail:
                 Log.Failed(logger, transformName, routeId, fail.Failure.Limit ?? "error", fail.Failure.Message, fail.Failure.Line);
-                await WriteFailureAsync(http, fail.Failure);
+                // On a durable route the raw request is kept, to be replayed once the script is fixed.
+                var deadLetter = route.Durable ? deadLetters.AddTransformFailure(route, request, fail.Failure) : (long?)null;
+                await WriteFailureAsync(http, fail.Failure, deadLetter);
                 break;
         }
     }
 
-    private static Task WriteFailureAsync(HttpContext http, TransformFailure failure)
+    private static Task WriteFailureAsync(HttpContext http, TransformFailure failure, long? deadLetter = null)
     {
         var extensions = new Dictionary<string, object?> { ["transform"] = failure.Script };
+        if (deadLetter is not null)
+        {
+            extensions["deadLetter"] = deadLetter;
+        }
+
         if (failure.Limit is not null)
         {
             extensions["limit"] = failure.Limit;
@@ -137,12 +133,10 @@ internal sealed partial class JsRequestTransform(
             var bytes = changed.Body ?? [];
             context.HttpContext.Request.Body = new MemoryStream(bytes, writable: false);
             content.Headers.ContentLength = bytes.Length;
-            var scriptSetType = changed.Headers.TryGetValue(HeaderNames.ContentType, out var newType)
-                && (!original.Headers.TryGetValue(HeaderNames.ContentType, out var oldType) || oldType != newType);
-            if (changed.BodyIsJson && !scriptSetType && !TransformRequestReader.IsJson(original.Headers.GetValueOrDefault(HeaderNames.ContentType)))
+            if (TransformContract.ContentTypeFor(original, changed) is { } contentType)
             {
                 RemoveHeader(context, HeaderNames.ContentType);
-                AddHeader(context, HeaderNames.ContentType, JsonContentType);
+                AddHeader(context, HeaderNames.ContentType, contentType);
             }
         }
     }

@@ -3,13 +3,16 @@ using Yarp.ReverseProxy.Configuration;
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// What a transform route fixes when its config is applied: the transform, the body limit and content rule from the
-/// route's metadata (<c>MaxRequestBodyBytes</c>, <c>RequireJson</c>), and the credential headers its script may not see or set.
+/// What a transform route fixes when its config is applied: the transform and cluster, the body limit, content rule
+/// and delivery mode from the route's metadata (<c>MaxRequestBodyBytes</c>, <c>RequireJson</c>, <c>Delivery</c>:
+/// <c>Durable</c> or <c>Direct</c>), and the credential headers its script may not see or set.
 /// </summary>
-internal sealed record JsRoute(string Transform, string RouteId, int MaxBodyBytes, bool RequireJson, IReadOnlySet<string> HiddenHeaders)
+internal sealed record JsRoute(string Transform, string RouteId, string ClusterId, int MaxBodyBytes, bool RequireJson, bool Durable, IReadOnlySet<string> HiddenHeaders)
 {
     public const string MaxBodyBytesKey = "MaxRequestBodyBytes";
     public const string RequireJsonKey = "RequireJson";
+    public const string DeliveryKey = "Delivery";
+    public const string DurableDelivery = "Durable";
 
     /// <summary>Null when the metadata is usable; else what is wrong with it.</summary>
     public static string? DescribeInvalidMetadata(RouteConfig route)
@@ -18,6 +21,11 @@ internal sealed record JsRoute(string Transform, string RouteId, int MaxBodyByte
         if (metadata.TryGetValue(MaxBodyBytesKey, out var limit) && !(int.TryParse(limit, out var bytes) && bytes > 0))
         {
             return $"Route '{route.RouteId}': Metadata {MaxBodyBytesKey} must be a positive number of bytes, not '{limit}'.";
+        }
+
+        if (metadata.TryGetValue(DeliveryKey, out var delivery) && delivery is not (DurableDelivery or "Direct"))
+        {
+            return $"Route '{route.RouteId}': Metadata {DeliveryKey} must be {DurableDelivery} or Direct, not '{delivery}'.";
         }
 
         return metadata.TryGetValue(RequireJsonKey, out var json) && !bool.TryParse(json, out _)
@@ -31,8 +39,10 @@ internal sealed record JsRoute(string Transform, string RouteId, int MaxBodyByte
         return new JsRoute(
             transform,
             route.RouteId,
+            route.ClusterId ?? string.Empty,
             metadata.TryGetValue(MaxBodyBytesKey, out var limit) && int.TryParse(limit, out var bytes) ? bytes : defaultMaxBodyBytes,
             metadata.TryGetValue(RequireJsonKey, out var json) && bool.TryParse(json, out var required) && required,
+            metadata.GetValueOrDefault(DeliveryKey) == DurableDelivery,
             hiddenHeaders);
     }
 }

@@ -46,6 +46,19 @@ internal static class TransformContract
         return path;
     }
 
+    /// <summary>
+    /// The content type the forwarded request needs, or null to keep the one it has: a body the script set as an
+    /// object is JSON, unless the script chose a content type itself or the original already was JSON.
+    /// </summary>
+    public static string? ContentTypeFor(TransformRequest original, TransformedRequest changed)
+    {
+        var originalType = original.Headers.GetValueOrDefault("content-type");
+        var scriptSetType = changed.Headers.TryGetValue("content-type", out var newType) && originalType != newType;
+        return changed.BodyIsJson && !scriptSetType && !TransformRequestReader.IsJson(originalType) ? JsonContentType : null;
+    }
+
+    public const string JsonContentType = "application/json; charset=utf-8";
+
     /// <summary>Throws when a script added a protected header or gave one a new value. Leaving one out is allowed: it is kept.</summary>
     public static void CheckProtectedHeaders(IReadOnlyDictionary<string, string> original, IReadOnlyDictionary<string, string> returned, IReadOnlySet<string> routeProtected)
     {

@@ -20,9 +20,12 @@ internal sealed class TransformSettingsProvider : IDisposable
     private FrozenDictionary<string, byte[]> _settings = FrozenDictionary<string, byte[]>.Empty;
     private FrozenDictionary<string, FrozenDictionary<string, SecretReference>> _secrets = FrozenDictionary<string, FrozenDictionary<string, SecretReference>>.Empty;
 
-    public TransformSettingsProvider(IConfiguration configuration)
+    private readonly SecretStore _store;
+
+    public TransformSettingsProvider(IConfiguration configuration, SecretStore store)
     {
         _configuration = configuration;
+        _store = store;
         Load();
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Load);
     }
@@ -30,9 +33,27 @@ internal sealed class TransformSettingsProvider : IDisposable
     public ReadOnlyMemory<byte> Get(string transform) =>
         _settings.TryGetValue(transform, out var json) ? json : ReadOnlyMemory<byte>.Empty;
 
-    /// <summary>The transform's named secrets (<c>Gateway:Transforms:&lt;name&gt;:Secrets</c>), as references to read per request.</summary>
-    public IReadOnlyDictionary<string, SecretReference> GetSecrets(string transform) =>
-        _secrets.TryGetValue(transform, out var secrets) ? secrets : FrozenDictionary<string, SecretReference>.Empty;
+    /// <summary>
+    /// The context of one run of <paramref name="transform"/> on a live route: its settings, its named secrets read
+    /// now (<c>Gateway:Transforms:&lt;name&gt;:Secrets</c>), and every secret value of the run to mask.
+    /// </summary>
+    public TransformContext ContextFor(string transform, string routeId, DateTimeOffset receivedAt, TransformRequest request, IReadOnlySet<string> protectedHeaders)
+    {
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, reference) in _secrets.GetValueOrDefault(transform) ?? FrozenDictionary<string, SecretReference>.Empty)
+        {
+            if (_store.Read(reference) is { } value)
+            {
+                named[name] = value;
+            }
+        }
+
+        return new TransformContext(routeId, receivedAt, Get(transform), [.. TransformContract.SecretParams(request.Params), .. named.Values])
+        {
+            NamedSecrets = named,
+            ProtectedHeaders = protectedHeaders,
+        };
+    }
 
     /// <summary>The raw secret references of a transform, read fresh from configuration (for config validation).</summary>
     public static IEnumerable<KeyValuePair<string, string?>> SecretReferences(IConfiguration configuration, string transform) =>

@@ -49,15 +49,38 @@ public sealed class FakeIlert : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
                 body.ToArray(),
                 DateTimeOffset.UtcNow);
-            fake!._received.Enqueue(request);
-            var result = fake.Respond?.Invoke(request)
+            var result = fake!.Respond?.Invoke(request)
                 ?? Results.Json(new { alertKey = "fake", alertUrl = "http://127.0.0.1/alert", responseCode = "NEW_INCIDENT_CREATED" }, statusCode: StatusCodes.Status202Accepted);
             await result.ExecuteAsync(context);
+            fake._received.Enqueue(request with { AnsweredStatus = context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode });
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         fake = new FakeIlert(app, new Uri(address + "/"));
         return fake;
+    }
+
+    /// <summary>An answer that is no answer: the connection is dropped, as when ilert is unreachable.</summary>
+    public static IResult Unreachable { get; } = new DropConnection();
+
+    /// <summary>The requests the fake accepted (answered 2xx).</summary>
+    public IReadOnlyList<RecordedRequest> Accepted => [.. _received.Where(r => r.Accepted)];
+
+    /// <summary>Polls until <paramref name="count"/> requests have been accepted (answered 2xx), or fails at the deadline.</summary>
+    public async Task<IReadOnlyList<RecordedRequest>> WaitForAcceptedAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (Accepted.Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"expected {count} accepted requests at the fake ilert, got {Accepted.Count}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return Accepted;
     }
 
     /// <summary>Polls until <paramref name="count"/> requests have arrived, or fails at the deadline.</summary>
@@ -81,5 +104,14 @@ public sealed class FakeIlert : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class DropConnection : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Abort();
+            return Task.CompletedTask;
+        }
     }
 }

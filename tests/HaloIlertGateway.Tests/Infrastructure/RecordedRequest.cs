@@ -6,6 +6,11 @@ namespace HaloIlertGateway.Tests.Infrastructure;
 /// <summary>A request as the fake ilert received it.</summary>
 public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset ReceivedAt)
 {
+    /// <summary>The status the fake answered with (0 when it dropped the connection).</summary>
+    public int AnsweredStatus { get; init; }
+
+    public bool Accepted => AnsweredStatus is >= 200 and < 300;
+
     public string Path => PathAndQuery.Split('?')[0];
 
     public string BodyText => Encoding.UTF8.GetString(Body);

@@ -36,7 +36,6 @@ public sealed class RateLimitingTests
 
         Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
-        Assert.Equal(4, harness.Ilert.Received.Count);
     }
 
     [Fact]

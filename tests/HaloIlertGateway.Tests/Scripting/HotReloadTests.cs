@@ -7,6 +7,7 @@ using HaloIlertGateway.Tests.Infrastructure;
 namespace HaloIlertGateway.Tests.Scripting;
 
 /// <summary>Ops edit a transform while events flow: each request is served whole by the old or the new version, never a mix, never an error.</summary>
+[Collection(TimingTests.Name)]
 public sealed class HotReloadTests
 {
     private static readonly TimeSpan LiveWithin = TimeSpan.FromSeconds(2);
@@ -46,6 +47,7 @@ public sealed class HotReloadTests
             {
                 using var response = await harness.PostJsonAsync(TestRoutes.PathOf(route, "il1hps-reload"), "{}");
                 statuses.Add(response.StatusCode);
+                await Task.Delay(5); // a steady flow (~150 events/s per route), not a CPU-bound spin
             }
         })).ToArray();
 

@@ -1,0 +1,55 @@
+using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Problems;
+using HaloIlertGateway.Security;
+
+namespace HaloIlertGateway.Admin;
+
+internal static class DeliveryEndpoints
+{
+    private const int DefaultLimit = 100;
+
+    /// <summary>
+    /// <c>GET /_gateway/delivery</c> (counters, outbox depth and oldest age), <c>GET /_gateway/outbox</c>,
+    /// <c>GET /_gateway/deadletters[/{id}]</c>, <c>POST /_gateway/deadletters/{id}/replay</c>,
+    /// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>. Listings are redacted.
+    /// </summary>
+    public static IEndpointRouteBuilder MapDeliveryEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway)
+    {
+        var store = gateway.GetRequiredService<OutboxStore>();
+        var metrics = gateway.GetRequiredService<DeliveryMetrics>();
+        var deadLetters = gateway.GetRequiredService<DeadLetters>();
+        var secrets = gateway.GetRequiredService<SecretStore>();
+        var time = gateway.GetRequiredService<TimeProvider>();
+
+        endpoints.MapGet("/_gateway/delivery", () =>
+        {
+            var (depth, oldest, dead) = store.Stats();
+            return TypedResults.Ok(new
+            {
+                metrics.Queued,
+                metrics.Delivered,
+                metrics.Retried,
+                metrics.DeadLettered,
+                OutboxDepth = depth,
+                OldestAgeSeconds = oldest is { } at ? (time.GetUtcNow() - at).TotalSeconds : 0,
+                DeadLetters = dead,
+            });
+        });
+        endpoints.MapGet("/_gateway/outbox", (int? limit) =>
+            TypedResults.Ok(store.ListOutbox(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues))));
+
+        var dead = endpoints.MapGroup("/_gateway/deadletters");
+        dead.MapGet("/", (int? limit) =>
+            TypedResults.Ok(store.ListDeadLetters(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false))));
+        dead.MapGet("/{id:long}", (long id) =>
+            store.GetDeadLetter(id) is { } d ? Results.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id));
+        dead.MapPost("/{id:long}/replay", (long id) =>
+            deadLetters.Replay(id) is var result && result.Outcome == "not-found" ? NotFound(id) : Results.Ok(result));
+        dead.MapPost("/replay", (int? limit) => TypedResults.Ok(deadLetters.ReplayAll(limit ?? 1000)));
+        dead.MapDelete("/{id:long}", (long id) => store.DeleteDeadLetter(id) ? Results.NoContent() : NotFound(id));
+        return endpoints;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"No dead letter {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: GatewayProblems.TypePrefix + GatewayProblems.NotFound);
+}

@@ -1,0 +1,38 @@
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// What the gateway could not deliver, kept so that nothing a client sent is lost: <see cref="Kind"/> is
+/// <c>expired</c> (retried past MaxAge), <c>rejected</c> (ilert refused it with a 4xx while queued) or
+/// <c>transform-failed</c> (the raw request as it arrived, to replay through the current script). Delivery dead
+/// letters keep the transformed request with its cluster and keys; transform failures keep the route values.
+/// </summary>
+internal sealed record DeadLetter(
+    long Id,
+    string Kind,
+    string Reason,
+    string Route,
+    string? Cluster,
+    string? OrderingKey,
+    string? PacingKey,
+    string Method,
+    string PathAndQuery,
+    IReadOnlyDictionary<string, string> Headers,
+    byte[] Body,
+    IReadOnlyDictionary<string, string> RouteValues,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset DeadAt,
+    int Attempts,
+    int? LastStatus)
+{
+    public const string Expired = "expired";
+    public const string Rejected = "rejected";
+    public const string TransformFailed = "transform-failed";
+
+    public static DeadLetter FromMessage(OutboxMessage message, string kind, string reason, DateTimeOffset now) => new(
+        0, kind, reason, message.Route, message.Cluster, message.OrderingKey, message.PacingKey, message.Method, message.PathAndQuery,
+        message.Headers, message.Body, new Dictionary<string, string>(), message.CreatedAt, now, message.Attempts, message.LastStatus);
+
+    /// <summary>A delivery dead letter as a fresh outbox message (a replay queues it behind its alert's pending events).</summary>
+    public OutboxMessage ToMessage(DateTimeOffset now) =>
+        new(0, Route, Cluster!, OrderingKey!, PacingKey!, Method, PathAndQuery, Headers, Body, now);
+}

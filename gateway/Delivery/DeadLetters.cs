@@ -1,0 +1,104 @@
+using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Security;
+using Microsoft.AspNetCore.WebUtilities;
+using Yarp.ReverseProxy;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// Keeps what could not be delivered, and replays it: a delivery dead letter goes back into the outbox (behind its
+/// alert's pending events); a transform failure runs again through the route's current script, so ops can fix the
+/// script and replay.
+/// </summary>
+internal sealed class DeadLetters(
+    OutboxStore store,
+    DeliveryMetrics metrics,
+    DurableDelivery delivery,
+    DeliveryWorker worker,
+    ScriptCatalog catalog,
+    TransformRunner runner,
+    TransformSettingsProvider settings,
+    RouteCredentials credentials,
+    IProxyStateLookup proxy,
+    TimeProvider time)
+{
+    private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
+
+    /// <summary>Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id.</summary>
+    public long AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure)
+    {
+        var now = time.GetUtcNow();
+        var where = failure.Line is null ? string.Empty : $" (line {failure.Line}, column {failure.Column})";
+        var id = store.AddDeadLetter(new DeadLetter(
+            0, DeadLetter.TransformFailed, $"{failure.Limit ?? "error"}: {failure.Message}{where}", route.RouteId, route.ClusterId, null, null,
+            raw.Method, raw.Path + QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))),
+            raw.Headers.Where(pair => !NotStored.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
+            raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
+        metrics.OnDeadLettered();
+        return id;
+    }
+
+    public ReplayResult Replay(long id)
+    {
+        if (store.GetDeadLetter(id) is not { } deadLetter)
+        {
+            return new ReplayResult(id, "not-found", null, "no such dead letter");
+        }
+
+        if (deadLetter.Kind != DeadLetter.TransformFailed)
+        {
+            var outboxId = store.Requeue(deadLetter, time.GetUtcNow());
+            metrics.OnQueued();
+            worker.Wake();
+            return new ReplayResult(id, "queued", outboxId, null);
+        }
+
+        return ReplayTransform(deadLetter);
+    }
+
+    public IReadOnlyList<ReplayResult> ReplayAll(int limit) => [.. store.ListDeadLetters(limit).Select(deadLetter => Replay(deadLetter.Id))];
+
+    private ReplayResult ReplayTransform(DeadLetter deadLetter)
+    {
+        if (!proxy.TryGetRoute(deadLetter.Route, out var route)
+            || route.Config.Transforms?.FirstOrDefault(t => t.ContainsKey(JsTransformFactory.Key))?[JsTransformFactory.Key] is not { } transform
+            || !catalog.TryGet(transform, out var script))
+        {
+            return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");
+        }
+
+        var request = ToRequest(deadLetter);
+        var hidden = credentials.HiddenHeaders(route.Config);
+        var outcome = runner.Run(script, request, settings.ContextFor(transform, deadLetter.Route, time.GetUtcNow(), request, hidden));
+        switch (outcome)
+        {
+            case TransformOutcome.Forward forward:
+                var outboxId = delivery.Enqueue(deadLetter.Route, route.Config.ClusterId ?? deadLetter.Cluster ?? string.Empty, request, forward.Request, hidden);
+                store.DeleteDeadLetter(deadLetter.Id);
+                return new ReplayResult(deadLetter.Id, "queued", outboxId, null);
+            case TransformOutcome.Drop drop:
+                store.DeleteDeadLetter(deadLetter.Id);
+                return new ReplayResult(deadLetter.Id, "dropped", null, drop.Reason);
+            case TransformOutcome.Fail fail:
+                var where = fail.Failure.Line is null ? string.Empty : $" (line {fail.Failure.Line}, column {fail.Failure.Column})";
+                var reason = $"{fail.Failure.Limit ?? "error"}: {fail.Failure.Message}{where}";
+                store.UpdateDeadLetterReason(deadLetter.Id, reason, time.GetUtcNow());
+                return new ReplayResult(deadLetter.Id, "failed", null, reason);
+            default:
+                throw new InvalidOperationException("unknown outcome");
+        }
+    }
+
+    private static TransformRequest ToRequest(DeadLetter deadLetter)
+    {
+        var split = deadLetter.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = split < 0 ? deadLetter.PathAndQuery : deadLetter.PathAndQuery[..split];
+        var query = split < 0
+            ? new Dictionary<string, string>()
+            : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
+        var kind = deadLetter.Body.Length == 0 ? TransformBodyKind.None
+            : TransformRequestReader.IsJson(deadLetter.Headers.GetValueOrDefault("content-type")) ? TransformBodyKind.Json : TransformBodyKind.Text;
+        var headers = new Dictionary<string, string>(deadLetter.Headers, StringComparer.OrdinalIgnoreCase);
+        return new TransformRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body));
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// One attempt at an outbox event and what follows from it, the same for the immediate attempt and the worker's:
+/// delivered → removed; rejected → handed back to a waiting client, else dead-lettered; anything else → retried
+/// after a backoff with jitter (or ilert's Retry-After), until <see cref="DeliveryOptions.MaxAge"/>, then dead-lettered.
+/// </summary>
+internal sealed partial class DeliveryAttempts(
+    DeliverySender sender,
+    OutboxStore store,
+    DeliveryMetrics metrics,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryAttempts> logger)
+{
+    public async Task<DeliveryResult> AttemptAsync(OutboxMessage message, bool clientWaiting, CancellationToken cancellationToken)
+    {
+        var result = await sender.SendAsync(message, cancellationToken);
+        var now = time.GetUtcNow();
+        switch (result.Outcome)
+        {
+            case DeliveryOutcome.Delivered:
+                store.Remove(message.Id);
+                metrics.OnDelivered();
+                Log.Delivered(logger, message.Id, message.Route, result.Status ?? 0, message.Attempts + 1);
+                break;
+            case DeliveryOutcome.Rejected when clientWaiting:
+                store.Remove(message.Id);
+                Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
+                break;
+            case DeliveryOutcome.Rejected:
+                store.Bury(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Rejected, result.Error ?? "rejected", now);
+                metrics.OnDeadLettered();
+                Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
+                break;
+            case DeliveryOutcome.Retry when now - message.CreatedAt >= options.Value.MaxAge:
+                store.Bury(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Expired, $"not delivered within {options.Value.MaxAge}: {result.Error}", now);
+                metrics.OnDeadLettered();
+                Log.Expired(logger, message.Id, message.Route, message.Attempts + 1);
+                break;
+            default:
+                var delay = Backoff(message.Attempts, result);
+                store.Reschedule(message.Id, now + delay, result.Error ?? "failed", result.Status);
+                metrics.OnRetried();
+                Log.Retrying(logger, message.Id, message.Route, message.Attempts + 1, result.Error ?? "failed", delay.TotalSeconds);
+                break;
+        }
+
+        return result;
+    }
+
+    /// <summary>Retry-After when ilert gave one; after a bare 429 ilert's suggested pause; else exponential, with jitter.</summary>
+    private TimeSpan Backoff(int attempts, DeliveryResult result)
+    {
+        var settings = options.Value;
+        var jitter = 0.5 + (Random.Shared.NextDouble() / 2);
+        if (result.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
+        {
+            return retryAfter + (settings.InitialBackoff * jitter);
+        }
+
+        if (result.Status == 429)
+        {
+            return settings.RateLimitedBackoff * (0.75 + (jitter / 2));
+        }
+
+        var exponential = settings.InitialBackoff * Math.Pow(2, Math.Min(attempts, 20));
+        return (exponential < settings.MaxBackoff ? exponential : settings.MaxBackoff) * jitter;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Event {Id} of route {Route} delivered ({Status}) at attempt {Attempt}")]
+        public static partial void Delivered(ILogger logger, long id, string route, int status, int attempt);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Event {Id} of route {Route} attempt {Attempt} failed ({Error}); next in {DelaySeconds:0.0} s")]
+        public static partial void Retrying(ILogger logger, long id, string route, int attempt, string error, double delaySeconds);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Event {Id} of route {Route} was rejected by ilert ({Status}) and is not retried")]
+        public static partial void Rejected(ILogger logger, long id, string route, int status);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Event {Id} of route {Route} expired after {Attempts} attempts and is now a dead letter")]
+        public static partial void Expired(ILogger logger, long id, string route, int attempts);
+    }
+}

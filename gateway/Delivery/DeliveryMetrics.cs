@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// Delivery counters as <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>HaloIlertGateway.Delivery</c>,
+/// no tags: never a key) and as totals for the management endpoint; outbox depth and oldest age are observed from the store.
+/// </summary>
+internal sealed class DeliveryMetrics : IDisposable
+{
+    public const string MeterName = "HaloIlertGateway.Delivery";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _queued;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _retried;
+    private readonly Counter<long> _deadLettered;
+    private long _queuedTotal;
+    private long _deliveredTotal;
+    private long _retriedTotal;
+    private long _deadLetteredTotal;
+
+    public DeliveryMetrics(IMeterFactory meters, OutboxStore store, TimeProvider time)
+    {
+        _meter = meters.Create(MeterName);
+        _queued = _meter.CreateCounter<long>("gateway.delivery.queued", description: "Events accepted into the outbox.");
+        _delivered = _meter.CreateCounter<long>("gateway.delivery.delivered", description: "Events ilert accepted.");
+        _retried = _meter.CreateCounter<long>("gateway.delivery.retried", description: "Failed attempts scheduled again.");
+        _deadLettered = _meter.CreateCounter<long>("gateway.delivery.dead_lettered", description: "Events moved to the dead letters.");
+        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => store.Stats().Depth, description: "Events waiting in the outbox.");
+        _meter.CreateObservableGauge("gateway.delivery.outbox.oldest_age", () => store.Stats().Oldest is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0, unit: "s", description: "Age of the oldest waiting event.");
+    }
+
+    public long Queued => Interlocked.Read(ref _queuedTotal);
+
+    public long Delivered => Interlocked.Read(ref _deliveredTotal);
+
+    public long Retried => Interlocked.Read(ref _retriedTotal);
+
+    public long DeadLettered => Interlocked.Read(ref _deadLetteredTotal);
+
+    public void OnQueued() => Add(_queued, ref _queuedTotal);
+
+    public void OnDelivered() => Add(_delivered, ref _deliveredTotal);
+
+    public void OnRetried() => Add(_retried, ref _retriedTotal);
+
+    public void OnDeadLettered() => Add(_deadLettered, ref _deadLetteredTotal);
+
+    public void Dispose() => _meter.Dispose();
+
+    private static void Add(Counter<long> counter, ref long total)
+    {
+        counter.Add(1);
+        Interlocked.Increment(ref total);
+    }
+}

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>Durable delivery: the outbox, retries, pacing and dead letters. Section <c>Gateway:Delivery</c>.</summary>
+public sealed class DeliveryOptions
+{
+    public const string SectionName = "Gateway:Delivery";
+
+    /// <summary>The SQLite outbox file, relative to the content root. Default <c>data/outbox.db</c>.</summary>
+    [Required]
+    public string DatabasePath { get; set; } = "data/outbox.db";
+
+    /// <summary>Events sent per minute per ilert integration key (ilert accepts 50). Default 50.</summary>
+    [Range(1, 60_000)]
+    public int RatePerMinutePerKey { get; set; } = 50;
+
+    /// <summary>How long an event is retried before it becomes a dead letter. Default 24 hours.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>First retry delay; doubles per attempt, with jitter. Default 2 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest retry delay. Default 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Delay after a 429 without Retry-After (ilert suggests 10-30 s). Default 15 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RateLimitedBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time one delivery attempt may take before it counts as failed. Default 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deliveries the worker runs at once (across different alerts). Default 8.</summary>
+    [Range(1, 256)]
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>How often the worker looks for due events when nothing wakes it. Default 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using HaloIlertGateway.Hosting;
+using HaloIlertGateway.Scripting;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// The gateway's side of "never lose an alert": a transformed event is stored durably before anything else, then
+/// sent at once when it is the oldest pending event of its alert and its key's pace allows. ilert's answer goes back
+/// to the client when there is one (2xx, or a 4xx other than 408/429); otherwise the client gets 202 queued and
+/// the worker delivers the event later, in order.
+/// </summary>
+internal sealed class DurableDelivery(
+    OutboxStore store,
+    DeliveryAttempts attempts,
+    DeliveryPacer pacer,
+    DeliveryWorker worker,
+    DeliveryMetrics metrics,
+    IOptions<DeliveryOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time)
+{
+    /// <summary>Headers that are never stored: hop-by-hop ones, and anything that could carry a client's credential.</summary>
+    private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
+
+    /// <summary>Stores, attempts if it may, and answers the client.</summary>
+    public async Task AcceptAsync(HttpContext http, JsRoute route, TransformRequest original, TransformedRequest changed)
+    {
+        var now = time.GetUtcNow();
+        var message = ToMessage(route.RouteId, route.ClusterId, original, changed, route.HiddenHeaders, now);
+        var (id, claimed) = store.Enqueue(message, now + options.Value.AttemptTimeout + TimeSpan.FromSeconds(5), () => pacer.TryAcquire(message.PacingKey));
+        metrics.OnQueued();
+        if (claimed)
+        {
+            // The outcome must be recorded even if the client goes away, so the attempt is not tied to the request.
+            var result = await attempts.AttemptAsync(message with { Id = id }, clientWaiting: true, lifetime.ApplicationStopping);
+            if (result.Outcome != DeliveryOutcome.Retry)
+            {
+                http.Response.StatusCode = result.Status ?? StatusCodes.Status502BadGateway;
+                http.Response.ContentType = result.ContentType;
+                await http.Response.Body.WriteAsync(result.Body, http.RequestAborted);
+                return;
+            }
+        }
+
+        worker.Wake();
+        http.Response.StatusCode = StatusCodes.Status202Accepted;
+        await http.Response.WriteAsJsonAsync(new QueuedResponse("queued", id), GatewayJsonContext.Default.QueuedResponse, cancellationToken: http.RequestAborted);
+    }
+
+    /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id.</summary>
+    public long Enqueue(string routeId, string clusterId, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hiddenHeaders)
+    {
+        var now = time.GetUtcNow();
+        var (id, _) = store.Enqueue(ToMessage(routeId, clusterId, original, changed, hiddenHeaders, now), now, () => false);
+        metrics.OnQueued();
+        worker.Wake();
+        return id;
+    }
+
+    /// <summary>
+    /// The outgoing request as an outbox event. Its alert is the route, the ilert integration key and the
+    /// <c>alertKey</c> of the body when it has one (ilert's events API); the pace is per integration key.
+    /// </summary>
+    private static OutboxMessage ToMessage(string routeId, string clusterId, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hidden, DateTimeOffset now)
+    {
+        var headers = changed.Headers
+            .Where(pair => !TransformContract.ProtectedHeaders.Contains(pair.Key) && !hidden.Contains(pair.Key) && !NotStored.Contains(pair.Key))
+            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+        if (TransformContract.ContentTypeFor(original, changed) is { } contentType)
+        {
+            headers["content-type"] = contentType;
+        }
+
+        var body = changed.Body ?? [];
+        var (bodyKey, alertKey) = changed.BodyIsJson ? ReadEventKeys(body) : (null, null);
+        var integrationKey = bodyKey ?? original.Params.GetValueOrDefault("integrationKey") ?? string.Empty;
+        var pathAndQuery = changed.Path + QueryString.Create(changed.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
+        return new OutboxMessage(0, routeId, clusterId, Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), Digest(integrationKey),
+            original.Method, pathAndQuery, headers, body, now);
+    }
+
+    /// <summary><c>integrationKey</c> and <c>alertKey</c> of an events-API body (top-level string properties), if present.</summary>
+    private static (string? IntegrationKey, string? AlertKey) ReadEventKeys(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind != JsonValueKind.Object
+                ? (null, null)
+                : (Property(document.RootElement, "integrationKey"), Property(document.RootElement, "alertKey"));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+
+        static string? Property(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    /// <summary>Keys are stored as digests: the outbox never needs them in clear, and listings cannot show them.</summary>
+    private static string Digest(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
+}

@@ -1,0 +1,22 @@
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// A transformed request the gateway took responsibility for. No secrets: credentials are injected at each attempt.
+/// <see cref="OrderingKey"/> groups the events of one alert (delivered in <see cref="Id"/> order);
+/// <see cref="PacingKey"/> is the ilert integration key's digest (sent at the configured rate).
+/// </summary>
+internal sealed record OutboxMessage(
+    long Id,
+    string Route,
+    string Cluster,
+    string OrderingKey,
+    string PacingKey,
+    string Method,
+    string PathAndQuery,
+    IReadOnlyDictionary<string, string> Headers,
+    byte[] Body,
+    DateTimeOffset CreatedAt,
+    int Attempts = 0,
+    DateTimeOffset? NextAttemptAt = null,
+    string? LastError = null,
+    int? LastStatus = null);

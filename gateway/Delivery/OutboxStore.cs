@@ -1,0 +1,295 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// The outbox and dead letters in SQLite (WAL, <c>synchronous=FULL</c>: a committed insert survives a crash of the
+/// process or the machine). One connection, serialized: the gateway is the database's only user.
+/// </summary>
+internal sealed class OutboxStore : IDisposable
+{
+    private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status";
+    private const string DeadColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
+
+    private readonly Lock _gate = new();
+    private readonly SqliteConnection _connection;
+
+    public OutboxStore(IOptions<DeliveryOptions> options, IHostEnvironment environment)
+    {
+        Path = System.IO.Path.GetFullPath(options.Value.DatabasePath, environment.ContentRootPath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, cluster TEXT NOT NULL, ordering_key TEXT NOT NULL,
+                pacing_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
+                created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+                locked_until INTEGER, last_error TEXT, last_status INTEGER);
+            CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (ordering_key, id);
+            CREATE INDEX IF NOT EXISTS outbox_by_due ON outbox (next_attempt_at);
+            CREATE TABLE IF NOT EXISTS dead_letters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, reason TEXT NOT NULL, route TEXT NOT NULL, cluster TEXT,
+                ordering_key TEXT, pacing_key TEXT, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
+                route_values TEXT NOT NULL, created_at INTEGER NOT NULL, dead_at INTEGER NOT NULL, attempts INTEGER NOT NULL, last_status INTEGER);
+            -- Attempts that were in flight when the process stopped are free to retry now.
+            UPDATE outbox SET locked_until = NULL;
+            """);
+    }
+
+    public string Path { get; }
+
+    /// <summary>
+    /// Stores <paramref name="message"/> and, when it is the oldest pending event of its alert and
+    /// <paramref name="mayAttempt"/> agrees (its key's pace), claims it for an immediate attempt until
+    /// <paramref name="lockUntil"/>. Returns its id and whether it was claimed.
+    /// </summary>
+    public (long Id, bool Claimed) Enqueue(OutboxMessage message, DateTimeOffset lockUntil, Func<bool> mayAttempt)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var id = Scalar<long>(transaction, """
+                INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at)
+                VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created);
+                SELECT last_insert_rowid();
+                """,
+                ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
+                ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
+                ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts));
+            var claimed = Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", message.OrderingKey)) == id && mayAttempt();
+            if (claimed)
+            {
+                Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", lockUntil.ToUnixTimeMilliseconds()), ("$id", id));
+            }
+
+            transaction.Commit();
+            return (id, claimed);
+        }
+    }
+
+    /// <summary>The events due now that are the oldest of their alert and not being attempted, oldest first.</summary>
+    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit)
+    {
+        lock (_gate)
+        {
+            return Query(null, $"""
+                SELECT {Columns} FROM outbox o
+                WHERE o.next_attempt_at <= $now AND (o.locked_until IS NULL OR o.locked_until < $now)
+                  AND o.id = (SELECT MIN(id) FROM outbox i WHERE i.ordering_key = o.ordering_key)
+                ORDER BY o.id LIMIT $limit
+                """, ReadMessage, ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
+        }
+    }
+
+    /// <summary>When the next event that heads its alert may be attempted (due and not locked), if any.</summary>
+    public DateTimeOffset? NextDue()
+    {
+        lock (_gate)
+        {
+            var next = Scalar<long?>(null, """
+                SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox
+                WHERE id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key)
+                """);
+            return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        }
+    }
+
+    public bool TryClaim(long id, DateTimeOffset now, DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            return Execute(null, "UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now)",
+                ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1;
+        }
+    }
+
+    /// <summary>Delivered (or handed back to the client): gone from the outbox.</summary>
+    public void Remove(long id)
+    {
+        lock (_gate)
+        {
+            Execute(null, "DELETE FROM outbox WHERE id = $id", ("$id", id));
+        }
+    }
+
+    /// <summary>A failed attempt: counted, and due again at <paramref name="nextAttempt"/>.</summary>
+    public void Reschedule(long id, DateTimeOffset nextAttempt, string error, int? status)
+    {
+        lock (_gate)
+        {
+            Execute(null, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $next, locked_until = NULL, last_error = $error, last_status = $status WHERE id = $id",
+                ("$next", nextAttempt.ToUnixTimeMilliseconds()), ("$error", error), ("$status", status), ("$id", id));
+        }
+    }
+
+    /// <summary>Moves an outbox event to the dead letters (one transaction).</summary>
+    public void Bury(OutboxMessage message, string kind, string reason, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Insert(transaction, DeadLetter.FromMessage(message, kind, reason, now));
+            Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
+            transaction.Commit();
+        }
+    }
+
+    public long AddDeadLetter(DeadLetter deadLetter)
+    {
+        lock (_gate)
+        {
+            return Insert(null, deadLetter);
+        }
+    }
+
+    /// <summary>Moves a delivery dead letter back into the outbox, behind its alert's pending events.</summary>
+    public long Requeue(DeadLetter deadLetter, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var message = deadLetter.ToMessage(now);
+            var id = Scalar<long>(transaction, """
+                INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, next_attempt_at)
+                VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $created);
+                SELECT last_insert_rowid();
+                """,
+                ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
+                ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
+                ("$body", message.Body), ("$created", now.ToUnixTimeMilliseconds()));
+            Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
+            transaction.Commit();
+            return id;
+        }
+    }
+
+    public bool DeleteDeadLetter(long id)
+    {
+        lock (_gate)
+        {
+            return Execute(null, "DELETE FROM dead_letters WHERE id = $id", ("$id", id)) == 1;
+        }
+    }
+
+    public void UpdateDeadLetterReason(long id, string reason, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            Execute(null, "UPDATE dead_letters SET reason = $reason, dead_at = $now, attempts = attempts + 1 WHERE id = $id", ("$reason", reason), ("$now", now.ToUnixTimeMilliseconds()), ("$id", id));
+        }
+    }
+
+    public IReadOnlyList<OutboxMessage> ListOutbox(int limit)
+    {
+        lock (_gate)
+        {
+            return Query(null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT $limit", ReadMessage, ("$limit", limit));
+        }
+    }
+
+    public IReadOnlyList<DeadLetter> ListDeadLetters(int limit)
+    {
+        lock (_gate)
+        {
+            return Query(null, $"SELECT {DeadColumns} FROM dead_letters ORDER BY id LIMIT $limit", ReadDeadLetter, ("$limit", limit));
+        }
+    }
+
+    public DeadLetter? GetDeadLetter(long id)
+    {
+        lock (_gate)
+        {
+            return Query(null, $"SELECT {DeadColumns} FROM dead_letters WHERE id = $id", ReadDeadLetter, ("$id", id)).FirstOrDefault();
+        }
+    }
+
+    /// <summary>Outbox depth, the oldest pending event's creation time, and the dead-letter count.</summary>
+    public (long Depth, DateTimeOffset? Oldest, long DeadLetters) Stats()
+    {
+        lock (_gate)
+        {
+            var depth = Scalar<long>(null, "SELECT COUNT(*) FROM outbox");
+            var oldest = Scalar<long?>(null, "SELECT MIN(created_at) FROM outbox");
+            var dead = Scalar<long>(null, "SELECT COUNT(*) FROM dead_letters");
+            return (depth, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, dead);
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private long Insert(SqliteTransaction? transaction, DeadLetter d) => Scalar<long>(transaction, """
+        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
+        VALUES ($kind, $reason, $route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $values, $created, $dead, $attempts, $status);
+        SELECT last_insert_rowid();
+        """,
+        ("$kind", d.Kind), ("$reason", d.Reason), ("$route", d.Route), ("$cluster", d.Cluster), ("$ordering", d.OrderingKey), ("$pacing", d.PacingKey),
+        ("$method", d.Method), ("$path", d.PathAndQuery), ("$headers", JsonSerializer.Serialize(d.Headers)), ("$body", d.Body),
+        ("$values", JsonSerializer.Serialize(d.RouteValues)), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()), ("$dead", d.DeadAt.ToUnixTimeMilliseconds()),
+        ("$attempts", d.Attempts), ("$status", d.LastStatus));
+
+    private static OutboxMessage ReadMessage(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        Strings(r.GetString(7)), (byte[])r[8], Time(r.GetInt64(9)), r.GetInt32(10), Time(r.GetInt64(11)),
+        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13));
+
+    private static DeadLetter ReadDeadLetter(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetString(8), Strings(r.GetString(9)), (byte[])r[10], Strings(r.GetString(11)),
+        Time(r.GetInt64(12)), Time(r.GetInt64(13)), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15));
+
+    private static Dictionary<string, string> Strings(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+
+    private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+
+    private void Execute(string sql)
+    {
+        lock (_gate)
+        {
+            Execute(null, sql);
+        }
+    }
+
+    private int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private T Scalar<T>(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private List<T> Query<T>(SqliteTransaction? transaction, string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var results = new List<T>();
+        while (reader.Read())
+        {
+            results.Add(read(reader));
+        }
+
+        return results;
+    }
+
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+}
