@@ -1,0 +1,24 @@
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.Tests.Delivery;
+
+internal static class DeliveryTestSettings
+{
+    /// <summary>Retries in tens of milliseconds and a pace that does not hold the test up, unless it sets its own.</summary>
+    public static GatewayFactory WithFastRetries(this GatewayFactory gateway, int ratePerMinute = 60_000)
+    {
+        gateway.Settings["Gateway:Delivery:InitialBackoff"] = "00:00:00.050";
+        gateway.Settings["Gateway:Delivery:MaxBackoff"] = "00:00:00.300";
+        gateway.Settings["Gateway:Delivery:RateLimitedBackoff"] = "00:00:00.200";
+        gateway.Settings["Gateway:Delivery:PollInterval"] = "00:00:00.050";
+        gateway.Settings["Gateway:Delivery:RatePerMinutePerKey"] = ratePerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return gateway;
+    }
+
+    /// <summary>A HaloPSA ticket body; <paramref name="step"/> goes into the summary so order can be read back.</summary>
+    public static string Ticket(int id, int step, bool closed = false) =>
+        "{\"ticket\":{\"id\":" + id + ",\"summary\":\"step " + step + "\",\"status\":" + (closed ? "{\"id\":9,\"name\":\"Closed\"}" : "{\"id\":1,\"name\":\"New\"}") + "}}";
+
+    /// <summary>The step a delivered event carries (its summary is "#id step N").</summary>
+    public static int StepOf(RecordedRequest request) => int.Parse(request.Json!["summary"]!.GetValue<string>().Split("step ")[1], System.Globalization.CultureInfo.InvariantCulture);
+}
