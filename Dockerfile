@@ -18,6 +18,9 @@ RUN dotnet publish gateway/HaloIlertGateway.csproj --configuration Release --no-
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# The outbox (durable delivery) lives in /app/data: writable by the app user, a volume so it outlives the container.
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+VOLUME /app/data
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 USER $APP_UID
