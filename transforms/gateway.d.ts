@@ -34,9 +34,11 @@ interface GatewayRequest {
   /** Route values from the route's path pattern, e.g. { integrationKey: "il1hps..." }. Read only. */
   readonly params: { [name: string]: string };
   /**
-   * The body. JSON requests (application/json or +json): the parsed value. Other content types: the raw text.
-   * No body: null. Set an object, array, number, boolean or null to send JSON (content-type becomes
-   * application/json unless you set it); set a string to send it as is.
+   * The body. JSON requests (application/json or +json): the parsed value. Form requests
+   * (application/x-www-form-urlencoded, as Autotask's extension callouts send): an object of the decoded fields,
+   * repeated fields joined with ",". Other content types: the raw text. No body: null.
+   * Set an object, array, number, boolean or null to send JSON (content-type becomes application/json unless you
+   * set it); set a string to send it as is.
    */
   body: JsonValue;
 }

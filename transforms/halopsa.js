@@ -15,7 +15,7 @@
 //   highPriorityIds       Halo priority ids sent as HIGH              default ["1", "2"]
 //   ignoredTicketTypeIds  ticket type ids dropped, never sent         default []
 //   ticketUrl             link to the ticket, "{id}" is replaced      default none
-//   alertKeyPrefix        alertKey is "<prefix>-<ticket id>"          default "halopsa"
+//   alertKeyPrefix        alertKey is "<prefix>-<ticket id>"          default: the route (halopsa, haloitsm)
 
 /** HaloPSA writes an empty date as 1900-01-01T00:00:00. */
 const EMPTY_DATE = /^1900-01-01/;
@@ -40,7 +40,7 @@ function transform(request, context) {
     throw new Error("ticket.id is missing");
   }
 
-  const settings = readSettings(context.settings);
+  const settings = readSettings(context.settings, context.route);
   const id = String(ticket.id);
   const ticketType = ref(ticket.tickettype, ticket.tickettype_id);
   if (settings.ignoredTicketTypeIds.indexOf(ticketType.id) >= 0) {
@@ -70,7 +70,7 @@ function transform(request, context) {
     }),
   };
   if (settings.ticketUrl) {
-    event.links = [{ href: settings.ticketUrl.split("{id}").join(encodeURIComponent(id)), text: "HaloPSA ticket #" + id }];
+    event.links = [{ href: settings.ticketUrl.split("{id}").join(encodeURIComponent(id)), text: "Ticket #" + id }];
   }
 
   request.path = "/api/events";
@@ -80,15 +80,16 @@ function transform(request, context) {
 
 /**
  * @param {{ [key: string]: SettingValue }} settings
+ * @param {string} route
  */
-function readSettings(settings) {
+function readSettings(settings, route) {
   return {
     closedStatusIds: list(settings["closedStatusIds"], ["8", "9"]),
     closedStatusNames: list(settings["closedStatusNames"], ["Resolved", "Closed"]).map(lower),
     highPriorityIds: list(settings["highPriorityIds"], ["1", "2"]),
     ignoredTicketTypeIds: list(settings["ignoredTicketTypeIds"], []),
     ticketUrl: text(settings["ticketUrl"]),
-    alertKeyPrefix: text(settings["alertKeyPrefix"]) || "halopsa",
+    alertKeyPrefix: text(settings["alertKeyPrefix"]) || route,
   };
 }
 

@@ -96,8 +96,7 @@ internal sealed class DeadLetters(
         var query = split < 0
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
-        var kind = deadLetter.Body.Length == 0 ? TransformBodyKind.None
-            : TransformRequestReader.IsJson(deadLetter.Headers.GetValueOrDefault("content-type")) ? TransformBodyKind.Json : TransformBodyKind.Text;
+        var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
         var headers = new Dictionary<string, string>(deadLetter.Headers, StringComparer.OrdinalIgnoreCase);
         return new TransformRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body));
     }

@@ -85,6 +85,8 @@ internal sealed class ScriptEngine : IDisposable
         js.FastSetDataProperty("body", request.Body.Kind switch
         {
             TransformBodyKind.Json => _parser.Parse(request.Body.Utf8.Span),
+            TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
+                .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal)),
             TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
             _ => JsValue.Null,
         });

@@ -1,6 +1,9 @@
 namespace HaloIlertGateway.Scripting;
 
-/// <summary>A request body as a transform sees it: JSON (parsed for the script), text (a string), or none.</summary>
+/// <summary>
+/// A request body as a transform sees it: JSON (parsed for the script), a form (<c>application/x-www-form-urlencoded</c>,
+/// an object of its fields), text (a string), or none.
+/// </summary>
 internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMemory<byte> Utf8)
 {
     public static TransformBody None => new(TransformBodyKind.None, ReadOnlyMemory<byte>.Empty);
@@ -8,11 +11,19 @@ internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMe
     public static TransformBody Json(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Json, utf8);
 
     public static TransformBody Text(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Text, utf8);
+
+    /// <summary>The kind a body of <paramref name="contentType"/> is given to a script as.</summary>
+    public static TransformBodyKind KindOf(string? contentType, int length) =>
+        length == 0 ? TransformBodyKind.None
+        : TransformRequestReader.IsJson(contentType) ? TransformBodyKind.Json
+        : contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true ? TransformBodyKind.Form
+        : TransformBodyKind.Text;
 }
 
 internal enum TransformBodyKind
 {
     None,
     Json,
+    Form,
     Text,
 }

@@ -36,7 +36,7 @@ internal static class TransformRequestReader
             return (null, new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidEncoding, "The request body is not valid UTF-8."));
         }
 
-        var kind = body.Length == 0 ? TransformBodyKind.None : isJson ? TransformBodyKind.Json : TransformBodyKind.Text;
+        var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
         if (kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth) is { } jsonError)
         {
             return (null, new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError));

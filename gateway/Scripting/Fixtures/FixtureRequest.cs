@@ -6,7 +6,7 @@ namespace HaloIlertGateway.Scripting.Fixtures;
 
 /// <summary>
 /// A request written as JSON: a fixture case's input, and the test endpoint's. A body with a JSON content type
-/// (the default) is JSON; with another content type, a string of text.
+/// (the default) is JSON; with another content type, a string: the raw text, or the encoded form.
 /// </summary>
 internal sealed record FixtureRequest(
     [property: JsonPropertyName("method")] string Method = "POST",
@@ -28,7 +28,7 @@ internal sealed record FixtureRequest(
         {
             JsonValueKind.Undefined => TransformBody.None,
             JsonValueKind.String when headers.TryGetValue("content-type", out var type) && !type.Contains("json", StringComparison.OrdinalIgnoreCase)
-                => TransformBody.Text(Encoding.UTF8.GetBytes(Body.GetString() ?? string.Empty)),
+                => new TransformBody(TransformBody.KindOf(type, 1), Encoding.UTF8.GetBytes(Body.GetString() ?? string.Empty)),
             _ => TransformBody.Json(JsonSerializer.SerializeToUtf8Bytes(Body)),
         };
         if (body.Kind == TransformBodyKind.Json)

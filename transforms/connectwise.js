@@ -1,0 +1,52 @@
+// @ts-check
+/// <reference path="./gateway.d.ts" />
+"use strict";
+
+// ConnectWise PSA (Manage) ticket -> ilert event. A ticket callback (System > Setup Tables > Callbacks, or the
+// /system/callbacks API) POSTs {Action, ID, Type, MemberId, CompanyId, FromUrl, Entity}, where Entity is the ticket
+// as a JSON string (see README "Connecting ConnectWise PSA"). ConnectWise's own ilert integration is deprecated;
+// this is the way to connect it.
+//
+// A ticket whose closedFlag is set, or a deleted ticket, resolves the alert; anything else (re)sends ALERT.
+// Settings (Gateway:Transforms:connectwise:Settings):
+//   highPriorityPattern  "^(Priority [12]\\b|Critical|High)"   priority names matching it (any case) -> HIGH, else LOW
+
+/**
+ * @param {GatewayRequest} request
+ * @param {GatewayContext} context
+ * @returns {GatewayRequest | null}
+ */
+function transform(request, context) {
+  const callback = /** @type {{ [key: string]: any }} */ (request.body);
+  if (!callback || typeof callback !== "object" || callback.ID === undefined) {
+    throw new Error("the body is not a ConnectWise callback: it has no ID");
+  }
+  const ticket = typeof callback.Entity === "string" && callback.Entity ? JSON.parse(callback.Entity) : callback.Entity || {};
+  const id = String(ticket.id || callback.ID);
+  const priorityName = String((ticket.priority && ticket.priority.name) || "");
+  const pattern = new RegExp(String(context.settings["highPriorityPattern"] || "^(Priority [12]\\b|Critical|High)"), "i");
+  const closed = ticket.closedFlag === true || String(callback.Action).toLowerCase() === "deleted";
+
+  /** @type {IlertEvent} */
+  const event = {
+    integrationKey: request.params["integrationKey"],
+    eventType: closed ? "RESOLVE" : "ALERT",
+    summary: "#" + id + " " + (ticket.summary || "(no summary)") + (ticket.company && ticket.company.name ? " (" + ticket.company.name + ")" : ""),
+    details: String(ticket.initialDescription || ""),
+    alertKey: "connectwise-" + id,
+    priority: pattern.test(priorityName) ? "HIGH" : "LOW",
+    customDetails: {},
+  };
+  const facts = [
+    ["action", callback.Action],
+    ["status", ticket.status && ticket.status.name],
+    ["priority", priorityName],
+    ["company", ticket.company && ticket.company.name],
+    ["board", ticket.board && ticket.board.name],
+    ["owner", ticket.owner && ticket.owner.identifier],
+  ];
+  facts.forEach(([name, value]) => { if (value) event.customDetails[String(name)] = value; });
+  request.path = "/api/events";
+  request.body = /** @type {any} */ (event);
+  return request;
+}

@@ -1,0 +1,81 @@
+// @ts-check
+/// <reference path="./gateway.d.ts" />
+"use strict";
+
+// Jira Service Management issue -> ilert event. A native Jira webhook (Settings > System > WebHooks) on
+// "issue created" and "issue updated" POSTs {webhookEvent, issue: {id, key, self, fields: {...}}} (see README
+// "Connecting Jira Service Management"). An issue with a resolution resolves the alert; any other change (re)sends
+// ALERT. A deleted issue resolves it too.
+//
+// Settings (Gateway:Transforms:jira:Settings):
+//   highPriorities  ["Highest", "High", "Critical", "Blocker"]  -> HIGH, else LOW
+
+/**
+ * @param {GatewayRequest} request
+ * @param {GatewayContext} context
+ * @returns {GatewayRequest | null}
+ */
+function transform(request, context) {
+  const body = /** @type {{ [key: string]: any }} */ (request.body);
+  const issue = body && body.issue;
+  if (!issue || !issue.key) {
+    throw new Error("the body is not a Jira webhook: it has no issue.key");
+  }
+  const fields = issue.fields || {};
+  const priority = fields.priority && fields.priority.name ? String(fields.priority.name) : "";
+  const high = (Array.isArray(context.settings["highPriorities"]) ? context.settings["highPriorities"] : ["Highest", "High", "Critical", "Blocker"])
+    .map((name) => String(name).toLowerCase());
+  const resolved = !!fields.resolution || body.webhookEvent === "jira:issue_deleted";
+
+  /** @type {IlertEvent} */
+  const event = {
+    integrationKey: request.params["integrationKey"],
+    eventType: resolved ? "RESOLVE" : "ALERT",
+    summary: issue.key + " " + (fields.summary || "(no summary)"),
+    details: documentText(fields.description),
+    alertKey: "jira-" + String(issue.key).toLowerCase(),
+    priority: high.indexOf(priority.toLowerCase()) >= 0 ? "HIGH" : "LOW",
+    customDetails: {},
+  };
+  const facts = {
+    status: fields.status && fields.status.name,
+    resolution: fields.resolution && fields.resolution.name,
+    priority,
+    project: fields.project && fields.project.name,
+    assignee: fields.assignee && fields.assignee.displayName,
+    reporter: fields.reporter && fields.reporter.displayName,
+  };
+  Object.entries(facts).forEach(([name, value]) => { if (value) event.customDetails[name] = value; });
+  const site = typeof issue.self === "string" ? issue.self.match(/^(https?:\/\/[^/]+)\//) : null;
+  if (site) {
+    event.links = [{ href: site[1] + "/browse/" + issue.key, text: "Jira " + issue.key }];
+  }
+  request.path = "/api/events";
+  request.body = /** @type {any} */ (event);
+  return request;
+}
+
+/**
+ * Jira Cloud sends descriptions as Atlassian Document Format (a tree of nodes); Server/DC as plain text.
+ * @param {any} description
+ * @returns {string}
+ */
+function documentText(description) {
+  if (description === null || description === undefined) return "";
+  if (typeof description === "string") return description;
+  /** @type {string[]} */
+  const blocks = [];
+  /** @param {any} node @param {string[]} into */
+  const walk = (node, into) => {
+    if (node.type === "text") into.push(String(node.text || ""));
+    if (node.type === "hardBreak") into.push("\n");
+    (node.content || []).forEach((/** @type {any} */ child) => walk(child, into));
+  };
+  (description.content || []).forEach((/** @type {any} */ block) => {
+    /** @type {string[]} */
+    const parts = [];
+    walk(block, parts);
+    blocks.push(parts.join(""));
+  });
+  return blocks.join("\n").trim();
+}

@@ -1,0 +1,74 @@
+// @ts-check
+/// <reference path="./gateway.d.ts" />
+"use strict";
+
+// Zendesk ticket -> ilert event. A webhook (HTTP target) called by triggers on "ticket created" and "ticket updated",
+// JSON body built from placeholders: id, title, description, status, priority, requester_name, group_name,
+// assignee_name, link, latest_comment (see README "Connecting Zendesk").
+//
+// Settings (Gateway:Transforms:zendesk:Settings), statuses and priorities matched in any case:
+//   acceptStatuses   ["pending", "hold"]     -> ACCEPT
+//   resolveStatuses  ["solved", "closed"]    -> RESOLVE (anything else, new and open included -> ALERT)
+//   highPriorities   ["high", "urgent"]      -> HIGH, else LOW
+
+/**
+ * @param {GatewayRequest} request
+ * @param {GatewayContext} context
+ * @returns {GatewayRequest | null}
+ */
+function transform(request, context) {
+  const ticket = /** @type {{ [key: string]: any }} */ (request.body);
+  if (ticket === null || typeof ticket !== "object" || !ticket.id) {
+    throw new Error("the body is not a Zendesk ticket: it needs at least an id");
+  }
+  const id = String(ticket.id);
+  const status = String(ticket.status || "").toLowerCase();
+  const lists = {
+    accept: lowerList(context.settings["acceptStatuses"], ["pending", "hold"]),
+    resolve: lowerList(context.settings["resolveStatuses"], ["solved", "closed"]),
+    high: lowerList(context.settings["highPriorities"], ["high", "urgent"]),
+  };
+
+  /** @type {IlertEvent} */
+  const event = {
+    integrationKey: request.params["integrationKey"],
+    eventType: lists.resolve.indexOf(status) >= 0 ? "RESOLVE" : lists.accept.indexOf(status) >= 0 ? "ACCEPT" : "ALERT",
+    summary: "#" + id + " " + (ticket.title || "(no subject)"),
+    details: [ticket.description, ticket.latest_comment && "Latest comment: " + ticket.latest_comment].filter(Boolean).join("\n\n"),
+    alertKey: "zendesk-" + id,
+    priority: lists.high.indexOf(String(ticket.priority || "").toLowerCase()) >= 0 ? "HIGH" : "LOW",
+    customDetails: withoutEmpty({
+      ticketId: ticket.id,
+      status: ticket.status,
+      priority: ticket.priority,
+      requester: ticket.requester_name,
+      group: ticket.group_name,
+      assignee: ticket.assignee_name,
+    }),
+  };
+  if (ticket.link) {
+    event.links = [{ href: String(ticket.link), text: "Zendesk ticket #" + id }];
+  }
+  request.path = "/api/events";
+  request.body = /** @type {any} */ (event);
+  return request;
+}
+
+/**
+ * @param {SettingValue | undefined} value
+ * @param {string[]} fallback
+ */
+function lowerList(value, fallback) {
+  const items = Array.isArray(value) ? value : typeof value === "string" && value ? value.split(",") : fallback;
+  return items.map((item) => String(item).trim().toLowerCase());
+}
+
+/** @param {{ [key: string]: any }} fields */
+function withoutEmpty(fields) {
+  /** @type {{ [key: string]: any }} */
+  const kept = {};
+  for (const key of Object.keys(fields)) {
+    if (fields[key] !== undefined && fields[key] !== null && fields[key] !== "") kept[key] = fields[key];
+  }
+  return kept;
+}
