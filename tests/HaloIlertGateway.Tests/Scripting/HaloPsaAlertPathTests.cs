@@ -12,28 +12,6 @@ public sealed class HaloPsaAlertPathTests
 {
     private static readonly TransformFixtureFile Fixtures = TransformFixtureFile.Load(Path.Combine(RepositoryPaths.Transforms, "halopsa" + TransformFixtureFile.Suffix));
 
-    /// <summary>The fixture cases that run with the shipped proxy.json settings and end in an ilert event.</summary>
-    public static TheoryData<string> ForwardedCases() =>
-        [.. Fixtures.Cases.Where(c => c.Settings.ValueKind == JsonValueKind.Undefined && c.Route is null && c.Expect.Body.ValueKind != JsonValueKind.Undefined).Select(c => c.Name)];
-
-    [Theory]
-    [MemberData(nameof(ForwardedCases))]
-    public async Task EachTicketArrivesAtTheEventsApiAsItsFixtureSays(string fixtureName)
-    {
-        var fixture = Fixtures.Cases.Single(c => c.Name == fixtureName);
-        await using var harness = await GatewayHarness.StartAsync();
-
-        using var response = await harness.PostJsonAsync(fixture.Request.Path, fixture.Request.Body.GetRawText());
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
-        Assert.Equal("POST", received.Method);
-        Assert.Equal("/api/events", received.PathAndQuery);
-        Assert.StartsWith("application/json", received.Header("content-type"));
-        Assert.Equal(received.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), received.Header("content-length"));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(fixture.Expect.Body.GetRawText()), received.Json), received.BodyText);
-    }
-
     [Fact]
     public async Task AClosedTicketResolvesTheAlertKeyItsNewTicketOpened()
     {

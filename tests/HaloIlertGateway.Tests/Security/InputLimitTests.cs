@@ -20,12 +20,14 @@ public sealed class InputLimitTests
         await AssertRefusedAsync(harness, response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
 
-    [Fact]
-    public async Task PlainTextOnTheAlertRouteIsA415Problem()
+    [Theory]
+    [InlineData("text/plain", "ticket 1 is broken")]
+    [InlineData("application/x-www-form-urlencoded", "id=1&summary=broken")]
+    public async Task ANonJsonBodyOnTheJsonOnlyAlertRouteIsA415Problem(string contentType, string body)
     {
         await using var harness = await GatewayHarness.StartAsync();
 
-        using var response = await harness.PostAsync(AlertPath, "ticket 1 is broken", "text/plain");
+        using var response = await harness.PostAsync(AlertPath, body, contentType);
 
         await AssertRefusedAsync(harness, response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
     }
