@@ -1,0 +1,49 @@
+using System.Text.Json;
+using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Fixtures;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Benchmarks;
+
+/// <summary>The shipped halopsa.js and the HaloPSA samples (from its fixture file), found from the repository root.</summary>
+internal static class BenchmarkInputs
+{
+    public static readonly string Repository = FindRepository();
+
+    public static readonly Dictionary<string, string> SampleCases = new()
+    {
+        ["new-ticket"] = "a new critical ticket opens a HIGH alert keyed by the ticket id",
+        ["status-in-progress"] = "a status change to In Progress re-sends the same ALERT (ilert de-duplicates it)",
+        ["ticket-resolved"] = "a resolved ticket resolves the alert its new ticket opened",
+        ["ticket-closed"] = "a closed ticket resolves the alert its new ticket opened",
+        ["low-priority-unassigned"] = "a low-priority unassigned ticket opens a LOW alert and leaves the empty team out",
+    };
+
+    public static TransformRunner Runner { get; } = new(Options.Create(new ScriptingOptions()));
+
+    public static CompiledScript HaloPsa()
+    {
+        var path = Path.Combine(Repository, "transforms", "halopsa.js");
+        return CompiledScript.Compile("halopsa", path, File.ReadAllText(path), JintSandbox.CreateOptions(new ScriptingOptions()), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The request body of a HaloPSA sample, as the runbook sends it.</summary>
+    public static byte[] SampleBody(string sample)
+    {
+        var fixtures = TransformFixtureFile.Load(Path.Combine(Repository, "transforms", "halopsa" + TransformFixtureFile.Suffix));
+        return JsonSerializer.SerializeToUtf8Bytes(fixtures.Cases.Single(c => c.Name == SampleCases[sample]).Request.Body);
+    }
+
+    private static string FindRepository()
+    {
+        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (File.Exists(Path.Combine(directory, "HaloIlertGateway.sln")))
+            {
+                return directory;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
