@@ -43,9 +43,9 @@ internal static class DeliveryEndpoints
             TypedResults.Ok(store.ListDeadLetters(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false))));
         dead.MapGet("/{id:long}", (long id) =>
             store.GetDeadLetter(id) is { } d ? Results.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id));
-        dead.MapPost("/{id:long}/replay", (long id) =>
-            deadLetters.Replay(id) is var result && result.Outcome == "not-found" ? NotFound(id) : Results.Ok(result));
-        dead.MapPost("/replay", (int? limit) => TypedResults.Ok(deadLetters.ReplayAll(limit ?? 1000)));
+        dead.MapPost("/{id:long}/replay", async (long id) =>
+            await deadLetters.ReplayAsync(id) is var result && result.Outcome == "not-found" ? NotFound(id) : Results.Ok(result));
+        dead.MapPost("/replay", async (int? limit) => TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? 1000)));
         dead.MapDelete("/{id:long}", (long id) => store.DeleteDeadLetter(id) ? Results.NoContent() : NotFound(id));
         return endpoints;
     }

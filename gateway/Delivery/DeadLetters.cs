@@ -38,7 +38,7 @@ internal sealed class DeadLetters(
         return id;
     }
 
-    public ReplayResult Replay(long id)
+    public async Task<ReplayResult> ReplayAsync(long id)
     {
         if (store.GetDeadLetter(id) is not { } deadLetter)
         {
@@ -53,12 +53,21 @@ internal sealed class DeadLetters(
             return new ReplayResult(id, "queued", outboxId, null);
         }
 
-        return ReplayTransform(deadLetter);
+        return await ReplayTransformAsync(deadLetter);
     }
 
-    public IReadOnlyList<ReplayResult> ReplayAll(int limit) => [.. store.ListDeadLetters(limit).Select(deadLetter => Replay(deadLetter.Id))];
+    public async Task<IReadOnlyList<ReplayResult>> ReplayAllAsync(int limit)
+    {
+        var results = new List<ReplayResult>();
+        foreach (var deadLetter in store.ListDeadLetters(limit))
+        {
+            results.Add(await ReplayAsync(deadLetter.Id));
+        }
 
-    private ReplayResult ReplayTransform(DeadLetter deadLetter)
+        return results;
+    }
+
+    private async Task<ReplayResult> ReplayTransformAsync(DeadLetter deadLetter)
     {
         if (!proxy.TryGetRoute(deadLetter.Route, out var route)
             || route.Config.Transforms?.FirstOrDefault(t => t.ContainsKey(JsTransformFactory.Key))?[JsTransformFactory.Key] is not { } transform
@@ -73,7 +82,7 @@ internal sealed class DeadLetters(
         switch (outcome)
         {
             case TransformOutcome.Forward forward:
-                var outboxId = delivery.Enqueue(deadLetter.Route, route.Config.ClusterId ?? deadLetter.Cluster ?? string.Empty, request, forward.Request, hidden);
+                var outboxId = await delivery.EnqueueAsync(deadLetter.Route, route.Config.ClusterId ?? deadLetter.Cluster ?? string.Empty, request, forward.Request, hidden);
                 store.DeleteDeadLetter(deadLetter.Id);
                 return new ReplayResult(deadLetter.Id, "queued", outboxId, null);
             case TransformOutcome.Drop drop:

@@ -31,7 +31,7 @@ internal sealed class DurableDelivery(
     {
         var now = time.GetUtcNow();
         var message = ToMessage(route.RouteId, route.ClusterId, original, changed, route.HiddenHeaders, now);
-        var (id, claimed) = store.Enqueue(message, now + options.Value.AttemptTimeout + TimeSpan.FromSeconds(5), () => pacer.TryAcquire(message.PacingKey));
+        var (id, claimed) = await store.EnqueueAsync(message, now + options.Value.AttemptTimeout + TimeSpan.FromSeconds(5), () => pacer.TryAcquire(message.PacingKey));
         metrics.OnQueued();
         if (claimed)
         {
@@ -52,10 +52,10 @@ internal sealed class DurableDelivery(
     }
 
     /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id.</summary>
-    public long Enqueue(string routeId, string clusterId, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hiddenHeaders)
+    public async Task<long> EnqueueAsync(string routeId, string clusterId, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hiddenHeaders)
     {
         var now = time.GetUtcNow();
-        var (id, _) = store.Enqueue(ToMessage(routeId, clusterId, original, changed, hiddenHeaders, now), now, () => false);
+        var (id, _) = await store.EnqueueAsync(ToMessage(routeId, clusterId, original, changed, hiddenHeaders, now), now, () => false);
         metrics.OnQueued();
         worker.Wake();
         return id;

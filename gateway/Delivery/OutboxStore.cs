@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,12 @@ internal sealed class OutboxStore : IDisposable
     private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status";
     private const string DeadColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
 
+    private const int MaxBatch = 256;
+
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
+    private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
 
     public OutboxStore(IOptions<DeliveryOptions> options, IHostEnvironment environment)
     {
@@ -39,6 +44,7 @@ internal sealed class OutboxStore : IDisposable
             -- Attempts that were in flight when the process stopped are free to retry now.
             UPDATE outbox SET locked_until = NULL;
             """);
+        _writer = Task.Run(WriteBatchesAsync);
     }
 
     public string Path { get; }
@@ -46,30 +52,77 @@ internal sealed class OutboxStore : IDisposable
     /// <summary>
     /// Stores <paramref name="message"/> and, when it is the oldest pending event of its alert and
     /// <paramref name="mayAttempt"/> agrees (its key's pace), claims it for an immediate attempt until
-    /// <paramref name="lockUntil"/>. Returns its id and whether it was claimed.
+    /// <paramref name="lockUntil"/>. Returns its id and whether it was claimed, once the event is committed.
+    /// Concurrent calls are committed together (group commit): one fsync for a batch, not one per event.
     /// </summary>
-    public (long Id, bool Claimed) Enqueue(OutboxMessage message, DateTimeOffset lockUntil, Func<bool> mayAttempt)
+    public Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset lockUntil, Func<bool> mayAttempt)
     {
-        lock (_gate)
+        var done = new TaskCompletionSource<(long Id, bool Claimed)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_pending.Writer.TryWrite(new PendingEnqueue(message, lockUntil, mayAttempt, done)))
         {
-            using var transaction = _connection.BeginTransaction();
-            var id = Scalar<long>(transaction, """
-                INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at)
-                VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created);
-                SELECT last_insert_rowid();
-                """,
-                ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
-                ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
-                ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts));
-            var claimed = Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", message.OrderingKey)) == id && mayAttempt();
-            if (claimed)
+            done.SetException(new ObjectDisposedException(nameof(OutboxStore)));
+        }
+
+        return done.Task;
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        var batch = new List<PendingEnqueue>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
             {
-                Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", lockUntil.ToUnixTimeMilliseconds()), ("$id", id));
+                batch.Add(item);
             }
 
-            transaction.Commit();
-            return (id, claimed);
+            try
+            {
+                var results = new (long Id, bool Claimed)[batch.Count];
+                lock (_gate)
+                {
+                    using var transaction = _connection.BeginTransaction();
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        results[i] = Insert(transaction, batch[i]);
+                    }
+
+                    transaction.Commit();
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the batch was committed: every caller learns so (and answers its client with an error).
+                batch.ForEach(item => item.Done.TrySetException(ex));
+            }
+
+            batch.Clear();
         }
+    }
+
+    private (long Id, bool Claimed) Insert(SqliteTransaction transaction, PendingEnqueue pending)
+    {
+        var message = pending.Message;
+        var id = Scalar<long>(transaction, """
+            INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at)
+            VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created);
+            SELECT last_insert_rowid();
+            """,
+            ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
+            ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
+            ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts));
+        var claimed = Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", message.OrderingKey)) == id && pending.MayAttempt();
+        if (claimed)
+        {
+            Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", pending.LockUntil.ToUnixTimeMilliseconds()), ("$id", id));
+        }
+
+        return (id, claimed);
     }
 
     /// <summary>The events due now that are the oldest of their alert and not being attempted, oldest first.</summary>
@@ -220,7 +273,12 @@ internal sealed class OutboxStore : IDisposable
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _pending.Writer.TryComplete();
+        _writer.Wait(TimeSpan.FromSeconds(5));
+        _connection.Dispose();
+    }
 
     private long Insert(SqliteTransaction? transaction, DeadLetter d) => Scalar<long>(transaction, """
         INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
@@ -231,6 +289,8 @@ internal sealed class OutboxStore : IDisposable
         ("$method", d.Method), ("$path", d.PathAndQuery), ("$headers", JsonSerializer.Serialize(d.Headers)), ("$body", d.Body),
         ("$values", JsonSerializer.Serialize(d.RouteValues)), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()), ("$dead", d.DeadAt.ToUnixTimeMilliseconds()),
         ("$attempts", d.Attempts), ("$status", d.LastStatus));
+
+    private sealed record PendingEnqueue(OutboxMessage Message, DateTimeOffset LockUntil, Func<bool> MayAttempt, TaskCompletionSource<(long Id, bool Claimed)> Done);
 
     private static OutboxMessage ReadMessage(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
