@@ -20,6 +20,16 @@
 /** HaloPSA writes an empty date as 1900-01-01T00:00:00. */
 const EMPTY_DATE = /^1900-01-01/;
 
+/** Regular expressions are made once per engine, not on every call (an engine serves many requests). */
+const LINE_ENDINGS = /\r\n?/g;
+const BR_TAG = /<br\s*\/?>/gi;
+const LI_TAG = /<li[^>]*>/gi;
+const BLOCK_END_TAG = /<\/(p|div|h[1-6]|tr|ul|ol|table|blockquote)>/gi;
+const ANY_TAG = /<[^>]*>/g;
+const TRAILING_SPACE = /[ \t\u00a0]+$/g;
+const BLANK_LINES = /\n{3,}/g;
+const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
+
 /** Named HTML entities decoded in ticket details (numeric ones are decoded too); nbsp becomes a plain space. */
 const ENTITIES = {
   amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " ", times: "×", copy: "©", reg: "®", trade: "™",
@@ -154,22 +164,22 @@ function summaryOf(id, summary, client) {
  */
 function htmlToText(html) {
   const withBreaks = html
-    .replace(/\r\n?/g, "\n")
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<li[^>]*>/gi, "\n- ")
-    .replace(/<\/(p|div|h[1-6]|tr|ul|ol|table|blockquote)>/gi, "\n")
-    .replace(/<[^>]*>/g, "");
+    .replace(LINE_ENDINGS, "\n")
+    .replace(BR_TAG, "\n")
+    .replace(LI_TAG, "\n- ")
+    .replace(BLOCK_END_TAG, "\n")
+    .replace(ANY_TAG, "");
   return decodeEntities(withBreaks)
     .split("\n")
-    .map((line) => line.replace(/[ \t\u00a0]+$/g, ""))
+    .map((line) => line.replace(TRAILING_SPACE, ""))
     .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
+    .replace(BLANK_LINES, "\n\n")
     .trim();
 }
 
 /** @param {string} value */
 function decodeEntities(value) {
-  return value.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (match, entity) => {
+  return value.replace(ENTITY, (match, entity) => {
     const lowerEntity = entity.toLowerCase();
     if (lowerEntity.charAt(0) === "#") {
       const code = lowerEntity.charAt(1) === "x" ? parseInt(lowerEntity.slice(2), 16) : parseInt(lowerEntity.slice(1), 10);
