@@ -5,10 +5,17 @@
 #
 #   bench/load.sh            3 rounds of 10 s per target after a warm-up (about 5 minutes)
 #   bench/load.sh --quick    1 round of 4 s per target (under 90 seconds)
+#   bench/load.sh --soak     then the transform route until 1M requests, RSS sampled every 10 s (about 3 more minutes)
 set -euo pipefail
 
-QUICK=0
-[[ "${1:-}" == "--quick" ]] && QUICK=1
+QUICK=0; SOAK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --soak) SOAK=1 ;;
+    *) echo "usage: bench/load.sh [--quick] [--soak]" >&2; exit 2 ;;
+  esac
+done
 ROUNDS=$(( QUICK ? 1 : 3 )); DURATION=$(( QUICK ? 4 : 10 )); WARMUP=$(( QUICK ? 2 : 5 ))
 CONNECTIONS=32; THREADS=2
 FAKE_PORT=18081; ECHO_PORT=18082; NGINX_PORT=18080; GATEWAY_PORT=18090; MANAGEMENT_PORT=18091
@@ -127,6 +134,21 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$DOTNET_PID/status" 2>/dev/null || echo 0)
 
+# --- soak: is RSS flat from 200k to 1M requests on the transform route? --------------------------------------------
+SOAK_REPORT=""
+if (( SOAK )); then
+  total=0; rss_200k=""; rss_1m=""
+  for _ in $(seq 1 60); do
+    done_now=$(BODY_FILE="$BODY" wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$ROOT/bench/post.lua" "${URL[gateway-transform]}" | awk '/requests in/ { print $1 }')
+    total=$(( total + done_now ))
+    rss=$(awk '/VmRSS/ { print $2 }' "/proc/$DOTNET_PID/status")
+    log "soak: $total requests, RSS $(( rss / 1024 )) MiB"
+    [[ -z "$rss_200k" && $total -ge 200000 ]] && rss_200k=$rss
+    if (( total >= 1000000 )); then rss_1m=$rss; break; fi
+  done
+  SOAK_REPORT=$(awk -v a="$rss_200k" -v b="$rss_1m" -v n="$total" 'BEGIN { printf "soak: RSS %.0f MiB at 200k requests, %.0f MiB at %d requests (%+.1f%%)", a / 1024, b / 1024, n, (b - a) * 100 / a }')
+fi
+
 # --- report (medians over rounds) --------------------------------------------------------------------------------
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '\nHaloIlertGateway load test, %s, %s cores, commit %s, %s round(s) of %s s, wrk -t%s -c%s\n\n' \
@@ -143,3 +165,4 @@ awk -v a="${RPS[gateway-transform]}" -v b="${RPS[nginx-njs-transform]}" -v c="${
   printf "gateway-transform / gateway-passthrough:   %.2f\n", a / c
   printf "gateway-transform-durable / nginx-njs:     %.2f\n", d / b
   printf "gateway peak RSS: %.0f MiB\n", rss / 1024 }'
+if [[ -n "$SOAK_REPORT" ]]; then echo "$SOAK_REPORT"; fi
