@@ -3,6 +3,7 @@ using HaloIlertGateway.Cli;
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Logging;
+using HaloIlertGateway.Observability;
 using HaloIlertGateway.RateLimiting;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
@@ -30,6 +31,8 @@ builder.Services.AddGatewayRateLimiting(builder.Configuration);
 builder.Services.AddGatewayScripting();
 // Durable delivery: outbox in SQLite, ordered retries with pacing, dead letters.
 builder.Services.AddGatewayDelivery();
+// OpenTelemetry metrics (Prometheus on the management port, OTLP when configured) and readiness checks.
+builder.Services.AddGatewayObservability(builder.Configuration);
 // Transform status and test runs on a separate management server, loopback by default.
 builder.Services.AddGatewayManagement();
 // YARP from proxy.json's ReverseProxy section, with the JsTransform route key.
@@ -45,7 +48,8 @@ app.UseGatewayRequestLogging();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapHealthChecks("/healthz");
+// Liveness only: the process answers. Readiness (transforms, outbox, config) is /readyz on the management port.
+app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
 app.MapManagementFence();
 app.MapReverseProxy();
 

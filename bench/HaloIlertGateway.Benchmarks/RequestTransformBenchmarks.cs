@@ -40,6 +40,7 @@ public class RequestTransformBenchmarks
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddGatewaySecurity().AddGatewayScripting().AddGatewayDelivery();
+        services.AddSingleton<HaloIlertGateway.Observability.TransformMetrics>();
         // Only a durable route would reach YARP's state; this direct one never does.
         services.AddSingleton<IProxyStateLookup, NoProxyState>();
         _services = services.BuildServiceProvider();

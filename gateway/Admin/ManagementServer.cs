@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using HaloIlertGateway.Observability;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace HaloIlertGateway.Admin;
 
@@ -35,12 +39,15 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gateway.GetRequiredService<ILoggerFactory>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(gateway.GetRequiredService<HealthCheckService>());
 
         _app = builder.Build();
         _app.UseExceptionHandler();
         _app.UseManagementToken(options.Value.Token);
         _app.MapTransformEndpoints(gateway);
         _app.MapDeliveryEndpoints(gateway);
+        _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
+        _app.MapPrometheusScrapingEndpoint("/metrics", gateway.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
         await _app.StartAsync(cancellationToken);
 
         Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a))];

@@ -273,6 +273,15 @@ internal sealed class OutboxStore : IDisposable
         }
     }
 
+    /// <summary>Takes and releases the write lock: throws when the database cannot be written.</summary>
+    public void CheckWritable()
+    {
+        lock (_gate)
+        {
+            Execute(null, "BEGIN IMMEDIATE; ROLLBACK;");
+        }
+    }
+
     public void Dispose()
     {
         _pending.Writer.TryComplete();

@@ -1,6 +1,7 @@
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Observability;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -19,6 +20,7 @@ internal sealed partial class JsRequestTransform(
     TransformSettingsProvider settings,
     DurableDelivery durable,
     DeadLetters deadLetters,
+    TransformMetrics metrics,
     IOptions<ScriptingOptions> options,
     TimeProvider time,
     ILogger<JsRequestTransform> logger) : RequestTransform
@@ -43,6 +45,7 @@ internal sealed partial class JsRequestTransform(
         }
 
         var outcome = runner.Run(script, request, settings.ContextFor(transformName, routeId, receivedAt, request, route.HiddenHeaders));
+        metrics.Record(transformName, outcome);
         foreach (var line in outcome.Logs)
         {
             Log.ScriptLog(logger, transformName, routeId, line);

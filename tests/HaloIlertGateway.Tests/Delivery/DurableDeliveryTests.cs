@@ -118,7 +118,7 @@ public sealed class DurableDeliveryTests
         Assert.DoesNotContain("il1hps-fragile", listed.ToJsonString());
 
         File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "fragile.js"), fixedScript);
-        await WaitUntilAsync(async () => (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/transforms/fragile"))!["version"]!.GetValue<int>() == 2);
+        await Eventually.TrueAsync(async () => (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/transforms/fragile"))!["version"]!.GetValue<int>() == 2, "the fixed script to go live");
         using var replay = await harness.Management.PostAsync($"/_gateway/deadletters/{id}/replay", null);
 
         Assert.Equal("queued", (await replay.Content.ReadFromJsonAsync<JsonObject>())!["outcome"]!.GetValue<string>());
@@ -130,18 +130,8 @@ public sealed class DurableDeliveryTests
     private static async Task<JsonObject> WaitForDeadLetterAsync(GatewayHarness harness)
     {
         JsonArray? list = null;
-        await WaitUntilAsync(async () => (list = await harness.Management.GetFromJsonAsync<JsonArray>("/_gateway/deadletters"))!.Count > 0);
+        await Eventually.TrueAsync(async () => (list = await harness.Management.GetFromJsonAsync<JsonArray>("/_gateway/deadletters"))!.Count > 0, "a dead letter", TimeSpan.FromSeconds(15));
         return list![0]!.AsObject();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>429 with Retry-After: 1, as ilert answers beyond its per-minute limits.</summary>

@@ -69,34 +69,14 @@ public sealed class FakeIlert : IAsyncDisposable
     /// <summary>Polls until <paramref name="count"/> requests have been accepted (answered 2xx), or fails at the deadline.</summary>
     public async Task<IReadOnlyList<RecordedRequest>> WaitForAcceptedAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (Accepted.Count < count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"expected {count} accepted requests at the fake ilert, got {Accepted.Count}");
-            }
-
-            await Task.Delay(20);
-        }
-
+        await Eventually.TrueAsync(() => Accepted.Count >= count, $"{count} accepted requests at the fake ilert", timeout ?? TimeSpan.FromSeconds(20));
         return Accepted;
     }
 
     /// <summary>Polls until <paramref name="count"/> requests have arrived, or fails at the deadline.</summary>
     public async Task<IReadOnlyList<RecordedRequest>> WaitForAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (_received.Count < count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"expected {count} requests at the fake ilert, got {_received.Count}");
-            }
-
-            await Task.Delay(10);
-        }
-
+        await Eventually.TrueAsync(() => _received.Count >= count, $"{count} requests at the fake ilert", timeout);
         return [.. _received];
     }
 

@@ -52,18 +52,11 @@ public sealed class RateLimitingTests
 
         EditPolicy(harness, tokenLimit: 50);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        HttpStatusCode status;
-        do
+        await Eventually.TrueAsync(async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "the raised limit never applied");
-            await Task.Delay(50);
             using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-edit", Ticket);
-            status = response.StatusCode;
-        }
-        while (status == HttpStatusCode.TooManyRequests);
-
-        Assert.Equal(HttpStatusCode.Accepted, status);
+            return response.StatusCode == HttpStatusCode.Accepted;
+        }, "the raised limit to apply");
     }
 
     private static void EditPolicy(GatewayHarness harness, int tokenLimit)

@@ -85,8 +85,7 @@ public sealed class HotReloadTests
     [Fact]
     public async Task AScriptWithASyntaxErrorLeavesThePreviousVersionServingAndStatusShowsTheLine()
     {
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["edited"] = Versioned(1) }, g => g.WithTransformRoute("edited", "edited"));
-        await AssertServesVersionAsync(harness, 1);
+        await using var harness = await StartServingVersionOneAsync();
 
         ScriptFiles.WriteViaRename(Path.Combine(harness.Gateway.TransformsDirectory, "edited.js"), "function transform(request, context) {\n  request.body = { version: 2 ;\n  return request;\n}\n");
         var error = await WaitForErrorAsync(harness, "edited");
@@ -99,8 +98,7 @@ public sealed class HotReloadTests
     [Fact]
     public async Task AScriptThatFailsItsOwnFixtureIsNotActivated()
     {
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["edited"] = Versioned(1) }, g => g.WithTransformRoute("edited", "edited"));
-        await AssertServesVersionAsync(harness, 1);
+        await using var harness = await StartServingVersionOneAsync();
         File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "edited.fixtures.json"), """
             { "cases": [ { "name": "an empty body is refused", "request": { "body": {} }, "expect": { "body": { "version": 2, "check": "v2" } } } ] }
             """);
@@ -135,7 +133,7 @@ public sealed class HotReloadTests
             { "ClusterId": "ilert", "Order": 1, "Match": { "Path": "/api/v1/events/added/{integrationKey}" }, "Transforms": [ { "JsTransform": "edited" } ] }
             """);
         ScriptFiles.WriteViaRename(proxyJson, config.ToJsonString());
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             using var response = await harness.PostJsonAsync("/api/v1/events/added/il1hps-added", "{}");
             return harness.Ilert.Received.Any(r => r.Json?["version"]?.GetValue<int>() == 5);
@@ -143,7 +141,7 @@ public sealed class HotReloadTests
 
         config["ReverseProxy"]!["Routes"]!["added"]!["Transforms"]![0]!["JsTransform"] = "no-such-transform";
         ScriptFiles.WriteViaRename(proxyJson, config.ToJsonString());
-        await WaitUntilAsync(() => Task.FromResult(harness.Gateway.Logs.AllText.Contains("no-such-transform.js: no such transform", StringComparison.Ordinal)), "the rejected config to be logged");
+        await Eventually.TrueAsync(() => Task.FromResult(harness.Gateway.Logs.AllText.Contains("no-such-transform.js: no such transform", StringComparison.Ordinal)), "the rejected config to be logged");
 
         var countBefore = harness.Ilert.Received.Count;
         using var after = await harness.PostJsonAsync("/api/v1/events/added/il1hps-added", "{}");
@@ -153,10 +151,17 @@ public sealed class HotReloadTests
     }
 
     private static async Task WaitUntilForwardedAsync(GatewayHarness harness, string route, int version) =>
-        await WaitUntilAsync(
+        await Eventually.TrueAsync(
             () => Task.FromResult(harness.Ilert.Received.Any(r => r.Path == "/api/v1/events/" + route + "/il1hps-reload" && r.Json?["version"]?.GetValue<int>() == version)),
             $"version {version} of {route} to serve",
             LiveWithin);
+
+    private static async Task<GatewayHarness> StartServingVersionOneAsync()
+    {
+        var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["edited"] = Versioned(1) }, g => g.WithTransformRoute("edited", "edited"));
+        await AssertServesVersionAsync(harness, 1);
+        return harness;
+    }
 
     private static async Task AssertServesVersionAsync(GatewayHarness harness, int version)
     {
@@ -168,22 +173,12 @@ public sealed class HotReloadTests
     private static async Task<JsonNode> WaitForErrorAsync(GatewayHarness harness, string name)
     {
         JsonNode? error = null;
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var status = await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/transforms/" + name);
             error = status!["lastError"];
             return error is not null;
         }, $"the status of {name} to show an error");
         return error!;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
     }
 }

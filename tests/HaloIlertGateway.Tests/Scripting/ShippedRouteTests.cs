@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HaloIlertGateway.Scripting.Fixtures;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.Tests.Scripting;
@@ -12,26 +11,14 @@ namespace HaloIlertGateway.Tests.Scripting;
 /// </summary>
 public sealed class ShippedRouteTests
 {
-    public static TheoryData<string, string> ForwardedCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Transforms, "*" + TransformFixtureFile.Suffix).Order())
-        {
-            var transform = Path.GetFileName(file)[..^TransformFixtureFile.Suffix.Length];
-            foreach (var fixture in TransformFixtureFile.Load(file).Cases.Where(c => c.Settings.ValueKind == JsonValueKind.Undefined && c.Expect.Body.ValueKind != JsonValueKind.Undefined))
-            {
-                data.Add(transform, fixture.Name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> ForwardedCases() =>
+        ShippedFixtures.Cases(c => c.Settings.ValueKind == JsonValueKind.Undefined && c.Expect.Body.ValueKind != JsonValueKind.Undefined);
 
     [Theory]
     [MemberData(nameof(ForwardedCases))]
     public async Task EachPayloadArrivesAtTheEventsApiAsItsFixtureSays(string transform, string fixtureName)
     {
-        var fixture = TransformFixtureFile.Load(Path.Combine(RepositoryPaths.Transforms, transform + TransformFixtureFile.Suffix)).Cases.Single(c => c.Name == fixtureName);
+        var (_, fixture) = ShippedFixtures.Find(transform, fixtureName);
         var contentType = fixture.Request.Headers?.GetValueOrDefault("content-type") ?? "application/json";
         var body = fixture.Request.Body.ValueKind == JsonValueKind.String ? fixture.Request.Body.GetString()! : fixture.Request.Body.GetRawText();
         await using var harness = await GatewayHarness.StartAsync();

@@ -6,28 +6,14 @@ namespace HaloIlertGateway.Tests.Scripting;
 /// <summary>Every case of every shipped transform's fixture file (transforms/&lt;name&gt;.fixtures.json) holds.</summary>
 public sealed class TransformFixtureTests
 {
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Transforms, "*" + TransformFixtureFile.Suffix).Order())
-        {
-            var transform = Path.GetFileName(file)[..^TransformFixtureFile.Suffix.Length];
-            foreach (var fixture in TransformFixtureFile.Load(file).Cases)
-            {
-                data.Add(transform, fixture.Name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cases() => ShippedFixtures.Cases();
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void ShippedTransformProducesItsFixtureOutput(string transform, string fixtureName)
     {
         var script = ScriptTestKit.CompileShipped(transform);
-        var file = TransformFixtureFile.Load(TransformFixtureRunner.PathFor(script.Path));
-        var fixture = Assert.Single(file.Cases, c => c.Name == fixtureName);
+        var (file, fixture) = ShippedFixtures.Find(transform, fixtureName);
 
         var result = new TransformFixtureRunner(ScriptTestKit.Runner).Run(script, file, fixture);
 

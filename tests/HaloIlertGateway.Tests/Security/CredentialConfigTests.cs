@@ -12,13 +12,7 @@ public sealed class CredentialConfigTests : IDisposable
     [Fact]
     public async Task InjectingACredentialOnAnAnonymousRouteStopsStartupNamingTheRoute()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
-        {
-            g.Settings["ReverseProxy:Routes:open:ClusterId"] = "ilert";
-            g.Settings["ReverseProxy:Routes:open:Match:Path"] = "/api/v1/open/{**rest}";
-            g.Settings["ReverseProxy:Routes:open:Transforms:0:InjectCredential"] = "Authorization";
-            g.Settings["ReverseProxy:Routes:open:Transforms:0:Secret"] = _secure.Secret("token", "injected-token-value");
-        });
+        await using var harness = await GatewayHarness.StartAsync(configure: AddOpenInjectingRoute);
 
         var error = harness.StartupError();
 
@@ -31,11 +25,8 @@ public sealed class CredentialConfigTests : IDisposable
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g =>
         {
-            g.Settings["ReverseProxy:Routes:open:ClusterId"] = "ilert";
-            g.Settings["ReverseProxy:Routes:open:Match:Path"] = "/api/v1/open/{**rest}";
+            AddOpenInjectingRoute(g);
             g.Settings["ReverseProxy:Routes:open:Metadata:AllowAnonymousCredentialUse"] = "true";
-            g.Settings["ReverseProxy:Routes:open:Transforms:0:InjectCredential"] = "Authorization";
-            g.Settings["ReverseProxy:Routes:open:Transforms:0:Secret"] = _secure.Secret("token", "injected-token-value");
         });
 
         using var response = await harness.Client.GetAsync("/api/v1/open/alerts");
@@ -90,12 +81,7 @@ public sealed class CredentialConfigTests : IDisposable
         File.WriteAllText(path + ".tmp", config.ToJsonString());
         File.Move(path + ".tmp", path, overwrite: true);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!harness.Gateway.Logs.AllText.Contains("Route 'halopsa' uses an injected credential", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the refused reload was never logged");
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => harness.Gateway.Logs.AllText.Contains("Route 'halopsa' uses an injected credential", StringComparison.Ordinal), "the refused reload to be logged");
 
         using var after = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-reload", """{"ticket":{"id":2}}""");
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
@@ -103,4 +89,13 @@ public sealed class CredentialConfigTests : IDisposable
     }
 
     public void Dispose() => _secure.Dispose();
+
+    /// <summary>Route <c>open</c>: anyone may call it, and it injects an Authorization from a secret.</summary>
+    private void AddOpenInjectingRoute(GatewayFactory gateway)
+    {
+        gateway.Settings["ReverseProxy:Routes:open:ClusterId"] = "ilert";
+        gateway.Settings["ReverseProxy:Routes:open:Match:Path"] = "/api/v1/open/{**rest}";
+        gateway.Settings["ReverseProxy:Routes:open:Transforms:0:InjectCredential"] = "Authorization";
+        gateway.Settings["ReverseProxy:Routes:open:Transforms:0:Secret"] = _secure.Secret("token", "injected-token-value");
+    }
 }

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using HaloIlertGateway.Scripting;
+
+namespace HaloIlertGateway.Observability;
+
+/// <summary>
+/// Transform runs by transform and outcome (<c>forwarded</c>, <c>dropped</c>, <c>failed</c>, <c>limit</c>) and their
+/// duration. Meter <c>HaloIlertGateway.Transforms</c>; tags are names from config, never a key or a payload value.
+/// </summary>
+internal sealed class TransformMetrics : IDisposable
+{
+    public const string MeterName = "HaloIlertGateway.Transforms";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _runs;
+    private readonly Histogram<double> _duration;
+
+    public TransformMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _runs = _meter.CreateCounter<long>("gateway.transform.runs", description: "Transform runs, by transform and outcome.");
+        _duration = _meter.CreateHistogram<double>("gateway.transform.duration", unit: "s", description: "Time of one transform run.");
+    }
+
+    public void Record(string transform, TransformOutcome outcome)
+    {
+        var result = outcome switch
+        {
+            TransformOutcome.Forward => "forwarded",
+            TransformOutcome.Drop => "dropped",
+            TransformOutcome.Fail { Failure.IsLimit: true } => "limit",
+            _ => "failed",
+        };
+        var tags = new TagList { { "transform", transform }, { "outcome", result } };
+        _runs.Add(1, tags);
+        _duration.Record(outcome.Duration.TotalSeconds, tags);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
