@@ -53,11 +53,12 @@ internal sealed partial class JsRequestTransform(
 
         switch (outcome)
         {
-            case TransformOutcome.Forward forward when forward.Request.Body is { Length: > 0 } && context.ProxyRequest.Content is null:
-                await WriteFailureAsync(http, new TransformFailure(transformName, "a request that arrived without a body cannot be given one"));
-                break;
             case TransformOutcome.Forward forward when route.Durable:
                 await durable.AcceptAsync(http, route, request, forward.Request);
+                break;
+            case TransformOutcome.Forward forward when forward.Request.Body is { Length: > 0 } && context.ProxyRequest.Content is null:
+                // YARP cannot add a body to a request that arrived without one (only the durable path sends its own).
+                await WriteFailureAsync(http, new TransformFailure(transformName, "a request that arrived without a body cannot be given one"));
                 break;
             case TransformOutcome.Forward forward:
                 Apply(context, request, forward.Request, route.HiddenHeaders);
