@@ -45,6 +45,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseGatewayRequestLogging();
+// A bounded ring of the last requests (keys masked) for the operator page.
+RecentRequests.UseRecentRequests(app);
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

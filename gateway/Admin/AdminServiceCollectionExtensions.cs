@@ -9,6 +9,7 @@ internal static class AdminServiceCollectionExtensions
     {
         services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ManagementServer>();
+        services.TryAddSingleton<RecentRequests>();
         services.AddHostedService(provider => provider.GetRequiredService<ManagementServer>());
         return services;
     }

@@ -46,6 +46,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         _app.UseManagementToken(options.Value.Token);
         _app.MapTransformEndpoints(gateway);
         _app.MapDeliveryEndpoints(gateway);
+        _app.MapOperatorEndpoints(gateway, options.Value);
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
         _app.MapPrometheusScrapingEndpoint("/metrics", gateway.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
         await _app.StartAsync(cancellationToken);

@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace HaloIlertGateway.Tests.Admin;
+
+/// <summary>The operator page on the management port, in headless Chromium.</summary>
+public sealed class OperatorPageTests
+{
+    private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 10_000 };
+
+    [SkippableFact]
+    public async Task ThePlaygroundRunsAHaloPsaSampleAndShowsTheIlertEvent()
+    {
+        await using var harness = await GatewayHarness.StartAsync();
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+
+        await OpenTransformAsync(page, "halopsa");
+        await page.ClickAsync("#pg-run");
+
+        await Assertions.Expect(page.Locator("#pg-output")).ToContainTextAsync("\"eventType\": \"ALERT\"", Patiently);
+        await Assertions.Expect(page.Locator("#pg-output")).ToContainTextAsync("POST /api/events");
+        await browser.ScreenshotAsync("playground-halopsa-sample");
+        Assert.Empty(harness.Ilert.Received);
+    }
+
+    [SkippableFact]
+    public async Task ABrokenScriptShowsItsErrorWithTheLine()
+    {
+        await using var harness = await GatewayHarness.StartAsync();
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+
+        await OpenTransformAsync(page, "halopsa");
+        await page.FillAsync("#pg-script", "function transform(request, context) {\n  const broken = ;\n  return request;\n}\n");
+        await page.ClickAsync("#pg-run");
+
+        await Assertions.Expect(page.Locator("#pg-error")).ToContainTextAsync("compile error at line 2", Patiently);
+        await browser.ScreenshotAsync("playground-broken-script");
+    }
+
+    [SkippableFact]
+    public async Task ReplayingADeadLetterDeliversItToIlert()
+    {
+        await using var harness = await GatewayHarness.StartAsync(
+            new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
+            g =>
+            {
+                g.WithTransformRoute("fragile", "fragile");
+                g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
+            });
+        await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), """{"ok":false}""");
+        File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "fragile.js"), """function transform(request, context) { request.body = { replayed: true }; return request; }""");
+        await Eventually.TrueAsync(async () => (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/transforms/fragile"))!["version"]!.GetValue<int>() == 2, "the fixed script");
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+
+        await Assertions.Expect(page.Locator("#deadletters")).ToContainTextAsync("transform-failed", Patiently);
+        await browser.ScreenshotAsync("dead-letter-before-replay");
+        await page.ClickAsync("#deadletters button.replay");
+
+        await Assertions.Expect(page.Locator("#replay-result")).ToContainTextAsync("queued", Patiently);
+        var delivered = Assert.Single(await harness.Ilert.WaitForAcceptedAsync(1));
+        Assert.Equal("""{"replayed":true}""", delivered.BodyText);
+        await browser.ScreenshotAsync("dead-letter-replayed");
+    }
+
+    private static async Task OpenTransformAsync(IPage page, string transform)
+    {
+        await page.WaitForSelectorAsync($"#pg-transform option[value='{transform}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 10_000 });
+        await page.SelectOptionAsync("#pg-transform", transform);
+        await Assertions.Expect(page.Locator("#pg-script")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("function transform"), new LocatorAssertionsToHaveValueOptions { Timeout = 10_000 });
+        await page.WaitForSelectorAsync("#pg-sample option", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 10_000 });
+    }
+}
