@@ -17,6 +17,11 @@ internal sealed partial class DeliveryAttempts(
 {
     public async Task<DeliveryResult> AttemptAsync(OutboxMessage message, bool clientWaiting, CancellationToken cancellationToken)
     {
+        // A later attempt continues the trace of the request that queued the event: its logs (and the call to ilert)
+        // carry that request's trace id. An attempt made while the client waits is in that trace already.
+        using var activity = !clientWaiting && message.TraceParent is { } parent
+            ? new System.Diagnostics.Activity("gateway.delivery.attempt").SetParentId(parent).Start()
+            : null;
         var result = await sender.SendAsync(message, cancellationToken);
         var now = time.GetUtcNow();
         switch (result.Outcome)

@@ -80,7 +80,7 @@ internal sealed class DurableDelivery(
         var integrationKey = bodyKey ?? original.Params.GetValueOrDefault("integrationKey") ?? string.Empty;
         var pathAndQuery = changed.Path + QueryString.Create(changed.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
         return new OutboxMessage(0, routeId, clusterId, Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), Digest(integrationKey),
-            original.Method, pathAndQuery, headers, body, now);
+            original.Method, pathAndQuery, headers, body, now, TraceParent: System.Diagnostics.Activity.Current?.Id);
     }
 
     /// <summary><c>integrationKey</c> and <c>alertKey</c> of an events-API body (top-level string properties), if present.</summary>

@@ -4,6 +4,7 @@ namespace HaloIlertGateway.Delivery;
 /// A transformed request the gateway took responsibility for. No secrets: credentials are injected at each attempt.
 /// <see cref="OrderingKey"/> groups the events of one alert (delivered in <see cref="Id"/> order);
 /// <see cref="PacingKey"/> is the ilert integration key's digest (sent at the configured rate).
+/// <see cref="TraceParent"/> is the W3C trace context of the request that queued it, so later attempts log under its trace id.
 /// </summary>
 internal sealed record OutboxMessage(
     long Id,
@@ -19,4 +20,5 @@ internal sealed record OutboxMessage(
     int Attempts = 0,
     DateTimeOffset? NextAttemptAt = null,
     string? LastError = null,
-    int? LastStatus = null);
+    int? LastStatus = null,
+    string? TraceParent = null);

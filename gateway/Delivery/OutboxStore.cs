@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Delivery;
 /// </summary>
 internal sealed class OutboxStore : IDisposable
 {
-    private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status";
+    private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
     private const string DeadColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
 
     private const int MaxBatch = 256;
@@ -34,7 +34,7 @@ internal sealed class OutboxStore : IDisposable
                 id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, cluster TEXT NOT NULL, ordering_key TEXT NOT NULL,
                 pacing_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
                 created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
-                locked_until INTEGER, last_error TEXT, last_status INTEGER);
+                locked_until INTEGER, last_error TEXT, last_status INTEGER, trace_parent TEXT);
             CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (ordering_key, id);
             CREATE INDEX IF NOT EXISTS outbox_by_due ON outbox (next_attempt_at);
             CREATE TABLE IF NOT EXISTS dead_letters (
@@ -44,6 +44,12 @@ internal sealed class OutboxStore : IDisposable
             -- Attempts that were in flight when the process stopped are free to retry now.
             UPDATE outbox SET locked_until = NULL;
             """);
+        if (Scalar<long>(null, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'trace_parent'") == 0)
+        {
+            // An outbox written before trace context was kept.
+            Execute(null, "ALTER TABLE outbox ADD COLUMN trace_parent TEXT");
+        }
+
         _writer = Task.Run(WriteBatchesAsync);
     }
 
@@ -109,13 +115,13 @@ internal sealed class OutboxStore : IDisposable
     {
         var message = pending.Message;
         var id = Scalar<long>(transaction, """
-            INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at)
-            VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created);
+            INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
+            VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created, $trace);
             SELECT last_insert_rowid();
             """,
             ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
             ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
-            ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts));
+            ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts), ("$trace", message.TraceParent));
         var claimed = Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", message.OrderingKey)) == id && pending.MayAttempt();
         if (claimed)
         {
@@ -304,7 +310,7 @@ internal sealed class OutboxStore : IDisposable
     private static OutboxMessage ReadMessage(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
         Strings(r.GetString(7)), (byte[])r[8], Time(r.GetInt64(9)), r.GetInt32(10), Time(r.GetInt64(11)),
-        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13));
+        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13), r.IsDBNull(14) ? null : r.GetString(14));
 
     private static DeadLetter ReadDeadLetter(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),

@@ -127,6 +127,30 @@ public sealed class DurableDeliveryTests
         Assert.Empty((await harness.Management.GetFromJsonAsync<JsonArray>("/_gateway/deadletters"))!);
     }
 
+    [Fact]
+    public async Task ALaterDeliveryLogsUnderTheTraceIdOfTheRequestThatQueuedIt()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.WithFastRetries();
+            g.Settings["Serilog:MinimumLevel:Override:HaloIlertGateway"] = "Information";
+            g.Settings["Serilog:MinimumLevel:Override:Serilog.AspNetCore"] = "Information";
+        });
+        harness.Ilert.Respond = _ => FakeIlert.Unreachable;
+
+        using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-trace", Ticket(3, 1));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        harness.Ilert.Respond = null;
+        await harness.Ilert.WaitForAcceptedAsync(1);
+
+        var events = harness.Gateway.Logs.Events.ToList();
+        await Eventually.TrueAsync(() => (events = [.. harness.Gateway.Logs.Events]).Any(e => e.MessageTemplate.Text.Contains("delivered", StringComparison.Ordinal)), "the delivery to be logged");
+        var requestLog = events.Single(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal) && e.Properties["RequestPath"].ToString().Contains("/halopsa/", StringComparison.Ordinal));
+        var delivered = events.Single(e => e.MessageTemplate.Text.Contains("delivered", StringComparison.Ordinal));
+        Assert.NotNull(requestLog.TraceId);
+        Assert.Equal(requestLog.TraceId, delivered.TraceId);
+    }
+
     private static async Task<JsonObject> WaitForDeadLetterAsync(GatewayHarness harness)
     {
         JsonArray? list = null;
