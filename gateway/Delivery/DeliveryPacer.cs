@@ -1,43 +1,68 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Delivery;
 
 /// <summary>
-/// Spaces the events of each ilert integration key to <see cref="DeliveryOptions.RatePerMinutePerKey"/> (one per
-/// interval, no burst at ilert's rates), so that a backlog drains without a storm of 429s; other keys are not held up.
+/// Spaces the events of each ilert integration key at least <see cref="Interval"/> apart
+/// (<see cref="DeliveryOptions.RatePerMinutePerKey"/>), so that a backlog drains without a storm of 429s; other keys
+/// are not held up. Written by hand on purpose: System.Threading.RateLimiting's partitioned limiters refill on a
+/// 100 ms tick and catch up after a late tick, so two sends can come closer than the interval; pacing needs a minimum
+/// spacing, which this keeps exactly (one timestamp per key, swapped atomically).
 /// </summary>
-internal sealed class DeliveryPacer : IDisposable
+internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan RefillTick = TimeSpan.FromMilliseconds(100);
+    private const int SweepAbove = 10_000;
 
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public DeliveryPacer(IOptions<DeliveryOptions> options)
-    {
-        Interval = TimeSpan.FromMinutes(1) / options.Value.RatePerMinutePerKey;
-
-        // A partitioned limiter refills its buckets on a 100 ms tick: above 10 per second a tick must bring several
-        // tokens (and allow as many at once) for the configured rate to be reachable.
-        var perTick = (int)Math.Max(1, Math.Ceiling(RefillTick / Interval));
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perTick,
-            TokensPerPeriod = perTick,
-            ReplenishmentPeriod = Interval * perTick,
-            QueueLimit = 0,
-        }));
-    }
+    private readonly ConcurrentDictionary<string, long> _nextTurn = new(StringComparer.Ordinal);
 
     /// <summary>The spacing between two events of one key.</summary>
-    public TimeSpan Interval { get; }
+    public TimeSpan Interval { get; } = TimeSpan.FromMinutes(1) / options.Value.RatePerMinutePerKey;
 
     /// <summary>Takes the key's turn if it is free now.</summary>
     public bool TryAcquire(string pacingKey)
     {
-        using var lease = _limiter.AttemptAcquire(pacingKey);
-        return lease.IsAcquired;
+        var now = time.GetTimestamp();
+        var interval = (long)(Interval.TotalSeconds * time.TimestampFrequency);
+        while (true)
+        {
+            if (!_nextTurn.TryGetValue(pacingKey, out var next))
+            {
+                if (_nextTurn.TryAdd(pacingKey, now + interval))
+                {
+                    Sweep(now);
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (now < next)
+            {
+                return false;
+            }
+
+            if (_nextTurn.TryUpdate(pacingKey, now + interval, next))
+            {
+                return true;
+            }
+        }
     }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>Forgets keys whose turn has long come, so that the map stays as small as the set of busy keys.</summary>
+    private void Sweep(long now)
+    {
+        if (_nextTurn.Count <= SweepAbove)
+        {
+            return;
+        }
+
+        foreach (var (key, next) in _nextTurn)
+        {
+            if (next < now)
+            {
+                _nextTurn.TryRemove(KeyValuePair.Create(key, next));
+            }
+        }
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class OutboxStore : IDisposable
                 id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, cluster TEXT NOT NULL, ordering_key TEXT NOT NULL,
                 pacing_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
                 created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
-                locked_until INTEGER, last_error TEXT, last_status INTEGER, trace_parent TEXT);
+                locked_until INTEGER, last_error TEXT, last_status INTEGER, trace_parent TEXT, is_head INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (ordering_key, id);
             CREATE INDEX IF NOT EXISTS outbox_by_due ON outbox (next_attempt_at);
             CREATE TABLE IF NOT EXISTS dead_letters (
@@ -44,11 +44,23 @@ internal sealed class OutboxStore : IDisposable
             -- Attempts that were in flight when the process stopped are free to retry now.
             UPDATE outbox SET locked_until = NULL;
             """);
+        // Outboxes written by earlier versions lack the newer columns.
         if (Scalar<long>(null, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'trace_parent'") == 0)
         {
-            // An outbox written before trace context was kept.
             Execute(null, "ALTER TABLE outbox ADD COLUMN trace_parent TEXT");
         }
+
+        if (Scalar<long>(null, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'is_head'") == 0)
+        {
+            Execute(null, "ALTER TABLE outbox ADD COLUMN is_head INTEGER NOT NULL DEFAULT 0");
+        }
+
+        // is_head marks the oldest event of each alert, the only one that may be attempted: the worker's queries
+        // then look at heads only, however deep one alert's backlog is. Recomputed at start so it is always exact.
+        Execute(null, """
+            CREATE INDEX IF NOT EXISTS outbox_heads ON outbox (is_head, next_attempt_at);
+            UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
+            """);
 
         _writer = Task.Run(WriteBatchesAsync);
     }
@@ -122,7 +134,8 @@ internal sealed class OutboxStore : IDisposable
             ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
             ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
             ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts), ("$trace", message.TraceParent));
-        var claimed = Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", message.OrderingKey)) == id && pending.MayAttempt();
+        var isHead = PromoteHead(transaction, message.OrderingKey) == id;
+        var claimed = isHead && pending.MayAttempt();
         if (claimed)
         {
             Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", pending.LockUntil.ToUnixTimeMilliseconds()), ("$id", id));
@@ -137,10 +150,9 @@ internal sealed class OutboxStore : IDisposable
         lock (_gate)
         {
             return Query(null, $"""
-                SELECT {Columns} FROM outbox o
-                WHERE o.next_attempt_at <= $now AND (o.locked_until IS NULL OR o.locked_until < $now)
-                  AND o.id = (SELECT MIN(id) FROM outbox i WHERE i.ordering_key = o.ordering_key)
-                ORDER BY o.id LIMIT $limit
+                SELECT {Columns} FROM outbox
+                WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
+                ORDER BY id LIMIT $limit
                 """, ReadMessage, ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
         }
     }
@@ -151,8 +163,7 @@ internal sealed class OutboxStore : IDisposable
         lock (_gate)
         {
             var next = Scalar<long?>(null, """
-                SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox
-                WHERE id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key)
+                SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1
                 """);
             return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         }
@@ -172,7 +183,13 @@ internal sealed class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            Execute(null, "DELETE FROM outbox WHERE id = $id", ("$id", id));
+            using var transaction = _connection.BeginTransaction();
+            if (Query(transaction, "DELETE FROM outbox WHERE id = $id RETURNING ordering_key", r => r.GetString(0), ("$id", id)).FirstOrDefault() is { } orderingKey)
+            {
+                PromoteHead(transaction, orderingKey);
+            }
+
+            transaction.Commit();
         }
     }
 
@@ -194,6 +211,7 @@ internal sealed class OutboxStore : IDisposable
             using var transaction = _connection.BeginTransaction();
             Insert(transaction, DeadLetter.FromMessage(message, kind, reason, now));
             Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
+            PromoteHead(transaction, message.OrderingKey);
             transaction.Commit();
         }
     }
@@ -221,6 +239,7 @@ internal sealed class OutboxStore : IDisposable
                 ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
                 ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
                 ("$body", message.Body), ("$created", now.ToUnixTimeMilliseconds()));
+            PromoteHead(transaction, message.OrderingKey);
             Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
             transaction.Commit();
             return id;
@@ -304,6 +323,18 @@ internal sealed class OutboxStore : IDisposable
         ("$method", d.Method), ("$path", d.PathAndQuery), ("$headers", JsonSerializer.Serialize(d.Headers)), ("$body", d.Body),
         ("$values", JsonSerializer.Serialize(d.RouteValues)), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()), ("$dead", d.DeadAt.ToUnixTimeMilliseconds()),
         ("$attempts", d.Attempts), ("$status", d.LastStatus));
+
+    /// <summary>Marks the oldest event of <paramref name="orderingKey"/>'s alert as its head; returns its id (0: none left).</summary>
+    private long PromoteHead(SqliteTransaction transaction, string orderingKey)
+    {
+        var head = Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", orderingKey));
+        if (head != 0)
+        {
+            Execute(transaction, "UPDATE outbox SET is_head = 1 WHERE id = $id AND is_head = 0", ("$id", head));
+        }
+
+        return head;
+    }
 
     private sealed record PendingEnqueue(OutboxMessage Message, DateTimeOffset LockUntil, Func<bool> MayAttempt, TaskCompletionSource<(long Id, bool Claimed)> Done);
 
