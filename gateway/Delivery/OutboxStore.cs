@@ -23,9 +23,9 @@ internal sealed class OutboxStore : IDisposable
 
     public OutboxStore(IOptions<DeliveryOptions> options, IHostEnvironment environment)
     {
-        Path = System.IO.Path.GetFullPath(options.Value.DatabasePath, environment.ContentRootPath);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        var path = Path.GetFullPath(options.Value.DatabasePath, environment.ContentRootPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Execute("""
             PRAGMA journal_mode = WAL;
@@ -64,8 +64,6 @@ internal sealed class OutboxStore : IDisposable
 
         _writer = Task.Run(WriteBatchesAsync);
     }
-
-    public string Path { get; }
 
     /// <summary>
     /// Stores <paramref name="message"/> and, when it is the oldest pending event of its alert and

@@ -12,8 +12,6 @@ internal sealed class ScriptRun(ScriptingOptions limits, IReadOnlyCollection<str
 
     public string? DropReason { get; private set; }
 
-    public IReadOnlyCollection<string> Secrets => secrets;
-
     public void Log(string line)
     {
         if (_logs.Count >= limits.MaxLogLinesPerRun)
