@@ -51,5 +51,5 @@ internal static class DeliveryEndpoints
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem($"No dead letter {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: GatewayProblems.TypePrefix + GatewayProblems.NotFound);
+        GatewayProblems.NotFoundResult($"No dead letter {id}.", "Not found.");
 }

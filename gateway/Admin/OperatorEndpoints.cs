@@ -86,5 +86,5 @@ internal static class OperatorEndpoints
         ScriptCatalog.IsValidName(name) && File.Exists(Path.Combine(catalog.Directory, name + ".js")) ? Path.Combine(catalog.Directory, name + ".js") : null;
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
-        TypedResults.Problem($"No transform named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown transform.", type: GatewayProblems.TypePrefix + GatewayProblems.NotFound);
+        GatewayProblems.NotFoundResult($"No transform named '{name}'.", "Unknown transform.");
 }

@@ -64,5 +64,5 @@ internal static class TransformEndpoints
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
-        TypedResults.Problem($"No transform named '{name}' is loaded.", statusCode: StatusCodes.Status404NotFound, title: "Unknown transform.", type: GatewayProblems.TypePrefix + GatewayProblems.NotFound);
+        GatewayProblems.NotFoundResult($"No transform named '{name}' is loaded.", "Unknown transform.");
 }

@@ -22,17 +22,14 @@ internal sealed class DeadLetters(
     IProxyStateLookup proxy,
     TimeProvider time)
 {
-    private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
-
     /// <summary>Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id.</summary>
     public long AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure)
     {
         var now = time.GetUtcNow();
-        var where = failure.Line is null ? string.Empty : $" (line {failure.Line}, column {failure.Column})";
         var id = store.AddDeadLetter(new DeadLetter(
-            0, DeadLetter.TransformFailed, $"{failure.Limit ?? "error"}: {failure.Message}{where}", route.RouteId, route.ClusterId, null, null,
+            0, DeadLetter.TransformFailed, failure.Describe(), route.RouteId, route.ClusterId, null, null,
             raw.Method, raw.Path + QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))),
-            raw.Headers.Where(pair => !NotStored.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
+            raw.Headers.Where(pair => !DurableDelivery.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
             raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
         metrics.OnDeadLettered();
         return id;
@@ -89,8 +86,7 @@ internal sealed class DeadLetters(
                 store.DeleteDeadLetter(deadLetter.Id);
                 return new ReplayResult(deadLetter.Id, "dropped", null, drop.Reason);
             case TransformOutcome.Fail fail:
-                var where = fail.Failure.Line is null ? string.Empty : $" (line {fail.Failure.Line}, column {fail.Failure.Column})";
-                var reason = $"{fail.Failure.Limit ?? "error"}: {fail.Failure.Message}{where}";
+                var reason = fail.Failure.Describe();
                 store.UpdateDeadLetterReason(deadLetter.Id, reason, time.GetUtcNow());
                 return new ReplayResult(deadLetter.Id, "failed", null, reason);
             default:

@@ -23,8 +23,8 @@ internal sealed class DurableDelivery(
     IHostApplicationLifetime lifetime,
     TimeProvider time)
 {
-    /// <summary>Headers that are never stored: hop-by-hop ones, and anything that could carry a client's credential.</summary>
-    private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
+    /// <summary>Headers never stored with an event or a dead letter: they could carry a client's credential.</summary>
+    public static readonly IReadOnlySet<string> NotStoredHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
 
     /// <summary>Stores, attempts if it may, and answers the client.</summary>
     public async Task AcceptAsync(HttpContext http, JsRoute route, TransformRequest original, TransformedRequest changed)
@@ -68,7 +68,7 @@ internal sealed class DurableDelivery(
     private static OutboxMessage ToMessage(string routeId, string clusterId, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hidden, DateTimeOffset now)
     {
         var headers = changed.Headers
-            .Where(pair => !TransformContract.ProtectedHeaders.Contains(pair.Key) && !hidden.Contains(pair.Key) && !NotStored.Contains(pair.Key))
+            .Where(pair => !TransformContract.ProtectedHeaders.Contains(pair.Key) && !hidden.Contains(pair.Key) && !NotStoredHeaders.Contains(pair.Key))
             .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
         if (TransformContract.ContentTypeFor(original, changed) is { } contentType)
         {

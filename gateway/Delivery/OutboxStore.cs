@@ -123,17 +123,8 @@ internal sealed class OutboxStore : IDisposable
 
     private (long Id, bool Claimed) Insert(SqliteTransaction transaction, PendingEnqueue pending)
     {
-        var message = pending.Message;
-        var id = Scalar<long>(transaction, """
-            INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
-            VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created, $trace);
-            SELECT last_insert_rowid();
-            """,
-            ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
-            ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
-            ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts), ("$trace", message.TraceParent));
-        var isHead = PromoteHead(transaction, message.OrderingKey) == id;
-        var claimed = isHead && pending.MayAttempt();
+        var id = InsertMessage(transaction, pending.Message);
+        var claimed = PromoteHead(transaction, pending.Message.OrderingKey) == id && pending.MayAttempt();
         if (claimed)
         {
             Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", pending.LockUntil.ToUnixTimeMilliseconds()), ("$id", id));
@@ -141,6 +132,16 @@ internal sealed class OutboxStore : IDisposable
 
         return (id, claimed);
     }
+
+    /// <summary>Adds an event to the outbox, due at its creation time; returns its id. Heads are promoted by the caller.</summary>
+    private long InsertMessage(SqliteTransaction transaction, OutboxMessage message) => Scalar<long>(transaction, """
+        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
+        VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created, $trace);
+        SELECT last_insert_rowid();
+        """,
+        ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
+        ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
+        ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts), ("$trace", message.TraceParent));
 
     /// <summary>The events due now that are the oldest of their alert and not being attempted, oldest first.</summary>
     public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit)
@@ -229,14 +230,7 @@ internal sealed class OutboxStore : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             var message = deadLetter.ToMessage(now);
-            var id = Scalar<long>(transaction, """
-                INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, next_attempt_at)
-                VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $created);
-                SELECT last_insert_rowid();
-                """,
-                ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
-                ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
-                ("$body", message.Body), ("$created", now.ToUnixTimeMilliseconds()));
+            var id = InsertMessage(transaction, message);
             PromoteHead(transaction, message.OrderingKey);
             Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
             transaction.Commit();

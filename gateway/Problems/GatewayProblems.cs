@@ -19,6 +19,10 @@ internal static class GatewayProblems
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string InvalidEncoding = "invalid-encoding";
 
+    /// <summary>A 404 <c>not-found</c> problem, as the management endpoints answer for an unknown name or id.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFoundResult(string detail, string title) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title, type: TypePrefix + NotFound);
+
     public static Task WriteAsync(HttpContext context, GatewayProblem problem) =>
         WriteAsync(context, problem.Status, problem.Kind, problem.Title, problem.Detail, problem.Extensions);
 

@@ -8,4 +8,10 @@ namespace HaloIlertGateway.Scripting;
 internal sealed record TransformFailure(string Script, string Message, string? Limit = null, int? Line = null, int? Column = null)
 {
     public bool IsLimit => Limit is not null;
+
+    /// <summary>" (line L, column C)" when the position is known, else empty.</summary>
+    public string Where => Line is null ? string.Empty : $" (line {Line}, column {Column})";
+
+    /// <summary>One line for a dead letter's reason: the limit (or "error"), the message and the position.</summary>
+    public string Describe() => $"{Limit ?? "error"}: {Message}{Where}";
 }

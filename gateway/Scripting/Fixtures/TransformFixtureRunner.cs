@@ -36,8 +36,7 @@ internal sealed class TransformFixtureRunner(TransformRunner runner)
                     ? null
                     : $"expected an error containing \"{expect.Error}\", got \"{fail.Failure.Message}\"";
             case TransformOutcome.Fail fail:
-                var at = fail.Failure.Line is null ? string.Empty : $" (line {fail.Failure.Line}, column {fail.Failure.Column})";
-                return $"the transform failed: {fail.Failure.Message}{at}";
+                return $"the transform failed: {fail.Failure.Message}{fail.Failure.Where}";
             case TransformOutcome.Drop drop when expect.Drop is not null:
                 return drop.Reason.Contains(expect.Drop, StringComparison.OrdinalIgnoreCase)
                     ? null
