@@ -51,7 +51,10 @@ interface GatewayContext {
   readonly transform: string;
   /** When the gateway received the request, ISO-8601 UTC with milliseconds ("2026-11-28T09:14:03.217Z"). */
   readonly receivedAt: string;
-  /** This transform's settings from proxy.json: Gateway:Transforms:<name>:Settings. Values are strings. */
+  /**
+   * This transform's settings from proxy.json: Gateway:Transforms:<name>:Settings. Values are strings. Frozen, and the
+   * same object from run to run until proxy.json changes: a script may derive from it once and keep the result.
+   */
   readonly settings: { [key: string]: SettingValue };
   /**
    * This transform's secrets, from Gateway:Transforms:<name>:Secrets (env:NAME or file:/path references, read per

@@ -43,7 +43,8 @@ internal sealed class CompiledScript
         Prepared<Script> prepared;
         try
         {
-            prepared = Engine.PrepareScript(source, path);
+            // Options.Strict does not reach a prepared script: strict mode is a parsing choice, made here.
+            prepared = Engine.PrepareScript(source, path, strict: true);
         }
         catch (ScriptPreparationException ex) when (ex.InnerException is Acornima.ParseErrorException parse)
         {

@@ -20,7 +20,10 @@ internal sealed class ScriptEngine : IDisposable
     private readonly JsonParser _parser;
     private readonly ClrFunction _log;
     private readonly ClrFunction _drop;
+    private readonly JsValue _freeze;
     private readonly string _name;
+    private byte[] _settingsJson = [];
+    private JsValue? _settings;
     private ScriptRun? _run;
 
     public ScriptEngine(string name, Options options, in Prepared<Script> script)
@@ -37,6 +40,7 @@ internal sealed class ScriptEngine : IDisposable
         }
 
         _engine.SetValue("console", console);
+        _freeze = _engine.Intrinsics.Object.Get("freeze");
         _engine.Execute(script);
         _transform = _engine.GetValue(TransformContract.FunctionName);
         if (!_transform.IsCallable())
@@ -99,11 +103,40 @@ internal sealed class ScriptEngine : IDisposable
         js.FastSetDataProperty("route", context.Route);
         js.FastSetDataProperty("transform", _name);
         js.FastSetDataProperty("receivedAt", context.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        js.FastSetDataProperty("settings", context.SettingsJson.IsEmpty ? new JsObject(_engine) : _parser.Parse(context.SettingsJson.Span));
+        js.FastSetDataProperty("settings", Settings(context.SettingsJson.Span));
         js.FastSetDataProperty("secrets", ToJs(context.NamedSecrets));
         js.FastSetDataProperty("log", _log);
         js.FastSetDataProperty("drop", _drop);
         return js;
+    }
+
+    /// <summary>
+    /// <c>context.settings</c>: parsed once per engine while the settings stay the same (they change only when
+    /// proxy.json does) and frozen, so that no run can change what the next run sees.
+    /// </summary>
+    private JsValue Settings(ReadOnlySpan<byte> json)
+    {
+        if (_settings is null || !json.SequenceEqual(_settingsJson))
+        {
+            var settings = json.IsEmpty ? new JsObject(_engine) : _parser.Parse(json);
+            Freeze(settings);
+            (_settings, _settingsJson) = (settings, json.ToArray());
+        }
+
+        return _settings;
+    }
+
+    private void Freeze(JsValue value)
+    {
+        if (value is ObjectInstance obj)
+        {
+            foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+            {
+                Freeze(obj.Get(key));
+            }
+
+            _engine.Call(_freeze, obj);
+        }
     }
 
     private JsObject ToJs(IReadOnlyDictionary<string, string> values)

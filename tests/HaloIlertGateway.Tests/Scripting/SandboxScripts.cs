@@ -21,6 +21,7 @@ internal static class SandboxScripts
             case "method": request.method = "DELETE"; return request;
             case "path": request.path = "//evil.example/x"; return request;
             case "undefined": return undefined;
+            case "settings": context.settings.shared = "changed"; return request;
             default:
               request.body = { ok: true };
               return request;
