@@ -26,7 +26,7 @@ const BR_TAG = /<br\s*\/?>/gi;
 const LI_TAG = /<li[^>]*>/gi;
 const BLOCK_END_TAG = /<\/(p|div|h[1-6]|tr|ul|ol|table|blockquote)>/gi;
 const ANY_TAG = /<[^>]*>/g;
-const TRAILING_SPACE = /[ \t\u00a0]+$/g;
+const TRAILING_SPACE = /[ \t\u00a0]+$/gm;
 const BLANK_LINES = /\n{3,}/g;
 const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
 
@@ -89,10 +89,30 @@ function transform(request, context) {
 }
 
 /**
+ * The settings as lists, derived once per engine and route: context.settings is the same frozen object from run to
+ * run until proxy.json changes.
+ * @type {{ from: any, route: string, value: ReturnType<typeof deriveSettings> | null }}
+ */
+const derived = { from: null, route: "", value: null };
+
+/**
  * @param {{ [key: string]: SettingValue }} settings
  * @param {string} route
  */
 function readSettings(settings, route) {
+  if (derived.value === null || derived.from !== settings || derived.route !== route) {
+    derived.value = deriveSettings(settings, route);
+    derived.from = settings;
+    derived.route = route;
+  }
+  return derived.value;
+}
+
+/**
+ * @param {{ [key: string]: SettingValue }} settings
+ * @param {string} route
+ */
+function deriveSettings(settings, route) {
   return {
     closedStatusIds: list(settings["closedStatusIds"], ["8", "9"]),
     closedStatusNames: list(settings["closedStatusNames"], ["Resolved", "Closed"]).map(lower),
@@ -163,18 +183,15 @@ function summaryOf(id, summary, client) {
  * @param {string} html
  */
 function htmlToText(html) {
-  const withBreaks = html
-    .replace(LINE_ENDINGS, "\n")
-    .replace(BR_TAG, "\n")
-    .replace(LI_TAG, "\n- ")
-    .replace(BLOCK_END_TAG, "\n")
-    .replace(ANY_TAG, "");
-  return decodeEntities(withBreaks)
-    .split("\n")
-    .map((line) => line.replace(TRAILING_SPACE, ""))
-    .join("\n")
-    .replace(BLANK_LINES, "\n\n")
-    .trim();
+  // Each pass runs only when its input can be there: most details are short and have no entities or CRs.
+  let value = html.indexOf("\r") >= 0 ? html.replace(LINE_ENDINGS, "\n") : html;
+  if (value.indexOf("<") >= 0) {
+    value = value.replace(BR_TAG, "\n").replace(LI_TAG, "\n- ").replace(BLOCK_END_TAG, "\n").replace(ANY_TAG, "");
+  }
+  if (value.indexOf("&") >= 0) {
+    value = decodeEntities(value);
+  }
+  return value.replace(TRAILING_SPACE, "").replace(BLANK_LINES, "\n\n").trim();
 }
 
 /** @param {string} value */
