@@ -14,6 +14,7 @@ internal sealed class CompiledScript
     private readonly Options _options;
     private readonly ConcurrentBag<ScriptEngine> _idle = [];
     private readonly int _maxIdle = Environment.ProcessorCount * 4;
+    private int _idleCount;
 
     private CompiledScript(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, Options options)
     {
@@ -64,16 +65,27 @@ internal sealed class CompiledScript
         return script;
     }
 
-    public ScriptEngine Rent() => _idle.TryTake(out var engine) ? engine : CreateEngine();
+    public ScriptEngine Rent()
+    {
+        if (_idle.TryTake(out var engine))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return engine;
+        }
+
+        return CreateEngine();
+    }
 
     public void Return(ScriptEngine engine)
     {
-        if (_idle.Count < _maxIdle)
+        // Counted here: ConcurrentBag.Count locks every thread's list, which showed up as lock contention under load.
+        if (Interlocked.Increment(ref _idleCount) <= _maxIdle)
         {
             _idle.Add(engine);
         }
         else
         {
+            Interlocked.Decrement(ref _idleCount);
             engine.Dispose();
         }
     }

@@ -24,6 +24,7 @@ internal sealed class ScriptEngine : IDisposable
     private readonly string _name;
     private byte[] _settingsJson = [];
     private JsValue? _settings;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private ScriptRun? _run;
 
     public ScriptEngine(string name, Options options, in Prepared<Script> script)
@@ -178,13 +179,14 @@ internal sealed class ScriptEngine : IDisposable
             return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false);
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        if (!new JsonSerializer(_engine).Serialize(body, JsValue.Undefined, JsValue.Undefined, buffer))
+        // One buffer per engine, reused run after run; only the finished body is copied out.
+        _buffer.ResetWrittenCount();
+        if (!new JsonSerializer(_engine).Serialize(body, JsValue.Undefined, JsValue.Undefined, _buffer))
         {
             throw new TransformContractException("the body cannot be written as JSON");
         }
 
-        return (buffer.WrittenSpan.ToArray(), true);
+        return (_buffer.WrittenSpan.ToArray(), true);
     }
 
     private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)

@@ -17,8 +17,24 @@ internal static class TransformContract
     };
 
     /// <summary>Route values whose name says they are secret (…Key, …Token, …Secret): masked in script logs and errors.</summary>
-    public static string[] SecretParams(IReadOnlyDictionary<string, string> routeValues) =>
-        [.. routeValues.Where(pair => SecretParamHints.Any(hint => pair.Key.Contains(hint, StringComparison.OrdinalIgnoreCase))).Select(pair => pair.Value)];
+    public static string[] SecretParams(IReadOnlyDictionary<string, string> routeValues)
+    {
+        // Runs on every request: plain loops, no LINQ.
+        var secrets = new List<string>(routeValues.Count);
+        foreach (var (name, value) in routeValues)
+        {
+            foreach (var hint in SecretParamHints)
+            {
+                if (name.Contains(hint, StringComparison.OrdinalIgnoreCase))
+                {
+                    secrets.Add(value);
+                    break;
+                }
+            }
+        }
+
+        return [.. secrets];
+    }
 
     private static readonly string[] SecretParamHints = ["key", "token", "secret"];
 
