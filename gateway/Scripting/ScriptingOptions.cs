@@ -40,7 +40,10 @@ public sealed class ScriptingOptions
     [Range(1_048_576, 1_073_741_824)]
     public long MemoryLimitBytes { get; set; } = 32 * 1024 * 1024;
 
-    /// <summary>Call depth of a run. Default 100.</summary>
+    /// <summary>
+    /// How deep one function may recurse: calls of the same function on the stack at once (Jint counts per function;
+    /// a chain of different functions is not counted). Default 100.
+    /// </summary>
     [Range(8, 1_000)]
     public int RecursionLimit { get; set; } = 100;
 
