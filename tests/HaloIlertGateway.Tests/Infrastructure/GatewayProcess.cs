@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -27,7 +28,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         _arguments =
         [
             Path.Combine(AppContext.BaseDirectory, "HaloIlertGateway.dll"),
-            $"--urls={Address}",
             $"--ReverseProxy:Clusters:ilert:Destinations:primary:Address={ilert}",
             "--Gateway:Management:Urls=http://127.0.0.1:0",
             .. settings,
@@ -36,28 +36,70 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string ContentRoot { get; }
 
-    public Uri Address { get; }
+    public Uri Address { get; private set; }
 
-    /// <summary>Starts the process and waits until <c>/healthz</c> answers.</summary>
+    /// <summary>
+    /// Starts the process and waits until <c>/healthz</c> answers. The free port found earlier can be taken by another
+    /// test in the meantime: then the gateway starts again on a new one.
+    /// </summary>
     public async Task StartAsync()
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            var output = Launch();
+            try
+            {
+                await WaitUntilHealthyAsync(output);
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < 3 && _process!.HasExited && output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+                Address = new Uri($"http://127.0.0.1:{FreePort()}");
+            }
+        }
+    }
+
+    /// <summary>Starts the process; its output is kept (the last lines) for the failure message.</summary>
+    private ConcurrentQueue<string> Launch()
+    {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ContentRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in _arguments)
+        foreach (var argument in (string[])[.. _arguments, $"--urls={Address}"])
         {
             start.ArgumentList.Add(argument);
         }
 
+        var output = new ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                output.Enqueue(line);
+                while (output.Count > 200 && output.TryDequeue(out _))
+                {
+                }
+            }
+        }
+
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        return output;
+    }
 
+    private async Task WaitUntilHealthyAsync(ConcurrentQueue<string> output)
+    {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            Assert.False(_process.HasExited, $"the gateway exited with {(_process.HasExited ? _process.ExitCode : 0)}");
+            if (_process!.HasExited)
+            {
+                await _process.WaitForExitAsync();
+                Assert.Fail($"the gateway exited with {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+            }
+
             try
             {
                 if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
@@ -65,9 +107,9 @@ public sealed class GatewayProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet (or something else holds the port: the process exits, see above).
             }
 
             Assert.True(DateTime.UtcNow < deadline, "the gateway did not start within 30 s");
