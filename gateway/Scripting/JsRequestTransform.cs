@@ -117,9 +117,12 @@ internal sealed partial class JsRequestTransform(
             }
         }
 
-        foreach (var name in original.Headers.Keys.Where(name => !changed.Headers.ContainsKey(name) && !TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name)))
+        foreach (var name in original.Headers.Keys)
         {
-            RemoveHeader(context, name);
+            if (!changed.Headers.ContainsKey(name) && !TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name))
+            {
+                RemoveHeader(context, name);
+            }
         }
 
         foreach (var (name, value) in changed.Headers)
@@ -145,8 +148,23 @@ internal sealed partial class JsRequestTransform(
         }
     }
 
-    private static bool SameEntries(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    private static bool SameEntries(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || other != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static partial class Log
     {

@@ -46,14 +46,17 @@ internal static class TransformContract
             throw new TransformContractException("request.path must start with a single '/'");
         }
 
-        if (path.AsSpan().IndexOfAny("?#\\") >= 0 || path.Any(char.IsControl) || path.Any(char.IsWhiteSpace))
+        foreach (var c in path)
         {
-            throw new TransformContractException("request.path must not contain '?', '#', '\\', spaces or control characters (set request.query instead)");
+            if (c is '?' or '#' or '\\' || char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                throw new TransformContractException("request.path must not contain '?', '#', '\\', spaces or control characters (set request.query instead)");
+            }
         }
 
-        foreach (var segment in path.Split('/'))
+        foreach (var range in path.AsSpan().Split('/'))
         {
-            if (segment is "." or "..")
+            if (path.AsSpan(range) is "." or "..")
             {
                 throw new TransformContractException("request.path must not contain '.' or '..' segments");
             }

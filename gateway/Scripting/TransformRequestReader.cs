@@ -42,14 +42,49 @@ internal static class TransformRequestReader
             return (null, new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError));
         }
 
-        var request = new TransformRequest(
-            http.Request.Method,
-            context.Path.Value ?? "/",
-            context.Query.Collection.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal),
-            http.Request.Headers.Where(pair => !route.HiddenHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key.ToLowerInvariant(), pair => pair.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            http.Request.RouteValues.Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => Convert.ToString(pair.Value, CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal),
-            new TransformBody(kind, body));
+        var request = new TransformRequest(http.Request.Method, context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
+            RouteValuesOf(http.Request), new TransformBody(kind, body));
         return (request, null);
+    }
+
+    // The three below run on every transformed request: plain loops, no LINQ.
+    private static Dictionary<string, string> QueryOf(RequestTransformContext context)
+    {
+        var query = new Dictionary<string, string>(context.Query.Collection.Count, StringComparer.Ordinal);
+        foreach (var (name, values) in context.Query.Collection)
+        {
+            query[name] = values.ToString();
+        }
+
+        return query;
+    }
+
+    private static Dictionary<string, string> HeadersOf(HttpRequest request, IReadOnlySet<string> hidden)
+    {
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!hidden.Contains(name))
+            {
+                headers[name.ToLowerInvariant()] = values.ToString();
+            }
+        }
+
+        return headers;
+    }
+
+    private static Dictionary<string, string> RouteValuesOf(HttpRequest request)
+    {
+        var values = new Dictionary<string, string>(request.RouteValues.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in request.RouteValues)
+        {
+            if (value is not null)
+            {
+                values[name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+        }
+
+        return values;
     }
 
     public static bool IsJson(string? contentType) =>
@@ -81,7 +116,15 @@ internal static class TransformRequestReader
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        if (request.ContentLength is { } declared)
+        {
+            // The usual case: the length is known, so the body is read straight into its own array.
+            var exact = new byte[declared];
+            var read = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
+            return read == exact.Length ? exact : exact[..read];
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
             var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
