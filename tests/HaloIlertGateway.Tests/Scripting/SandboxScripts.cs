@@ -9,7 +9,7 @@ internal static class SandboxScripts
             case "loop": while (true) {}
             case "busy": { const items = new Array(200000).fill(1); for (;;) items.reverse(); }
             case "regex": return /^(a+)+$/.test("a".repeat(48) + "!") ? request : request;
-            case "memory": { const chunks = []; for (;;) chunks.push("x".repeat(65536) + chunks.length); }
+            case "memory": { const chunks = []; for (;;) chunks.push("x".repeat(1048576) + chunks.length); }
             case "recursion": { const dive = (n) => dive(n + 1) + 1; return dive(0); }
             case "eval": return eval("request");
             case "function": return new Function("return 1")();
