@@ -24,7 +24,7 @@ internal sealed class ScriptEngine : IDisposable
     private readonly string _name;
     private byte[] _settingsJson = [];
     private JsValue? _settings;
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private ArrayBufferWriter<byte> _buffer = new(1024);
     private ScriptRun? _run;
 
     public ScriptEngine(string name, Options options, in Prepared<Script> script)
@@ -186,8 +186,17 @@ internal sealed class ScriptEngine : IDisposable
             throw new TransformContractException("the body cannot be written as JSON");
         }
 
-        return (_buffer.WrittenSpan.ToArray(), true);
+        var written = _buffer.WrittenSpan.ToArray();
+        if (_buffer.Capacity > RetainedBufferBytes)
+        {
+            // A rare large body must not stay pinned to a pooled engine.
+            _buffer = new ArrayBufferWriter<byte>(1024);
+        }
+
+        return (written, true);
     }
+
+    private const int RetainedBufferBytes = 64 * 1024;
 
     private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)
     {
