@@ -47,15 +47,15 @@ public sealed class GatewayProcess : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var output = Launch();
-            try
+            if (await WaitUntilHealthyOrExitedAsync())
             {
-                await WaitUntilHealthyAsync(output);
                 return;
             }
-            catch (Xunit.Sdk.XunitException) when (attempt < 3 && _process!.HasExited && output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
-            {
-                Address = new Uri($"http://127.0.0.1:{FreePort()}");
-            }
+
+            await _process!.WaitForExitAsync();
+            var portTaken = output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+            Assert.True(portTaken && attempt < 3, $"the gateway exited with {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+            Address = new Uri($"http://127.0.0.1:{FreePort()}");
         }
     }
 
@@ -88,33 +88,30 @@ public sealed class GatewayProcess : IAsyncDisposable
         return output;
     }
 
-    private async Task WaitUntilHealthyAsync(ConcurrentQueue<string> output)
+    /// <summary>True once <c>/healthz</c> answers; false if the process exits first.</summary>
+    private async Task<bool> WaitUntilHealthyOrExitedAsync()
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
+        while (!_process!.HasExited)
         {
-            if (_process!.HasExited)
-            {
-                await _process.WaitForExitAsync();
-                Assert.Fail($"the gateway exited with {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
-            }
-
             try
             {
                 if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet (or something else holds the port: the process exits, see above).
+                // Not listening yet (or something else holds the port: the process exits).
             }
 
             Assert.True(DateTime.UtcNow < deadline, "the gateway did not start within 30 s");
             await Task.Delay(100);
         }
+
+        return false;
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, nothing graceful.</summary>
