@@ -24,7 +24,7 @@ internal static class BenchmarkInputs
     public static CompiledScript HaloPsa()
     {
         var path = Path.Combine(Repository, "transforms", "halopsa.js");
-        return CompiledScript.Compile("halopsa", path, File.ReadAllText(path), JintSandbox.CreateOptions(new ScriptingOptions()), DateTimeOffset.UtcNow);
+        return CompiledScript.Compile("halopsa", path, File.ReadAllText(path), JintSandbox.Create(new ScriptingOptions()), DateTimeOffset.UtcNow);
     }
 
     /// <summary>The request body of a HaloPSA sample, as the runbook sends it.</summary>

@@ -11,19 +11,19 @@ namespace HaloIlertGateway.Scripting;
 internal sealed class CompiledScript
 {
     private readonly Prepared<Script> _prepared;
-    private readonly Options _options;
+    private readonly JintSandbox _sandbox;
     private readonly ConcurrentBag<ScriptEngine> _idle = [];
     private readonly int _maxIdle = Environment.ProcessorCount * 4;
     private int _idleCount;
 
-    private CompiledScript(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, Options options)
+    private CompiledScript(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, JintSandbox sandbox)
     {
         Name = name;
         Path = path;
         Sha256 = sha256;
         LoadedAt = loadedAt;
         _prepared = prepared;
-        _options = options;
+        _sandbox = sandbox;
     }
 
     public string Name { get; }
@@ -35,10 +35,11 @@ internal sealed class CompiledScript
     public DateTimeOffset LoadedAt { get; }
 
     /// <summary>
-    /// Parses <paramref name="source"/> and loads it in one engine to prove that it defines <c>transform</c>.
-    /// Throws <see cref="ScriptCompilationException"/> with file, line and column on failure.
+    /// Parses <paramref name="source"/>, refuses syntax the sandbox does not run, and loads it in one engine to prove
+    /// that it defines <c>transform</c>. Throws <see cref="ScriptCompilationException"/> with file, line and column on
+    /// failure, whatever the script does: nothing here throws anything else.
     /// </summary>
-    public static CompiledScript Compile(string name, string path, string source, Options options, DateTimeOffset loadedAt)
+    public static CompiledScript Compile(string name, string path, string source, JintSandbox sandbox, DateTimeOffset loadedAt)
     {
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)));
         Prepared<Script> prepared;
@@ -51,14 +52,20 @@ internal sealed class CompiledScript
         {
             throw new ScriptCompilationException(path, parse.Description ?? parse.Message, parse.LineNumber, parse.Column + 1, ex);
         }
+        catch (Exception ex) when (ex is not ScriptCompilationException)
+        {
+            throw new ScriptCompilationException(path, TransformFailures.Describe(ex, name).Message, null, null, ex);
+        }
 
-        var script = new CompiledScript(name, path, sha256, loadedAt, prepared, options);
+        ScriptSyntaxCheck.Check(prepared.Program!, path);
+        var script = new CompiledScript(name, path, sha256, loadedAt, prepared, sandbox);
         try
         {
             script.Return(script.CreateEngine());
         }
-        catch (Exception ex) when (TransformFailures.TryDescribe(ex, name, out var failure))
+        catch (Exception ex)
         {
+            var failure = TransformFailures.Describe(ex, name);
             throw new ScriptCompilationException(path, failure.Message, failure.Line, failure.Column, ex);
         }
 
@@ -90,5 +97,5 @@ internal sealed class CompiledScript
         }
     }
 
-    private ScriptEngine CreateEngine() => new(Name, _options, _prepared);
+    private ScriptEngine CreateEngine() => new(Name, _sandbox, _prepared);
 }

@@ -58,8 +58,23 @@ internal sealed partial class ScriptCatalog : IDisposable
 
     public void Dispose() => _watcher.Dispose();
 
-    /// <summary>Re-reads the folder; loads what changed. Serialized: the watcher may call it from several timer ticks.</summary>
+    /// <summary>
+    /// Re-reads the folder; loads what changed. Serialized: the watcher may call it from several timer ticks. It runs on
+    /// a timer thread, where an exception would end the process: whatever fails is logged and the serving set stays.
+    /// </summary>
     private void Rescan()
+    {
+        try
+        {
+            RescanCore();
+        }
+        catch (Exception ex)
+        {
+            Log.RescanFailed(_logger, Directory, ex.GetType().Name, ex.Message);
+        }
+    }
+
+    private void RescanCore()
     {
         lock (_gate)
         {
@@ -172,6 +187,9 @@ internal sealed partial class ScriptCatalog : IDisposable
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Transform {Transform} was not loaded: {Error}; version {Version} (sha256 {Sha256}) keeps serving")]
         public static partial void ScriptRejectedKeepingVersion(ILogger logger, string transform, string error, int version, string sha256);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Transforms in {Directory} could not be re-read ({ExceptionType}: {Error}); the transforms serving now keep serving")]
+        public static partial void RescanFailed(ILogger logger, string directory, string exceptionType, string error);
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Transform {Transform} file was removed; version {Version} keeps serving until restart")]
         public static partial void ScriptRemoved(ILogger logger, string transform, int version);

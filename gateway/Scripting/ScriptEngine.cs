@@ -1,4 +1,3 @@
-using System.Buffers;
 using Acornima.Ast;
 using Jint;
 using Jint.Native;
@@ -22,15 +21,21 @@ internal sealed class ScriptEngine : IDisposable
     private readonly ClrFunction _drop;
     private readonly JsValue _freeze;
     private readonly string _name;
+    private readonly RunDeadline _deadline;
+    private readonly int _maxBodyLength;
+    private readonly int _maxLogLength;
     private byte[] _settingsJson = [];
     private JsValue? _settings;
-    private ArrayBufferWriter<byte> _buffer = new(1024);
     private ScriptRun? _run;
 
-    public ScriptEngine(string name, Options options, in Prepared<Script> script)
+    public ScriptEngine(string name, JintSandbox sandbox, in Prepared<Script> script)
     {
         _name = name;
-        _engine = new Engine(options);
+        _engine = new Engine(sandbox.Options);
+        _deadline = _engine.Constraints.Find<RunDeadline>()!;
+        _maxBodyLength = sandbox.Limits.MaxStringLength;
+        _maxLogLength = sandbox.Limits.MaxLogLineLength;
+        SandboxBuiltins.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
         _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
         _drop = new ClrFunction(_engine, "drop", (_, args) => Drop(args));
@@ -42,7 +47,17 @@ internal sealed class ScriptEngine : IDisposable
 
         _engine.SetValue("console", console);
         _freeze = _engine.Intrinsics.Object.Get("freeze");
-        _engine.Execute(script);
+        // The script's top level runs once per engine, under the generous load-time limit.
+        _deadline.Arm(sandbox.FixtureTimeout);
+        try
+        {
+            _engine.Execute(script);
+        }
+        finally
+        {
+            _deadline.Disarm();
+        }
+
         _transform = _engine.GetValue(TransformContract.FunctionName);
         if (!_transform.IsCallable())
         {
@@ -50,10 +65,13 @@ internal sealed class ScriptEngine : IDisposable
         }
     }
 
-    /// <summary>Runs the transform. Returns null when the script dropped the request.</summary>
-    public TransformedRequest? Invoke(TransformRequest request, TransformContext context, ScriptRun run)
+    /// <summary>Runs the transform within <paramref name="timeLimit"/>. Returns null when the script dropped the request.</summary>
+    public TransformedRequest? Invoke(TransformRequest request, TransformContext context, ScriptRun run, TimeSpan timeLimit)
     {
         _run = run;
+        // Every limit starts afresh for this run: nothing measured since the last run (on whichever thread) counts.
+        _deadline.Arm(timeLimit);
+        _engine.Constraints.Reset();
         try
         {
             var jsRequest = ToJs(request);
@@ -73,6 +91,7 @@ internal sealed class ScriptEngine : IDisposable
         }
         finally
         {
+            _deadline.Disarm();
             _run = null;
         }
     }
@@ -160,7 +179,12 @@ internal sealed class ScriptEngine : IDisposable
         }
 
         var path = result.Get("path");
-        var newPath = path.IsUndefined() ? original.Path : TransformContract.ValidatePath(TypeConverter.ToString(path));
+        var newPath = path.IsUndefined() ? original.Path : TypeConverter.ToString(path);
+        if (newPath != original.Path)
+        {
+            TransformContract.ValidatePath(newPath);
+        }
+
         var headers = ReadStrings(result.Get("headers"), "headers", lowerCaseKeys: true);
         TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
         var (body, isJson) = ReadBody(result.Get("body"));
@@ -179,24 +203,10 @@ internal sealed class ScriptEngine : IDisposable
             return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false);
         }
 
-        // One buffer per engine, reused run after run; only the finished body is copied out.
-        _buffer.ResetWrittenCount();
-        if (!new JsonSerializer(_engine).Serialize(body, JsValue.Undefined, JsValue.Undefined, _buffer))
-        {
-            throw new TransformContractException("the body cannot be written as JSON");
-        }
-
-        var written = _buffer.WrittenSpan.ToArray();
-        if (_buffer.Capacity > RetainedBufferBytes)
-        {
-            // A rare large body must not stay pinned to a pooled engine.
-            _buffer = new ArrayBufferWriter<byte>(1024);
-        }
-
-        return (written, true);
+        var json = new BoundedJsonWriter(_engine, _maxBodyLength, "the returned body").Write(body, JsValue.Undefined, JsValue.Undefined)
+            ?? throw new TransformContractException("the body cannot be written as JSON");
+        return (System.Text.Encoding.UTF8.GetBytes(json), true);
     }
-
-    private const int RetainedBufferBytes = 64 * 1024;
 
     private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)
     {
@@ -222,7 +232,13 @@ internal sealed class ScriptEngine : IDisposable
             }
 
             var name = key.AsString();
-            strings[lowerCaseKeys ? name.ToLowerInvariant() : name] = TypeConverter.ToString(item);
+            var text = TypeConverter.ToString(item);
+            if (lowerCaseKeys)
+            {
+                TransformContract.ValidateHeader(name, text);
+            }
+
+            strings[lowerCaseKeys ? name.ToLowerInvariant() : name] = text;
         }
 
         return strings;
@@ -249,9 +265,15 @@ internal sealed class ScriptEngine : IDisposable
             return TypeConverter.ToString(value);
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        return new JsonSerializer(_engine).Serialize(value, JsValue.Undefined, JsValue.Undefined, buffer)
-            ? System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)
-            : TypeConverter.ToString(value);
+        // Bounded: a log line is cut at MaxLogLineLength anyway, so a huge object is not written out whole.
+        var writer = new BoundedJsonWriter(_engine, _maxLogLength, "a log line");
+        try
+        {
+            return writer.Write(value, JsValue.Undefined, JsValue.Undefined) ?? TypeConverter.ToString(value);
+        }
+        catch (SandboxLimitException)
+        {
+            return writer.Written + "…";
+        }
     }
 }

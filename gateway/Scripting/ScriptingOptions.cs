@@ -28,9 +28,21 @@ public sealed class ScriptingOptions
     [Range(10, 10_000)]
     public int ReloadDebounceMilliseconds { get; set; } = 250;
 
-    /// <summary>Wall-clock limit of one run, in milliseconds. Default 250.</summary>
+    /// <summary>
+    /// Time limit of one live run, in milliseconds: CPU time of the run's thread, counted from the moment the script is
+    /// called, with a wall-clock backstop of twice the limit (where the OS gives no thread CPU time: wall clock).
+    /// A machine that is busy elsewhere therefore does not fail a healthy script. Default 250.
+    /// </summary>
     [Range(1, 10_000)]
     public int TimeoutMilliseconds { get; set; } = 250;
+
+    /// <summary>
+    /// Time limit of one fixture run when a transform is loaded or reloaded, in milliseconds (same clock as
+    /// <see cref="TimeoutMilliseconds"/>). Generous: a cold engine on a busy machine must not fail its fixtures and
+    /// keep the gateway from starting. Fixtures run after a warm-up run. Default 5,000.
+    /// </summary>
+    [Range(100, 120_000)]
+    public int FixtureTimeoutMilliseconds { get; set; } = 5_000;
 
     /// <summary>Statements one run may execute. Default 1,000,000.</summary>
     [Range(1_000, 100_000_000)]
@@ -55,9 +67,21 @@ public sealed class ScriptingOptions
     [Range(2, 512)]
     public int MaxJsonDepth { get; set; } = 64;
 
-    /// <summary>Length of one array a script creates. Default 1,000,000.</summary>
+    /// <summary>
+    /// Length of one array a script creates, and of the result of <c>flat</c>, <c>flatMap</c> and <c>concat</c>. Default 1,000,000.
+    /// </summary>
     [Range(1_000, 100_000_000)]
     public int MaxArrayLength { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Length in characters of a string that one built-in call may produce (<c>repeat</c>, <c>padStart</c>,
+    /// <c>padEnd</c>, <c>join</c> and <c>String()</c> of arrays, <c>concat</c>, <c>replace</c>, <c>replaceAll</c>,
+    /// <c>encodeURIComponent</c> and friends, case conversion, <c>normalize</c>), and in UTF-8 bytes of
+    /// <c>JSON.stringify</c>, the returned body and a <c>context.log</c> argument. Checked before the built-in runs,
+    /// so the string is never made. Default 4,194,304.
+    /// </summary>
+    [Range(65_536, 268_435_456)]
+    public int MaxStringLength { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Largest request body a transform route buffers, in bytes (larger: 413). Default 1 MiB.</summary>
     [Range(1_024, 104_857_600)]

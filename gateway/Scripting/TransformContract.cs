@@ -38,7 +38,12 @@ internal static class TransformContract
 
     private static readonly string[] SecretParamHints = ["key", "token", "secret"];
 
-    /// <summary>A new path must be an absolute path on the same upstream: no scheme, host, query, dot segments or control characters.</summary>
+    /// <summary>
+    /// A new path must be an absolute path on the same upstream, in URL form, checked as the upstream will read it:
+    /// visible ASCII only (non-ASCII percent-encoded, e.g. with <c>encodeURIComponent</c>); every <c>%</c> starts a
+    /// valid escape; no scheme or host, query, fragment or backslash; and, with every escape decoded, no <c>.</c> or
+    /// <c>..</c> segment and no encoded <c>/</c>, <c>\</c> or control character. A path that passes is sent as it is.
+    /// </summary>
     public static string ValidatePath(string path)
     {
         if (path.Length == 0 || path[0] != '/' || path.StartsWith("//", StringComparison.Ordinal))
@@ -46,23 +51,69 @@ internal static class TransformContract
             throw new TransformContractException("request.path must start with a single '/'");
         }
 
-        foreach (var c in path)
+        for (var i = 0; i < path.Length; i++)
         {
-            if (c is '?' or '#' or '\\' || char.IsControl(c) || char.IsWhiteSpace(c))
+            var c = path[i];
+            if (c is '?' or '#' or '\\' || c <= ' ' || c >= '\u007f')
             {
-                throw new TransformContractException("request.path must not contain '?', '#', '\\', spaces or control characters (set request.query instead)");
+                throw new TransformContractException("request.path must be visible ASCII without '?', '#' or '\\' (percent-encode the rest; set request.query for a query)");
+            }
+
+            if (c == '%')
+            {
+                var decoded = i + 2 < path.Length && Uri.IsHexDigit(path[i + 1]) && Uri.IsHexDigit(path[i + 2])
+                    ? (char)Convert.ToInt32(path.Substring(i + 1, 2), 16)
+                    : throw new TransformContractException("request.path has a '%' that does not start a %XX escape");
+                if (decoded is '/' or '\\' || decoded < ' ' || decoded == '\u007f')
+                {
+                    throw new TransformContractException("request.path must not encode '/', '\\' or a control character");
+                }
             }
         }
 
         foreach (var range in path.AsSpan().Split('/'))
         {
-            if (path.AsSpan(range) is "." or "..")
+            var segment = Uri.UnescapeDataString(path[range]);
+            if (segment is "." or "..")
             {
-                throw new TransformContractException("request.path must not contain '.' or '..' segments");
+                throw new TransformContractException("request.path must not contain '.' or '..' segments, encoded or not");
             }
         }
 
         return path;
+    }
+
+    /// <summary>
+    /// A header a script returns is sent as it is on both paths (forwarded by YARP or sent later from the outbox), so
+    /// both are held to HTTP's rules here: the name a token, the value visible ASCII, spaces and tabs. A CR or LF
+    /// would split the request; a non-ASCII value has no agreed encoding. A script that needs one encodes it itself
+    /// (e.g. <c>encodeURIComponent</c>).
+    /// </summary>
+    public static void ValidateHeader(string name, string value)
+    {
+        if (name.Length == 0 || name.AsSpan().IndexOfAnyExcept(TokenChars) >= 0)
+        {
+            throw new TransformContractException($"a header name must be an HTTP token; \"{Printable(name)}\" is not");
+        }
+
+        foreach (var c in value)
+        {
+            if (c is < ' ' and not '\t' or >= '\u007f')
+            {
+                throw new TransformContractException(c >= '\u0080'
+                    ? $"the header '{name}' has a non-ASCII character; encode it (for example with encodeURIComponent)"
+                    : $"the header '{name}' has a control character (CR, LF, NUL or another) in its value");
+            }
+        }
+    }
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars =
+        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static string Printable(string text)
+    {
+        var clean = new string([.. text.Take(64).Select(c => c is < ' ' or >= '\u007f' ? '?' : c)]);
+        return text.Length > 64 ? clean + "…" : clean;
     }
 
     /// <summary>

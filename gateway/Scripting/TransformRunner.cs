@@ -11,24 +11,30 @@ internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
 {
     private readonly ScriptingOptions _limits = options.Value;
 
-    public TransformOutcome Run(CompiledScript script, TransformRequest request, TransformContext context)
+    /// <summary>
+    /// Runs <paramref name="request"/> through <paramref name="script"/>, held to the live time limit unless a
+    /// <paramref name="timeLimit"/> is given (fixture runs at load have their own, generous one).
+    /// </summary>
+    public TransformOutcome Run(CompiledScript script, TransformRequest request, TransformContext context, TimeSpan? timeLimit = null)
     {
         var started = Stopwatch.GetTimestamp();
         var run = new ScriptRun(_limits, context.Secrets);
-        var engine = script.Rent();
+        ScriptEngine? engine = null;
         try
         {
-            var result = engine.Invoke(request, context, run);
+            engine = script.Rent();
+            var result = engine.Invoke(request, context, run, timeLimit ?? TimeSpan.FromMilliseconds(_limits.TimeoutMilliseconds));
             script.Return(engine);
             return result is null
                 ? new TransformOutcome.Drop(run.DropReason ?? TransformContract.DefaultDropReason, run.Logs, Stopwatch.GetElapsedTime(started))
                 : new TransformOutcome.Forward(result, run.Logs, Stopwatch.GetElapsedTime(started));
         }
-        catch (Exception ex) when (TransformFailures.TryDescribe(ex, script.Name, context.Secrets, out var failure))
+        catch (Exception ex)
         {
-            // An engine stopped mid-run may hold half-changed state: never reuse it.
-            engine.Dispose();
-            return new TransformOutcome.Fail(failure, run.Logs, Stopwatch.GetElapsedTime(started));
+            // An engine stopped mid-run may hold half-changed state: never reuse it. Whatever was thrown (a limit, a
+            // script error, an engine fault, a new engine that could not be made) is a failed run, never an exception.
+            engine?.Dispose();
+            return new TransformOutcome.Fail(TransformFailures.Describe(ex, script.Name, context.Secrets), run.Logs, Stopwatch.GetElapsedTime(started));
         }
     }
 }

@@ -4,8 +4,11 @@ using System.Text.Json.Nodes;
 
 namespace HaloIlertGateway.Scripting.Fixtures;
 
-/// <summary>Runs fixture cases through a compiled transform and says, for each, whether the output is as expected and if not, why.</summary>
-internal sealed class TransformFixtureRunner(TransformRunner runner)
+/// <summary>
+/// Runs fixture cases through a compiled transform and says, for each, whether the output is as expected and if not,
+/// why. Cases run under <paramref name="timeLimit"/> (the load-time limit), not the live one.
+/// </summary>
+internal sealed class TransformFixtureRunner(TransformRunner runner, TimeSpan timeLimit)
 {
     /// <summary>The <c>receivedAt</c> of a case that does not set one, so that outputs are repeatable.</summary>
     public static readonly DateTimeOffset DefaultReceivedAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -23,7 +26,7 @@ internal sealed class TransformFixtureRunner(TransformRunner runner)
             fixture.ReceivedAt ?? DefaultReceivedAt,
             TransformSettingsProvider.FromJson(settings),
             TransformContract.SecretParams(request.Params));
-        var outcome = runner.Run(script, request, context);
+        var outcome = runner.Run(script, request, context, timeLimit);
         return new FixtureResult(fixture.Name, Check(fixture.Expect, outcome), outcome);
     }
 

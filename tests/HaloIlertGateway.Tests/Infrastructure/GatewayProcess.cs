@@ -13,6 +13,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly string[] _arguments;
     private Process? _process;
+    private ConcurrentQueue<string> _output = new();
 
     public GatewayProcess(Uri ilert, params string[] settings)
     {
@@ -36,7 +37,21 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string ContentRoot { get; }
 
+    public string TransformsDirectory => Path.Combine(ContentRoot, "transforms");
+
     public Uri Address { get; private set; }
+
+    /// <summary>The last lines the process wrote (standard output and error).</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    /// <summary>The process's resident set size now, from <c>/proc/&lt;pid&gt;/status</c> (Linux).</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process!.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public bool HasExited => _process is { HasExited: true };
 
     /// <summary>
     /// Starts the process and waits until <c>/healthz</c> answers. The free port found earlier can be taken by another
@@ -46,7 +61,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var output = Launch();
+            var output = _output = Launch();
             if (await WaitUntilHealthyOrExitedAsync())
             {
                 return;
@@ -54,12 +69,12 @@ public sealed class GatewayProcess : IAsyncDisposable
 
             await _process!.WaitForExitAsync();
             var portTaken = output.Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
-            Assert.True(portTaken && attempt < 3, $"the gateway exited with {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+            Assert.True(portTaken && attempt < 3, $"the gateway exited with {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, output.TakeLast(200))}");
             Address = new Uri($"http://127.0.0.1:{FreePort()}");
         }
     }
 
-    /// <summary>Starts the process; its output is kept (the last lines) for the failure message.</summary>
+    /// <summary>Starts the process; its output is kept (the last 5,000 lines) for tests and the failure message.</summary>
     private ConcurrentQueue<string> Launch()
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ContentRoot, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -74,7 +89,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             if (line is not null)
             {
                 output.Enqueue(line);
-                while (output.Count > 200 && output.TryDequeue(out _))
+                while (output.Count > 5_000 && output.TryDequeue(out _))
                 {
                 }
             }

@@ -1,4 +1,5 @@
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Fixtures;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Tests.Infrastructure;
@@ -10,12 +11,14 @@ public static class ScriptTestKit
 
     internal static TransformRunner Runner { get; } = new(Options.Create(Limits));
 
+    internal static TransformFixtureRunner FixtureRunner { get; } = new(Runner, TimeSpan.FromMilliseconds(Limits.FixtureTimeoutMilliseconds));
+
     internal static CompiledScript Compile(string name, string source) =>
-        CompiledScript.Compile(name, name + ".js", source, JintSandbox.CreateOptions(Limits), DateTimeOffset.UtcNow);
+        CompiledScript.Compile(name, name + ".js", source, JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
 
     internal static CompiledScript CompileShipped(string name)
     {
         var path = Path.Combine(RepositoryPaths.Transforms, name + ".js");
-        return CompiledScript.Compile(name, path, File.ReadAllText(path), JintSandbox.CreateOptions(Limits), DateTimeOffset.UtcNow);
+        return CompiledScript.Compile(name, path, File.ReadAllText(path), JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
     }
 }

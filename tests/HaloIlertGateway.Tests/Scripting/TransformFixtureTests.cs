@@ -15,7 +15,7 @@ public sealed class TransformFixtureTests
         var script = ScriptTestKit.CompileShipped(transform);
         var (file, fixture) = ShippedFixtures.Find(transform, fixtureName);
 
-        var result = new TransformFixtureRunner(ScriptTestKit.Runner).Run(script, file, fixture);
+        var result = ScriptTestKit.FixtureRunner.Run(script, file, fixture);
 
         Assert.True(result.Passed, result.Failure);
     }
@@ -36,7 +36,7 @@ public sealed class TransformFixtureTests
         var file = TransformFixtureFile.Load(TransformFixtureRunner.PathFor(script.Path));
         var fixture = file.Cases[0] with { Expect = file.Cases[0].Expect with { Path = "/api/somewhere-else" } };
 
-        var result = new TransformFixtureRunner(ScriptTestKit.Runner).Run(script, file, fixture);
+        var result = ScriptTestKit.FixtureRunner.Run(script, file, fixture);
 
         Assert.False(result.Passed);
         Assert.Contains("/api/somewhere-else", result.Failure);

@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// <c>JSON.stringify</c> as ECMA-262 defines it (toJSON, replacer function or list, gap, cycles as a TypeError, lone
+/// surrogates escaped), written straight into a buffer that refuses to grow past a limit. Jint's own serializer
+/// builds the whole document before it can be measured, so a ten-level shared array (10^10 elements from a few
+/// hundred bytes) ran for half a minute and gigabytes; here the limit is met as the document is written. Nesting is
+/// checked against the real stack, like the engine's own stack guard. Used for <c>JSON.stringify</c>, the body a
+/// script returns and objects given to <c>context.log</c>. One use per instance.
+/// </summary>
+internal sealed class BoundedJsonWriter(Engine engine, int limit, string what)
+{
+    private readonly StringBuilder _out = new();
+    private readonly List<ObjectInstance> _stack = [];
+    private JsValue _replacer = JsValue.Undefined;
+    private List<JsValue>? _propertyList;
+    private string _gap = string.Empty;
+    private string _indent = string.Empty;
+
+    /// <summary>What was written so far: after a <see cref="SandboxLimitException"/>, the first <c>limit</c> characters.</summary>
+    public string Written => _out.ToString();
+
+    /// <summary>The JSON text of <paramref name="value"/>, or null where <c>JSON.stringify</c> gives undefined.</summary>
+    public string? Write(JsValue value, JsValue replacer, JsValue space)
+    {
+        ReadReplacer(replacer);
+        ReadGap(space);
+        var holder = new JsObject(engine);
+        holder.FastSetDataProperty(string.Empty, value);
+        return WriteProperty(JsString.Empty, holder) ? _out.ToString() : null;
+    }
+
+    private void ReadReplacer(JsValue replacer)
+    {
+        if (replacer.IsCallable())
+        {
+            _replacer = replacer;
+            return;
+        }
+
+        if (!replacer.IsArray())
+        {
+            return;
+        }
+
+        var list = replacer.AsObject();
+        var length = LengthOf(list);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        _propertyList = [];
+        for (var index = 0; index < length; index++)
+        {
+            var item = list.Get(index);
+            var name = item.IsString() || item.IsNumber() || IsWrapper(item, "NumberInstance") || IsWrapper(item, "StringInstance")
+                ? TypeConverter.ToString(item)
+                : null;
+            if (name is not null && seen.Add(name))
+            {
+                _propertyList.Add(name);
+            }
+        }
+    }
+
+    private void ReadGap(JsValue space)
+    {
+        if (IsWrapper(space, "NumberInstance"))
+        {
+            space = TypeConverter.ToNumber(space);
+        }
+        else if (IsWrapper(space, "StringInstance"))
+        {
+            space = TypeConverter.ToString(space);
+        }
+
+        if (space.IsNumber())
+        {
+            var count = (int)Math.Min(10, Math.Max(0, TypeConverter.ToIntegerOrInfinity(space)));
+            _gap = new string(' ', count);
+        }
+        else if (space.IsString())
+        {
+            var text = space.AsString();
+            _gap = text.Length <= 10 ? text : text[..10];
+        }
+    }
+
+    /// <summary>SerializeJSONProperty: writes the value of <paramref name="key"/> in <paramref name="holder"/>; false when it is undefined (nothing written).</summary>
+    private bool WriteProperty(JsValue key, ObjectInstance holder)
+    {
+        var value = holder.Get(key);
+        if (value is ObjectInstance candidate && candidate.Get("toJSON") is var toJson && toJson.IsCallable())
+        {
+            value = Call(toJson, value, [key]);
+        }
+
+        if (!_replacer.IsUndefined())
+        {
+            value = Call(_replacer, holder, [key, value]);
+        }
+
+        if (IsWrapper(value, "NumberInstance"))
+        {
+            value = TypeConverter.ToNumber(value);
+        }
+        else if (IsWrapper(value, "StringInstance"))
+        {
+            value = TypeConverter.ToString(value);
+        }
+        else if (IsWrapper(value, "BooleanInstance"))
+        {
+            value = TypeConverter.ToPrimitive(value);
+        }
+
+        switch (value)
+        {
+            case { } when value.IsNull():
+                Append("null");
+                return true;
+            case JsBoolean boolean:
+                Append(TypeConverter.ToBoolean(boolean) ? "true" : "false");
+                return true;
+            case JsString text:
+                Quote(text.ToString());
+                return true;
+            case JsNumber number:
+                var n = number.AsNumber();
+                Append(double.IsFinite(n) ? TypeConverter.ToString(number) : "null");
+                return true;
+            case ObjectInstance obj when !obj.IsCallable():
+                if (obj.IsArray())
+                {
+                    WriteArray(obj);
+                }
+                else
+                {
+                    WriteObject(obj);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void WriteObject(ObjectInstance obj)
+    {
+        var stepback = Enter(obj);
+        Append("{");
+        var any = false;
+        foreach (var key in _propertyList ?? EnumerableKeys(obj))
+        {
+            var mark = _out.Length;
+            Separate(any);
+            Quote(key.ToString());
+            Append(_gap.Length == 0 ? ":" : ": ");
+            if (WriteProperty(key, obj))
+            {
+                any = true;
+            }
+            else
+            {
+                _out.Length = mark;
+            }
+        }
+
+        Leave(any, stepback);
+        Append("}");
+    }
+
+    private void WriteArray(ObjectInstance array)
+    {
+        var stepback = Enter(array);
+        Append("[");
+        var length = LengthOf(array);
+        for (var index = 0; index < length; index++)
+        {
+            Separate(index > 0);
+            if (!WriteProperty(index, array))
+            {
+                Append("null");
+            }
+        }
+
+        Leave(length > 0, stepback);
+        Append("]");
+    }
+
+    private string Enter(ObjectInstance value)
+    {
+        foreach (var open in _stack)
+        {
+            if (ReferenceEquals(open, value))
+            {
+                throw new JavaScriptException(engine.Intrinsics.TypeError, "Converting circular structure to JSON");
+            }
+        }
+
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        _stack.Add(value);
+        var stepback = _indent;
+        _indent += _gap;
+        return stepback;
+    }
+
+    private void Leave(bool any, string stepback)
+    {
+        _stack.RemoveAt(_stack.Count - 1);
+        _indent = stepback;
+        if (any && _gap.Length > 0)
+        {
+            Append("\n");
+            Append(stepback);
+        }
+    }
+
+    private void Separate(bool after)
+    {
+        if (after)
+        {
+            Append(",");
+        }
+
+        if (_gap.Length > 0)
+        {
+            Append("\n");
+            Append(_indent);
+        }
+    }
+
+    private static List<JsValue> EnumerableKeys(ObjectInstance obj)
+    {
+        var keys = new List<JsValue>();
+        foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+        {
+            var descriptor = obj.GetOwnProperty(key);
+            if (descriptor != Jint.Runtime.Descriptors.PropertyDescriptor.Undefined && descriptor.Enumerable)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    private int LengthOf(ObjectInstance array)
+    {
+        var length = TypeConverter.ToLength(array.Get("length"));
+        return length > (ulong)limit ? throw new SandboxLimitException("string-length", $"{what} would be longer than {limit} characters") : (int)length;
+    }
+
+    /// <summary>QuoteJSONString: the escapes JSON needs, lower-case hex, lone surrogates as escapes (well-formed JSON.stringify).</summary>
+    private void Quote(string text)
+    {
+        Append("\"");
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            string? escape = c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => Hex(c),
+                _ when char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) => null,
+                _ when char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]) => null,
+                _ when char.IsSurrogate(c) => Hex(c),
+                _ => null,
+            };
+            if (escape is not null)
+            {
+                Append(text.AsSpan(start, i - start));
+                Append(escape);
+                start = i + 1;
+            }
+        }
+
+        Append(text.AsSpan(start));
+        Append("\"");
+
+        static string Hex(char c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture);
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if ((long)_out.Length + text.Length > limit)
+        {
+            // Keep what fits: a log line shows the start of what was too long.
+            _out.Append(text[..Math.Max(0, limit - _out.Length)]);
+            throw new SandboxLimitException("string-length", $"{what} would be longer than {limit} characters");
+        }
+
+        _out.Append(text);
+    }
+
+    private static JsValue Call(JsValue function, JsValue self, JsValue[] args) =>
+        ((Jint.Native.Function.Function)function).Call(self, args);
+
+    /// <summary>Jint keeps its primitive wrappers internal; their type names are what identify them (pinned by the serializer tests).</summary>
+    private static bool IsWrapper(JsValue value, string typeName) => value is ObjectInstance && value.GetType().Name == typeName;
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Jint;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// The time limit of a run, as a Jint constraint (one per engine). Armed by <see cref="ScriptEngine"/> for one run
+/// with that run's budget (live runs and fixture runs differ) and disarmed after it, so that nothing outside a run
+/// (marshalling the next request's body, a pooled engine's idle time) is ever measured against a stale deadline.
+/// Jint resets it when the script is called: the limit starts when the script starts.
+/// <para>
+/// What is limited is the CPU time of the run's thread where the OS tells it (<see cref="ThreadCpuTime"/>): when the
+/// wall-clock deadline passes, the run is given the rest of its budget if the thread has not used it, up to a
+/// wall-clock backstop of twice the budget. A healthy script on a machine busy elsewhere is not failed; a script
+/// that spins is stopped after its budget of CPU, and nothing runs longer than twice its budget.
+/// </para>
+/// </summary>
+internal sealed class RunDeadline : Constraint
+{
+    private TimeSpan _budget;
+    private long _budgetTicks;
+    private long _deadline;
+    private long _backstop;
+    private TimeSpan? _cpuAtStart;
+
+    /// <summary>Checked every few statements by Jint: reading the clock is cheap, a late notice is bounded.</summary>
+    public override bool IsAmortizable => true;
+
+    public void Arm(TimeSpan budget)
+    {
+        _budget = budget;
+        _budgetTicks = (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        Start();
+    }
+
+    public void Disarm() => _deadline = 0;
+
+    public override void Reset()
+    {
+        if (_deadline != 0)
+        {
+            Start();
+        }
+    }
+
+    public override void Check()
+    {
+        var deadline = _deadline;
+        if (deadline == 0)
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        if (now < deadline)
+        {
+            return;
+        }
+
+        if (now < _backstop && _cpuAtStart is { } cpuAtStart && ThreadCpuTime.Current() is { } cpu && cpu - cpuAtStart < _budget)
+        {
+            // The thread was not running for part of the budget (a busy machine, a GC pause): let it have the rest.
+            var rest = (long)((_budget - (cpu - cpuAtStart)).TotalSeconds * Stopwatch.Frequency);
+            _deadline = Math.Min(now + Math.Max(rest, 1), _backstop);
+            return;
+        }
+
+        throw new TimeoutException("The script ran past its time limit.");
+    }
+
+    private void Start()
+    {
+        var now = Stopwatch.GetTimestamp();
+        _deadline = now + _budgetTicks;
+        _backstop = now + (2 * _budgetTicks);
+        _cpuAtStart = ThreadCpuTime.Current();
+    }
+}

@@ -1,0 +1,351 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// Makes an engine's built-ins safe to call with hostile arguments. Jint checks its limits between statements (and
+/// inside some bulk operations), so one call such as <c>"a".repeat(2**28)</c>, <c>String()</c> of a ten-level shared
+/// array or <c>JSON.stringify</c> of one could allocate gigabytes or run for minutes before any check. Here:
+/// <list type="bullet">
+/// <item>built-ins whose output can be far larger than their input are replaced by versions that compute (or bound)
+/// the size first and refuse with a <see cref="SandboxLimitException"/> before doing the work;</item>
+/// <item>built-ins a transform has no use for and that cannot be bounded from outside (BigInt arithmetic is an
+/// operator, not a call; typed arrays allocate their whole buffer at once) are removed, with ShadowRealm and
+/// Temporal.</item>
+/// </list>
+/// One instance per engine (it holds the engine's cycle set for <c>join</c>); not thread-safe, like the engine.
+/// </summary>
+internal sealed class SandboxBuiltins
+{
+    /// <summary>Globals deleted from every engine. <see cref="ScriptSyntaxCheck"/> refuses BigInt literals to match.</summary>
+    public static readonly IReadOnlyList<string> RemovedGlobals =
+    [
+        "BigInt", "BigInt64Array", "BigUint64Array", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "TypedArray",
+        "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+        "Float16Array", "Float32Array", "Float64Array", "ShadowRealm", "Temporal",
+    ];
+
+    private readonly Engine _engine;
+    private readonly int _maxString;
+    private readonly int _maxArray;
+    private readonly HashSet<ObjectInstance> _joining = new(ReferenceEqualityComparer.Instance);
+
+    private SandboxBuiltins(Engine engine, ScriptingOptions limits)
+    {
+        _engine = engine;
+        _maxString = limits.MaxStringLength;
+        _maxArray = limits.MaxArrayLength;
+    }
+
+    public static void Install(Engine engine, ScriptingOptions limits)
+    {
+        var builtins = new SandboxBuiltins(engine, limits);
+        foreach (var name in RemovedGlobals)
+        {
+            engine.Global.Delete(name);
+        }
+
+        builtins.GuardStrings(Prototype(engine, "String"));
+        builtins.GuardArrays(Prototype(engine, "Array"));
+        var json = engine.Global.Get("JSON").AsObject();
+        Replace(engine, json, "stringify", 3, (_, args) => builtins.Stringify(args));
+        foreach (var name in (ReadOnlySpan<string>)["encodeURI", "encodeURIComponent", "escape"])
+        {
+            builtins.Guard(engine.Global, name, (self, args) => builtins.CheckEncoded(name, self, args.At(0)));
+        }
+    }
+
+    private void GuardStrings(ObjectInstance prototype)
+    {
+        GuardString(prototype, "repeat", (text, args) =>
+        {
+            var count = TypeConverter.ToIntegerOrInfinity(args.At(0));
+            if (count is > 0 and < double.PositiveInfinity)
+            {
+                CheckString("repeat", text.Length * count);
+            }
+        });
+        foreach (var name in (ReadOnlySpan<string>)["padStart", "padEnd"])
+        {
+            GuardString(prototype, name, (_, args) => CheckString(name, TypeConverter.ToIntegerOrInfinity(args.At(0))));
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase"])
+        {
+            // Case mapping makes at most three characters of one ('ﬃ' → "FFI").
+            GuardString(prototype, name, (text, _) => CheckString(name, text.Length * 3.0));
+        }
+
+        GuardString(prototype, "normalize", (text, args) =>
+        {
+            // NFC/NFD expand a character to at most 3, NFKC/NFKD to at most 18 (U+FDFA).
+            var compatibility = !args.At(0).IsUndefined() && TypeConverter.ToString(args.At(0)).StartsWith("NFK", StringComparison.Ordinal);
+            CheckString("normalize", text.Length * (compatibility ? 18.0 : 3.0));
+        });
+        Replace(_engine, prototype, "concat", 1, Concat);
+        foreach (var name in (ReadOnlySpan<string>)["replace", "replaceAll"])
+        {
+            var original = prototype.Get(name);
+            Replace(_engine, prototype, name, 2, (self, args) => Replace(name, original, self, args));
+        }
+    }
+
+    private void GuardArrays(ObjectInstance prototype)
+    {
+        Replace(_engine, prototype, "join", 1, (self, args) => Join(self, args.At(0), locale: false));
+        Replace(_engine, prototype, "toLocaleString", 0, (self, _) => Join(self, JsValue.Undefined, locale: true));
+        var flat = prototype.Get("flat");
+        var map = prototype.Get("map");
+        Replace(_engine, prototype, "flat", 0, (self, args) =>
+        {
+            CheckFlattened(self, args.At(0));
+            return Call(flat, self, args);
+        });
+        Replace(_engine, prototype, "flatMap", 1, (self, args) =>
+        {
+            // map, then flat(1): the same result, with the size known before it is built.
+            var mapped = Call(map, self, args);
+            CheckFlattened(mapped, 1);
+            return Call(flat, mapped, [1]);
+        });
+        Guard(prototype, "concat", (self, args) =>
+        {
+            var total = SpreadLength(self);
+            foreach (var arg in args)
+            {
+                total += SpreadLength(arg);
+            }
+
+            return total > _maxArray ? throw SandboxLimitException.ArrayLength("concat", (long)total, _maxArray) : self;
+        });
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="name"/> by a function that runs <paramref name="check"/> (which throws to refuse) and
+    /// then the original, with the <c>this</c> the check returns.
+    /// </summary>
+    private void Guard(ObjectInstance target, string name, Func<JsValue, JsValue[], JsValue> check)
+    {
+        var original = target.Get(name);
+        var length = (int)TypeConverter.ToNumber(original.AsObject().Get("length"));
+        Replace(_engine, target, name, length, (self, args) => Call(original, check(self, args), args));
+    }
+
+    /// <summary>A guard for a <c>String.prototype</c> method: the check sees <c>this</c> as a string, which is passed on, so a <c>toString</c> runs once.</summary>
+    private void GuardString(ObjectInstance prototype, string name, Action<JsString, JsValue[]> check) =>
+        Guard(prototype, name, (self, args) =>
+        {
+            if (IsMissing(self))
+            {
+                // The original throws the TypeError the language defines.
+                return self;
+            }
+
+            var text = Text(self);
+            check(text, args);
+            return text;
+        });
+
+    private static void Replace(Engine engine, ObjectInstance target, string name, int length, Func<JsValue, JsValue[], JsValue> body) =>
+        target.FastSetProperty(name, new PropertyDescriptor(new ClrFunction(engine, name, body, length), writable: true, enumerable: false, configurable: true));
+
+    private static ObjectInstance Prototype(Engine engine, string constructor) =>
+        engine.Global.Get(constructor).AsObject().Get("prototype").AsObject();
+
+    private static JsValue Call(JsValue function, JsValue self, JsValue[] args) =>
+        ((Jint.Native.Function.Function)function).Call(self, args);
+
+    private static JsString Text(JsValue self) => self as JsString ?? new JsString(TypeConverter.ToString(self));
+
+    private void CheckString(string what, double length)
+    {
+        if (length > _maxString)
+        {
+            throw SandboxLimitException.StringLength(what, (long)Math.Min(length, long.MaxValue), _maxString);
+        }
+    }
+
+    private JsValue CheckEncoded(string what, JsValue self, JsValue value)
+    {
+        var text = TypeConverter.ToString(value);
+        if (text.Length * 9L > _maxString)
+        {
+            // At most 9 characters for one (%XX%XX%XX); ASCII at most 3.
+            long length = 0;
+            foreach (var c in text)
+            {
+                length += c < 0x80 ? 3 : 9;
+            }
+
+            CheckString(what, length);
+        }
+
+        return self;
+    }
+
+    private JsValue Concat(JsValue self, JsValue[] args)
+    {
+        if (IsMissing(self))
+        {
+            throw new JavaScriptException(_engine.Intrinsics.TypeError, "String.prototype.concat called on null or undefined");
+        }
+
+        var builder = new StringBuilder(TypeConverter.ToString(self));
+        foreach (var arg in args)
+        {
+            Append(builder, TypeConverter.ToString(arg), "concat");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// replace/replaceAll with a replacement string: the result is at most the input plus one replacement per match.
+    /// When that bound is over the limit, a replacement without <c>$</c> patterns is counted as it is made; one with
+    /// them (which can copy the whole input per match) is refused. A replacement function runs statements, which the
+    /// engine's own limits see.
+    /// </summary>
+    private JsValue Replace(string name, JsValue original, JsValue self, JsValue[] args)
+    {
+        var replacement = args.At(1);
+        if (IsMissing(self) || replacement.IsCallable())
+        {
+            return Call(original, self, args);
+        }
+
+        var text = Text(self);
+        var with = TypeConverter.ToString(replacement);
+        var patterns = with.Contains('$', StringComparison.Ordinal);
+        var perMatch = patterns ? with.Length + (2.0 * text.Length) : with.Length;
+        if (text.Length + ((text.Length + 1.0) * perMatch) <= _maxString)
+        {
+            return Call(original, text, [args.At(0), with]);
+        }
+
+        if (patterns)
+        {
+            throw SandboxLimitException.StringLength(name + " with $ patterns", (long)(text.Length + ((text.Length + 1.0) * perMatch)), _maxString);
+        }
+
+        long length = text.Length;
+        var counter = new ClrFunction(_engine, "replacer", (_, _) =>
+        {
+            length += with.Length;
+            CheckString(name, length);
+            return with;
+        });
+        return Call(original, text, [args.At(0), counter]);
+    }
+
+    private JsValue Join(JsValue self, JsValue separatorValue, bool locale)
+    {
+        // join → an element's toString → join again is recursion on the host's stack, which Jint's stack guard does
+        // not see: stop it while there is stack left (an InsufficientExecutionStackException is the recursion limit).
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        var array = ToObject(self);
+        var length = LengthOf(array);
+        if (length > _maxArray)
+        {
+            throw SandboxLimitException.ArrayLength(locale ? "toLocaleString" : "join", (long)length, _maxArray);
+        }
+
+        // A cycle joins as the empty string (as every engine does), instead of recursing forever.
+        if (!_joining.Add(array))
+        {
+            return JsString.Empty;
+        }
+
+        try
+        {
+            var separator = separatorValue.IsUndefined() ? "," : TypeConverter.ToString(separatorValue);
+            var builder = new StringBuilder();
+            for (var index = 0; index < (int)length; index++)
+            {
+                if (index > 0)
+                {
+                    Append(builder, separator, "join");
+                }
+
+                var element = array.Get(index);
+                if (IsMissing(element))
+                {
+                    continue;
+                }
+
+                var text = locale
+                    ? TypeConverter.ToString(Call(element.AsObject()?.Get("toLocaleString") ?? ToObject(element).Get("toLocaleString"), element, []))
+                    : TypeConverter.ToString(element);
+                Append(builder, text, "join");
+            }
+
+            return builder.ToString();
+        }
+        finally
+        {
+            _joining.Remove(array);
+        }
+    }
+
+    private void Append(StringBuilder builder, string text, string what)
+    {
+        if ((long)builder.Length + text.Length > _maxString)
+        {
+            throw SandboxLimitException.StringLength(what, (long)builder.Length + text.Length, _maxString);
+        }
+
+        builder.Append(text);
+    }
+
+    /// <summary>Walks what <c>flat(depth)</c> would visit, without recursion, and refuses before it visits too much.</summary>
+    private void CheckFlattened(JsValue self, JsValue depthValue)
+    {
+        if (self is not ObjectInstance root)
+        {
+            return;
+        }
+
+        var depth = depthValue.IsUndefined() ? 1 : TypeConverter.ToIntegerOrInfinity(depthValue);
+        var pending = new Stack<(ObjectInstance Array, double Depth)>();
+        pending.Push((root, depth));
+        long visited = 0;
+        while (pending.TryPop(out var next))
+        {
+            var length = LengthOf(next.Array);
+            for (var index = 0d; index < length; index++)
+            {
+                if (++visited > _maxArray)
+                {
+                    throw SandboxLimitException.ArrayLength("flat", visited, _maxArray);
+                }
+
+                var element = next.Array.Get(index);
+                if (next.Depth > 0 && element.IsArray())
+                {
+                    pending.Push((element.AsObject(), next.Depth - 1));
+                }
+            }
+        }
+    }
+
+    private static bool IsMissing(JsValue value) => value.IsNull() || value.IsUndefined();
+
+    /// <summary>ToObject: <c>Object(value)</c>; a primitive becomes its wrapper. Null and undefined throw the TypeError.</summary>
+    private ObjectInstance ToObject(JsValue value) =>
+        IsMissing(value)
+            ? throw new JavaScriptException(_engine.Intrinsics.TypeError, "Cannot convert undefined or null to object")
+            : value as ObjectInstance ?? Call(_engine.Intrinsics.Object, JsValue.Undefined, [value]).AsObject();
+
+    private static double SpreadLength(JsValue value) => value.IsArray() ? LengthOf(value.AsObject()) : 1;
+
+    private static double LengthOf(ObjectInstance array) => TypeConverter.ToLength(array.Get("length"));
+
+    private JsValue Stringify(JsValue[] args) =>
+        new BoundedJsonWriter(_engine, _maxString, "JSON.stringify's result").Write(args.At(0), args.At(1), args.At(2)) is { } json ? json : JsValue.Undefined;
+}

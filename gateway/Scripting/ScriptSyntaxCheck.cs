@@ -1,0 +1,35 @@
+using Acornima.Ast;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// Refuses, when a transform is compiled, the syntax the sandbox does not run: BigInt literals (BigInt arithmetic is
+/// an operator no limit can interrupt, and the <c>BigInt</c> global is removed too) and <c>import()</c> (a transform is
+/// one self-contained file; module loading is off). The message names the line and column.
+/// </summary>
+internal static class ScriptSyntaxCheck
+{
+    public static void Check(Node program, string path)
+    {
+        var pending = new Stack<Node>();
+        pending.Push(program);
+        while (pending.TryPop(out var node))
+        {
+            var refusal = node switch
+            {
+                BigIntLiteral => "BigInt is not available in transforms",
+                ImportExpression => "import() is not available in transforms: a transform is one self-contained file",
+                _ => null,
+            };
+            if (refusal is not null)
+            {
+                throw new ScriptCompilationException(path, refusal, node.Location.Start.Line, node.Location.Start.Column + 1);
+            }
+
+            foreach (var child in node.ChildNodes)
+            {
+                pending.Push(child);
+            }
+        }
+    }
+}
