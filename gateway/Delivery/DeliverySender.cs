@@ -14,6 +14,9 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
     private const int MaxResponseBytes = 64 * 1024;
     private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase) { "content-type", "content-encoding", "content-language" };
 
+    /// <summary>The stored path was checked in the form it is stored in: no dot-segment or escape processing after that.</summary>
+    private static readonly UriCreationOptions ExactPath = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     public async Task<DeliveryResult> SendAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         if (!proxy.TryGetCluster(message.Cluster, out var cluster) || cluster.Model.HttpClient is not { } client
@@ -22,7 +25,7 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
             return Retry($"cluster '{message.Cluster}' has no destination");
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(message.Method), new Uri(destination.Model.Config.Address.TrimEnd('/') + message.PathAndQuery))
+        using var request = new HttpRequestMessage(new HttpMethod(message.Method), new Uri(destination.Model.Config.Address.TrimEnd('/') + message.PathAndQuery, ExactPath))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,

@@ -78,7 +78,9 @@ internal sealed class DurableDelivery(
         var body = changed.Body ?? [];
         var (bodyKey, alertKey) = changed.BodyIsJson ? ReadEventKeys(body) : (null, null);
         var integrationKey = bodyKey ?? original.Params.GetValueOrDefault("integrationKey") ?? string.Empty;
-        var pathAndQuery = changed.Path + QueryString.Create(changed.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
+        // The path in the form it goes on the wire (a checked script path is already in it; the client's is re-escaped),
+        // sent as it is: DeliverySender does not canonicalise it again.
+        var pathAndQuery = new PathString(changed.Path).ToUriComponent() + QueryString.Create(changed.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
         return new OutboxMessage(0, routeId, clusterId, Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), Digest(integrationKey),
             original.Method, pathAndQuery, headers, body, now, TraceParent: System.Diagnostics.Activity.Current?.Id);
     }

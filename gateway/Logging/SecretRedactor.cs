@@ -31,7 +31,13 @@ internal static partial class SecretRedactor
         {
             if (secret.Length >= MinimumSecretLength)
             {
-                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+                // Derived spellings too: a message may show the key upper-cased or URL-encoded (any case of either).
+                text = text.Replace(secret, Mask, StringComparison.OrdinalIgnoreCase);
+                var encoded = Uri.EscapeDataString(secret);
+                if (encoded != secret)
+                {
+                    text = text.Replace(encoded, Mask, StringComparison.OrdinalIgnoreCase);
+                }
             }
         }
 

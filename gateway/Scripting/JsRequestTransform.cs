@@ -103,6 +103,11 @@ internal sealed partial class JsRequestTransform(
 
     private static void Apply(RequestTransformContext context, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hidden)
     {
+        if (context.ProxyRequest.Method.Method != original.Method)
+        {
+            context.ProxyRequest.Method = new HttpMethod(original.Method);
+        }
+
         if (changed.Path != original.Path)
         {
             context.Path = new PathString(changed.Path);

@@ -42,7 +42,8 @@ internal static class TransformRequestReader
             return (null, new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError));
         }
 
-        var request = new TransformRequest(http.Request.Method, context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
+        // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
+        var request = new TransformRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
             RouteValuesOf(http.Request), new TransformBody(kind, body));
         return (request, null);
     }
@@ -98,6 +99,11 @@ internal static class TransformRequestReader
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
             while (reader.Read())
             {
+                // The reader accepts any \uXXXX escape; a lone surrogate ("\ud800") is not text and cannot be sent on.
+                if (reader.ValueIsEscaped && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsWellFormed(ref reader))
+                {
+                    return $"Line {LineOf(body, reader.TokenStartIndex)}: a \\u escape is a lone surrogate (half of a UTF-16 pair), which is not text.";
+                }
             }
 
             return null;
@@ -107,6 +113,21 @@ internal static class TransformRequestReader
             return $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";
         }
     }
+
+    private static bool IsWellFormed(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static int LineOf(byte[] body, long offset) => body.AsSpan(0, (int)offset).Count((byte)'\n') + 1;
 
     /// <summary>The whole body, or null when it is larger than <paramref name="limit"/>.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

@@ -19,6 +19,14 @@ public sealed class SecretRedactorTests
     public void KnownSecretValuesAreMaskedWherEverTheyAppear() =>
         Assert.Equal("key *** in a message, and *** again", SecretRedactor.Redact("key il1hps-abc in a message, and il1hps-abc again", ["il1hps-abc"]));
 
+    [Theory]
+    [InlineData("IL1HPS-ABC/Q+R")]
+    [InlineData("il1hps-abc/q+r")]
+    [InlineData("il1hps-aBc%2Fq%2Br")]
+    [InlineData("IL1HPS-ABC%2fQ%2bR")]
+    public void ASecretIsMaskedInItsCaseVariantsAndUrlEncodedForms(string derived) =>
+        Assert.Equal("failed for *** here", SecretRedactor.Redact($"failed for {derived} here", ["il1hps-aBc/q+r"]));
+
     [Fact]
     public void TextWithoutSecretsIsReturnedAsTheSameInstance()
     {
