@@ -3,8 +3,20 @@
 //   /** @param {GatewayRequest} request @param {GatewayContext} context @returns {GatewayRequest | null} */
 //   function transform(request, context) { ... }
 // The gateway runs transforms with Jint (ECMAScript 2023+, strict mode) in a sandbox: no CLR access, no
-// eval / new Function, no require, fetch, timers or I/O, and per-run limits on time, statements, memory,
-// recursion, regular-expression time and JSON depth (see README "Configuration").
+// eval / new Function, no import(), require, fetch, timers or I/O, and per-run limits (README "Transform limits"):
+//   timeout        250 ms of the run's CPU time (never more than twice that in wall-clock time)
+//   statements     1,000,000 statements
+//   memory         32 MiB allocated
+//   recursion      100 calls of one function on the stack; any deeper recursion (Proxy traps, toPrimitive,
+//                  iterators, serializing a deep object) stops at the stack guard
+//   regex-timeout  100 ms per regular-expression match
+//   string-length  4,194,304 characters from one built-in call (repeat, padStart/padEnd, concat, replace,
+//                  replaceAll, join and String() of arrays, case conversion, normalize, encodeURIComponent...),
+//                  and for JSON.stringify's result and the returned body
+//   array-length   1,000,000 elements in one array, and in the result of flat, flatMap and concat
+// A run that hits a limit ends (it cannot be caught) and the client gets a 502 "transform-limit" problem naming it.
+// Not available (undefined): BigInt (and 1n literals), ArrayBuffer, SharedArrayBuffer, DataView, Atomics, typed
+// arrays, ShadowRealm, Temporal.
 
 /** A JSON value as JSON.parse produces it. */
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -18,7 +30,9 @@ interface GatewayRequest {
   readonly method: string;
   /**
    * Path on the upstream, starting with a single "/" (for example "/api/events"). May be changed to another path
-   * of the same upstream cluster: no scheme, host, "?", "#", ".." or control characters.
+   * of the same upstream cluster, in URL form: visible ASCII (percent-encode the rest, e.g. encodeURIComponent),
+   * no scheme, host, "?", "#" or "\\", every "%" a valid escape, and after decoding no "." or ".." segment and no
+   * encoded "/", "\\" or control character. It is sent exactly as given.
    */
   path: string;
   /** Query string parameters; repeated keys arrive joined with ",". May be changed. */
@@ -27,7 +41,8 @@ interface GatewayRequest {
    * Request headers with lower-case names; repeated headers arrive joined with ",". May be changed, except the
    * protected ones (host, content-length, transfer-encoding, connection, keep-alive, upgrade, te, trailer, expect,
    * proxy-connection, proxy-authorization, and the route's credential headers): setting one of those fails the run;
-   * leaving one out keeps it. The header carrying the caller's credential and any header the route injects are
+   * leaving one out keeps it. Names must be HTTP tokens; values visible ASCII, spaces and tabs (a CR, LF, NUL or
+   * non-ASCII character fails the run: encode such text yourself). The header carrying the caller's credential and any header the route injects are
    * not shown to the script at all.
    */
   headers: { [name: string]: string };

@@ -187,8 +187,11 @@ internal sealed class ScriptEngine : IDisposable
 
         var headers = ReadStrings(result.Get("headers"), "headers", lowerCaseKeys: true);
         TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
+        TransformContract.CheckSetHeaders(original.Headers, headers);
+        var query = ReadStrings(result.Get("query"), "query", lowerCaseKeys: false);
+        TransformContract.CheckQuery(query);
         var (body, isJson) = ReadBody(result.Get("body"));
-        return new TransformedRequest(newPath, ReadStrings(result.Get("query"), "query", lowerCaseKeys: false), headers, body, isJson);
+        return new TransformedRequest(newPath, query, headers, body, isJson);
     }
 
     private (byte[]? Body, bool IsJson) ReadBody(JsValue body)
@@ -232,13 +235,7 @@ internal sealed class ScriptEngine : IDisposable
             }
 
             var name = key.AsString();
-            var text = TypeConverter.ToString(item);
-            if (lowerCaseKeys)
-            {
-                TransformContract.ValidateHeader(name, text);
-            }
-
-            strings[lowerCaseKeys ? name.ToLowerInvariant() : name] = text;
+            strings[lowerCaseKeys ? name.ToLowerInvariant() : name] = TypeConverter.ToString(item);
         }
 
         return strings;

@@ -83,6 +83,47 @@ internal static class TransformContract
         return path;
     }
 
+    /// <summary>Every header the script added or changed must be valid (<see cref="ValidateHeader"/>); the client's own pass as they came.</summary>
+    public static void CheckSetHeaders(IReadOnlyDictionary<string, string> original, IReadOnlyDictionary<string, string> returned)
+    {
+        foreach (var (name, value) in returned)
+        {
+            if (!original.TryGetValue(name, out var before) || before != value)
+            {
+                ValidateHeader(name, value);
+            }
+        }
+    }
+
+    /// <summary>Query names and values are percent-encoded as UTF-8 when sent: a lone surrogate has no encoding.</summary>
+    public static void CheckQuery(IReadOnlyDictionary<string, string> query)
+    {
+        foreach (var (name, value) in query)
+        {
+            if (!IsWellFormed(name) || !IsWellFormed(value))
+            {
+                throw new TransformContractException($"the query parameter '{Printable(name)}' has a lone surrogate (half of a UTF-16 pair), which is not text");
+            }
+        }
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// A header a script returns is sent as it is on both paths (forwarded by YARP or sent later from the outbox), so
     /// both are held to HTTP's rules here: the name a token, the value visible ASCII, spaces and tabs. A CR or LF

@@ -73,6 +73,7 @@ public static class HostileScripts
         new("header-nul", "request.headers['x-note'] = 'a\\u0000b'; return request;", Failed, null),
         new("header-non-ascii", "request.headers['x-note'] = 'café'; return request;", Failed, null),
         new("header-name", "request.headers['x note:'] = 'a'; return request;", Failed, null),
+        new("query-lone-surrogate", "request.query.q = 'a\\ud800'; return request;", Failed, null),
         new("path-dots", "request.path = '/api/%2e%2e/%2e%2e/admin'; return request;", Failed, null),
         new("path-dots-mixed", "request.path = '/api/.%2E/admin'; return request;", Failed, null),
         new("path-encoded-slash", "request.path = '/api/a%2Fb'; return request;", Failed, null),
