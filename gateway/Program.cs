@@ -45,6 +45,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseGatewayRequestLogging();
+// /_gateway in any spelling is the management port's, never forwarded from the public one.
+app.UseManagementFence();
 // A bounded ring of the last requests (keys masked) for the operator page.
 RecentRequests.UseRecentRequests(app);
 app.UseRateLimiter();
@@ -52,7 +54,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 // Liveness only: the process answers. Readiness (transforms, outbox, config) is /readyz on the management port.
 app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-app.MapManagementFence();
 app.MapReverseProxy();
 
 app.Run();

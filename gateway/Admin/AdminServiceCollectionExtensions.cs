@@ -13,11 +13,4 @@ internal static class AdminServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ManagementServer>());
         return services;
     }
-
-    /// <summary>On the public port, <c>/_gateway/*</c> is a 404 problem: never forwarded to ilert, never served.</summary>
-    public static IEndpointRouteBuilder MapManagementFence(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.Map("/_gateway/{**rest}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: Problems.GatewayProblems.TypePrefix + Problems.GatewayProblems.NotFound));
-        return endpoints;
-    }
 }

@@ -26,10 +26,50 @@ public sealed class ManagementOptions : IValidatableObject
     [MinLength(16)]
     public string? Token { get; set; }
 
+    /// <summary>
+    /// A second, read-only bearer token that opens <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> only, for probes
+    /// and Prometheus, so that they never hold <see cref="Token"/>. At least 16 characters. Without it those three
+    /// answer loopback clients with no token at all (and others with <see cref="Token"/>). Default: none.
+    /// </summary>
+    [MinLength(16)]
+    public string? ReadToken { get; set; }
+
+    /// <summary>
+    /// Host names (with or without port) that requests to the management port may name in their <c>Host</c> header,
+    /// ';'-separated; <c>*</c> allows any. A page on another site that resolves its own name to this address (DNS
+    /// rebinding) names its own host and is refused. Default: <c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c> and the
+    /// hosts named in <see cref="Urls"/>. Behind a Kubernetes probe or a proxy, add the name it uses (the pod IP).
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>The host names the management port answers to.</summary>
+    public IReadOnlyList<string> AllowedHostList =>
+        AllowedHosts is { } configured
+            ? configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. LoopbackHosts.Concat(BoundHosts()).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private IEnumerable<string> BoundHosts()
+    {
+        foreach (var url in AddressList)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host is not ("0.0.0.0" or "[::]" or "+" or "*"))
+            {
+                yield return uri.Host;
+            }
+        }
+    }
+
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
     public IEnumerable<string> AddressList => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ReadToken is not null && ReadToken == Token)
+        {
+            yield return new ValidationResult($"{SectionName}:ReadToken must differ from {SectionName}:Token: it is the one probes and Prometheus hold.", [nameof(ReadToken)]);
+        }
+
         foreach (var url in AddressList)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

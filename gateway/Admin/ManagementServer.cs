@@ -40,13 +40,23 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         builder.Services.AddSingleton(gateway.GetRequiredService<ILoggerFactory>());
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(gateway.GetRequiredService<HealthCheckService>());
+        // Only the configured host names: a page whose own name resolves here (DNS rebinding) names its own host.
+        builder.Services.AddHostFiltering(filter =>
+        {
+            filter.AllowedHosts = [.. options.Value.AllowedHostList];
+            filter.AllowEmptyHosts = false;
+            filter.IncludeFailureMessage = false;
+        });
 
         _app = builder.Build();
+        _app.UseHostFiltering();
+        _app.UseBrowserDefenses();
         _app.UseExceptionHandler();
-        _app.UseManagementToken(options.Value.Token);
+        _app.UseManagementToken(options.Value);
         _app.MapTransformEndpoints(gateway);
         _app.MapDeliveryEndpoints(gateway);
         _app.MapOperatorEndpoints(gateway, options.Value);
+        _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
         _app.MapPrometheusScrapingEndpoint("/metrics", gateway.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
         await _app.StartAsync(cancellationToken);

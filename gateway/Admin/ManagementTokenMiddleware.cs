@@ -1,35 +1,71 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using HaloIlertGateway.Problems;
 
 namespace HaloIlertGateway.Admin;
 
+/// <summary>
+/// Who may call what on the management port. With <see cref="ManagementOptions.Token"/> set, every request carries
+/// <c>Authorization: Bearer &lt;token&gt;</c> (the scheme in any case), except:
+/// <list type="bullet">
+/// <item>the operator page itself (<c>GET /</c>), a static shell with a sign-in box: it holds no data, and its
+/// script sends the token the person types (kept in <c>sessionStorage</c>) with every call;</item>
+/// <item>the probes (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>), which also take
+/// <see cref="ManagementOptions.ReadToken"/>, or, when none is set, no token from a loopback client.</item>
+/// </list>
+/// The read-only token opens nothing else (403). Tokens are compared in constant time, as SHA-256 digests so that not
+/// even the length leaks; a failure says only 401.
+/// </summary>
 internal static class ManagementTokenMiddleware
 {
-    /// <summary>
-    /// When a token is configured, every request must carry <c>Authorization: Bearer &lt;token&gt;</c>; compared in
-    /// constant time (of SHA-256 digests, so that not even the length leaks). A failure says only 401.
-    /// </summary>
-    public static IApplicationBuilder UseManagementToken(this IApplicationBuilder app, string? token)
-    {
-        if (token is null)
-        {
-            return app;
-        }
+    private static readonly string[] ProbePaths = ["/healthz", "/readyz", "/metrics"];
 
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    public static IApplicationBuilder UseManagementToken(this IApplicationBuilder app, ManagementOptions options)
+    {
+        var admin = Digest(options.Token);
+        var read = Digest(options.ReadToken);
         return app.Use(async (context, next) =>
         {
-            var header = context.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
-            if (!CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
+            var presented = Presented(context.Request);
+            var isProbe = HttpMethods.IsGet(context.Request.Method) && ProbePaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase);
+            var isPage = HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/";
+            var allowed = admin is null // no token: the port is bound to loopback only (checked at start)
+                || isPage
+                || Matches(admin, presented)
+                || (isProbe && (Matches(read, presented) || (read is null && IsLoopback(context.Connection.RemoteIpAddress))));
+            if (allowed)
             {
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, GatewayProblems.Unauthorized, "Unauthorized.");
+                await next(context);
                 return;
             }
 
-            await next(context);
+            if (Matches(read, presented))
+            {
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, GatewayProblems.Forbidden, "Forbidden.",
+                    "The read-only token opens /healthz, /readyz and /metrics only.");
+                return;
+            }
+
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, GatewayProblems.Unauthorized, "Unauthorized.");
         });
     }
+
+    private static byte[]? Digest(string? token) => token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>The bearer token of the request (scheme in any case, RFC 9110), or null.</summary>
+    private static byte[]? Presented(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString().AsSpan().Trim();
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
+            ? SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim().ToString()))
+            : null;
+    }
+
+    private static bool Matches(byte[]? expected, byte[]? presented) =>
+        expected is not null && presented is not null && CryptographicOperations.FixedTimeEquals(expected, presented);
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

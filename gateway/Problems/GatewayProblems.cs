@@ -13,6 +13,8 @@ internal static class GatewayProblems
     public const string TransformFailed = "transform-failed";
     public const string TransformLimit = "transform-limit";
     public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string CrossSite = "cross-site-request";
     public const string NotFound = "not-found";
     public const string CredentialUnavailable = "credential-unavailable";
     public const string RateLimited = "rate-limited";
