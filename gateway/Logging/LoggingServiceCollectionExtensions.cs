@@ -23,6 +23,7 @@ internal static class LoggingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SecretStore>();
         services.AddOptions<GatewayLoggingOptions>().BindConfiguration(GatewayLoggingOptions.SectionName).ValidateOnStart();
+        services.AddHostedService<RouteTemplateRedaction>();
         services.AddSerilog((provider, logger) =>
         {
             var secrets = provider.GetRequiredService<SecretStore>();

@@ -3,9 +3,11 @@ using System.Text.RegularExpressions;
 namespace HaloIlertGateway.Logging;
 
 /// <summary>
-/// Removes secrets from text bound for logs, error bodies and management responses: the integration key that
-/// ilert's alert-source and heartbeat URLs carry as a path segment (<c>/api/v1/events/halopsa/&lt;key&gt;</c>),
-/// and any literal secret values the caller knows of.
+/// Removes secrets from text bound for logs, error bodies and management responses: the integration key where a
+/// route's path template puts a secret route value (<c>{integrationKey}</c>, any <c>…Key</c>, <c>…Token</c>,
+/// <c>…Secret</c>: <see cref="LearnRouteTemplates"/>), the key segment of ilert's own alert-source and heartbeat URL
+/// shapes, and any literal secret values the caller knows of. Paths are matched however they are spelled: any case,
+/// doubled or percent-encoded slashes (<c>%2F</c>), <c>;parameters</c>, any API version.
 /// </summary>
 internal static partial class SecretRedactor
 {
@@ -14,15 +16,102 @@ internal static partial class SecretRedactor
     /// <summary>Literal secrets shorter than this are not searched for: they would mask ordinary words.</summary>
     private const int MinimumSecretLength = 4;
 
+    /// <summary>
+    /// A path separator as a lenient server reads it: slashes (doubled), backslashes, %2F, %5C (and those encoded again,
+    /// as a proxied URL shows them), after any ;parameters.
+    /// </summary>
+    private const string Separator = @"(?:;[^/?#\s""']*)?(?:/|\\|%2F|%5C|%252F|%255C)+";
+
+    /// <summary>One segment's value, up to the next separator of any spelling.</summary>
+    private const string Segment = @"(?:(?!%2F|%5C|%252F|%255C)[^/\\?#\s""';])+";
+
+    private static readonly Lock Gate = new();
+    private static readonly HashSet<string> Templates = new(StringComparer.OrdinalIgnoreCase);
+    private static RouteKeys? _routes;
+
     public static string Redact(string text)
     {
-        if (text.Contains("/events/", StringComparison.OrdinalIgnoreCase) || text.Contains("/heartbeats/", StringComparison.OrdinalIgnoreCase))
+        if (text.Contains("events", StringComparison.OrdinalIgnoreCase) || text.Contains("heartbeats", StringComparison.OrdinalIgnoreCase))
         {
-            return KeyInPath().Replace(text, Mask);
+            text = KeyInPath().Replace(text, Mask);
         }
 
-        return text;
+        return Volatile.Read(ref _routes) is { } routes && text.AsSpan().ContainsAny(routes.Anchors)
+            ? routes.Keys.Replace(text, Mask)
+            : text;
     }
+
+    /// <summary>
+    /// Learns the path templates of the routes (YARP <c>Match.Path</c>): the value of every secret-named parameter is
+    /// masked wherever such a path appears. Templates are only ever added (a reload never un-masks anything).
+    /// </summary>
+    public static void LearnRouteTemplates(IEnumerable<string?> templates)
+    {
+        lock (Gate)
+        {
+            var added = false;
+            foreach (var template in templates)
+            {
+                added |= template is not null && Templates.Add(template);
+            }
+
+            if (!added)
+            {
+                return;
+            }
+
+            var patterns = new List<string>();
+            var anchors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var template in Templates)
+            {
+                AddPatterns(template, patterns, anchors);
+            }
+
+            Volatile.Write(ref _routes, patterns.Count == 0
+                ? null
+                : new RouteKeys(new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                    System.Buffers.SearchValues.Create([.. anchors], StringComparison.OrdinalIgnoreCase)));
+        }
+    }
+
+    /// <summary>One pattern per secret parameter of <paramref name="template"/>: <c>(?&lt;=prefix)value</c>; the literal before it is its anchor.</summary>
+    private static void AddPatterns(string template, List<string> patterns, HashSet<string> anchors)
+    {
+        var prefix = new System.Text.StringBuilder();
+        string? lastLiteral = null;
+        foreach (var segment in template.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment.StartsWith("{*", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            prefix.Append(Separator);
+            if (segment.StartsWith('{') && segment.EndsWith('}'))
+            {
+                var name = segment.Trim('{', '}').Split(':', '=', '?')[0];
+                if (IsSecretName(name) && lastLiteral is not null)
+                {
+                    patterns.Add($"(?<={prefix}){Segment}");
+                    anchors.Add(lastLiteral);
+                }
+
+                prefix.Append(Segment);
+            }
+            else
+            {
+                prefix.Append(Regex.Escape(segment));
+                lastLiteral = segment;
+            }
+        }
+    }
+
+    /// <summary>The learnt patterns, and the literals one of which a text must contain for them to be tried.</summary>
+    private sealed record RouteKeys(Regex Keys, System.Buffers.SearchValues<string> Anchors);
+
+    /// <summary>A route value whose name says it is secret: …Key, …Token, …Secret (the same rule as the transform contract's).</summary>
+    public static bool IsSecretName(string name) =>
+        name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
 
     public static string Redact(string text, IReadOnlyCollection<string> secrets)
     {
@@ -44,7 +133,7 @@ internal static partial class SecretRedactor
         return text;
     }
 
-    // The key segment after /api/[v1/]events/<source>/ or /api/[v1/]heartbeats/.
-    [GeneratedRegex("""(?<=/api/(?:v1/)?(?:events/[^/?#\s"']+|heartbeats)/)[^/?#\s"']+""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // The key segment after /api/[vN/]events/<source>/ or /api/[vN/]heartbeats/, separators spelled any way.
+    [GeneratedRegex("""(?<=(?:/|\\|%2F|%5C)api(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+(?:v\d+(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+)?(?:events(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+(?:(?!%2F|%5C|%252F|%255C)[^/\\?#\s"';])+|heartbeats)(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+)(?:(?!%2F|%5C|%252F|%255C)[^/\\?#\s"';])+""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyInPath();
 }

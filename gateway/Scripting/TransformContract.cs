@@ -19,24 +19,18 @@ internal static class TransformContract
     /// <summary>Route values whose name says they are secret (…Key, …Token, …Secret): masked in script logs and errors.</summary>
     public static string[] SecretParams(IReadOnlyDictionary<string, string> routeValues)
     {
-        // Runs on every request: plain loops, no LINQ.
+        // Runs on every request: a plain loop, no LINQ.
         var secrets = new List<string>(routeValues.Count);
         foreach (var (name, value) in routeValues)
         {
-            foreach (var hint in SecretParamHints)
+            if (Logging.SecretRedactor.IsSecretName(name))
             {
-                if (name.Contains(hint, StringComparison.OrdinalIgnoreCase))
-                {
-                    secrets.Add(value);
-                    break;
-                }
+                secrets.Add(value);
             }
         }
 
         return [.. secrets];
     }
-
-    private static readonly string[] SecretParamHints = ["key", "token", "secret"];
 
     /// <summary>
     /// A new path must be an absolute path on the same upstream, in URL form, checked as the upstream will read it:

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Logging;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.Tests.Logging;
@@ -54,6 +55,32 @@ public sealed class LogRedactionTests
             Assert.DoesNotContain(secret, logs);
             Assert.All(bodies, body => Assert.DoesNotContain(secret, body));
         }
+    }
+
+    [Fact]
+    public async Task AKeyInANonCanonicalSpellingOfAPathOrWhereARouteTemplatePutsItAppearsInNoLogAndNoManagementResponse()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.Settings["ReverseProxy:Routes:hooks:ClusterId"] = "ilert";
+            g.Settings["ReverseProxy:Routes:hooks:Match:Path"] = "/hooks/{integrationKey}/ticket";
+            g.LogEverything();
+        });
+
+        foreach (var path in (string[])[$"/api//v1/events/halopsa/{Key}", $"/api/v1/events%2Fhalopsa%2F{Key}", $"/api/v2/events/halopsa/{Key}",
+            $"/API/V1/EVENTS/HALOPSA/{Key};x=1", $"/hooks/{Key}/ticket", $"/hooks//{Key}/ticket"])
+        {
+            using var response = await harness.Client.PostAsync(new Uri(harness.Client.BaseAddress!.GetLeftPart(UriPartial.Authority) + path), new StringContent("{}"));
+        }
+
+        var requests = await harness.Management.GetStringAsync("/_gateway/requests");
+        await harness.Gateway.DisposeAsync();
+
+        var listed = System.Text.Json.Nodes.JsonNode.Parse(requests)!.AsArray().Select(r => r!["path"]!.GetValue<string>()).ToList();
+        Assert.Equal(6, listed.Count);
+        Assert.All(listed, path => Assert.Contains(SecretRedactor.Mask, path));
+        Assert.DoesNotContain(Key, harness.Gateway.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Key, requests, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

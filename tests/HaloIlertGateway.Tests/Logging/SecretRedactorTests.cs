@@ -10,10 +10,30 @@ public sealed class SecretRedactorTests
     [InlineData("/api/events/zendesk/KEY/extra", "/api/events/zendesk/***/extra")]
     [InlineData("/API/V1/EVENTS/HaloPSA/KEY", "/API/V1/EVENTS/HaloPSA/***")]
     [InlineData("/api/v1/heartbeats/il1hbt-KEY", "/api/v1/heartbeats/***")]
+    [InlineData("/api//v1/events/halopsa/KEY", "/api//v1/events/halopsa/***")]
+    [InlineData("/api/v1/events%2Fhalopsa%2FKEY", "/api/v1/events%2Fhalopsa%2F***")]
+    [InlineData("/api/v1/events%2fhalopsa%2fKEY%2fmore", "/api/v1/events%2fhalopsa%2f***%2fmore")]
+    [InlineData("/api/v2/events/halopsa/KEY", "/api/v2/events/halopsa/***")]
+    [InlineData("/api/v1/events/halopsa//KEY", "/api/v1/events/halopsa//***")]
+    [InlineData("/api;x/v1/events;y/halopsa;z/KEY;w", "/api;x/v1/events;y/halopsa;z/***;w")]
+    [InlineData("\\api\\v1\\events\\halopsa\\KEY", "\\api\\v1\\events\\halopsa\\***")]
     [InlineData("/api/events", "/api/events")]
     [InlineData("/api/alerts?states=PENDING", "/api/alerts?states=PENDING")]
     public void AnIntegrationKeyInAnAlertSourcePathIsMasked(string text, string expected) =>
         Assert.Equal(expected, SecretRedactor.Redact(text));
+
+    [Theory]
+    [InlineData("/hooks/SECRETVALUE/ticket", "/hooks/***/ticket")]
+    [InlineData("GET /HOOKS//SECRETVALUE;v=1/ticket took 2 ms", "GET /HOOKS//***;v=1/ticket took 2 ms")]
+    [InlineData("/hooks%2FSECRETVALUE", "/hooks%2F***")]
+    [InlineData("/tenant/acme/alerts/SECRETVALUE", "/tenant/acme/alerts/***")]
+    [InlineData("/other/SECRETVALUE", "/other/SECRETVALUE")]
+    public void AKeyIsMaskedWhereARoutesTemplatePutsIt(string text, string expected)
+    {
+        SecretRedactor.LearnRouteTemplates(["/hooks/{integrationKey}/ticket", "/tenant/{tenant}/alerts/{apiToken:regex(^[a-z]+$)}", "/public/{**rest}"]);
+
+        Assert.Equal(expected, SecretRedactor.Redact(text));
+    }
 
     [Fact]
     public void KnownSecretValuesAreMaskedWherEverTheyAppear() =>
