@@ -128,13 +128,13 @@ public sealed class RunDeadlineTests
     public void IdleTimeBeforeARunIsNotChargedToTheNextRunsBody()
     {
         // A short limit and an idle engine: the previous run's deadline is long past when the next body is parsed.
-        var limits = new ScriptingOptions { TimeoutMilliseconds = 200 };
+        var limits = new ScriptingOptions { TimeoutMilliseconds = 500 };
         var runner = new TransformRunner(Options.Create(limits));
         var script = CompiledScript.Compile("count", "count.js", "function transform(r) { r.body = { n: r.body.items.length }; return r; }",
             JintSandbox.Create(limits), DateTimeOffset.UtcNow);
         var context = new TransformContext("count", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
         Assert.IsType<TransformOutcome.Forward>(runner.Run(script, Request("[1]"), context));
-        Thread.Sleep(250);
+        Thread.Sleep(600);
 
         var outcome = runner.Run(script, Request("[" + string.Join(',', Enumerable.Range(0, 20_000)) + "]"), context);
 
