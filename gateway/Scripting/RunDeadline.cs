@@ -15,13 +15,22 @@ namespace HaloIlertGateway.Scripting;
 /// that spins is stopped after its budget of CPU, and nothing runs longer than twice its budget.
 /// </para>
 /// </summary>
-internal sealed class RunDeadline : Constraint
+internal sealed class RunDeadline(Func<long> timestamp, Func<TimeSpan?> threadCpuTime) : Constraint
 {
+    private static readonly Func<long> StopwatchTimestamp = Stopwatch.GetTimestamp;
+    private static readonly Func<TimeSpan?> CurrentThreadCpuTime = ThreadCpuTime.Current;
+
     private TimeSpan _budget;
     private long _budgetTicks;
     private long _deadline;
     private long _backstop;
     private TimeSpan? _cpuAtStart;
+
+    /// <summary>The clocks of the machine: <see cref="Stopwatch"/> and the calling thread's CPU time.</summary>
+    public RunDeadline()
+        : this(StopwatchTimestamp, CurrentThreadCpuTime)
+    {
+    }
 
     /// <summary>Checked every few statements by Jint: reading the clock is cheap, a late notice is bounded.</summary>
     public override bool IsAmortizable => true;
@@ -51,13 +60,13 @@ internal sealed class RunDeadline : Constraint
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = timestamp();
         if (now < deadline)
         {
             return;
         }
 
-        if (now < _backstop && _cpuAtStart is { } cpuAtStart && ThreadCpuTime.Current() is { } cpu && cpu - cpuAtStart < _budget)
+        if (now < _backstop && _cpuAtStart is { } cpuAtStart && threadCpuTime() is { } cpu && cpu - cpuAtStart < _budget)
         {
             // The thread was not running for part of the budget (a busy machine, a GC pause): let it have the rest.
             var rest = (long)((_budget - (cpu - cpuAtStart)).TotalSeconds * Stopwatch.Frequency);
@@ -70,9 +79,9 @@ internal sealed class RunDeadline : Constraint
 
     private void Start()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = timestamp();
         _deadline = now + _budgetTicks;
         _backstop = now + (2 * _budgetTicks);
-        _cpuAtStart = ThreadCpuTime.Current();
+        _cpuAtStart = threadCpuTime();
     }
 }
