@@ -15,10 +15,16 @@ internal static class GatewayHostingExtensions
     public static WebApplicationBuilder AddGatewayConfiguration(this WebApplicationBuilder builder, string[] args)
     {
         var proxyConfig = GatewayPaths.Resolve(builder.Environment.ContentRootPath, builder.Configuration[ProxyConfigFileKey] ?? "proxy.json");
+        var source = new GuardedJsonConfigurationSource { Path = proxyConfig, Optional = false, ReloadOnChange = true };
+        source.ResolveFileProvider();
+        ((IConfigurationBuilder)builder.Configuration).Add(source);
         builder.Configuration
-            .AddJsonFile(proxyConfig, optional: false, reloadOnChange: true)
             .AddEnvironmentVariables()
             .AddCommandLine(args);
+        // Whether the file serving is the file on disk: a change that does not parse or validate is logged, and
+        // /readyz turns Degraded until a good one is applied.
+        builder.Services.AddSingleton<ProxyConfigStatus>();
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IConfigChangeListener, ProxyConfigChangeListener>();
 
         var configured = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? builder.Configuration[WebHostDefaults.HttpPortsKey] ?? builder.Configuration[WebHostDefaults.HttpsPortsKey];
         if (string.IsNullOrEmpty(configured) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
