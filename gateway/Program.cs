@@ -42,6 +42,8 @@ builder.Services.AddReverseProxy()
     .AddCredentialTransforms();
 
 var app = builder.Build();
+// The outbox first: a storage fault at start names the database and the cause.
+app.OpenOutbox();
 
 app.UseExceptionHandler();
 app.UseGatewayRequestLogging();

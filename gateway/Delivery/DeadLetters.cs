@@ -13,6 +13,7 @@ namespace HaloIlertGateway.Delivery;
 internal sealed class DeadLetters(
     OutboxStore store,
     DeliveryMetrics metrics,
+    StoreFaults faults,
     DurableDelivery delivery,
     DeliveryWorker worker,
     ScriptCatalog catalog,
@@ -22,17 +23,29 @@ internal sealed class DeadLetters(
     IProxyStateLookup proxy,
     TimeProvider time)
 {
-    /// <summary>Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id.</summary>
-    public long AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure)
+    /// <summary>
+    /// Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id, or
+    /// null when the outbox cannot be written (the client is then told to send it again).
+    /// </summary>
+    public long? AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure)
     {
         var now = time.GetUtcNow();
-        var id = store.AddDeadLetter(new DeadLetter(
-            0, DeadLetter.TransformFailed, failure.Describe(), route.RouteId, route.ClusterId, null, null,
-            raw.Method, raw.Path + QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))),
-            raw.Headers.Where(pair => !DurableDelivery.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
-            raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
-        metrics.OnDeadLettered();
-        return id;
+        try
+        {
+            var id = store.AddDeadLetter(new DeadLetter(
+                0, DeadLetter.TransformFailed, failure.Describe(), route.RouteId, route.ClusterId, null, null,
+                raw.Method, raw.Path + QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))),
+                raw.Headers.Where(pair => !DurableDelivery.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
+                raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
+            faults.Succeeded();
+            metrics.OnDeadLettered();
+            return id;
+        }
+        catch (Exception ex)
+        {
+            faults.Report("keep a dead letter", ex);
+            return null;
+        }
     }
 
     public async Task<ReplayResult> ReplayAsync(long id)

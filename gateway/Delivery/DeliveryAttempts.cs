@@ -11,6 +11,7 @@ internal sealed partial class DeliveryAttempts(
     DeliverySender sender,
     OutboxStore store,
     DeliveryMetrics metrics,
+    StoreFaults faults,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryAttempts> logger)
@@ -23,6 +24,23 @@ internal sealed partial class DeliveryAttempts(
             ? new System.Diagnostics.Activity("gateway.delivery.attempt").SetParentId(parent).Start()
             : null;
         var result = await sender.SendAsync(message, cancellationToken);
+        try
+        {
+            Record(message, result, clientWaiting);
+            faults.Succeeded();
+        }
+        catch (Exception ex)
+        {
+            // The outcome could not be written: the event stays claimed until its claim expires, then it is attempted
+            // again (delivery is at least once; ilert deduplicates by alertKey).
+            faults.Report("record a delivery attempt", ex);
+        }
+
+        return result;
+    }
+
+    private void Record(OutboxMessage message, DeliveryResult result, bool clientWaiting)
+    {
         var now = time.GetUtcNow();
         switch (result.Outcome)
         {
@@ -52,8 +70,6 @@ internal sealed partial class DeliveryAttempts(
                 Log.Retrying(logger, message.Id, message.Route, message.Attempts + 1, result.Error ?? "failed", delay.TotalSeconds);
                 break;
         }
-
-        return result;
     }
 
     /// <summary>Retry-After when ilert gave one; after a bare 429 ilert's suggested pause; else exponential, with jitter.</summary>

@@ -15,6 +15,7 @@ internal sealed class DeliveryMetrics : IDisposable
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _retried;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _storeErrors;
     private long _queuedTotal;
     private long _deliveredTotal;
     private long _retriedTotal;
@@ -27,8 +28,10 @@ internal sealed class DeliveryMetrics : IDisposable
         _delivered = _meter.CreateCounter<long>("gateway.delivery.delivered", description: "Events ilert accepted.");
         _retried = _meter.CreateCounter<long>("gateway.delivery.retried", description: "Failed attempts scheduled again.");
         _deadLettered = _meter.CreateCounter<long>("gateway.delivery.dead_lettered", description: "Events moved to the dead letters.");
-        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => store.Stats().Depth, description: "Events waiting in the outbox.");
-        _meter.CreateObservableGauge("gateway.delivery.outbox.oldest_age", () => store.Stats().Oldest is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0, unit: "s", description: "Age of the oldest waiting event.");
+        _storeErrors = _meter.CreateCounter<long>("gateway.delivery.store_errors", description: "Outbox operations that failed (a full disk, a vanished file).");
+        // Observed on a scrape: a store that cannot be read reports nothing rather than failing the scrape.
+        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(store, stats => (double)stats.Depth), description: "Events waiting in the outbox.");
+        _meter.CreateObservableGauge("gateway.delivery.outbox.oldest_age", () => Observe(store, stats => stats.Oldest is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0), unit: "s", description: "Age of the oldest waiting event.");
     }
 
     public long Queued => Interlocked.Read(ref _queuedTotal);
@@ -46,6 +49,20 @@ internal sealed class DeliveryMetrics : IDisposable
     public void OnRetried() => Add(_retried, ref _retriedTotal);
 
     public void OnDeadLettered() => Add(_deadLettered, ref _deadLetteredTotal);
+
+    public void OnStoreError() => _storeErrors.Add(1);
+
+    private static IEnumerable<Measurement<double>> Observe(OutboxStore store, Func<(long Depth, DateTimeOffset? Oldest, long DeadLetters), double> read)
+    {
+        try
+        {
+            return [new Measurement<double>(read(store.Stats()))];
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or ObjectDisposedException)
+        {
+            return [];
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
 

@@ -11,6 +11,17 @@ public sealed class DeliveryOptions
     [Required]
     public string DatabasePath { get; set; } = "data/outbox.db";
 
+    /// <summary>
+    /// Largest size of the outbox database, in bytes: a budget of disk for events waiting on ilert. When it is full (or
+    /// the disk is), alert routes answer 503 with Retry-After until deliveries make room. Default 1 GiB.
+    /// </summary>
+    [Range(65_536, 1_099_511_627_776)]
+    public long MaxOutboxBytes { get; set; } = 1L << 30;
+
+    /// <summary>The Retry-After (seconds) of a 503 answered while the outbox cannot be written. Default 5.</summary>
+    [Range(1, 3_600)]
+    public int UnavailableRetryAfterSeconds { get; set; } = 5;
+
     /// <summary>Events sent per minute per ilert integration key (ilert accepts 50). Default 50.</summary>
     [Range(1, 60_000)]
     public int RatePerMinutePerKey { get; set; } = 50;

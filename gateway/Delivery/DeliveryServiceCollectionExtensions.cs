@@ -16,11 +16,22 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DeliverySender>();
         services.TryAddSingleton<DeliveryPacer>();
         services.TryAddSingleton<DeliveryMetrics>();
+        services.TryAddSingleton<StoreFaults>();
         services.TryAddSingleton<DeliveryAttempts>();
         services.TryAddSingleton<DeliveryWorker>();
         services.TryAddSingleton<DurableDelivery>();
         services.TryAddSingleton<DeadLetters>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryWorker>());
         return services;
+    }
+
+    /// <summary>
+    /// Opens the outbox before anything can route to it, so that a database that cannot be opened, or that another
+    /// gateway holds, stops the start with its path and the cause (not as a failure to apply the proxy configuration).
+    /// </summary>
+    public static WebApplication OpenOutbox(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<OutboxStore>();
+        return app;
     }
 }

@@ -5,9 +5,10 @@ namespace HaloIlertGateway.Delivery;
 /// <summary>
 /// Delivers what the outbox holds: the oldest pending event of each alert, when due and when its integration key's
 /// pace allows, several alerts at once. Woken by new events; otherwise it sleeps until the next event falls due.
-/// On shutdown it stops taking work; an attempt cut short is retried after the restart.
+/// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
+/// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
-internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempts, DeliveryPacer pacer, IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempts, DeliveryPacer pacer, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
@@ -39,43 +40,32 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var pause = settings.PollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var now = time.GetUtcNow();
-            var due = store.Due(now, settings.Concurrency * 4);
-            var paced = false;
-            var batch = new List<OutboxMessage>();
-            foreach (var message in due)
+            TimeSpan sleep;
+            try
             {
-                if (!pacer.TryAcquire(message.PacingKey))
+                var (attempted, paced) = await DeliverDueAsync(settings, stoppingToken);
+                if (attempted)
                 {
-                    paced = true;
+                    pause = settings.PollInterval;
+                    continue;
                 }
-                else if (store.TryClaim(message.Id, now, now + settings.AttemptTimeout + TimeSpan.FromSeconds(5)))
-                {
-                    batch.Add(message);
-                }
-            }
 
-            await Parallel.ForEachAsync(
-                batch,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stoppingToken },
-                async (message, cancellationToken) => await attempts.AttemptAsync(message, clientWaiting: false, cancellationToken));
-
-            if (batch.Count > 0)
-            {
-                continue;
+                sleep = NextLook(settings, paced);
+                pause = settings.PollInterval;
             }
-
-            var sleep = settings.PollInterval;
-            if (paced)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Due but waiting for their key's turn: look again when the next turn comes.
-                sleep = pacer.Interval < sleep ? pacer.Interval : sleep;
+                return;
             }
-            else if (store.NextDue() is { } next && next - time.GetUtcNow() is var untilNext && untilNext < sleep)
+            catch (Exception ex)
             {
-                sleep = untilNext > MinimumSleep ? untilNext : MinimumSleep;
+                // The outbox cannot be read or written now (a full disk, a vanished file): report, pause, look again.
+                faults.Report("be read by the delivery worker", ex);
+                sleep = pause;
+                pause = pause * 2 < MaximumPause ? pause * 2 : MaximumPause;
             }
 
             try
@@ -87,5 +77,51 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
                 return;
             }
         }
+    }
+
+    private static readonly TimeSpan MaximumPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>Claims and attempts what is due: whether it attempted anything, and whether due events wait for their key's pace.</summary>
+    private async Task<(bool Attempted, bool Paced)> DeliverDueAsync(DeliveryOptions settings, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        var due = store.Due(now, settings.Concurrency * 4);
+        var paced = false;
+        var batch = new List<OutboxMessage>();
+        foreach (var message in due)
+        {
+            if (!pacer.TryAcquire(message.PacingKey))
+            {
+                paced = true;
+            }
+            else if (store.TryClaim(message.Id, now, now + settings.AttemptTimeout + TimeSpan.FromSeconds(5)))
+            {
+                batch.Add(message);
+            }
+        }
+
+        await Parallel.ForEachAsync(
+            batch,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stoppingToken },
+            async (message, cancellationToken) => await attempts.AttemptAsync(message, clientWaiting: false, cancellationToken));
+        return (batch.Count > 0, paced);
+    }
+
+    /// <summary>How long to sleep when nothing was attempted: until the next event falls due, or the next pacing turn.</summary>
+    private TimeSpan NextLook(DeliveryOptions settings, bool paced)
+    {
+        var sleep = settings.PollInterval;
+        if (paced)
+        {
+            // Due but waiting for their key's turn: look again when the next turn comes.
+            return pacer.Interval < sleep ? pacer.Interval : sleep;
+        }
+
+        if (store.NextDue() is { } next && next - time.GetUtcNow() is var untilNext && untilNext < sleep)
+        {
+            sleep = untilNext > MinimumSleep ? untilNext : MinimumSleep;
+        }
+
+        return sleep;
     }
 }

@@ -19,6 +19,7 @@ internal sealed class DurableDelivery(
     DeliveryPacer pacer,
     DeliveryWorker worker,
     DeliveryMetrics metrics,
+    StoreFaults faults,
     IOptions<DeliveryOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time)
@@ -31,7 +32,21 @@ internal sealed class DurableDelivery(
     {
         var now = time.GetUtcNow();
         var message = ToMessage(route.RouteId, route.ClusterId, original, changed, route.HiddenHeaders, now);
-        var (id, claimed) = await store.EnqueueAsync(message, now + options.Value.AttemptTimeout + TimeSpan.FromSeconds(5), () => pacer.TryAcquire(message.PacingKey));
+        long id;
+        bool claimed;
+        try
+        {
+            (id, claimed) = await store.EnqueueAsync(message, now + options.Value.AttemptTimeout + TimeSpan.FromSeconds(5), () => pacer.TryAcquire(message.PacingKey));
+            faults.Succeeded();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never a 2xx without a durable write: the client (HaloPSA's runbook) tries again later.
+            faults.Report("store an event", ex);
+            await WriteUnavailableAsync(http);
+            return;
+        }
+
         metrics.OnQueued();
         if (claimed)
         {
@@ -49,6 +64,14 @@ internal sealed class DurableDelivery(
         worker.Wake();
         http.Response.StatusCode = StatusCodes.Status202Accepted;
         await http.Response.WriteAsJsonAsync(new QueuedResponse("queued", id), GatewayJsonContext.Default.QueuedResponse, cancellationToken: http.RequestAborted);
+    }
+
+    /// <summary>503 <c>outbox-unavailable</c> with Retry-After: the event was not stored, so it must be sent again.</summary>
+    public Task WriteUnavailableAsync(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = options.Value.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.GatewayProblems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.GatewayProblems.OutboxUnavailable,
+            "The event could not be stored.", "The outbox cannot be written right now; nothing was sent. Send the event again after Retry-After.");
     }
 
     /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id.</summary>

@@ -9,7 +9,7 @@ namespace HaloIlertGateway.Delivery;
 /// The outbox and dead letters in SQLite (WAL, <c>synchronous=FULL</c>: a committed insert survives a crash of the
 /// process or the machine). One connection, serialized: the gateway is the database's only user.
 /// </summary>
-internal sealed class OutboxStore : IDisposable
+internal sealed partial class OutboxStore : IDisposable
 {
     private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
     private const string DeadColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
@@ -17,19 +17,54 @@ internal sealed class OutboxStore : IDisposable
     private const int MaxBatch = 256;
 
     private readonly Lock _gate = new();
-    private readonly SqliteConnection _connection;
+    private readonly OutboxLock? _lock;
+    private readonly SqliteConnection? _connection;
     private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public OutboxStore(IOptions<DeliveryOptions> options, IHostEnvironment environment)
+    public OutboxStore(IOptions<DeliveryOptions> options, IHostEnvironment environment, ILogger<OutboxStore> logger)
     {
-        var path = Path.GetFullPath(options.Value.DatabasePath, environment.ContentRootPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _connection.Open();
-        Execute("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
+        Path = System.IO.Path.GetFullPath(options.Value.DatabasePath, environment.ContentRootPath);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            _lock = OutboxLock.Acquire(Path);
+            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+            _connection.Open();
+            CreateSchema(options.Value.MaxOutboxBytes);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _lock?.Dispose();
+            _connection?.Dispose();
+            throw new OutboxUnavailableException($"The outbox database {Path} could not be opened: {ex.Message}", ex);
+        }
+
+        try
+        {
+            // Upkeep that needs room to write: with the disk full it waits for the next start (both are safe to skip).
+            Execute(null, """
+                UPDATE outbox SET locked_until = NULL WHERE locked_until IS NOT NULL;
+                UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
+                """);
+        }
+        catch (SqliteException ex)
+        {
+            Log.UpkeepSkipped(logger, Path, ex.Message);
+        }
+
+        _writer = Task.Run(WriteBatchesAsync);
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    private void CreateSchema(long maxBytes)
+    {
+        Execute(null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+        var pageSize = Scalar<long>(null, "PRAGMA page_size");
+        Execute(null, $"""
+            PRAGMA max_page_count = {Math.Max(16, maxBytes / pageSize)};
             CREATE TABLE IF NOT EXISTS outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, cluster TEXT NOT NULL, ordering_key TEXT NOT NULL,
                 pacing_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
@@ -41,8 +76,7 @@ internal sealed class OutboxStore : IDisposable
                 id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, reason TEXT NOT NULL, route TEXT NOT NULL, cluster TEXT,
                 ordering_key TEXT, pacing_key TEXT, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
                 route_values TEXT NOT NULL, created_at INTEGER NOT NULL, dead_at INTEGER NOT NULL, attempts INTEGER NOT NULL, last_status INTEGER);
-            -- Attempts that were in flight when the process stopped are free to retry now.
-            UPDATE outbox SET locked_until = NULL;
+            CREATE TABLE IF NOT EXISTS write_probe (data BLOB NOT NULL);
             """);
         // Outboxes written by earlier versions lack the newer columns.
         if (Scalar<long>(null, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'trace_parent'") == 0)
@@ -57,12 +91,7 @@ internal sealed class OutboxStore : IDisposable
 
         // is_head marks the oldest event of each alert, the only one that may be attempted: the worker's queries
         // then look at heads only, however deep one alert's backlog is. Recomputed at start so it is always exact.
-        Execute(null, """
-            CREATE INDEX IF NOT EXISTS outbox_heads ON outbox (is_head, next_attempt_at);
-            UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
-            """);
-
-        _writer = Task.Run(WriteBatchesAsync);
+        Execute(null, "CREATE INDEX IF NOT EXISTS outbox_heads ON outbox (is_head, next_attempt_at)");
     }
 
     /// <summary>
@@ -97,7 +126,7 @@ internal sealed class OutboxStore : IDisposable
                 var results = new (long Id, bool Claimed)[batch.Count];
                 lock (_gate)
                 {
-                    using var transaction = _connection.BeginTransaction();
+                    using var transaction = _connection!.BeginTransaction();
                     for (var i = 0; i < batch.Count; i++)
                     {
                         results[i] = Insert(transaction, batch[i]);
@@ -182,7 +211,7 @@ internal sealed class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = _connection!.BeginTransaction();
             if (Query(transaction, "DELETE FROM outbox WHERE id = $id RETURNING ordering_key", r => r.GetString(0), ("$id", id)).FirstOrDefault() is { } orderingKey)
             {
                 PromoteHead(transaction, orderingKey);
@@ -207,7 +236,7 @@ internal sealed class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = _connection!.BeginTransaction();
             Insert(transaction, DeadLetter.FromMessage(message, kind, reason, now));
             Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
             PromoteHead(transaction, message.OrderingKey);
@@ -228,7 +257,7 @@ internal sealed class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = _connection!.BeginTransaction();
             var message = deadLetter.ToMessage(now);
             var id = InsertMessage(transaction, message);
             PromoteHead(transaction, message.OrderingKey);
@@ -290,12 +319,17 @@ internal sealed class OutboxStore : IDisposable
         }
     }
 
-    /// <summary>Takes and releases the write lock: throws when the database cannot be written.</summary>
+    /// <summary>
+    /// Writes and commits an event-sized row, then removes it: throws when the outbox could not take an event now (a
+    /// full disk or outbox, a read-only or vanished file). Taking the write lock alone succeeds on a full disk.
+    /// </summary>
     public void CheckWritable()
     {
         lock (_gate)
         {
-            Execute(null, "BEGIN IMMEDIATE; ROLLBACK;");
+            using var transaction = _connection!.BeginTransaction();
+            Execute(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;");
+            transaction.Commit();
         }
     }
 
@@ -303,7 +337,8 @@ internal sealed class OutboxStore : IDisposable
     {
         _pending.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(5));
-        _connection.Dispose();
+        _connection?.Dispose();
+        _lock?.Dispose();
     }
 
     private long Insert(SqliteTransaction? transaction, DeadLetter d) => Scalar<long>(transaction, """
@@ -344,14 +379,6 @@ internal sealed class OutboxStore : IDisposable
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 
-    private void Execute(string sql)
-    {
-        lock (_gate)
-        {
-            Execute(null, sql);
-        }
-    }
-
     private int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(transaction, sql, parameters);
@@ -380,7 +407,7 @@ internal sealed class OutboxStore : IDisposable
 
     private SqliteCommand Command(SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
     {
-        var command = _connection.CreateCommand();
+        var command = _connection!.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
         foreach (var (name, value) in parameters)
@@ -389,5 +416,11 @@ internal sealed class OutboxStore : IDisposable
         }
 
         return command;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Outbox {Path}: start-up upkeep skipped ({Error}); it is done at the next start")]
+        public static partial void UpkeepSkipped(ILogger logger, string path, string error);
     }
 }

@@ -70,8 +70,15 @@ internal sealed partial class JsRequestTransform(
                 break;
             case TransformOutcome.Fail fail:
                 Log.Failed(logger, transformName, routeId, fail.Failure.Limit ?? "error", fail.Failure.Message, fail.Failure.Line);
-                // On a durable route the raw request is kept, to be replayed once the script is fixed.
-                var deadLetter = route.Durable ? deadLetters.AddTransformFailure(route, request, fail.Failure) : (long?)null;
+                // On a durable route the raw request is kept, to be replayed once the script is fixed; when it cannot be
+                // kept, the client is told to send it again.
+                var deadLetter = route.Durable ? deadLetters.AddTransformFailure(route, request, fail.Failure) : null;
+                if (route.Durable && deadLetter is null)
+                {
+                    await durable.WriteUnavailableAsync(http);
+                    break;
+                }
+
                 await WriteFailureAsync(http, fail.Failure, deadLetter);
                 break;
         }

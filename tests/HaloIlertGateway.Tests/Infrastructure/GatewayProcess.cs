@@ -74,6 +74,15 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the process expecting it to refuse to start: its exit code and everything it wrote.</summary>
+    public async Task<(int ExitCode, string Output)> StartExpectingRefusalAsync()
+    {
+        var output = _output = Launch();
+        Assert.False(await WaitUntilHealthyOrExitedAsync(), "the gateway started");
+        await _process!.WaitForExitAsync();
+        return (_process.ExitCode, string.Join(Environment.NewLine, output));
+    }
+
     /// <summary>Starts the process; its output is kept (the last 5,000 lines) for tests and the failure message.</summary>
     private ConcurrentQueue<string> Launch()
     {

@@ -1,0 +1,59 @@
+using System.Text;
+using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Tests.Infrastructure;
+using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
+
+namespace HaloIlertGateway.Tests.Delivery;
+
+/// <summary>One gateway per outbox: a second one on the same file would clear the first one's claims and send events twice.</summary>
+public sealed class OutboxLockTests
+{
+    [Fact]
+    public async Task ASecondGatewayOnTheSameOutboxRefusesToStartSayingWhichFileAndWhatToDo()
+    {
+        await using var ilert = await FakeIlert.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("outbox-lock-").FullName;
+        var database = Path.Combine(folder, "outbox.db");
+        await using var first = new GatewayProcess(ilert.Address, $"--Gateway:Delivery:DatabasePath={database}");
+        await first.StartAsync();
+        await using var second = new GatewayProcess(ilert.Address, $"--Gateway:Delivery:DatabasePath={database}");
+
+        var (exitCode, output) = await second.StartExpectingRefusalAsync();
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"The outbox {database} is in use by another gateway process", output);
+        Assert.Contains("Gateway:Delivery:DatabasePath", output);
+        using var client = new HttpClient { BaseAddress = first.Address };
+        using var served = await client.PostAsync("/api/v1/events/halopsa/il1hps-lock", new StringContent(Ticket(1, 1), Encoding.UTF8, "application/json"));
+        Assert.True(served.IsSuccessStatusCode, $"{served.StatusCode}");
+    }
+
+    [Fact]
+    public void TheLockIsHeldUntilItIsReleased()
+    {
+        var database = Path.Combine(Directory.CreateTempSubdirectory("outbox-lock-").FullName, "outbox.db");
+        using (OutboxLock.Acquire(database))
+        {
+            var refused = Assert.Throws<OutboxUnavailableException>(() => OutboxLock.Acquire(database));
+            Assert.Contains(database + ".lock", refused.Message);
+        }
+
+        using var again = OutboxLock.Acquire(database);
+    }
+
+    [Fact]
+    public async Task AnOutboxThatCannotBeOpenedStopsTheStartNamingTheDatabaseAndTheCause()
+    {
+        await using var ilert = await FakeIlert.StartAsync();
+        var notAFolder = Path.Combine(Directory.CreateTempSubdirectory("outbox-bad-").FullName, "file");
+        File.WriteAllText(notAFolder, "a file where the outbox's folder should be");
+        var database = Path.Combine(notAFolder, "outbox.db");
+        await using var gateway = new GatewayProcess(ilert.Address, $"--Gateway:Delivery:DatabasePath={database}");
+
+        var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"The outbox database {database} could not be opened", output);
+        Assert.DoesNotContain("Unable to load or apply the proxy configuration", output);
+    }
+}

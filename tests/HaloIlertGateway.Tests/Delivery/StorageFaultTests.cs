@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Tests.Infrastructure;
+using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
+
+namespace HaloIlertGateway.Tests.Delivery;
+
+/// <summary>
+/// Storage faults degrade, never crash. The outbox here is a real SQLite file capped small
+/// (<c>Gateway:Delivery:MaxOutboxBytes</c>, SQLite's <c>max_page_count</c>): when it is full every write fails with
+/// SQLITE_FULL, exactly as on a full disk, and deliveries free room again.
+/// </summary>
+public sealed class StorageFaultTests
+{
+    [Fact]
+    public async Task AFullOutboxAnswers503AndUnhealthyThenRecoversByItselfWithNothingAcknowledgedLost()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.WithFastRetries();
+            g.Settings["Gateway:Delivery:MaxOutboxBytes"] = "131072";
+            g.Settings["Gateway:RateLimiting:Policies:per-integration-key:TokenLimit"] = "100000";
+        });
+        harness.Ilert.Respond = _ => FakeIlert.Unreachable;
+        var acknowledged = new List<int>();
+        HttpResponseMessage? refused = null;
+        for (var ticket = 1; ticket <= 1000 && refused is null; ticket++)
+        {
+            var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(ticket, 1));
+            if (response.IsSuccessStatusCode)
+            {
+                acknowledged.Add(ticket);
+                response.Dispose();
+            }
+            else
+            {
+                refused = response;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("urn:haloilertgateway:problem:outbox-unavailable", (await GatewayHarness.ReadProblemAsync(refused))["type"]!.GetValue<string>());
+        Assert.Equal("Unhealthy", await OutboxCheckAsync(harness));
+        Assert.NotEmpty(acknowledged);
+
+        // ilert comes back: deliveries free room, and everything acknowledged arrives.
+        harness.Ilert.Respond = null;
+        var accepted = await harness.Ilert.WaitForAcceptedAsync(acknowledged.Count, TimeSpan.FromSeconds(60));
+        var delivered = accepted.Select(r => r.Json!["alertKey"]!.GetValue<string>()).ToHashSet();
+        Assert.All(acknowledged, ticket => Assert.Contains("halopsa-" + ticket, delivered));
+        await Eventually.TrueAsync(async () => await OutboxCheckAsync(harness) == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
+        using var after = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(5000, 1));
+        Assert.True(after.IsSuccessStatusCode, $"{after.StatusCode}");
+        // Every failed write was counted; the burst was logged as an error once.
+        Assert.Single(harness.Gateway.Logs.Events, e => e.Level == Serilog.Events.LogEventLevel.Error && e.RenderMessage().StartsWith("The outbox could not", StringComparison.Ordinal));
+        refused.Dispose();
+    }
+
+    private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
+    {
+        using var response = await harness.Management.GetAsync("/readyz");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["outbox"]!["status"]!.GetValue<string>();
+    }
+}
