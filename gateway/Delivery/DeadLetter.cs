@@ -2,8 +2,10 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// What the gateway could not deliver, kept so that nothing a client sent is lost: <see cref="Kind"/> is
-/// <c>expired</c> (retried past MaxAge), <c>rejected</c> (ilert refused it with a 4xx while queued) or
-/// <c>transform-failed</c> (the raw request as it arrived, to replay through the current script). Delivery dead
+/// <c>expired</c> (retried past MaxAge), <c>rejected</c> (ilert refused it with a 4xx while queued),
+/// <c>unsendable</c> (the stored request cannot be built: no retry could fix it, so it is set aside at once and its
+/// alert's next events go on) or <c>transform-failed</c> (the raw request as it arrived, to replay through the
+/// current script). Delivery dead
 /// letters keep the transformed request with its cluster and keys; transform failures keep the route values.
 /// </summary>
 internal sealed record DeadLetter(
@@ -27,6 +29,7 @@ internal sealed record DeadLetter(
     public const string Expired = "expired";
     public const string Rejected = "rejected";
     public const string TransformFailed = "transform-failed";
+    public const string Unsendable = "unsendable";
 
     public static DeadLetter FromMessage(OutboxMessage message, string kind, string reason, DateTimeOffset now) => new(
         0, kind, reason, message.Route, message.Cluster, message.OrderingKey, message.PacingKey, message.Method, message.PathAndQuery,

@@ -49,6 +49,11 @@ internal sealed partial class DeliveryAttempts(
                 metrics.OnDelivered();
                 Log.Delivered(logger, message.Id, message.Route, result.Status ?? 0, message.Attempts + 1);
                 break;
+            case DeliveryOutcome.Unsendable:
+                store.Bury(message with { Attempts = message.Attempts + 1 }, DeadLetter.Unsendable, result.Error ?? "unsendable", now);
+                metrics.OnDeadLettered();
+                Log.Unsendable(logger, message.Id, message.Route, result.Error ?? "unsendable");
+                break;
             case DeliveryOutcome.Rejected when clientWaiting:
                 store.Remove(message.Id);
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
@@ -101,6 +106,9 @@ internal sealed partial class DeliveryAttempts(
 
         [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Event {Id} of route {Route} was rejected by ilert ({Status}) and is not retried")]
         public static partial void Rejected(ILogger logger, long id, string route, int status);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Event {Id} of route {Route} cannot be sent ({Error}) and is now a dead letter; its alert's next events go on")]
+        public static partial void Unsendable(ILogger logger, long id, string route, string error);
 
         [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Event {Id} of route {Route} expired after {Attempts} attempts and is now a dead letter")]
         public static partial void Expired(ILogger logger, long id, string route, int attempts);

@@ -1,14 +1,20 @@
 namespace HaloIlertGateway.Delivery;
 
 /// <summary>
-/// One attempt's result: <c>Delivered</c> (2xx), <c>Rejected</c> (a 4xx other than 408/429: final, never retried) or
-/// <c>Retry</c> (no answer, a timeout, 408, 429 or 5xx), with ilert's status, body, and Retry-After when given.
+/// One attempt's result: <c>Delivered</c> (2xx), <c>Rejected</c> (a 4xx other than 408/429: final, never retried),
+/// <c>Retry</c> (no answer, a timeout, 408, 429 or 5xx) or <c>Unsendable</c> (the request cannot be built from what
+/// is stored: no retry can fix it), with ilert's status, body and content headers, and Retry-After when given.
 /// </summary>
-internal sealed record DeliveryResult(DeliveryOutcome Outcome, int? Status, byte[] Body, string? ContentType, TimeSpan? RetryAfter, string? Error);
+internal sealed record DeliveryResult(DeliveryOutcome Outcome, int? Status, byte[] Body, string? ContentType, TimeSpan? RetryAfter, string? Error)
+{
+    /// <summary>ilert's Content-Encoding, when it encoded the body despite being asked for identity.</summary>
+    public string? ContentEncoding { get; init; }
+}
 
 internal enum DeliveryOutcome
 {
     Delivered,
     Rejected,
     Retry,
+    Unsendable,
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
@@ -25,15 +26,10 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
             return Retry($"cluster '{message.Cluster}' has no destination");
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(message.Method), new Uri(destination.Model.Config.Address.TrimEnd('/') + message.PathAndQuery, ExactPath))
+        using var request = Build(message, destination.Model.Config.Address);
+        if (request is null)
         {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
-            Content = new ByteArrayContent(message.Body),
-        };
-        foreach (var (name, value) in message.Headers)
-        {
-            _ = ContentHeaders.Contains(name) ? request.Content.Headers.TryAddWithoutValidation(name, value) : request.Headers.TryAddWithoutValidation(name, value);
+            return new DeliveryResult(DeliveryOutcome.Unsendable, null, [], null, null, Unbuildable(message));
         }
 
         if (!credentials.TryApply(message.Route, request))
@@ -60,7 +56,10 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
                 408 or 429 or >= 500 => DeliveryOutcome.Retry,
                 _ => DeliveryOutcome.Rejected,
             };
-            return new DeliveryResult(outcome, status, body, response.Content.Headers.ContentType?.ToString(), retryAfter, outcome == DeliveryOutcome.Delivered ? null : $"ilert answered {status}");
+            return new DeliveryResult(outcome, status, body, response.Content.Headers.ContentType?.ToString(), retryAfter, outcome == DeliveryOutcome.Delivered ? null : $"ilert answered {status}")
+            {
+                ContentEncoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(", ", response.Content.Headers.ContentEncoding) : null,
+            };
         }
         catch (HttpRequestException ex)
         {
@@ -77,6 +76,47 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
         state.AvailableDestinations.Count > 0 ? state.AvailableDestinations[0] : state.AllDestinations.Count > 0 ? state.AllDestinations[0] : null;
 
     private static DeliveryResult Retry(string error) => new(DeliveryOutcome.Retry, null, [], null, null, error);
+
+    /// <summary>
+    /// The outgoing request, or null when what is stored cannot make one (an outbox written by an older version could
+    /// hold a header that is not valid HTTP): that is final, no retry can fix it. The answer is asked for in identity
+    /// encoding: the gateway reads it, and hands it to a waiting client as it came.
+    /// </summary>
+    private static HttpRequestMessage? Build(OutboxMessage message, string address)
+    {
+        if (message.Headers.Any(pair => !TransformContract.IsValidHeader(pair.Key, pair.Value))
+            || !Uri.TryCreate(address.TrimEnd('/') + message.PathAndQuery, ExactPath, out var uri))
+        {
+            return null;
+        }
+
+        try
+        {
+            var request = new HttpRequestMessage(new HttpMethod(message.Method), uri)
+            {
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+                Content = new ByteArrayContent(message.Body),
+            };
+            foreach (var (name, value) in message.Headers)
+            {
+                _ = ContentHeaders.Contains(name) ? request.Content.Headers.TryAddWithoutValidation(name, value) : request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            request.Headers.Remove("Accept-Encoding");
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
+            return request;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Unbuildable(OutboxMessage message) =>
+        message.Headers.Keys.FirstOrDefault(name => !TransformContract.IsValidHeader(name, message.Headers[name])) is { } header
+            ? $"the request cannot be built: the stored header '{header}' is not valid HTTP (a control or non-ASCII character)"
+            : $"the request cannot be built from the stored method and path ({message.Method} {Logging.SecretRedactor.Redact(message.PathAndQuery)})";
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {

@@ -27,6 +27,9 @@ internal sealed class DurableDelivery(
     /// <summary>Headers never stored with an event or a dead letter: they could carry a client's credential.</summary>
     public static readonly IReadOnlySet<string> NotStoredHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
 
+    /// <summary>The client's own headers an event keeps (when valid HTTP): the content type and the trace context.</summary>
+    public static readonly IReadOnlySet<string> StoredClientHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "content-type", "traceparent", "tracestate" };
+
     /// <summary>Stores, attempts if it may, and answers the client.</summary>
     public async Task AcceptAsync(HttpContext http, JsRoute route, TransformRequest original, TransformedRequest changed)
     {
@@ -52,10 +55,23 @@ internal sealed class DurableDelivery(
         {
             // The outcome must be recorded even if the client goes away, so the attempt is not tied to the request.
             var result = await attempts.AttemptAsync(message with { Id = id }, clientWaiting: true, lifetime.ApplicationStopping);
+            if (result.Outcome == DeliveryOutcome.Unsendable)
+            {
+                await Problems.GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, Problems.GatewayProblems.EventUnsendable,
+                    "The event cannot be sent.", $"{result.Error}. It was kept as a dead letter.");
+                return;
+            }
+
             if (result.Outcome != DeliveryOutcome.Retry)
             {
+                // ilert's answer as it came: its status, body and content headers.
                 http.Response.StatusCode = result.Status ?? StatusCodes.Status502BadGateway;
                 http.Response.ContentType = result.ContentType;
+                if (result.ContentEncoding is { } encoding)
+                {
+                    http.Response.Headers.ContentEncoding = encoding;
+                }
+
                 await http.Response.Body.WriteAsync(result.Body, http.RequestAborted);
                 return;
             }
@@ -90,9 +106,20 @@ internal sealed class DurableDelivery(
     /// </summary>
     private static OutboxMessage ToMessage(string routeId, string clusterId, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hidden, DateTimeOffset now)
     {
-        var headers = changed.Headers
-            .Where(pair => !TransformContract.ProtectedHeaders.Contains(pair.Key) && !hidden.Contains(pair.Key) && !NotStoredHeaders.Contains(pair.Key))
-            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+        // An allow-list: what the transform set (checked when it returned) and the client's content type and trace
+        // context when they are valid HTTP. Nothing else of the client's goes into the outbox: a header no retry can
+        // send (a non-ASCII X-Note) must never hold its alert's later events back.
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in changed.Headers)
+        {
+            var setByTransform = !original.Headers.TryGetValue(name, out var before) || before != value;
+            var keep = setByTransform || (StoredClientHeaders.Contains(name) && TransformContract.IsValidHeader(name, value));
+            if (keep && !TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name) && !NotStoredHeaders.Contains(name))
+            {
+                headers[name] = value;
+            }
+        }
+
         if (TransformContract.ContentTypeFor(original, changed) is { } contentType)
         {
             headers["content-type"] = contentType;

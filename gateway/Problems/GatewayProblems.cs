@@ -21,6 +21,7 @@ internal static class GatewayProblems
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string InvalidEncoding = "invalid-encoding";
     public const string OutboxUnavailable = "outbox-unavailable";
+    public const string EventUnsendable = "event-unsendable";
 
     /// <summary>A 404 <c>not-found</c> problem, as the management endpoints answer for an unknown name or id.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFoundResult(string detail, string title) =>

@@ -126,14 +126,14 @@ internal static class TransformContract
     /// </summary>
     public static void ValidateHeader(string name, string value)
     {
-        if (name.Length == 0 || name.AsSpan().IndexOfAnyExcept(TokenChars) >= 0)
+        if (!IsValidHeaderName(name))
         {
             throw new TransformContractException($"a header name must be an HTTP token; \"{Printable(name)}\" is not");
         }
 
         foreach (var c in value)
         {
-            if (c is < ' ' and not '\t' or >= '\u007f')
+            if (!IsValidHeaderChar(c))
             {
                 throw new TransformContractException(c >= '\u0080'
                     ? $"the header '{name}' has a non-ASCII character; encode it (for example with encodeURIComponent)"
@@ -141,6 +141,13 @@ internal static class TransformContract
             }
         }
     }
+
+    /// <summary>The same rule as <see cref="ValidateHeader"/>, as a yes or no: for headers stored or sent later.</summary>
+    public static bool IsValidHeader(string name, string value) => IsValidHeaderName(name) && value.All(IsValidHeaderChar);
+
+    private static bool IsValidHeaderName(string name) => name.Length > 0 && name.AsSpan().IndexOfAnyExcept(TokenChars) < 0;
+
+    private static bool IsValidHeaderChar(char c) => c is (>= ' ' and < '\u007f') or '\t';
 
     private static readonly System.Buffers.SearchValues<char> TokenChars =
         System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
