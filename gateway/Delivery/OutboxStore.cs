@@ -17,7 +17,6 @@ internal sealed partial class OutboxStore : IDisposable
     private const int MaxBatch = 256;
 
     private readonly Lock _gate = new();
-    private readonly OutboxLock? _lock;
     private readonly SqliteConnection? _connection;
     private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
@@ -28,14 +27,23 @@ internal sealed partial class OutboxStore : IDisposable
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            _lock = OutboxLock.Acquire(Path);
-            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+            // A short busy timeout: the only contention there can be is another process holding the file.
+            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 2 }.ToString());
             _connection.Open();
+            TakeExclusively();
             CreateSchema(options.Value.MaxOutboxBytes);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            // SQLITE_BUSY / SQLITE_LOCKED: another gateway holds it. Two on one file would clear each other's claims and
+            // send events twice.
+            _connection?.Dispose();
+            throw new OutboxUnavailableException(
+                $"The outbox {Path} is in use by another gateway process. Run one gateway per outbox: stop the other one, "
+                + "or give this one its own Gateway:Delivery:DatabasePath.", ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            _lock?.Dispose();
             _connection?.Dispose();
             throw new OutboxUnavailableException($"The outbox database {Path} could not be opened: {ex.Message}", ex);
         }
@@ -58,6 +66,12 @@ internal sealed partial class OutboxStore : IDisposable
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// One gateway per outbox: SQLite's exclusive locking mode, with the exclusive lock taken now and held for the
+    /// connection's life (the OS releases it when the process ends, however it ends).
+    /// </summary>
+    private void TakeExclusively() => Execute(null, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
 
     private void CreateSchema(long maxBytes)
     {
@@ -338,7 +352,6 @@ internal sealed partial class OutboxStore : IDisposable
         _pending.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(5));
         _connection?.Dispose();
-        _lock?.Dispose();
     }
 
     private long Insert(SqliteTransaction? transaction, DeadLetter d) => Scalar<long>(transaction, """

@@ -5,7 +5,7 @@ using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
 
 namespace HaloIlertGateway.Tests.Delivery;
 
-/// <summary>One gateway per outbox: a second one on the same file would clear the first one's claims and send events twice.</summary>
+/// <summary>One gateway per outbox (SQLite's exclusive locking mode): a second one on the same file would clear the first one's claims and send events twice.</summary>
 public sealed class OutboxLockTests
 {
     [Fact]
@@ -22,6 +22,7 @@ public sealed class OutboxLockTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains($"The outbox {database} is in use by another gateway process", output);
+        Assert.DoesNotContain("Unable to load or apply the proxy configuration", output);
         Assert.Contains("Gateway:Delivery:DatabasePath", output);
         using var client = new HttpClient { BaseAddress = first.Address };
         using var served = await client.PostAsync("/api/v1/events/halopsa/il1hps-lock", new StringContent(Ticket(1, 1), Encoding.UTF8, "application/json"));
@@ -29,17 +30,22 @@ public sealed class OutboxLockTests
     }
 
     [Fact]
-    public void TheLockIsHeldUntilItIsReleased()
+    public void AnOutboxIsHeldUntilItsStoreIsDisposed()
     {
-        var database = Path.Combine(Directory.CreateTempSubdirectory("outbox-lock-").FullName, "outbox.db");
-        using (OutboxLock.Acquire(database))
+        var folder = Directory.CreateTempSubdirectory("outbox-lock-").FullName;
+        using (Open(folder))
         {
-            var refused = Assert.Throws<OutboxUnavailableException>(() => OutboxLock.Acquire(database));
-            Assert.Contains(database + ".lock", refused.Message);
+            var refused = Assert.Throws<OutboxUnavailableException>(() => Open(folder));
+            Assert.Contains("in use by another gateway process", refused.Message);
         }
 
-        using var again = OutboxLock.Acquire(database);
+        using var again = Open(folder);
     }
+
+    private static OutboxStore Open(string folder) => new(
+        Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { DatabasePath = "outbox.db" }),
+        new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = folder },
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxStore>.Instance);
 
     [Fact]
     public async Task AnOutboxThatCannotBeOpenedStopsTheStartNamingTheDatabaseAndTheCause()

@@ -9,6 +9,7 @@ namespace HaloIlertGateway.Tests.Infrastructure;
 /// <summary>A fake ilert, the gateway in front of it, and a client of the gateway: one application per use.</summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
+    private readonly Lock _gate = new();
     private HttpClient? _client;
     private HttpClient? _management;
 
@@ -22,8 +23,20 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public GatewayFactory Gateway { get; }
 
-    /// <summary>A client of the gateway; the first use starts the gateway.</summary>
-    public HttpClient Client => _client ??= Gateway.CreateClient();
+    /// <summary>
+    /// A client of the gateway; the first use starts the gateway. Safe to call from several tasks at once:
+    /// WebApplicationFactory is not, and two first uses together built two hosts on one content root (and outbox).
+    /// </summary>
+    public HttpClient Client
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _client ??= Gateway.CreateClient();
+            }
+        }
+    }
 
     public static async Task<GatewayHarness> StartAsync(IReadOnlyDictionary<string, string>? scripts = null, Action<GatewayFactory>? configure = null)
     {
@@ -34,10 +47,17 @@ public sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>A client of the management port (a real loopback listener); starts the gateway if needed.</summary>
-    public HttpClient Management => _management ??= new HttpClient
+    public HttpClient Management
     {
-        BaseAddress = (_ = Client) is not null ? Gateway.Services.GetRequiredService<ManagementServer>().Addresses[0] : null,
-    };
+        get
+        {
+            _ = Client;
+            lock (_gate)
+            {
+                return _management ??= new HttpClient { BaseAddress = Gateway.Services.GetRequiredService<ManagementServer>().Addresses[0] };
+            }
+        }
+    }
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
         Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
