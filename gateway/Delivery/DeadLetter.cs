@@ -27,9 +27,13 @@ internal sealed record DeadLetter(
     int? LastStatus)
 {
     public const string Expired = "expired";
+    public const string IlertRejected = "ilert-rejected";
     public const string Rejected = "rejected";
     public const string TransformFailed = "transform-failed";
     public const string Unsendable = "unsendable";
+
+    /// <summary>Whether this is a transformed event (it has its alert): replayed into the outbox, not through a transform again.</summary>
+    public bool IsTransformed => OrderingKey is not null;
 
     public static DeadLetter FromMessage(OutboxMessage message, string kind, string reason, DateTimeOffset now) => new(
         0, kind, reason, message.Route, message.Cluster, message.OrderingKey, message.PacingKey, message.Method, message.PathAndQuery,

@@ -1,6 +1,8 @@
+using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
 namespace HaloIlertGateway.Delivery;
@@ -14,6 +16,7 @@ internal sealed class DeadLetters(
     OutboxStore store,
     DeliveryMetrics metrics,
     StoreFaults faults,
+    IOptions<DeliveryOptions> options,
     DurableDelivery delivery,
     DeliveryWorker worker,
     ScriptCatalog catalog,
@@ -23,17 +26,35 @@ internal sealed class DeadLetters(
     IProxyStateLookup proxy,
     TimeProvider time)
 {
+    /// <summary>Bytes kept of a refused body (<see cref="DeliveryOptions.MaxRejectedBodyBytes"/>).</summary>
+    public int MaxRejectedBodyBytes => options.Value.MaxRejectedBodyBytes;
+
     /// <summary>
     /// Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id, or
     /// null when the outbox cannot be written (the client is then told to send it again).
     /// </summary>
-    public long? AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure)
+    public long? AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure) =>
+        Keep(route, raw, DeadLetter.TransformFailed, failure.Describe());
+
+    /// <summary>
+    /// Keeps a request refused for its body before any script ran, as it came (a body over the route's limit up to
+    /// <see cref="MaxRejectedBodyBytes"/>), so that ops can fix the sender's template or the transform and replay it.
+    /// </summary>
+    public long? AddRejected(JsRoute route, TransformRequest raw, GatewayProblem problem, long? declaredLength)
+    {
+        metrics.OnRejected(problem.Kind);
+        var kept = raw.Body.Utf8.Length;
+        var truncated = declaredLength > kept ? $" (the first {kept} of {declaredLength} bytes kept)" : string.Empty;
+        return Keep(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}{truncated}");
+    }
+
+    private long? Keep(JsRoute route, TransformRequest raw, string kind, string reason)
     {
         var now = time.GetUtcNow();
         try
         {
             var id = store.AddDeadLetter(new DeadLetter(
-                0, DeadLetter.TransformFailed, failure.Describe(), route.RouteId, route.ClusterId, null, null,
+                0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))),
                 raw.Headers.Where(pair => !DurableDelivery.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
                 raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
@@ -55,7 +76,7 @@ internal sealed class DeadLetters(
             return new ReplayResult(id, "not-found", null, "no such dead letter");
         }
 
-        if (deadLetter.Kind != DeadLetter.TransformFailed)
+        if (deadLetter.IsTransformed)
         {
             var outboxId = store.Requeue(deadLetter, time.GetUtcNow());
             metrics.OnQueued();
@@ -115,6 +136,12 @@ internal sealed class DeadLetters(
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
+        if (kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || TransformRequestReader.DescribeInvalidJson(deadLetter.Body, 64) is not null))
+        {
+            // A body refused as JSON reaches the script as text, so that a fixed transform can repair it.
+            kind = TransformBodyKind.Text;
+        }
+
         var headers = new Dictionary<string, string>(deadLetter.Headers, StringComparer.OrdinalIgnoreCase);
         return new TransformRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body));
     }

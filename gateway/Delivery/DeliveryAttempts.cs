@@ -59,7 +59,7 @@ internal sealed partial class DeliveryAttempts(
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
                 break;
             case DeliveryOutcome.Rejected:
-                store.Bury(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Rejected, result.Error ?? "rejected", now);
+                store.Bury(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.IlertRejected, result.Error ?? "rejected", now);
                 metrics.OnDeadLettered();
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
                 break;

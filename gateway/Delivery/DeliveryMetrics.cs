@@ -16,6 +16,7 @@ internal sealed class DeliveryMetrics : IDisposable
     private readonly Counter<long> _retried;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _storeErrors;
+    private readonly Counter<long> _rejected;
     private long _queuedTotal;
     private long _deliveredTotal;
     private long _retriedTotal;
@@ -28,6 +29,7 @@ internal sealed class DeliveryMetrics : IDisposable
         _delivered = _meter.CreateCounter<long>("gateway.delivery.delivered", description: "Events ilert accepted.");
         _retried = _meter.CreateCounter<long>("gateway.delivery.retried", description: "Failed attempts scheduled again.");
         _deadLettered = _meter.CreateCounter<long>("gateway.delivery.dead_lettered", description: "Events moved to the dead letters.");
+        _rejected = _meter.CreateCounter<long>("gateway.delivery.rejected_requests", description: "Requests to alert routes refused for their body (kept as dead letters), by problem kind.");
         _storeErrors = _meter.CreateCounter<long>("gateway.delivery.store_errors", description: "Outbox operations that failed (a full disk, a vanished file).");
         // Observed on a scrape: a store that cannot be read reports nothing rather than failing the scrape.
         _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(store, stats => (double)stats.Depth), description: "Events waiting in the outbox.");
@@ -51,6 +53,8 @@ internal sealed class DeliveryMetrics : IDisposable
     public void OnDeadLettered() => Add(_deadLettered, ref _deadLetteredTotal);
 
     public void OnStoreError() => _storeErrors.Add(1);
+
+    public void OnRejected(string kind) => _rejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     private static IEnumerable<Measurement<double>> Observe(OutboxStore store, Func<(long Depth, DateTimeOffset? Oldest, long DeadLetters), double> read)
     {

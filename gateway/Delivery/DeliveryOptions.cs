@@ -18,6 +18,13 @@ public sealed class DeliveryOptions
     [Range(65_536, 1_099_511_627_776)]
     public long MaxOutboxBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Bytes kept of a body that an alert route refuses (invalid JSON or UTF-8, a media type it does not take, over its
+    /// size limit), in its <c>rejected</c> dead letter; a larger body is kept up to this. Default 1 MiB.
+    /// </summary>
+    [Range(0, 104_857_600)]
+    public int MaxRejectedBodyBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The Retry-After (seconds) of a 503 answered while the outbox cannot be written. Default 5.</summary>
     [Range(1, 3_600)]
     public int UnavailableRetryAfterSeconds { get; set; } = 5;

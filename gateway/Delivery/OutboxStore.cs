@@ -54,6 +54,8 @@ internal sealed partial class OutboxStore : IDisposable
             Execute(null, """
                 UPDATE outbox SET locked_until = NULL WHERE locked_until IS NOT NULL;
                 UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
+                -- ilert's refusals were "rejected" before refused requests were kept under that name.
+                UPDATE dead_letters SET kind = 'ilert-rejected' WHERE kind = 'rejected' AND ordering_key IS NOT NULL;
                 """);
         }
         catch (SqliteException ex)

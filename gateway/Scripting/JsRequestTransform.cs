@@ -37,10 +37,10 @@ internal sealed partial class JsRequestTransform(
             return;
         }
 
-        var (read, problem) = await TransformRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth);
-        if (read is not { } request)
+        var (request, problem) = await TransformRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth, route.Durable ? deadLetters.MaxRejectedBodyBytes : 0);
+        if (problem is not null)
         {
-            await GatewayProblems.WriteAsync(http, problem!);
+            await RefuseAsync(http, request, problem);
             return;
         }
 
@@ -82,6 +82,23 @@ internal sealed partial class JsRequestTransform(
                 await WriteFailureAsync(http, fail.Failure, deadLetter);
                 break;
         }
+    }
+
+    /// <summary>A request refused for its body: the 4xx, and on a durable route the request kept as a <c>rejected</c> dead letter.</summary>
+    private async Task RefuseAsync(HttpContext http, TransformRequest raw, GatewayProblem problem)
+    {
+        if (route.Durable)
+        {
+            if (deadLetters.AddRejected(route, raw, problem, http.Request.ContentLength) is not { } id)
+            {
+                await durable.WriteUnavailableAsync(http);
+                return;
+            }
+
+            problem = problem with { Extensions = new Dictionary<string, object?>(problem.Extensions ?? new Dictionary<string, object?>()) { ["deadLetter"] = id } };
+        }
+
+        await GatewayProblems.WriteAsync(http, problem);
     }
 
     private static Task WriteFailureAsync(HttpContext http, TransformFailure failure, long? deadLetter = null)

@@ -14,38 +14,44 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal static class TransformRequestReader
 {
-    public static async Task<(TransformRequest? Request, GatewayProblem? Problem)> ReadAsync(RequestTransformContext context, JsRoute route, int maxJsonDepth)
+    /// <summary>
+    /// The request as a script sees it, and the problem that refuses it, if any. A refused request is still returned
+    /// as it came (its body read up to <paramref name="keepBytes"/> when it is over the route's limit), so that the
+    /// caller can keep it.
+    /// </summary>
+    public static async Task<(TransformRequest Request, GatewayProblem? Problem)> ReadAsync(RequestTransformContext context, JsRoute route, int maxJsonDepth, int keepBytes)
     {
         var http = context.HttpContext;
-        var isJson = IsJson(http.Request.ContentType);
-        if (route.RequireJson && !isJson && (http.Request.ContentLength > 0 || http.Request.ContentType is not null))
+        var (body, tooLarge) = await ReadBodyAsync(http.Request, route.MaxBodyBytes, keepBytes, context.CancellationToken);
+        var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
+        // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
+        var request = new TransformRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
+            RouteValuesOf(http.Request), new TransformBody(kind, body));
+        return (request, Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth));
+    }
+
+    private static GatewayProblem? Refusal(HttpRequest http, JsRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth)
+    {
+        if (route.RequireJson && !IsJson(http.ContentType) && (body.Length > 0 || http.ContentType is not null))
         {
-            return (null, new GatewayProblem(StatusCodes.Status415UnsupportedMediaType, GatewayProblems.UnsupportedMediaType, "This route takes JSON only.",
-                "Send the body with Content-Type: application/json."));
+            return new GatewayProblem(StatusCodes.Status415UnsupportedMediaType, GatewayProblems.UnsupportedMediaType, "This route takes JSON only.",
+                "Send the body with Content-Type: application/json.");
         }
 
-        var body = await ReadBodyAsync(http.Request, route.MaxBodyBytes, context.CancellationToken);
-        if (body is null)
+        if (tooLarge)
         {
-            return (null, new GatewayProblem(StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large.",
-                $"The limit on this route is {route.MaxBodyBytes} bytes."));
+            return new GatewayProblem(StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large.",
+                $"The limit on this route is {route.MaxBodyBytes} bytes.");
         }
 
         if (!Utf8.IsValid(body))
         {
-            return (null, new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidEncoding, "The request body is not valid UTF-8."));
+            return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidEncoding, "The request body is not valid UTF-8.");
         }
 
-        var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
-        if (kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth) is { } jsonError)
-        {
-            return (null, new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError));
-        }
-
-        // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
-        var request = new TransformRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
-            RouteValuesOf(http.Request), new TransformBody(kind, body));
-        return (request, null);
+        return kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth) is { } jsonError
+            ? new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError)
+            : null;
     }
 
     // The three below run on every transformed request: plain loops, no LINQ.
@@ -92,7 +98,8 @@ internal static class TransformRequestReader
         MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static string? DescribeInvalidJson(byte[] body, int maxDepth)
+    /// <summary>Null when <paramref name="body"/> is JSON a script can be given; else where and why it is not.</summary>
+    public static string? DescribeInvalidJson(byte[] body, int maxDepth)
     {
         try
         {
@@ -129,12 +136,17 @@ internal static class TransformRequestReader
 
     private static int LineOf(byte[] body, long offset) => body.AsSpan(0, (int)offset).Count((byte)'\n') + 1;
 
-    /// <summary>The whole body, or null when it is larger than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole body when it is within <paramref name="limit"/>; else TooLarge, with the first <paramref name="keep"/>
+    /// bytes at most (nothing more is read).
+    /// </summary>
+    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit, int keep, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
-            return null;
+            var prefix = new byte[Math.Min(keep, request.ContentLength.Value)];
+            var got = await request.Body.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
+            return (prefix[..got], true);
         }
 
         if (request.ContentLength is { } declared)
@@ -142,7 +154,7 @@ internal static class TransformRequestReader
             // The usual case: the length is known, so the body is read straight into its own array.
             var exact = new byte[declared];
             var read = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
-            return read == exact.Length ? exact : exact[..read];
+            return (read == exact.Length ? exact : exact[..read], false);
         }
 
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -151,13 +163,13 @@ internal static class TransformRequestReader
             var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
             if (read == 0)
             {
-                return buffer.WrittenSpan.ToArray();
+                return (buffer.WrittenSpan.ToArray(), false);
             }
 
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)
             {
-                return null;
+                return (buffer.WrittenSpan[..Math.Min(keep, buffer.WrittenCount)].ToArray(), true);
             }
         }
     }
