@@ -37,6 +37,10 @@ public sealed class HostileGateway : IAsyncLifetime
         Client = new HttpClient { BaseAddress = Process.Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>The management port's address, as the process logged it.</summary>
+    public Uri ManagementAddress => new(System.Text.RegularExpressions.Regex.Match(
+        StartupLog.First(line => line.Contains("Management port listening on", StringComparison.Ordinal)), "http://[^ ,()]+").Value);
+
     public Task<HttpResponseMessage> SendAsync(string attack) =>
         Client.PostAsync(PathFor(Key), new StringContent($$"""{"attack":"{{attack}}"}""", Encoding.UTF8, "application/json"));
 
@@ -124,6 +128,27 @@ public sealed class HostileScriptTests(HostileGateway gateway, ITestOutputHelper
 
         await Eventually.TrueAsync(() => gateway.Process.Output.Any(line => line.Contains("Transform late-import was not loaded", StringComparison.Ordinal)),
             "the refusal of late-import in the log", TimeSpan.FromSeconds(20));
+        Assert.False(gateway.Process.HasExited);
+        using var next = await gateway.SendAsync("none");
+        Assert.True(next.IsSuccessStatusCode);
+    }
+
+    [Theory]
+    [InlineData("import('x');\nfunction transform(r) { return r; }", "compile")]
+    [InlineData("function transform(r) { const p = new Proxy({}, { get(t, k, rr) { return rr[k]; } }); return p.x; }", "run")]
+    [InlineData("function transform(r) { let o = {}; for (let i = 0; i < 100000; i++) o = { a: o }; r.body = o; return r; }", "run")]
+    [InlineData("function transform(r) { let a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]; for (let i = 0; i < 10; i++) a = [a, a, a, a, a, a, a, a, a, a]; return String(a); }", "run")]
+    public async Task AHostileScriptSubmittedToTheTestEndpointFailsThereAndTheGatewayStaysUp(string script, string stage)
+    {
+        using var management = new HttpClient { BaseAddress = gateway.ManagementAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var test = new System.Text.Json.Nodes.JsonObject { ["script"] = script, ["request"] = new System.Text.Json.Nodes.JsonObject { ["body"] = new System.Text.Json.Nodes.JsonObject() } };
+
+        using var response = await management.PostAsync("/_gateway/transforms/submitted/test", new StringContent(test.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("failed", result["outcome"]!.GetValue<string>());
+        Assert.Equal(stage, result["error"]!["stage"]!.GetValue<string>());
         Assert.False(gateway.Process.HasExited);
         using var next = await gateway.SendAsync("none");
         Assert.True(next.IsSuccessStatusCode);
