@@ -16,9 +16,9 @@ namespace HaloIlertGateway.Scripting;
 /// checked against the real stack, like the engine's own stack guard. Used for <c>JSON.stringify</c>, the body a
 /// script returns and objects given to <c>context.log</c>. One use per instance.
 /// </summary>
-internal sealed class BoundedJsonWriter(Engine engine, int limit, string what)
+internal sealed class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
 {
-    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _out = output?.Clear() ?? new StringBuilder();
     private readonly List<ObjectInstance> _stack = [];
     private JsValue _replacer = JsValue.Undefined;
     private List<JsValue>? _propertyList;
@@ -29,13 +29,36 @@ internal sealed class BoundedJsonWriter(Engine engine, int limit, string what)
     public string Written => _out.ToString();
 
     /// <summary>The JSON text of <paramref name="value"/>, or null where <c>JSON.stringify</c> gives undefined.</summary>
-    public string? Write(JsValue value, JsValue replacer, JsValue space)
+    public string? Write(JsValue value, JsValue replacer, JsValue space) => Serialize(value, replacer, space) ? _out.ToString() : null;
+
+    /// <summary>The JSON of <paramref name="value"/> as UTF-8 (without making a string first), or null where it is undefined.</summary>
+    public byte[]? WriteUtf8(JsValue value)
+    {
+        if (!Serialize(value, JsValue.Undefined, JsValue.Undefined))
+        {
+            return null;
+        }
+
+        var chunks = _out.GetChunks();
+        if (chunks.MoveNext() && chunks.Current.Length == _out.Length)
+        {
+            // The usual case: one chunk (the engine's builder is reused run after run).
+            var text = chunks.Current.Span;
+            var bytes = new byte[Encoding.UTF8.GetByteCount(text)];
+            Encoding.UTF8.GetBytes(text, bytes);
+            return bytes;
+        }
+
+        return Encoding.UTF8.GetBytes(_out.ToString());
+    }
+
+    private bool Serialize(JsValue value, JsValue replacer, JsValue space)
     {
         ReadReplacer(replacer);
         ReadGap(space);
         var holder = new JsObject(engine);
         holder.FastSetDataProperty(string.Empty, value);
-        return WriteProperty(JsString.Empty, holder) ? _out.ToString() : null;
+        return WriteProperty(JsString.Empty, holder);
     }
 
     private void ReadReplacer(JsValue replacer)
@@ -154,8 +177,13 @@ internal sealed class BoundedJsonWriter(Engine engine, int limit, string what)
         var stepback = Enter(obj);
         Append("{");
         var any = false;
-        foreach (var key in _propertyList ?? EnumerableKeys(obj))
+        foreach (var key in _propertyList ?? obj.GetOwnPropertyKeys(Types.String))
         {
+            if (_propertyList is null && !IsEnumerable(obj, key))
+            {
+                continue;
+            }
+
             var mark = _out.Length;
             Separate(any);
             Quote(key.ToString());
@@ -234,19 +262,10 @@ internal sealed class BoundedJsonWriter(Engine engine, int limit, string what)
         }
     }
 
-    private static List<JsValue> EnumerableKeys(ObjectInstance obj)
+    private static bool IsEnumerable(ObjectInstance obj, JsValue key)
     {
-        var keys = new List<JsValue>();
-        foreach (var key in obj.GetOwnPropertyKeys(Types.String))
-        {
-            var descriptor = obj.GetOwnProperty(key);
-            if (descriptor != Jint.Runtime.Descriptors.PropertyDescriptor.Undefined && descriptor.Enumerable)
-            {
-                keys.Add(key);
-            }
-        }
-
-        return keys;
+        var descriptor = obj.GetOwnProperty(key);
+        return descriptor != Jint.Runtime.Descriptors.PropertyDescriptor.Undefined && descriptor.Enumerable;
     }
 
     private int LengthOf(ObjectInstance array)

@@ -22,7 +22,10 @@ internal sealed class ScriptEngine : IDisposable
     private readonly JsValue _freeze;
     private readonly string _name;
     private readonly RunDeadline _deadline;
+    private const int InitialBodyChars = 4096;
+    private const int RetainedBodyChars = 64 * 1024;
     private readonly int _maxBodyLength;
+    private System.Text.StringBuilder _bodyText = new(InitialBodyChars);
     private readonly int _maxLogLength;
     private byte[] _settingsJson = [];
     private JsValue? _settings;
@@ -206,9 +209,15 @@ internal sealed class ScriptEngine : IDisposable
             return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false);
         }
 
-        var json = new BoundedJsonWriter(_engine, _maxBodyLength, "the returned body").Write(body, JsValue.Undefined, JsValue.Undefined)
+        // One text buffer per engine, reused run after run; a rare large body does not stay pinned to a pooled engine.
+        var json = new BoundedJsonWriter(_engine, _maxBodyLength, "the returned body", _bodyText).WriteUtf8(body)
             ?? throw new TransformContractException("the body cannot be written as JSON");
-        return (System.Text.Encoding.UTF8.GetBytes(json), true);
+        if (_bodyText.Capacity > RetainedBodyChars)
+        {
+            _bodyText = new System.Text.StringBuilder(InitialBodyChars);
+        }
+
+        return (json, true);
     }
 
     private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)

@@ -59,6 +59,47 @@ public sealed class StorageFaultTests
         refused.Dispose();
     }
 
+    [Fact]
+    public async Task AGatewayStartsOnAFullOutboxAndAnswers503UntilThereIsRoom()
+    {
+        var database = Path.Combine(Directory.CreateTempSubdirectory("outbox-full-").FullName, "outbox.db");
+        void Configure(GatewayFactory g)
+        {
+            g.WithFastRetries();
+            g.Settings["Gateway:Delivery:DatabasePath"] = database;
+            g.Settings["Gateway:Delivery:MaxOutboxBytes"] = "131072";
+            g.Settings["Gateway:RateLimiting:Policies:per-integration-key:TokenLimit"] = "100000";
+        }
+
+        var acknowledged = 0;
+        await using (var first = await GatewayHarness.StartAsync(configure: Configure))
+        {
+            first.Ilert.Respond = _ => FakeIlert.Unreachable;
+            for (var ticket = 1; ticket <= 1000; ticket++)
+            {
+                using var response = await first.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(ticket, 1));
+                if (!response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                acknowledged++;
+            }
+        }
+
+        // Restarted with the outbox still full: it starts, says so, and keeps what it has.
+        await using var second = await GatewayHarness.StartAsync(configure: Configure);
+        second.Ilert.Respond = _ => FakeIlert.Unreachable;
+        using var refused = await second.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(5000, 1));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("Unhealthy", await OutboxCheckAsync(second));
+
+        second.Ilert.Respond = null;
+        var delivered = await second.Ilert.WaitForAcceptedAsync(acknowledged, TimeSpan.FromSeconds(60));
+        Assert.Equal(acknowledged, delivered.Select(r => r.Json!["alertKey"]!.GetValue<string>()).Distinct().Count());
+        await Eventually.TrueAsync(async () => await OutboxCheckAsync(second) == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
+    }
+
     private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
     {
         using var response = await harness.Management.GetAsync("/readyz");

@@ -36,6 +36,11 @@ public sealed class BoundedJsonWriterTests
             var actual = new BoundedJsonWriter(engine, 1_000_000, "test").Write(value, replacerValue, spaceValue);
 
             Assert.Equal(expected.IsUndefined() ? null : expected.AsString(), actual);
+            if (replacer == "undefined" && space == "undefined")
+            {
+                var utf8 = new BoundedJsonWriter(engine, 1_000_000, "test", new System.Text.StringBuilder("left over")).WriteUtf8(value);
+                Assert.Equal(actual is null ? null : System.Text.Encoding.UTF8.GetBytes(actual), utf8);
+            }
         }
     }
 

@@ -38,6 +38,17 @@ public sealed class RunDeadlineTests
     }
 
     [Fact]
+    public void BeforeTheScriptStartsTheLimitIsWallClock()
+    {
+        var clocks = new Clocks();
+        var deadline = clocks.Deadline();
+        deadline.Arm(Limit);
+        clocks.Advance(TimeSpan.FromMilliseconds(101), TimeSpan.Zero);
+
+        Assert.Throws<TimeoutException>(deadline.Check);
+    }
+
+    [Fact]
     public void ARunThatUsesItsCpuBudgetIsStoppedAtItsLimit()
     {
         var clocks = new Clocks();
@@ -57,6 +68,7 @@ public sealed class RunDeadlineTests
         var clocks = new Clocks();
         var deadline = clocks.Deadline();
         deadline.Arm(Limit);
+        deadline.Reset(); // the script starts
 
         // Past the limit in wall-clock time having used 30 ms of CPU (a busy machine, a GC pause): not the script's fault.
         clocks.Advance(TimeSpan.FromMilliseconds(130), TimeSpan.FromMilliseconds(30));
@@ -75,6 +87,7 @@ public sealed class RunDeadlineTests
         var clocks = new Clocks();
         var deadline = clocks.Deadline();
         deadline.Arm(Limit);
+        deadline.Reset(); // the script starts
         clocks.Advance(TimeSpan.FromMilliseconds(110), TimeSpan.FromMilliseconds(50));
         deadline.Check();
 
