@@ -9,6 +9,7 @@ namespace HaloIlertGateway.Delivery;
 /// </summary>
 internal sealed partial class DeliveryAttempts(
     DeliverySender sender,
+    DeliveryPacer pacer,
     OutboxStore store,
     DeliveryMetrics metrics,
     StoreFaults faults,
@@ -24,6 +25,12 @@ internal sealed partial class DeliveryAttempts(
             ? new System.Diagnostics.Activity("gateway.delivery.attempt").SetParentId(parent).Start()
             : null;
         var result = await sender.SendAsync(message, cancellationToken);
+        if (result.Status == StatusCodes.Status429TooManyRequests)
+        {
+            // ilert's limit for this key is reached whatever our count says: hold the whole key, not only this event.
+            pacer.Pause(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff);
+        }
+
         try
         {
             Record(message, result, clientWaiting);

@@ -29,9 +29,23 @@ public sealed class DeliveryOptions
     [Range(1, 3_600)]
     public int UnavailableRetryAfterSeconds { get; set; } = 5;
 
-    /// <summary>Events sent per minute per ilert integration key (ilert accepts 50). Default 50.</summary>
+    /// <summary>
+    /// Events sent per ilert integration key in any rolling <see cref="PacingWindow"/> (ilert accepts 50 a minute);
+    /// a burst of up to this many goes out at once. Default 50.
+    /// </summary>
     [Range(1, 60_000)]
     public int RatePerMinutePerKey { get; set; } = 50;
+
+    /// <summary>The rolling window of <see cref="RatePerMinutePerKey"/> and <see cref="MaxSendsPerWindow"/>. Default 1 minute (ilert's).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan PacingWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Events sent across all keys in any rolling <see cref="PacingWindow"/>: ilert takes 700 API requests a minute
+    /// from one source address. Default 700.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxSendsPerWindow { get; set; } = 700;
 
     /// <summary>How long an event is retried before it becomes a dead letter. Default 24 hours.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]

@@ -4,65 +4,130 @@ using Microsoft.Extensions.Options;
 namespace HaloIlertGateway.Delivery;
 
 /// <summary>
-/// Spaces the events of each ilert integration key at least <see cref="Interval"/> apart
-/// (<see cref="DeliveryOptions.RatePerMinutePerKey"/>), so that a backlog drains without a storm of 429s; other keys
-/// are not held up. Written by hand on purpose: System.Threading.RateLimiting's partitioned limiters refill on a
-/// 100 ms tick and catch up after a late tick, so two sends can come closer than the interval; pacing needs a minimum
-/// spacing, which this keeps exactly (one timestamp per key, swapped atomically).
+/// ilert's limit, exactly: at most <see cref="DeliveryOptions.RatePerMinutePerKey"/> sends per integration key in
+/// any rolling <see cref="DeliveryOptions.PacingWindow"/> (ilert takes 50 a minute), a burst of up to that many at
+/// once, and at most <see cref="DeliveryOptions.MaxSendsPerWindow"/> across all keys. Each key keeps the times of its
+/// sends within the window (a log of at most N entries): a send is allowed when fewer than N fall inside the window
+/// ending now, so no window of that length ever holds more than N. A 429 from ilert pauses the key
+/// (<see cref="Pause"/>); other keys go on.
+/// <para>
+/// Written by hand: System.Threading.RateLimiting's sliding window counts in segments and its token bucket refills
+/// on a timer, so neither bounds every rolling window exactly; a log of send times does, and says when the next turn
+/// comes (<see cref="NextTurn"/>), so the worker sleeps until then instead of polling.
+/// </para>
 /// </summary>
 internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvider time)
 {
     private const int SweepAbove = 10_000;
 
-    private readonly ConcurrentDictionary<string, long> _nextTurn = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SendLog> _keys = new(StringComparer.Ordinal);
+    private readonly SendLog _all = new();
+    private readonly int _perKey = options.Value.RatePerMinutePerKey;
+    private readonly int _overall = options.Value.MaxSendsPerWindow;
+    private readonly long _window = (long)(options.Value.PacingWindow.TotalSeconds * time.TimestampFrequency);
 
-    /// <summary>The spacing between two events of one key.</summary>
-    public TimeSpan Interval { get; } = TimeSpan.FromMinutes(1) / options.Value.RatePerMinutePerKey;
-
-    /// <summary>Takes the key's turn if it is free now.</summary>
+    /// <summary>Takes a send for the key if the window allows it now.</summary>
     public bool TryAcquire(string pacingKey)
     {
         var now = time.GetTimestamp();
-        var interval = (long)(Interval.TotalSeconds * time.TimestampFrequency);
-        while (true)
+        var log = _keys.GetOrAdd(pacingKey, _ => new SendLog());
+        lock (log)
         {
-            if (!_nextTurn.TryGetValue(pacingKey, out var next))
-            {
-                if (_nextTurn.TryAdd(pacingKey, now + interval))
-                {
-                    Sweep(now);
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (now < next)
+            if (log.NextTurn(now, _perKey, _window) > now)
             {
                 return false;
             }
 
-            if (_nextTurn.TryUpdate(pacingKey, now + interval, next))
+            lock (_all)
             {
-                return true;
+                if (_all.NextTurn(now, _overall, _window) > now)
+                {
+                    return false;
+                }
+
+                _all.Add(now);
             }
+
+            log.Add(now);
+        }
+
+        Sweep(now);
+        return true;
+    }
+
+    /// <summary>When the key may send next (now, if it may now).</summary>
+    public DateTimeOffset NextTurn(string pacingKey)
+    {
+        var now = time.GetTimestamp();
+        var turn = now;
+        if (_keys.TryGetValue(pacingKey, out var log))
+        {
+            lock (log)
+            {
+                turn = Math.Max(turn, log.NextTurn(now, _perKey, _window));
+            }
+        }
+
+        lock (_all)
+        {
+            turn = Math.Max(turn, _all.NextTurn(now, _overall, _window));
+        }
+
+        return time.GetUtcNow() + TimeSpan.FromSeconds((turn - now) / (double)time.TimestampFrequency);
+    }
+
+    /// <summary>ilert answered 429 for this key: none of its events is sent before <paramref name="pause"/> has passed.</summary>
+    public void Pause(string pacingKey, TimeSpan pause)
+    {
+        var until = time.GetTimestamp() + (long)(pause.TotalSeconds * time.TimestampFrequency);
+        var log = _keys.GetOrAdd(pacingKey, _ => new SendLog());
+        lock (log)
+        {
+            log.PausedUntil = Math.Max(log.PausedUntil, until);
         }
     }
 
-    /// <summary>Forgets keys whose turn has long come, so that the map stays as small as the set of busy keys.</summary>
+    /// <summary>Forgets keys with no send in the window and no pause, so that the map stays as small as the set of busy keys.</summary>
     private void Sweep(long now)
     {
-        if (_nextTurn.Count <= SweepAbove)
+        if (_keys.Count <= SweepAbove)
         {
             return;
         }
 
-        foreach (var (key, next) in _nextTurn)
+        foreach (var (key, log) in _keys)
         {
-            if (next < now)
+            lock (log)
             {
-                _nextTurn.TryRemove(KeyValuePair.Create(key, next));
+                if (log.IsIdle(now, _window))
+                {
+                    _keys.TryRemove(KeyValuePair.Create(key, log));
+                }
             }
         }
+    }
+
+    /// <summary>The send times within the window (oldest first) and a pause; guarded by locking the instance.</summary>
+    private sealed class SendLog
+    {
+        private readonly Queue<long> _sends = new();
+
+        public long PausedUntil { get; set; }
+
+        public void Add(long now) => _sends.Enqueue(now);
+
+        /// <summary>The first moment at which a send keeps at most <paramref name="limit"/> in any window: now, or when the oldest leaves it.</summary>
+        public long NextTurn(long now, int limit, long window)
+        {
+            while (_sends.Count > 0 && _sends.Peek() <= now - window)
+            {
+                _sends.Dequeue();
+            }
+
+            var turn = _sends.Count < limit ? now : _sends.ElementAt(_sends.Count - limit) + window;
+            return Math.Max(turn, PausedUntil);
+        }
+
+        public bool IsIdle(long now, long window) => PausedUntil <= now && (_sends.Count == 0 || _sends.Max() <= now - window);
     }
 }

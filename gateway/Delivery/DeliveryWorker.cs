@@ -46,14 +46,14 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
             TimeSpan sleep;
             try
             {
-                var (attempted, paced) = await DeliverDueAsync(settings, stoppingToken);
+                var (attempted, nextTurn) = await DeliverDueAsync(settings, stoppingToken);
                 if (attempted)
                 {
                     pause = settings.PollInterval;
                     continue;
                 }
 
-                sleep = NextLook(settings, paced);
+                sleep = NextLook(settings, nextTurn);
                 pause = settings.PollInterval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -81,18 +81,22 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
 
     private static readonly TimeSpan MaximumPause = TimeSpan.FromSeconds(30);
 
-    /// <summary>Claims and attempts what is due: whether it attempted anything, and whether due events wait for their key's pace.</summary>
-    private async Task<(bool Attempted, bool Paced)> DeliverDueAsync(DeliveryOptions settings, CancellationToken stoppingToken)
+    /// <summary>
+    /// Claims and attempts what is due: whether it attempted anything, and when the earliest key that had to wait for
+    /// its pace gets its next turn (null when none waited).
+    /// </summary>
+    private async Task<(bool Attempted, DateTimeOffset? NextTurn)> DeliverDueAsync(DeliveryOptions settings, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
         var due = store.Due(now, settings.Concurrency * 4);
-        var paced = false;
+        DateTimeOffset? nextTurn = null;
         var batch = new List<OutboxMessage>();
         foreach (var message in due)
         {
             if (!pacer.TryAcquire(message.PacingKey))
             {
-                paced = true;
+                var turn = pacer.NextTurn(message.PacingKey);
+                nextTurn = nextTurn is { } earliest && earliest < turn ? earliest : turn;
             }
             else if (store.TryClaim(message.Id, now, now + settings.AttemptTimeout + TimeSpan.FromSeconds(5)))
             {
@@ -104,24 +108,27 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
             batch,
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stoppingToken },
             async (message, cancellationToken) => await attempts.AttemptAsync(message, clientWaiting: false, cancellationToken));
-        return (batch.Count > 0, paced);
+        return (batch.Count > 0, nextTurn);
     }
 
-    /// <summary>How long to sleep when nothing was attempted: until the next event falls due, or the next pacing turn.</summary>
-    private TimeSpan NextLook(DeliveryOptions settings, bool paced)
+    /// <summary>
+    /// How long to sleep when nothing was attempted: until the next event falls due or the next pacing turn comes,
+    /// whichever is first (a new event wakes the worker sooner), at most the poll interval.
+    /// </summary>
+    private TimeSpan NextLook(DeliveryOptions settings, DateTimeOffset? nextTurn)
     {
-        var sleep = settings.PollInterval;
-        if (paced)
+        var wake = time.GetUtcNow() + settings.PollInterval;
+        if (nextTurn is { } turn && turn < wake)
         {
-            // Due but waiting for their key's turn: look again when the next turn comes.
-            return pacer.Interval < sleep ? pacer.Interval : sleep;
+            wake = turn;
         }
 
-        if (store.NextDue() is { } next && next - time.GetUtcNow() is var untilNext && untilNext < sleep)
+        if (store.NextDue() is { } next && next < wake)
         {
-            sleep = untilNext > MinimumSleep ? untilNext : MinimumSleep;
+            wake = next;
         }
 
-        return sleep;
+        var sleep = wake - time.GetUtcNow();
+        return sleep > MinimumSleep ? sleep : MinimumSleep;
     }
 }

@@ -12,6 +12,7 @@ internal static class DeliveryTestSettings
         gateway.Settings["Gateway:Delivery:RateLimitedBackoff"] = "00:00:00.200";
         gateway.Settings["Gateway:Delivery:PollInterval"] = "00:00:00.050";
         gateway.Settings["Gateway:Delivery:RatePerMinutePerKey"] = ratePerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        gateway.Settings["Gateway:Delivery:MaxSendsPerWindow"] = "1000000";
         return gateway;
     }
 
