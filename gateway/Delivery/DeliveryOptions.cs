@@ -41,6 +41,14 @@ public sealed class DeliveryOptions
     public TimeSpan PacingWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Added to <see cref="PacingWindow"/> when the gateway counts its own sends: ilert counts arrivals, and a send
+    /// that was slow to arrive would otherwise let the 51st land in the same window as the 50th (a 429, and the key
+    /// paused). Default 1 second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan PacingMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Events sent across all keys in any rolling <see cref="PacingWindow"/>: ilert takes 700 API requests a minute
     /// from one source address. Default 700.
     /// </summary>

@@ -5,7 +5,8 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// ilert's limit, exactly: at most <see cref="DeliveryOptions.RatePerMinutePerKey"/> sends per integration key in
-/// any rolling <see cref="DeliveryOptions.PacingWindow"/> (ilert takes 50 a minute), a burst of up to that many at
+/// any rolling <see cref="DeliveryOptions.PacingWindow"/> (ilert takes 50 a minute; the gateway counts its window
+/// <see cref="DeliveryOptions.PacingMargin"/> longer, since ilert counts arrivals), a burst of up to that many at
 /// once, and at most <see cref="DeliveryOptions.MaxSendsPerWindow"/> across all keys. Each key keeps the times of its
 /// sends within the window (a log of at most N entries): a send is allowed when fewer than N fall inside the window
 /// ending now, so no window of that length ever holds more than N. A 429 from ilert pauses the key
@@ -24,7 +25,7 @@ internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvi
     private readonly SendLog _all = new();
     private readonly int _perKey = options.Value.RatePerMinutePerKey;
     private readonly int _overall = options.Value.MaxSendsPerWindow;
-    private readonly long _window = (long)(options.Value.PacingWindow.TotalSeconds * time.TimestampFrequency);
+    private readonly long _window = (long)((options.Value.PacingWindow + options.Value.PacingMargin).TotalSeconds * time.TimestampFrequency);
 
     /// <summary>Takes a send for the key if the window allows it now.</summary>
     public bool TryAcquire(string pacingKey)

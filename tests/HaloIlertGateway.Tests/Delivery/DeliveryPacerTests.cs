@@ -12,7 +12,7 @@ public sealed class DeliveryPacerTests
     private static (DeliveryPacer Pacer, FakeTimeProvider Time) Create(int perKey = 50, int overall = 700)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
-        var options = Options.Create(new DeliveryOptions { RatePerMinutePerKey = perKey, PacingWindow = Window, MaxSendsPerWindow = overall });
+        var options = Options.Create(new DeliveryOptions { RatePerMinutePerKey = perKey, PacingWindow = Window, PacingMargin = TimeSpan.Zero, MaxSendsPerWindow = overall });
         return (new DeliveryPacer(options, time), time);
     }
 
@@ -60,6 +60,19 @@ public sealed class DeliveryPacerTests
 
         // And it is not slower than the limit: 300 events in at most six windows (plus the random lateness).
         Assert.True(sends[^1] - sends[0] < 6 * Window + TimeSpan.FromMinutes(1), $"took {sends[^1] - sends[0]}");
+    }
+
+    [Fact]
+    public void TheMarginLengthensTheWindowTheGatewayCounts()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+        var pacer = new DeliveryPacer(Options.Create(new DeliveryOptions { RatePerMinutePerKey = 1, PacingWindow = Window, PacingMargin = TimeSpan.FromSeconds(1) }), time);
+        Assert.True(pacer.TryAcquire("key"));
+
+        time.Advance(Window);
+        Assert.False(pacer.TryAcquire("key"));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(pacer.TryAcquire("key"));
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class PacingTests
         {
             g.WithFastRetries(ratePerMinute: 5);
             g.Settings["Gateway:Delivery:PacingWindow"] = "00:00:01";
+            g.Settings["Gateway:Delivery:PacingMargin"] = "00:00:00.050";
         });
         _ = harness.Client;
         var firstPost = DateTimeOffset.UtcNow;
