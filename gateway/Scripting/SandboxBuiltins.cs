@@ -280,7 +280,7 @@ internal sealed class SandboxBuiltins
                 }
 
                 var text = locale
-                    ? TypeConverter.ToString(Call(element.AsObject()?.Get("toLocaleString") ?? ToObject(element).Get("toLocaleString"), element, []))
+                    ? TypeConverter.ToString(Call(ToObject(element).Get("toLocaleString"), element, []))
                     : TypeConverter.ToString(element);
                 Append(builder, text, "join");
             }
