@@ -17,6 +17,7 @@ internal sealed class DeadLetters(
     DeliveryMetrics metrics,
     StoreFaults faults,
     IOptions<DeliveryOptions> options,
+    IOptions<ScriptingOptions> scripting,
     DurableDelivery delivery,
     DeliveryWorker worker,
     ScriptCatalog catalog,
@@ -107,7 +108,7 @@ internal sealed class DeadLetters(
             return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");
         }
 
-        var request = ToRequest(deadLetter);
+        var request = ToRequest(deadLetter, scripting.Value.MaxJsonDepth);
         var hidden = credentials.HiddenHeaders(route.Config);
         var outcome = runner.Run(script, request, settings.ContextFor(transform, deadLetter.Route, time.GetUtcNow(), request, hidden));
         switch (outcome)
@@ -128,7 +129,7 @@ internal sealed class DeadLetters(
         }
     }
 
-    private static TransformRequest ToRequest(DeadLetter deadLetter)
+    private static TransformRequest ToRequest(DeadLetter deadLetter, int maxJsonDepth)
     {
         var split = deadLetter.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = split < 0 ? deadLetter.PathAndQuery : deadLetter.PathAndQuery[..split];
@@ -136,7 +137,7 @@ internal sealed class DeadLetters(
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
-        if (kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || TransformRequestReader.DescribeInvalidJson(deadLetter.Body, 64) is not null))
+        if (kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || TransformRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth) is not null))
         {
             // A body refused as JSON reaches the script as text, so that a fixed transform can repair it.
             kind = TransformBodyKind.Text;

@@ -26,10 +26,11 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
             return Retry($"cluster '{message.Cluster}' has no destination");
         }
 
-        using var request = Build(message, destination.Model.Config.Address);
+        var (built, unsendable) = Build(message, destination.Model.Config.Address);
+        using var request = built;
         if (request is null)
         {
-            return new DeliveryResult(DeliveryOutcome.Unsendable, null, [], null, null, Unbuildable(message));
+            return new DeliveryResult(DeliveryOutcome.Unsendable, null, [], null, null, unsendable);
         }
 
         if (!credentials.TryApply(message.Route, request))
@@ -78,16 +79,20 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
     private static DeliveryResult Retry(string error) => new(DeliveryOutcome.Retry, null, [], null, null, error);
 
     /// <summary>
-    /// The outgoing request, or null when what is stored cannot make one (an outbox written by an older version could
-    /// hold a header that is not valid HTTP): that is final, no retry can fix it. The answer is asked for in identity
+    /// The outgoing request, or why what is stored cannot make one (an outbox written by an older version could hold a
+    /// header that is not valid HTTP): that is final, no retry can fix it. The answer is asked for in identity
     /// encoding: the gateway reads it, and hands it to a waiting client as it came.
     /// </summary>
-    private static HttpRequestMessage? Build(OutboxMessage message, string address)
+    private static (HttpRequestMessage? Request, string? Unsendable) Build(OutboxMessage message, string address)
     {
-        if (message.Headers.Any(pair => !TransformContract.IsValidHeader(pair.Key, pair.Value))
-            || !Uri.TryCreate(address.TrimEnd('/') + message.PathAndQuery, ExactPath, out var uri))
+        if (message.Headers.FirstOrDefault(pair => !TransformContract.IsValidHeader(pair.Key, pair.Value)).Key is { } header)
         {
-            return null;
+            return (null, $"the request cannot be built: the stored header '{header}' is not valid HTTP (a control or non-ASCII character)");
+        }
+
+        if (!Uri.TryCreate(address.TrimEnd('/') + message.PathAndQuery, ExactPath, out var uri))
+        {
+            return (null, Unbuildable());
         }
 
         try
@@ -105,18 +110,16 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
 
             request.Headers.Remove("Accept-Encoding");
             request.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
-            return request;
+            return (request, null);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
         {
-            return null;
+            return (null, Unbuildable());
         }
-    }
 
-    private static string Unbuildable(OutboxMessage message) =>
-        message.Headers.Keys.FirstOrDefault(name => !TransformContract.IsValidHeader(name, message.Headers[name])) is { } header
-            ? $"the request cannot be built: the stored header '{header}' is not valid HTTP (a control or non-ASCII character)"
-            : $"the request cannot be built from the stored method and path ({message.Method} {Logging.SecretRedactor.Redact(message.PathAndQuery)})";
+        string Unbuildable() =>
+            $"the request cannot be built from the stored method and path ({message.Method} {Logging.SecretRedactor.Redact(message.PathAndQuery)})";
+    }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {

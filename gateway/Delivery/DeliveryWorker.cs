@@ -47,14 +47,13 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
             try
             {
                 var (attempted, nextTurn) = await DeliverDueAsync(settings, stoppingToken);
+                pause = settings.PollInterval;
                 if (attempted)
                 {
-                    pause = settings.PollInterval;
                     continue;
                 }
 
                 sleep = NextLook(settings, nextTurn);
-                pause = settings.PollInterval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -17,19 +17,21 @@ internal sealed partial class OutboxStore : IDisposable
     private const int MaxBatch = 256;
 
     private readonly Lock _gate = new();
-    private readonly SqliteConnection? _connection;
+    private readonly SqliteConnection _connection;
     private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     public OutboxStore(IOptions<DeliveryOptions> options, IHostEnvironment environment, ILogger<OutboxStore> logger)
     {
         Path = System.IO.Path.GetFullPath(options.Value.DatabasePath, environment.ContentRootPath);
+        SqliteConnection? connection = null;
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             // A short busy timeout: the only contention there can be is another process holding the file.
-            _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 2 }.ToString());
-            _connection.Open();
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 2 }.ToString());
+            connection.Open();
+            _connection = connection;
             TakeExclusively();
             CreateSchema(options.Value.MaxOutboxBytes);
         }
@@ -37,20 +39,21 @@ internal sealed partial class OutboxStore : IDisposable
         {
             // SQLITE_BUSY / SQLITE_LOCKED: another gateway holds it. Two on one file would clear each other's claims and
             // send events twice.
-            _connection?.Dispose();
+            connection?.Dispose();
             throw new OutboxUnavailableException(
                 $"The outbox {Path} is in use by another gateway process. Run one gateway per outbox: stop the other one, "
                 + "or give this one its own Gateway:Delivery:DatabasePath.", ex);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            _connection?.Dispose();
+            connection?.Dispose();
             throw new OutboxUnavailableException($"The outbox database {Path} could not be opened: {ex.Message}", ex);
         }
 
         try
         {
-            // Upkeep that needs room to write: with the disk full it waits for the next start (both are safe to skip).
+            // Upkeep that needs room to write (with the disk full it waits for the next start; all of it is safe to skip):
+            // attempts in flight when the process stopped are free to retry now, and is_head is recomputed so it is exact.
             Execute(null, """
                 UPDATE outbox SET locked_until = NULL WHERE locked_until IS NOT NULL;
                 UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
@@ -106,7 +109,7 @@ internal sealed partial class OutboxStore : IDisposable
         }
 
         // is_head marks the oldest event of each alert, the only one that may be attempted: the worker's queries
-        // then look at heads only, however deep one alert's backlog is. Recomputed at start so it is always exact.
+        // then look at heads only, however deep one alert's backlog is.
         Execute(null, "CREATE INDEX IF NOT EXISTS outbox_heads ON outbox (is_head, next_attempt_at)");
     }
 
@@ -142,7 +145,7 @@ internal sealed partial class OutboxStore : IDisposable
                 var results = new (long Id, bool Claimed)[batch.Count];
                 lock (_gate)
                 {
-                    using var transaction = _connection!.BeginTransaction();
+                    using var transaction = _connection.BeginTransaction();
                     for (var i = 0; i < batch.Count; i++)
                     {
                         results[i] = Insert(transaction, batch[i]);
@@ -227,7 +230,7 @@ internal sealed partial class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection!.BeginTransaction();
+            using var transaction = _connection.BeginTransaction();
             if (Query(transaction, "DELETE FROM outbox WHERE id = $id RETURNING ordering_key", r => r.GetString(0), ("$id", id)).FirstOrDefault() is { } orderingKey)
             {
                 PromoteHead(transaction, orderingKey);
@@ -252,7 +255,7 @@ internal sealed partial class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection!.BeginTransaction();
+            using var transaction = _connection.BeginTransaction();
             Insert(transaction, DeadLetter.FromMessage(message, kind, reason, now));
             Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
             PromoteHead(transaction, message.OrderingKey);
@@ -273,7 +276,7 @@ internal sealed partial class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection!.BeginTransaction();
+            using var transaction = _connection.BeginTransaction();
             var message = deadLetter.ToMessage(now);
             var id = InsertMessage(transaction, message);
             PromoteHead(transaction, message.OrderingKey);
@@ -343,7 +346,7 @@ internal sealed partial class OutboxStore : IDisposable
     {
         lock (_gate)
         {
-            using var transaction = _connection!.BeginTransaction();
+            using var transaction = _connection.BeginTransaction();
             Execute(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;");
             transaction.Commit();
         }
@@ -353,7 +356,7 @@ internal sealed partial class OutboxStore : IDisposable
     {
         _pending.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(5));
-        _connection?.Dispose();
+        _connection.Dispose();
     }
 
     private long Insert(SqliteTransaction? transaction, DeadLetter d) => Scalar<long>(transaction, """
@@ -422,7 +425,7 @@ internal sealed partial class OutboxStore : IDisposable
 
     private SqliteCommand Command(SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
     {
-        var command = _connection!.CreateCommand();
+        var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
         foreach (var (name, value) in parameters)

@@ -134,6 +134,7 @@ internal static partial class SecretRedactor
     }
 
     // The key segment after /api/[vN/]events/<source>/ or /api/[vN/]heartbeats/, separators spelled any way.
-    [GeneratedRegex("""(?<=(?:/|\\|%2F|%5C)api(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+(?:v\d+(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+)?(?:events(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+(?:(?!%2F|%5C|%252F|%255C)[^/\\?#\s"';])+|heartbeats)(?:;[^/?#\s"']*)?(?:/|\\|%2F|%5C|%252F|%255C)+)(?:(?!%2F|%5C|%252F|%255C)[^/\\?#\s"';])+""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(?:/|\\|%2F|%5C)api" + Separator + @"(?:v\d+" + Separator + ")?(?:events" + Separator + Segment + "|heartbeats)" + Separator + ")" + Segment,
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyInPath();
 }

@@ -120,12 +120,12 @@ internal sealed class BoundedJsonWriter(Engine engine, int limit, string what, S
         var value = holder.Get(key);
         if (value is ObjectInstance candidate && candidate.Get("toJSON") is var toJson && toJson.IsCallable())
         {
-            value = Call(toJson, value, [key]);
+            value = SandboxBuiltins.Call(toJson, value, [key]);
         }
 
         if (!_replacer.IsUndefined())
         {
-            value = Call(_replacer, holder, [key, value]);
+            value = SandboxBuiltins.Call(_replacer, holder, [key, value]);
         }
 
         if (IsWrapper(value, "NumberInstance"))
@@ -322,9 +322,6 @@ internal sealed class BoundedJsonWriter(Engine engine, int limit, string what, S
 
         _out.Append(text);
     }
-
-    private static JsValue Call(JsValue function, JsValue self, JsValue[] args) =>
-        ((Jint.Native.Function.Function)function).Call(self, args);
 
     /// <summary>Jint keeps its primitive wrappers internal; their type names are what identify them (pinned by the serializer tests).</summary>
     private static bool IsWrapper(JsValue value, string typeName) => value is ObjectInstance && value.GetType().Name == typeName;

@@ -159,7 +159,8 @@ internal sealed class SandboxBuiltins
     private static ObjectInstance Prototype(Engine engine, string constructor) =>
         engine.Global.Get(constructor).AsObject().Get("prototype").AsObject();
 
-    private static JsValue Call(JsValue function, JsValue self, JsValue[] args) =>
+    /// <summary>Calls a function value directly (not through Engine.Call, which would reset the run's constraints).</summary>
+    internal static JsValue Call(JsValue function, JsValue self, JsValue[] args) =>
         ((Jint.Native.Function.Function)function).Call(self, args);
 
     private static JsString Text(JsValue self) => self as JsString ?? new JsString(TypeConverter.ToString(self));
