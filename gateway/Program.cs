@@ -33,6 +33,8 @@ builder.Services.AddGatewayScripting();
 builder.Services.AddGatewayDelivery();
 // OpenTelemetry metrics (Prometheus on the management port, OTLP when configured) and readiness checks.
 builder.Services.AddGatewayObservability(builder.Configuration);
+// Before Ready: the first upstream connection and the public pipeline, warmed (bounded; never fails a start).
+builder.Services.AddGatewayWarmup();
 // Transform status and test runs on a separate management server, loopback by default.
 builder.Services.AddGatewayManagement();
 // YARP from proxy.json's ReverseProxy section, with the JsTransform route key.

@@ -34,4 +34,13 @@ internal static class GatewayHostingExtensions
 
         return builder;
     }
+
+    /// <summary>The start-up warm-up (<see cref="StartupWarmup"/>): readiness waits for it, bounded by its timeout.</summary>
+    public static IServiceCollection AddGatewayWarmup(this IServiceCollection services)
+    {
+        services.AddOptions<WarmupOptions>().BindConfiguration(WarmupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StartupWarmup>();
+        services.AddHostedService(provider => provider.GetRequiredService<StartupWarmup>());
+        return services;
+    }
 }

@@ -33,7 +33,8 @@ internal static class ObservabilityServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<TransformsReadyCheck>("transforms", tags: [ReadyTag])
             .AddCheck<OutboxWritableCheck>("outbox", tags: [ReadyTag])
-            .AddCheck<ProxyConfigCheck>("config", tags: [ReadyTag]);
+            .AddCheck<ProxyConfigCheck>("config", tags: [ReadyTag])
+            .AddCheck<WarmupCheck>("warmup", tags: [ReadyTag]);
         return services;
     }
 

@@ -18,6 +18,7 @@ public sealed class FakeIlert : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _received = new();
+    private readonly ConcurrentQueue<RecordedRequest> _warmups = new();
 
     private FakeIlert(WebApplication app, Uri address)
     {
@@ -28,6 +29,12 @@ public sealed class FakeIlert : IAsyncDisposable
     public Uri Address { get; }
 
     public IReadOnlyCollection<RecordedRequest> Received => _received;
+
+    /// <summary>
+    /// The gateway's start-up warm-up requests (User-Agent <c>HaloIlertGateway-warmup</c>), kept apart from
+    /// <see cref="Received"/> and always answered 200: they are not events.
+    /// </summary>
+    public IReadOnlyCollection<RecordedRequest> Warmups => _warmups;
 
     /// <summary>How to answer a received request; null answers 202 <c>{"responseCode":"NEW_INCIDENT_CREATED"}</c>.</summary>
     public Func<RecordedRequest, IResult>? Respond { get; set; }
@@ -48,7 +55,13 @@ public sealed class FakeIlert : IAsyncDisposable
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
                 body.ToArray(),
-                DateTimeOffset.UtcNow);
+                DateTimeOffset.UtcNow) { ConnectionId = context.Connection.Id };
+            if (context.Request.Headers.UserAgent == "HaloIlertGateway-warmup")
+            {
+                fake!._warmups.Enqueue(request with { AnsweredStatus = StatusCodes.Status200OK });
+                return;
+            }
+
             var result = fake!.Respond?.Invoke(request)
                 ?? Results.Json(new { alertKey = "fake", alertUrl = "http://127.0.0.1/alert", responseCode = "NEW_INCIDENT_CREATED" }, statusCode: StatusCodes.Status202Accepted);
             await result.ExecuteAsync(context);

@@ -63,10 +63,10 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(ContentRoot);
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>(Settings)
-        {
-            ["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = _ilert.Address.ToString(),
-        }));
+        // The fake ilert is the upstream unless a test named another one in Settings.
+        var settings = new Dictionary<string, string?>(Settings);
+        settings.TryAdd("ReverseProxy:Clusters:ilert:Destinations:primary:Address", _ilert.Address.ToString());
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 

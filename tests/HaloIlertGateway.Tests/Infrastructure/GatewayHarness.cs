@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using HaloIlertGateway.Admin;
+using HaloIlertGateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HaloIlertGateway.Tests.Infrastructure;
@@ -24,8 +25,9 @@ public sealed class GatewayHarness : IAsyncDisposable
     public GatewayFactory Gateway { get; }
 
     /// <summary>
-    /// A client of the gateway; the first use starts the gateway. Safe to call from several tasks at once:
-    /// WebApplicationFactory is not, and two first uses together built two hosts on one content root (and outbox).
+    /// A client of the gateway; the first use starts the gateway and waits for its start-up warm-up (as a load
+    /// balancer waits for Ready). Safe to call from several tasks at once: WebApplicationFactory is not, and two first
+    /// uses together built two hosts on one content root (and outbox).
     /// </summary>
     public HttpClient Client
     {
@@ -33,7 +35,14 @@ public sealed class GatewayHarness : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _client ??= Gateway.CreateClient();
+                if (_client is null)
+                {
+                    var client = Gateway.CreateClient();
+                    Assert.True(Gateway.Services.GetRequiredService<StartupWarmup>().Completion.Wait(TimeSpan.FromSeconds(60)), "the start-up warm-up to finish");
+                    _client = client;
+                }
+
+                return _client;
             }
         }
     }

@@ -9,6 +9,9 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
     /// <summary>The status the fake answered with (0 when it dropped the connection).</summary>
     public int AnsweredStatus { get; init; }
 
+    /// <summary>The fake's id of the connection the request came on (Kestrel's connection id).</summary>
+    public string ConnectionId { get; init; } = "";
+
     public bool Accepted => AnsweredStatus is >= 200 and < 300;
 
     public string Path => PathAndQuery.Split('?')[0];
