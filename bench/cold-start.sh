@@ -10,7 +10,8 @@
 #
 #   bench/cold-start.sh                 10 starts of each variant
 #   STARTS=3 bench/cold-start.sh        fewer starts
-#   bench/cold-start.sh --load          then 3 load rounds per variant (installs wrk if missing)
+#   bench/cold-start.sh --load          then 3 load rounds per variant (ROUNDS=5 for more)
+# Installs nginx (the fake ilert) and wrk (Debian packages) if they are missing.
 #   VARIANTS="plain| r2r|DOTNET_gcServer=1" bench/cold-start.sh   your own variants: "build|VAR=value,VAR=value" ...
 #                                       (build: plain, r2r, or the absolute path of a gateway published elsewhere)
 set -euo pipefail
@@ -46,19 +47,24 @@ dotnet publish "$ROOT/gateway/HaloIlertGateway.csproj" --configuration Release -
 dotnet publish "$ROOT/gateway/HaloIlertGateway.csproj" --configuration Release --runtime linux-x64 --self-contained false \
   -p:PublishReadyToRun=true --output "$WORK/r2r" --nologo -v quiet >/dev/null
 
-# The fake ilert: answers every POST with 202 (HTTP/1.1 keep-alive, as ilert's edge).
-python3 - "$FAKE_PORT" <<'PY' &
-import http.server, sys
-class Fake(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"; disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms Nagle wait
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = b'{"responseCode":"NEW_INCIDENT_CREATED"}'
-        self.send_response(202); self.send_header("Content-Type", "application/json"); self.send_header("Content-Length", str(len(body))); self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *args): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Fake).serve_forever()
-PY
+# The fake ilert: nginx answering every request 202 with an events-API body (keep-alive, as ilert's edge; fast enough
+# that under load the gateway, not the fake, is what is measured).
+if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
+  log "installing nginx and wrk (Debian packages)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null
+fi
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1; daemon off; pid $WORK/nginx/nginx.pid; error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off; client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx; keepalive_requests 100000;
+  server { listen 127.0.0.1:$FAKE_PORT; default_type application/json;
+    location / { client_body_buffer_size 64k; return 202 '{"responseCode":"NEW_INCIDENT_CREATED"}'; } }
+}
+EOF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
 
 now() { date +%s.%N; }
@@ -119,10 +125,6 @@ for variant in $VARIANTS; do
 done
 
 (( LOAD )) || exit 0
-if ! command -v wrk >/dev/null; then
-  log "installing wrk (Debian package)"
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
 LOADED="$WORK/load.tsv"; : > "$LOADED"
 for round in $(seq 1 "$ROUNDS"); do
   for variant in $VARIANTS; do
