@@ -24,9 +24,9 @@ for arg in "$@"; do
   esac
 done
 STARTS=${STARTS:-10}; ROUNDS=${ROUNDS:-3}
-# Default variants: today's build and GC (server GC, the ASP.NET Core default), ReadyToRun alone, and the shipped
-# settings (ReadyToRun and the project's GC settings, see gateway/HaloIlertGateway.csproj).
-VARIANTS=${VARIANTS:-"plain|DOTNET_gcServer=1,DOTNET_GCgen0size=0 r2r|DOTNET_gcServer=1 r2r|"}
+# Default variants: the plain build with the Web SDK's server GC (as before ReadyToRun and the GC choice), ReadyToRun
+# alone, and what ships (ReadyToRun and the project's workstation GC, see gateway/HaloIlertGateway.csproj).
+VARIANTS=${VARIANTS:-"plain|DOTNET_gcServer=1 r2r|DOTNET_gcServer=1 r2r|"}
 FAKE_PORT=18481; GATEWAY_PORT=18490; MANAGEMENT_PORT=18491
 KEY=il1hps-cold-start
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
