@@ -2,6 +2,7 @@ using HaloIlertGateway.Admin;
 using HaloIlertGateway.Cli;
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Logging;
 using HaloIlertGateway.Observability;
 using HaloIlertGateway.RateLimiting;
@@ -29,8 +30,10 @@ builder.Services.AddGatewaySecurity();
 builder.Services.AddGatewayRateLimiting(builder.Configuration);
 // Sandboxed Jint transforms, compiled once and looked up by name on each request.
 builder.Services.AddGatewayScripting();
-// Durable delivery: outbox in SQLite, ordered retries with pacing, dead letters.
+// Durable delivery: outbox and dead letters in SQLite, ordered retries paced to ilert's limits.
 builder.Services.AddGatewayDelivery();
+// A webhook's path: read, run the route's transform, then forward, queue, drop or fail; dead letters and replay.
+builder.Services.AddGatewayIngest();
 // OpenTelemetry metrics (Prometheus on the management port, OTLP when configured) and readiness checks.
 builder.Services.AddGatewayObservability(builder.Configuration);
 // Before Ready: the first upstream connection and the public pipeline, warmed (bounded; never fails a start).
@@ -40,7 +43,7 @@ builder.Services.AddGatewayManagement();
 // YARP from proxy.json's ReverseProxy section, with the JsTransform route key.
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddJsTransforms()
+    .AddIngestTransforms()
     .AddCredentialTransforms();
 
 var app = builder.Build();

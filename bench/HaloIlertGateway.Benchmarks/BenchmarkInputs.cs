@@ -21,10 +21,10 @@ internal static class BenchmarkInputs
 
     public static TransformRunner Runner { get; } = new(Options.Create(new ScriptingOptions()));
 
-    public static CompiledScript HaloPsa()
+    public static CompiledTransform HaloPsa()
     {
         var path = Path.Combine(Repository, "transforms", "halopsa.js");
-        return CompiledScript.Compile("halopsa", path, File.ReadAllText(path), JintSandbox.Create(new ScriptingOptions()), DateTimeOffset.UtcNow);
+        return CompiledTransform.Compile("halopsa", path, File.ReadAllText(path), JintSandbox.Create(new ScriptingOptions()), DateTimeOffset.UtcNow);
     }
 
     /// <summary>The request body of a HaloPSA sample, as the runbook sends it.</summary>

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ namespace HaloIlertGateway.Benchmarks;
 public class RequestTransformBenchmarks
 {
     private ServiceProvider _services = null!;
-    private JsRequestTransform _transform = null!;
+    private IngestTransform _transform = null!;
     private byte[] _body = null!;
     private string _contentRoot = null!;
 
@@ -39,13 +40,12 @@ public class RequestTransformBenchmarks
             .AddSingleton<IHostApplicationLifetime, BenchmarkLifetime>()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddGatewaySecurity().AddGatewayScripting().AddGatewayDelivery();
-        services.AddSingleton<HaloIlertGateway.Observability.TransformMetrics>();
+        services.AddGatewaySecurity().AddGatewayScripting().AddGatewayDelivery().AddGatewayIngest();
         // Only a durable route would reach YARP's state; this direct one never does.
         services.AddSingleton<IProxyStateLookup, NoProxyState>();
         _services = services.BuildServiceProvider();
-        var route = new JsRoute("halopsa", "halopsa", "ilert", 1024 * 1024, RequireJson: true, Durable: false, new HashSet<string>());
-        _transform = ActivatorUtilities.CreateInstance<JsRequestTransform>(_services, route);
+        var route = new IngestRoute("halopsa", "halopsa", "ilert", 1024 * 1024, RequireJson: true, Durable: false, new HashSet<string>());
+        _transform = ActivatorUtilities.CreateInstance<IngestTransform>(_services, route);
         _body = BenchmarkInputs.SampleBody("new-ticket");
     }
 

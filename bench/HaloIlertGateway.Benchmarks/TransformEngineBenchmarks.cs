@@ -7,8 +7,8 @@ namespace HaloIlertGateway.Benchmarks;
 [MemoryDiagnoser]
 public class TransformEngineBenchmarks
 {
-    private CompiledScript _script = null!;
-    private TransformRequest _request = null!;
+    private CompiledTransform _script = null!;
+    private IncomingRequest _request = null!;
     private TransformContext _context = null!;
 
     [Params("new-ticket", "status-in-progress", "ticket-resolved", "ticket-closed", "low-priority-unassigned")]
@@ -19,7 +19,7 @@ public class TransformEngineBenchmarks
     {
         _script = BenchmarkInputs.HaloPsa();
         var parameters = new Dictionary<string, string> { ["integrationKey"] = "il1hps-benchmark-key" };
-        _request = new TransformRequest("POST", "/api/v1/events/halopsa/il1hps-benchmark-key", new Dictionary<string, string>(),
+        _request = new IncomingRequest("POST", "/api/v1/events/halopsa/il1hps-benchmark-key", new Dictionary<string, string>(),
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/json", ["host"] = "gateway" },
             parameters, TransformBody.Json(BenchmarkInputs.SampleBody(Sample)));
         _context = new TransformContext("halopsa", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, TransformContract.SecretParams(parameters));

@@ -1,4 +1,5 @@
 using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Security;
 
@@ -15,7 +16,8 @@ internal static class DeliveryEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapDeliveryEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway)
     {
-        var store = gateway.GetRequiredService<OutboxStore>();
+        var outbox = gateway.GetRequiredService<IOutbox>();
+        var store = gateway.GetRequiredService<IDeadLetterStore>();
         var metrics = gateway.GetRequiredService<DeliveryMetrics>();
         var deadLetters = gateway.GetRequiredService<DeadLetters>();
         var secrets = gateway.GetRequiredService<SecretStore>();
@@ -23,7 +25,8 @@ internal static class DeliveryEndpoints
 
         endpoints.MapGet("/_gateway/delivery", () =>
         {
-            var (depth, oldest, dead) = store.Stats();
+            var (depth, oldest) = outbox.Stats();
+            var dead = store.Count();
             return TypedResults.Ok(new
             {
                 metrics.Queued,
@@ -36,17 +39,17 @@ internal static class DeliveryEndpoints
             });
         });
         endpoints.MapGet("/_gateway/outbox", (int? limit) =>
-            TypedResults.Ok(store.ListOutbox(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues))));
+            TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues))));
 
         var dead = endpoints.MapGroup("/_gateway/deadletters");
         dead.MapGet("/", (int? limit) =>
-            TypedResults.Ok(store.ListDeadLetters(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false))));
+            TypedResults.Ok(store.List(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false))));
         dead.MapGet("/{id:long}", (long id) =>
-            store.GetDeadLetter(id) is { } d ? Results.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id));
+            store.Get(id) is { } d ? Results.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id));
         dead.MapPost("/{id:long}/replay", async (long id) =>
             await deadLetters.ReplayAsync(id) is var result && result.Outcome == "not-found" ? NotFound(id) : Results.Ok(result));
         dead.MapPost("/replay", async (int? limit) => TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? 1000)));
-        dead.MapDelete("/{id:long}", (long id) => store.DeleteDeadLetter(id) ? Results.NoContent() : NotFound(id));
+        dead.MapDelete("/{id:long}", (long id) => store.Delete(id) ? Results.NoContent() : NotFound(id));
         return endpoints;
     }
 

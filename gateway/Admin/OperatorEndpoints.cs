@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
@@ -16,7 +17,7 @@ internal static class OperatorEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway, ManagementOptions management)
     {
-        var catalog = gateway.GetRequiredService<ScriptCatalog>();
+        var catalog = gateway.GetRequiredService<TransformCatalog>();
         var proxy = gateway.GetRequiredService<IProxyStateLookup>();
         var recent = gateway.GetRequiredService<RecentRequests>();
         var canSave = management.Token is not null;
@@ -31,8 +32,8 @@ internal static class OperatorEndpoints
             r.Config.ClusterId,
             r.Config.RateLimiterPolicy,
             r.Config.AuthorizationPolicy,
-            Transform = r.Config.Transforms?.Select(t => t.GetValueOrDefault(JsTransformFactory.Key)).FirstOrDefault(t => t is not null),
-            Delivery = r.Config.Metadata?.GetValueOrDefault(JsRoute.DeliveryKey) ?? "Direct",
+            Transform = r.Config.GetTransformName(),
+            Delivery = r.Config.Metadata?.GetValueOrDefault(IngestRoute.DeliveryKey) ?? "Direct",
         })));
         endpoints.MapGet("/_gateway/requests", () => TypedResults.Ok(recent.Snapshot()));
 
@@ -82,8 +83,8 @@ internal static class OperatorEndpoints
     /// <summary>A fixture's JSON member, or null where the fixture leaves it out.</summary>
     private static JsonNode? Json(JsonElement element) => element.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(element.GetRawText());
 
-    private static string? Source(ScriptCatalog catalog, string name) =>
-        ScriptCatalog.IsValidName(name) && File.Exists(Path.Combine(catalog.Directory, name + ".js")) ? Path.Combine(catalog.Directory, name + ".js") : null;
+    private static string? Source(TransformCatalog catalog, string name) =>
+        TransformCatalog.IsValidName(name) && File.Exists(Path.Combine(catalog.Directory, name + ".js")) ? Path.Combine(catalog.Directory, name + ".js") : null;
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
         GatewayProblems.NotFoundResult($"No transform named '{name}'.", "Unknown transform.");

@@ -11,7 +11,7 @@ internal static class TransformEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTransformEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway)
     {
-        var catalog = gateway.GetRequiredService<ScriptCatalog>();
+        var catalog = gateway.GetRequiredService<TransformCatalog>();
         var group = endpoints.MapGroup("/_gateway/transforms");
         group.MapGet("/", () => TypedResults.Ok(catalog.Status()));
         group.MapGet("/{name}", (string name) =>
@@ -27,8 +27,8 @@ internal static class TransformEndpoints
             return TypedResults.Problem("The body needs a \"request\": { path, params, headers, body, ... }.", statusCode: StatusCodes.Status400BadRequest, title: "No request to run.");
         }
 
-        var catalog = gateway.GetRequiredService<ScriptCatalog>();
-        CompiledScript? script;
+        var catalog = gateway.GetRequiredService<TransformCatalog>();
+        CompiledTransform? script;
         int? version = null;
         if (test.Script is not null)
         {
@@ -36,7 +36,7 @@ internal static class TransformEndpoints
             {
                 script = gateway.GetRequiredService<TransformLoader>().Compile(name, $"{name}.js (submitted)", test.Script);
             }
-            catch (ScriptCompilationException ex)
+            catch (TransformCompilationException ex)
             {
                 return TypedResults.Ok(new TransformTestResult("failed", name, null, null, null, new("compile", ex.Reason, null, ex.Line, ex.Column), [], 0));
             }
@@ -55,10 +55,7 @@ internal static class TransformEndpoints
             ? TransformSettingsProvider.FromJson(test.Settings)
             : gateway.GetRequiredService<TransformSettingsProvider>().Get(name);
         var secrets = test.Secrets ?? new Dictionary<string, string>();
-        var context = new TransformContext(test.Route ?? name, DateTimeOffset.UtcNow, settings, [.. TransformContract.SecretParams(request.Params), .. secrets.Values])
-        {
-            NamedSecrets = secrets,
-        };
+        var context = TransformContext.For(test.Route ?? name, DateTimeOffset.UtcNow, settings, request.Params, secrets);
         var outcome = gateway.GetRequiredService<TransformRunner>().Run(script, request, context);
         return TypedResults.Ok(TransformTestResult.From(name, version, outcome));
     }

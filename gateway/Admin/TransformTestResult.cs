@@ -27,7 +27,7 @@ internal sealed record TransformTestResult(
         _ => throw new InvalidOperationException("unknown outcome"),
     };
 
-    private static Output ToOutput(TransformedRequest request) => new(
+    private static Output ToOutput(OutgoingRequest request) => new(
         request.Path,
         request.Query,
         request.Headers,

@@ -51,7 +51,7 @@ internal static class TransformsCommand
 
         var loader = CreateLoader();
         var failed = 0;
-        var scripts = Directory.EnumerateFiles(directory, "*.js").Where(p => ScriptCatalog.IsValidName(Path.GetFileNameWithoutExtension(p))).Order(StringComparer.Ordinal).ToList();
+        var scripts = Directory.EnumerateFiles(directory, "*.js").Where(p => TransformCatalog.IsValidName(Path.GetFileNameWithoutExtension(p))).Order(StringComparer.Ordinal).ToList();
         foreach (var path in scripts)
         {
             var result = loader.Load(Path.GetFileNameWithoutExtension(path), path);
@@ -98,12 +98,12 @@ internal static class TransformsCommand
             return Fail(output, $"{(File.Exists(scriptPath) ? payloadPath : scriptPath)}: no such file");
         }
 
-        CompiledScript script;
+        CompiledTransform script;
         try
         {
             script = CreateLoader().Compile(name, scriptPath, File.ReadAllText(scriptPath));
         }
-        catch (ScriptCompilationException ex)
+        catch (TransformCompilationException ex)
         {
             return Fail(output, ex.Message);
         }
@@ -113,7 +113,7 @@ internal static class TransformsCommand
         var settings = File.Exists("proxy.json")
             ? TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build().GetSection($"{TransformSettingsProvider.SectionName}:{name}:Settings"))
             : ReadOnlyMemory<byte>.Empty;
-        var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, new TransformContext(name, DateTimeOffset.UtcNow, settings, TransformContract.SecretParams(request.Params)));
+        var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(name, DateTimeOffset.UtcNow, settings, request.Params));
         var result = TransformTestResult.From(name, null, outcome);
         output.WriteLine(JsonSerializer.Serialize(result, Output));
         return outcome is TransformOutcome.Fail ? 1 : 0;

@@ -10,7 +10,7 @@ namespace HaloIlertGateway.Delivery;
 internal sealed partial class DeliveryAttempts(
     DeliverySender sender,
     DeliveryPacer pacer,
-    OutboxStore store,
+    IOutbox store,
     DeliveryMetrics metrics,
     StoreFaults faults,
     IOptions<DeliveryOptions> options,

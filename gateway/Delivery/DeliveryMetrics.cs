@@ -22,7 +22,7 @@ internal sealed class DeliveryMetrics : IDisposable
     private long _retriedTotal;
     private long _deadLetteredTotal;
 
-    public DeliveryMetrics(IMeterFactory meters, OutboxStore store, TimeProvider time)
+    public DeliveryMetrics(IMeterFactory meters, IOutbox store, TimeProvider time)
     {
         _meter = meters.Create(MeterName);
         _queued = _meter.CreateCounter<long>("gateway.delivery.queued", description: "Events accepted into the outbox.");
@@ -56,7 +56,7 @@ internal sealed class DeliveryMetrics : IDisposable
 
     public void OnRejected(string kind) => _rejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    private static IEnumerable<Measurement<double>> Observe(OutboxStore store, Func<(long Depth, DateTimeOffset? Oldest, long DeadLetters), double> read)
+    private static IEnumerable<Measurement<double>> Observe(IOutbox store, Func<(long Depth, DateTimeOffset? Oldest), double> read)
     {
         try
         {

@@ -75,6 +75,12 @@ public sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a claim on an event lasts: one attempt and a margin. A claim whose holder died expires after it, and the
+    /// event is free for the worker again.
+    /// </summary>
+    public TimeSpan ClaimDuration => AttemptTimeout + TimeSpan.FromSeconds(5);
+
     /// <summary>Deliveries the worker runs at once (across different alerts). Default 8.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;

@@ -1,5 +1,5 @@
 using System.Net;
-using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Http;
 using HaloIlertGateway.Security;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
@@ -85,7 +85,7 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
     /// </summary>
     private static (HttpRequestMessage? Request, string? Unsendable) Build(OutboxMessage message, string address)
     {
-        if (message.Headers.FirstOrDefault(pair => !TransformContract.IsValidHeader(pair.Key, pair.Value)).Key is { } header)
+        if (message.Headers.FirstOrDefault(pair => !HeaderSyntax.IsValid(pair.Key, pair.Value)).Key is { } header)
         {
             return (null, $"the request cannot be built: the stored header '{header}' is not valid HTTP (a control or non-ASCII character)");
         }

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Delivery.Sqlite;
 using HaloIlertGateway.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -5,13 +6,16 @@ namespace HaloIlertGateway.Delivery;
 
 internal static class DeliveryServiceCollectionExtensions
 {
-    /// <summary>The outbox, its worker, pacing and dead letters, with <see cref="DeliveryOptions"/> validated on start.</summary>
+    /// <summary>The outbox and dead letters (SQLite), the queue in front of them, the worker and pacing, with <see cref="DeliveryOptions"/> validated on start.</summary>
     public static IServiceCollection AddGatewayDelivery(this IServiceCollection services)
     {
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<OutboxStore>();
+        services.TryAddSingleton<SqliteDatabase>();
+        services.TryAddSingleton<SqliteOutbox>();
+        services.TryAddSingleton<IOutbox>(provider => provider.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         services.TryAddSingleton<OutboundCredentials>();
         services.TryAddSingleton<DeliverySender>();
         services.TryAddSingleton<DeliveryPacer>();
@@ -19,8 +23,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<StoreFaults>();
         services.TryAddSingleton<DeliveryAttempts>();
         services.TryAddSingleton<DeliveryWorker>();
-        services.TryAddSingleton<DurableDelivery>();
-        services.TryAddSingleton<DeadLetters>();
+        services.TryAddSingleton<DeliveryQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryWorker>());
         return services;
     }
@@ -31,7 +34,7 @@ internal static class DeliveryServiceCollectionExtensions
     /// </summary>
     public static WebApplication OpenOutbox(this WebApplication app)
     {
-        _ = app.Services.GetRequiredService<OutboxStore>();
+        _ = app.Services.GetRequiredService<IOutbox>();
         return app;
     }
 }

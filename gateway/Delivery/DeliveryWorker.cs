@@ -8,7 +8,7 @@ namespace HaloIlertGateway.Delivery;
 /// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
 /// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
-internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempts, DeliveryPacer pacer, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, DeliveryPacer pacer, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
@@ -97,7 +97,7 @@ internal sealed class DeliveryWorker(OutboxStore store, DeliveryAttempts attempt
                 var turn = pacer.NextTurn(message.PacingKey);
                 nextTurn = nextTurn is { } earliest && earliest < turn ? earliest : turn;
             }
-            else if (store.TryClaim(message.Id, now, now + settings.AttemptTimeout + TimeSpan.FromSeconds(5)))
+            else if (store.TryClaim(message.Id, now, now + settings.ClaimDuration))
             {
                 batch.Add(message);
             }

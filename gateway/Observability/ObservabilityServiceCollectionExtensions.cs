@@ -1,5 +1,5 @@
 using HaloIlertGateway.Delivery;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using HaloIlertGateway.Scripting;
 using OpenTelemetry.Metrics;
 
 namespace HaloIlertGateway.Observability;
@@ -21,7 +21,6 @@ internal static class ObservabilityServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton<TransformMetrics>();
         services.AddOpenTelemetry().WithMetrics(builder =>
         {
             builder.AddMeter(Meters).AddPrometheusExporter();

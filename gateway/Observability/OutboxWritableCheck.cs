@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace HaloIlertGateway.Observability;
 
 /// <summary>Ready when the outbox database takes a write lock (the disk is there and writable).</summary>
-internal sealed class OutboxWritableCheck(OutboxStore store) : IHealthCheck
+internal sealed class OutboxWritableCheck(IOutbox store) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

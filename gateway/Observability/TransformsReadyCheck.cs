@@ -1,3 +1,4 @@
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Scripting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy;
@@ -5,13 +6,12 @@ using Yarp.ReverseProxy;
 namespace HaloIlertGateway.Observability;
 
 /// <summary>Ready when every route's transform has a version serving; degraded when a newer file was refused.</summary>
-internal sealed class TransformsReadyCheck(IProxyStateLookup proxy, ScriptCatalog catalog) : IHealthCheck
+internal sealed class TransformsReadyCheck(IProxyStateLookup proxy, TransformCatalog catalog) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var needed = proxy.GetRoutes()
-            .SelectMany(route => route.Config.Transforms ?? [])
-            .Select(transform => transform.GetValueOrDefault(JsTransformFactory.Key))
+            .Select(route => route.Config.GetTransformName())
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         var missing = needed.Where(name => !catalog.TryGet(name, out _)).ToList();

@@ -5,7 +5,7 @@ namespace HaloIlertGateway.Scripting;
 /// <summary>
 /// The sandbox every engine runs in: Jint <see cref="Options"/> made from <see cref="ScriptingOptions"/>, shared by
 /// every engine (Jint makes the constraint objects per engine), and the limits that <see cref="SandboxBuiltins"/>
-/// and <see cref="ScriptEngine"/> enforce themselves. CLR interop stays off (Jint's default, never switched on here),
+/// and <see cref="TransformEngine"/> enforce themselves. CLR interop stays off (Jint's default, never switched on here),
 /// string compilation (<c>eval</c>, <c>new Function</c>) and module loading are off, and the stack guard turns
 /// recursion the per-function limit cannot see (Proxy traps, <c>Symbol.toPrimitive</c>, <c>yield*</c>, iterators,
 /// serializing a deep object) into an ordinary error while there is stack left.

@@ -4,7 +4,7 @@ using Jint;
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// The time limit of a run, as a Jint constraint (one per engine). Armed by <see cref="ScriptEngine"/> for one run
+/// The time limit of a run, as a Jint constraint (one per engine). Armed by <see cref="TransformEngine"/> for one run
 /// with that run's budget (live runs and fixture runs differ) and disarmed after it, so that nothing outside a run
 /// (marshalling the next request's body, a pooled engine's idle time) is ever measured against a stale deadline.
 /// Jint resets it when the script is called: the limit starts when the script starts.

@@ -24,7 +24,7 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed class SandboxBuiltins
 {
-    /// <summary>Globals deleted from every engine. <see cref="ScriptSyntaxCheck"/> refuses BigInt literals to match.</summary>
+    /// <summary>Globals deleted from every engine. <see cref="TransformSyntaxCheck"/> refuses BigInt literals to match.</summary>
     public static readonly IReadOnlyList<string> RemovedGlobals =
     [
         "BigInt", "BigInt64Array", "BigUint64Array", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "TypedArray",

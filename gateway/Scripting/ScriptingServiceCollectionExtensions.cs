@@ -4,22 +4,17 @@ namespace HaloIlertGateway.Scripting;
 
 internal static class ScriptingServiceCollectionExtensions
 {
-    /// <summary>The transform catalog, runner and settings, with <see cref="ScriptingOptions"/> validated on start.</summary>
+    /// <summary>The sandbox: the transform catalog, runner, settings and metrics, with <see cref="ScriptingOptions"/> validated on start.</summary>
     public static IServiceCollection AddGatewayScripting(this IServiceCollection services)
     {
         services.AddOptions<ScriptingOptions>().BindConfiguration(ScriptingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ScriptCatalog>();
+        services.TryAddSingleton<TransformCatalog>();
         services.TryAddSingleton<TransformRunner>();
         services.TryAddSingleton<TransformLoader>();
         services.TryAddSingleton<TransformSettingsProvider>();
+        services.AddMetrics();
+        services.TryAddSingleton<TransformMetrics>();
         return services;
-    }
-
-    /// <summary>Registers the <c>JsTransform</c> route transform with YARP.</summary>
-    public static IReverseProxyBuilder AddJsTransforms(this IReverseProxyBuilder builder)
-    {
-        builder.AddTransformFactory<JsTransformFactory>();
-        return builder;
     }
 }

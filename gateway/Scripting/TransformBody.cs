@@ -15,9 +15,14 @@ internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMe
     /// <summary>The kind a body of <paramref name="contentType"/> is given to a script as.</summary>
     public static TransformBodyKind KindOf(string? contentType, int length) =>
         length == 0 ? TransformBodyKind.None
-        : TransformRequestReader.IsJson(contentType) ? TransformBodyKind.Json
+        : IsJson(contentType) ? TransformBodyKind.Json
         : contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true ? TransformBodyKind.Form
         : TransformBodyKind.Text;
+
+    /// <summary><c>application/json</c> or any <c>+json</c> media type.</summary>
+    public static bool IsJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 }
 
 internal enum TransformBodyKind

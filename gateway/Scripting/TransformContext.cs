@@ -15,6 +15,23 @@ internal sealed record TransformContext(
 
     public IReadOnlySet<string> ProtectedHeaders { get; init; } = EmptyHeaders;
 
+    /// <summary>
+    /// The one way to make a context: the route values named like secrets (…Key, …Token, …Secret) and the named secrets'
+    /// values are what the run masks in its log lines and error messages.
+    /// </summary>
+    public static TransformContext For(
+        string route,
+        DateTimeOffset receivedAt,
+        ReadOnlyMemory<byte> settingsJson,
+        IReadOnlyDictionary<string, string> routeValues,
+        IReadOnlyDictionary<string, string>? namedSecrets = null,
+        IReadOnlySet<string>? protectedHeaders = null) =>
+        new(route, receivedAt, settingsJson, [.. TransformContract.SecretParams(routeValues), .. (namedSecrets ?? EmptySecrets).Values])
+        {
+            NamedSecrets = namedSecrets ?? EmptySecrets,
+            ProtectedHeaders = protectedHeaders ?? EmptyHeaders,
+        };
+
     private static readonly IReadOnlyDictionary<string, string> EmptySecrets = new Dictionary<string, string>();
     private static readonly IReadOnlySet<string> EmptyHeaders = new HashSet<string>();
 }

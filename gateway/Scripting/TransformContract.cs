@@ -1,3 +1,5 @@
+using HaloIlertGateway.Http;
+
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
@@ -126,14 +128,14 @@ internal static class TransformContract
     /// </summary>
     public static void ValidateHeader(string name, string value)
     {
-        if (!IsValidHeaderName(name))
+        if (!HeaderSyntax.IsValidName(name))
         {
             throw new TransformContractException($"a header name must be an HTTP token; \"{Printable(name)}\" is not");
         }
 
         foreach (var c in value)
         {
-            if (!IsValidHeaderChar(c))
+            if (!HeaderSyntax.IsValidValueChar(c))
             {
                 throw new TransformContractException(c >= '\u0080'
                     ? $"the header '{name}' has a non-ASCII character; encode it (for example with encodeURIComponent)"
@@ -141,16 +143,6 @@ internal static class TransformContract
             }
         }
     }
-
-    /// <summary>The same rule as <see cref="ValidateHeader"/>, as a yes or no: for headers stored or sent later.</summary>
-    public static bool IsValidHeader(string name, string value) => IsValidHeaderName(name) && value.All(IsValidHeaderChar);
-
-    private static bool IsValidHeaderName(string name) => name.Length > 0 && name.AsSpan().IndexOfAnyExcept(TokenChars) < 0;
-
-    private static bool IsValidHeaderChar(char c) => c is (>= ' ' and < '\u007f') or '\t';
-
-    private static readonly System.Buffers.SearchValues<char> TokenChars =
-        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static string Printable(string text)
     {
@@ -162,11 +154,11 @@ internal static class TransformContract
     /// The content type the forwarded request needs, or null to keep the one it has: a body the script set as an
     /// object is JSON, unless the script chose a content type itself or the original already was JSON.
     /// </summary>
-    public static string? ContentTypeFor(TransformRequest original, TransformedRequest changed)
+    public static string? ContentTypeFor(IncomingRequest original, OutgoingRequest changed)
     {
         var originalType = original.Headers.GetValueOrDefault("content-type");
         var scriptSetType = changed.Headers.TryGetValue("content-type", out var newType) && originalType != newType;
-        return changed.BodyIsJson && !scriptSetType && !TransformRequestReader.IsJson(originalType) ? JsonContentType : null;
+        return changed.BodyIsJson && !scriptSetType && !TransformBody.IsJson(originalType) ? JsonContentType : null;
     }
 
     public const string JsonContentType = "application/json; charset=utf-8";

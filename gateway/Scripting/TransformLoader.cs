@@ -15,20 +15,20 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
 
     public TransformLoadResult Load(string name, string scriptPath) => Load(name, scriptPath, File.ReadAllText(scriptPath));
 
-    /// <summary>Compiles only (no fixtures): for a script submitted to the test endpoint. Throws <see cref="ScriptCompilationException"/>.</summary>
-    public CompiledScript Compile(string name, string label, string source) => CompiledScript.Compile(name, label, source, _jint, time.GetUtcNow());
+    /// <summary>Compiles only (no fixtures): for a script submitted to the test endpoint. Throws <see cref="TransformCompilationException"/>.</summary>
+    public CompiledTransform Compile(string name, string label, string source) => CompiledTransform.Compile(name, label, source, _jint, time.GetUtcNow());
 
     public TransformLoadResult Load(string name, string scriptPath, string source)
     {
         var now = time.GetUtcNow();
-        CompiledScript script;
+        CompiledTransform script;
         try
         {
-            script = CompiledScript.Compile(name, scriptPath, source, _jint, now);
+            script = CompiledTransform.Compile(name, scriptPath, source, _jint, now);
         }
-        catch (ScriptCompilationException ex)
+        catch (TransformCompilationException ex)
         {
-            return new TransformLoadResult(name, scriptPath, null, new TransformError(ex.Path, ex.Line, ex.Column, ex.Reason, now), []);
+            return new TransformLoadResult(name, scriptPath, null, new TransformLoadError(ex.Path, ex.Line, ex.Column, ex.Reason, now), []);
         }
 
         var fixturePath = TransformFixtureRunner.PathFor(scriptPath);
@@ -47,7 +47,7 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
         {
             var line = ex.LineNumber + 1;
             var column = ex.BytePositionInLine + 1;
-            return new TransformLoadResult(name, scriptPath, script, new TransformError(fixturePath, (int?)line, (int?)column, "the fixture file is not valid: " + ex.Message.Split(" Path:")[0], now), []);
+            return new TransformLoadResult(name, scriptPath, script, new TransformLoadError(fixturePath, (int?)line, (int?)column, "the fixture file is not valid: " + ex.Message.Split(" Path:")[0], now), []);
         }
 
         WarmUp(script, fixtures);
@@ -62,7 +62,7 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
     /// code paths the script takes (the gateway's and Jint's), so neither a fixture nor the first live request pays for
     /// that on a cold or busy machine. Its first fixture case, or an empty JSON event when it has none.
     /// </summary>
-    private void WarmUp(CompiledScript script, TransformFixtureFile? fixtures)
+    private void WarmUp(CompiledTransform script, TransformFixtureFile? fixtures)
     {
         if (fixtures is { Cases.Count: > 0 })
         {
@@ -70,18 +70,18 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
             return;
         }
 
-        var request = new TransformRequest("POST", "/", EmptyStrings, EmptyStrings, EmptyStrings, TransformBody.Json("{}"u8.ToArray()));
-        runner.Run(script, request, new TransformContext(script.Name, time.GetUtcNow(), ReadOnlyMemory<byte>.Empty, []), _jint.FixtureTimeout);
+        var request = new IncomingRequest("POST", "/", EmptyStrings, EmptyStrings, EmptyStrings, TransformBody.Json("{}"u8.ToArray()));
+        runner.Run(script, request, TransformContext.For(script.Name, time.GetUtcNow(), ReadOnlyMemory<byte>.Empty, EmptyStrings), _jint.FixtureTimeout);
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyStrings = new Dictionary<string, string>();
 
     /// <summary>A failed fixture points at the script line when the script threw, else at the fixture file.</summary>
-    private static TransformError FixtureError(string scriptPath, string fixturePath, FixtureResult failure, int failed, DateTimeOffset now)
+    private static TransformLoadError FixtureError(string scriptPath, string fixturePath, FixtureResult failure, int failed, DateTimeOffset now)
     {
         var message = $"{failed} fixture case(s) failed; first: \"{failure.Name}\": {failure.Failure}";
         return failure.Outcome is TransformOutcome.Fail { Failure.Line: not null } fail
-            ? new TransformError(scriptPath, fail.Failure.Line, fail.Failure.Column, message, now)
-            : new TransformError(fixturePath, null, null, message, now);
+            ? new TransformLoadError(scriptPath, fail.Failure.Line, fail.Failure.Column, message, now)
+            : new TransformLoadError(fixturePath, null, null, message, now);
     }
 }

@@ -3,7 +3,7 @@ namespace HaloIlertGateway.Scripting;
 /// <summary>The result of one run: forward a request, drop it, or fail; with the script's log lines either way.</summary>
 internal abstract record TransformOutcome(IReadOnlyList<string> Logs, TimeSpan Duration)
 {
-    internal sealed record Forward(TransformedRequest Request, IReadOnlyList<string> Logs, TimeSpan Duration)
+    internal sealed record Forward(OutgoingRequest Request, IReadOnlyList<string> Logs, TimeSpan Duration)
         : TransformOutcome(Logs, Duration);
 
     internal sealed record Drop(string Reason, IReadOnlyList<string> Logs, TimeSpan Duration)

@@ -15,11 +15,11 @@ internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
     /// Runs <paramref name="request"/> through <paramref name="script"/>, held to the live time limit unless a
     /// <paramref name="timeLimit"/> is given (fixture runs at load have their own, generous one).
     /// </summary>
-    public TransformOutcome Run(CompiledScript script, TransformRequest request, TransformContext context, TimeSpan? timeLimit = null)
+    public TransformOutcome Run(CompiledTransform script, IncomingRequest request, TransformContext context, TimeSpan? timeLimit = null)
     {
         var started = Stopwatch.GetTimestamp();
-        var run = new ScriptRun(_limits, context.Secrets);
-        ScriptEngine? engine = null;
+        var run = new TransformRunState(_limits, context.Secrets);
+        TransformEngine? engine = null;
         try
         {
             engine = script.Rent();
@@ -34,7 +34,7 @@ internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
             // An engine stopped mid-run may hold half-changed state: never reuse it. Whatever was thrown (a limit, a
             // script error, an engine fault, a new engine that could not be made) is a failed run, never an exception.
             engine?.Dispose();
-            return new TransformOutcome.Fail(TransformFailures.Describe(ex, script.Name, context.Secrets), run.Logs, Stopwatch.GetElapsedTime(started));
+            return new TransformOutcome.Fail(TransformFailure.From(ex, script.Name, context.Secrets), run.Logs, Stopwatch.GetElapsedTime(started));
         }
     }
 }

@@ -37,7 +37,7 @@ internal sealed class TransformSettingsProvider : IDisposable
     /// The context of one run of <paramref name="transform"/> on a live route: its settings, its named secrets read
     /// now (<c>Gateway:Transforms:&lt;name&gt;:Secrets</c>), and every secret value of the run to mask.
     /// </summary>
-    public TransformContext ContextFor(string transform, string routeId, DateTimeOffset receivedAt, TransformRequest request, IReadOnlySet<string> protectedHeaders)
+    public TransformContext ContextFor(string transform, string routeId, DateTimeOffset receivedAt, IncomingRequest request, IReadOnlySet<string> protectedHeaders)
     {
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, reference) in _secrets.GetValueOrDefault(transform) ?? FrozenDictionary<string, SecretReference>.Empty)
@@ -48,11 +48,7 @@ internal sealed class TransformSettingsProvider : IDisposable
             }
         }
 
-        return new TransformContext(routeId, receivedAt, Get(transform), [.. TransformContract.SecretParams(request.Params), .. named.Values])
-        {
-            NamedSecrets = named,
-            ProtectedHeaders = protectedHeaders,
-        };
+        return TransformContext.For(routeId, receivedAt, Get(transform), request.Params, named, protectedHeaders);
     }
 
     /// <summary>The raw secret references of a transform, read fresh from configuration (for config validation).</summary>

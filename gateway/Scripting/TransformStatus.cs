@@ -11,6 +11,6 @@ internal sealed record TransformStatus(
     int Version,
     string? Sha256,
     DateTimeOffset? LoadedAt,
-    TransformError? LastError,
+    TransformLoadError? LastError,
     int FixturesPassed,
     int FixturesFailed);

@@ -16,7 +16,7 @@ internal sealed record FixtureRequest(
     [property: JsonPropertyName("params")] IReadOnlyDictionary<string, string>? Params = null,
     [property: JsonPropertyName("body")] JsonElement Body = default)
 {
-    public TransformRequest ToTransformRequest()
+    public IncomingRequest ToTransformRequest()
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in Headers ?? new Dictionary<string, string>())
@@ -36,6 +36,6 @@ internal sealed record FixtureRequest(
             headers.TryAdd("content-type", "application/json");
         }
 
-        return new TransformRequest(Method, Path, Query ?? new Dictionary<string, string>(), headers, Params ?? new Dictionary<string, string>(), body);
+        return new IncomingRequest(Method, Path, Query ?? new Dictionary<string, string>(), headers, Params ?? new Dictionary<string, string>(), body);
     }
 }

@@ -17,15 +17,11 @@ internal sealed class TransformFixtureRunner(TransformRunner runner, TimeSpan ti
 
     public static string PathFor(string scriptPath) => Path.ChangeExtension(scriptPath, null) + TransformFixtureFile.Suffix;
 
-    public FixtureResult Run(CompiledScript script, TransformFixtureFile file, TransformFixtureCase fixture)
+    public FixtureResult Run(CompiledTransform script, TransformFixtureFile file, TransformFixtureCase fixture)
     {
         var request = fixture.Request.ToTransformRequest();
         var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : file.Settings;
-        var context = new TransformContext(
-            fixture.Route ?? script.Name,
-            fixture.ReceivedAt ?? DefaultReceivedAt,
-            TransformSettingsProvider.FromJson(settings),
-            TransformContract.SecretParams(request.Params));
+        var context = TransformContext.For(fixture.Route ?? script.Name, fixture.ReceivedAt ?? DefaultReceivedAt, TransformSettingsProvider.FromJson(settings), request.Params);
         var outcome = runner.Run(script, request, context, timeLimit);
         return new FixtureResult(fixture.Name, Check(fixture.Expect, outcome), outcome);
     }
@@ -57,7 +53,7 @@ internal sealed class TransformFixtureRunner(TransformRunner runner, TimeSpan ti
         }
     }
 
-    private static string? CheckForwarded(FixtureExpectation expect, TransformedRequest actual)
+    private static string? CheckForwarded(FixtureExpectation expect, OutgoingRequest actual)
     {
         if (expect.Path is not null && expect.Path != actual.Path)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Delivery.Sqlite;
 using HaloIlertGateway.Tests.Infrastructure;
 using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
 
@@ -42,10 +43,10 @@ public sealed class OutboxLockTests
         using var again = Open(folder);
     }
 
-    private static OutboxStore Open(string folder) => new(
+    private static SqliteDatabase Open(string folder) => new(
         Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { DatabasePath = "outbox.db" }),
         new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = folder },
-        Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxStore>.Instance);
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteDatabase>.Instance);
 
     [Fact]
     public async Task AnOutboxThatCannotBeOpenedStopsTheStartNamingTheDatabaseAndTheCause()

@@ -42,12 +42,12 @@ public sealed class PoisonEventTests
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
         _ = harness.Client;
-        var store = harness.Gateway.Services.GetRequiredService<OutboxStore>();
+        var store = harness.Gateway.Services.GetRequiredService<IOutbox>();
         var now = DateTimeOffset.UtcNow;
 
         // As an outbox written by an earlier version could hold it: a header no HTTP client can send.
-        await store.EnqueueAsync(Event("ALERT", new Dictionary<string, string> { ["content-type"] = "application/json", ["x-note"] = "café" }, now), now, () => false);
-        await store.EnqueueAsync(Event("RESOLVE", new Dictionary<string, string> { ["content-type"] = "application/json" }, now), now, () => false);
+        await store.EnqueueAsync(Event("ALERT", new Dictionary<string, string> { ["content-type"] = "application/json", ["x-note"] = "café" }, now), claimUntil: null);
+        await store.EnqueueAsync(Event("RESOLVE", new Dictionary<string, string> { ["content-type"] = "application/json" }, now), claimUntil: null);
         harness.Gateway.Services.GetRequiredService<DeliveryWorker>().Wake();
 
         var delivered = Assert.Single(await harness.Ilert.WaitForAcceptedAsync(1));

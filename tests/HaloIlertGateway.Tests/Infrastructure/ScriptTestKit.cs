@@ -13,12 +13,12 @@ public static class ScriptTestKit
 
     internal static TransformFixtureRunner FixtureRunner { get; } = new(Runner, TimeSpan.FromMilliseconds(Limits.FixtureTimeoutMilliseconds));
 
-    internal static CompiledScript Compile(string name, string source) =>
-        CompiledScript.Compile(name, name + ".js", source, JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
+    internal static CompiledTransform Compile(string name, string source) =>
+        CompiledTransform.Compile(name, name + ".js", source, JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
 
-    internal static CompiledScript CompileShipped(string name)
+    internal static CompiledTransform CompileShipped(string name)
     {
         var path = Path.Combine(RepositoryPaths.Transforms, name + ".js");
-        return CompiledScript.Compile(name, path, File.ReadAllText(path), JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
+        return CompiledTransform.Compile(name, path, File.ReadAllText(path), JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
     }
 }

@@ -143,7 +143,7 @@ public sealed class RunDeadlineTests
         // A short limit and an idle engine: the previous run's deadline is long past when the next body is parsed.
         var limits = new ScriptingOptions { TimeoutMilliseconds = 500 };
         var runner = new TransformRunner(Options.Create(limits));
-        var script = CompiledScript.Compile("count", "count.js", "function transform(r) { r.body = { n: r.body.items.length }; return r; }",
+        var script = CompiledTransform.Compile("count", "count.js", "function transform(r) { r.body = { n: r.body.items.length }; return r; }",
             JintSandbox.Create(limits), DateTimeOffset.UtcNow);
         var context = new TransformContext("count", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
         Assert.IsType<TransformOutcome.Forward>(runner.Run(script, Request("[1]"), context));
@@ -155,9 +155,9 @@ public sealed class RunDeadlineTests
         Assert.Equal("""{"n":20000}""", Encoding.UTF8.GetString(forward.Request.Body!));
     }
 
-    private static TransformRequest Request(string items)
+    private static IncomingRequest Request(string items)
     {
         var empty = new Dictionary<string, string>();
-        return new TransformRequest("POST", "/", empty, empty, empty, TransformBody.Json(Encoding.UTF8.GetBytes($$"""{"items":{{items}}}""")));
+        return new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json(Encoding.UTF8.GetBytes($$"""{"items":{{items}}}""")));
     }
 }

@@ -4,7 +4,7 @@ namespace HaloIlertGateway.Scripting;
 /// The request handed to a script: <c>{ method, path, query, headers, params, body }</c>.
 /// Header names are lower case; several values of one header or query key are joined with ", " and ",".
 /// </summary>
-internal sealed record TransformRequest(
+internal sealed record IncomingRequest(
     string Method,
     string Path,
     IReadOnlyDictionary<string, string> Query,

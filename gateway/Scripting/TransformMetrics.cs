@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using HaloIlertGateway.Scripting;
 
-namespace HaloIlertGateway.Observability;
+namespace HaloIlertGateway.Scripting;
 
 /// <summary>
 /// Transform runs by transform and outcome (<c>forwarded</c>, <c>dropped</c>, <c>failed</c>, <c>limit</c>) and their

@@ -1,12 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using HaloIlertGateway.Delivery;
-using HaloIlertGateway.Scripting;
 
-namespace HaloIlertGateway.Hosting;
+namespace HaloIlertGateway.Ingest;
 
 /// <summary>Source-generated JSON for the bodies the gateway writes itself.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DroppedResponse))]
 [JsonSerializable(typeof(QueuedResponse))]
-internal sealed partial class GatewayJsonContext : JsonSerializerContext;
+internal sealed partial class IngestJsonContext : JsonSerializerContext;

@@ -9,10 +9,10 @@ using Jint.Runtime.Interop;
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// One Jint engine with a transform loaded: marshals a <see cref="TransformRequest"/> in and the returned request
-/// out. Not thread-safe; <see cref="CompiledScript"/> pools them, and an engine whose run failed is discarded.
+/// One Jint engine with a transform loaded: marshals a <see cref="IncomingRequest"/> in and the returned request
+/// out. Not thread-safe; <see cref="CompiledTransform"/> pools them, and an engine whose run failed is discarded.
 /// </summary>
-internal sealed class ScriptEngine : IDisposable
+internal sealed class TransformEngine : IDisposable
 {
     private readonly Engine _engine;
     private readonly JsValue _transform;
@@ -29,9 +29,9 @@ internal sealed class ScriptEngine : IDisposable
     private readonly int _maxLogLength;
     private byte[] _settingsJson = [];
     private JsValue? _settings;
-    private ScriptRun? _run;
+    private TransformRunState? _run;
 
-    public ScriptEngine(string name, JintSandbox sandbox, in Prepared<Script> script)
+    public TransformEngine(string name, JintSandbox sandbox, in Prepared<Script> script)
     {
         _name = name;
         _engine = new Engine(sandbox.Options);
@@ -69,7 +69,7 @@ internal sealed class ScriptEngine : IDisposable
     }
 
     /// <summary>Runs the transform within <paramref name="timeLimit"/>. Returns null when the script dropped the request.</summary>
-    public TransformedRequest? Invoke(TransformRequest request, TransformContext context, ScriptRun run, TimeSpan timeLimit)
+    public OutgoingRequest? Invoke(IncomingRequest request, TransformContext context, TransformRunState run, TimeSpan timeLimit)
     {
         _run = run;
         // Every limit starts afresh for this run: nothing measured since the last run (on whichever thread) counts.
@@ -101,7 +101,7 @@ internal sealed class ScriptEngine : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    private JsObject ToJs(TransformRequest request)
+    private JsObject ToJs(IncomingRequest request)
     {
         var js = new JsObject(_engine);
         js.FastSetDataProperty("method", request.Method);
@@ -173,7 +173,7 @@ internal sealed class ScriptEngine : IDisposable
         return js;
     }
 
-    private TransformedRequest FromJs(ObjectInstance result, TransformRequest original, IReadOnlySet<string> routeProtected)
+    private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)
     {
         var method = result.Get("method");
         if (!method.IsUndefined() && !string.Equals(TypeConverter.ToString(method), original.Method, StringComparison.OrdinalIgnoreCase))
@@ -194,7 +194,7 @@ internal sealed class ScriptEngine : IDisposable
         var query = ReadStrings(result.Get("query"), "query", lowerCaseKeys: false);
         TransformContract.CheckQuery(query);
         var (body, isJson) = ReadBody(result.Get("body"));
-        return new TransformedRequest(newPath, query, headers, body, isJson);
+        return new OutgoingRequest(newPath, query, headers, body, isJson);
     }
 
     private (byte[]? Body, bool IsJson) ReadBody(JsValue body)

@@ -5,12 +5,12 @@ namespace HaloIlertGateway.Scripting;
 /// (editors' temp file + rename, a Kubernetes <c>..data</c> symlink swap: any event in the folder counts), or
 /// on every tick when polling. The callback re-reads the folder and decides what really changed.
 /// </summary>
-internal sealed class ScriptDirectoryWatcher : IDisposable
+internal sealed class TransformDirectoryWatcher : IDisposable
 {
     private readonly Timer _timer;
     private readonly FileSystemWatcher? _watcher;
 
-    public ScriptDirectoryWatcher(string directory, ScriptingOptions options, Action onChange)
+    public TransformDirectoryWatcher(string directory, ScriptingOptions options, Action onChange)
     {
         var debounce = TimeSpan.FromMilliseconds(options.ReloadDebounceMilliseconds);
         if (options.UsePollingWatcher)

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
@@ -5,24 +6,23 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
-namespace HaloIlertGateway.Delivery;
+namespace HaloIlertGateway.Ingest;
 
 /// <summary>
-/// Keeps what could not be delivered, and replays it: a delivery dead letter goes back into the outbox (behind its
-/// alert's pending events); a transform failure runs again through the route's current script, so ops can fix the
-/// script and replay.
+/// Keeps what could not become an event, and replays dead letters: a delivery dead letter goes back into the outbox
+/// (behind its alert's pending events); a request whose transform failed or that was refused runs again through the
+/// route's current transform (<see cref="TransformRuns.RunForRoute"/>, as a live request), so ops can fix the
+/// transform or the sender and replay.
 /// </summary>
 internal sealed class DeadLetters(
-    OutboxStore store,
+    IDeadLetterStore store,
     DeliveryMetrics metrics,
     StoreFaults faults,
     IOptions<DeliveryOptions> options,
     IOptions<ScriptingOptions> scripting,
-    DurableDelivery delivery,
+    DurableIngest durable,
     DeliveryWorker worker,
-    ScriptCatalog catalog,
-    TransformRunner runner,
-    TransformSettingsProvider settings,
+    TransformRuns runs,
     RouteCredentials credentials,
     IProxyStateLookup proxy,
     TimeProvider time)
@@ -34,14 +34,14 @@ internal sealed class DeadLetters(
     /// Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id, or
     /// null when the outbox cannot be written (the client is then told to send it again).
     /// </summary>
-    public long? AddTransformFailure(JsRoute route, TransformRequest raw, TransformFailure failure) =>
+    public long? AddTransformFailure(IngestRoute route, IncomingRequest raw, TransformFailure failure) =>
         Keep(route, raw, DeadLetter.TransformFailed, failure.Describe());
 
     /// <summary>
     /// Keeps a request refused for its body before any script ran, as it came (a body over the route's limit up to
     /// <see cref="MaxRejectedBodyBytes"/>), so that ops can fix the sender's template or the transform and replay it.
     /// </summary>
-    public long? AddRejected(JsRoute route, TransformRequest raw, GatewayProblem problem, long? declaredLength)
+    public long? AddRejected(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength)
     {
         metrics.OnRejected(problem.Kind);
         var kept = raw.Body.Utf8.Length;
@@ -49,15 +49,15 @@ internal sealed class DeadLetters(
         return Keep(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}{truncated}");
     }
 
-    private long? Keep(JsRoute route, TransformRequest raw, string kind, string reason)
+    private long? Keep(IngestRoute route, IncomingRequest raw, string kind, string reason)
     {
         var now = time.GetUtcNow();
         try
         {
-            var id = store.AddDeadLetter(new DeadLetter(
+            var id = store.Add(new DeadLetter(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))),
-                raw.Headers.Where(pair => !DurableDelivery.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
+                raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
                 raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
             faults.Succeeded();
             metrics.OnDeadLettered();
@@ -72,7 +72,7 @@ internal sealed class DeadLetters(
 
     public async Task<ReplayResult> ReplayAsync(long id)
     {
-        if (store.GetDeadLetter(id) is not { } deadLetter)
+        if (store.Get(id) is not { } deadLetter)
         {
             return new ReplayResult(id, "not-found", null, "no such dead letter");
         }
@@ -91,7 +91,7 @@ internal sealed class DeadLetters(
     public async Task<IReadOnlyList<ReplayResult>> ReplayAllAsync(int limit)
     {
         var results = new List<ReplayResult>();
-        foreach (var deadLetter in store.ListDeadLetters(limit))
+        foreach (var deadLetter in store.List(limit))
         {
             results.Add(await ReplayAsync(deadLetter.Id));
         }
@@ -101,35 +101,35 @@ internal sealed class DeadLetters(
 
     private async Task<ReplayResult> ReplayTransformAsync(DeadLetter deadLetter)
     {
-        if (!proxy.TryGetRoute(deadLetter.Route, out var route)
-            || route.Config.Transforms?.FirstOrDefault(t => t.ContainsKey(JsTransformFactory.Key))?[JsTransformFactory.Key] is not { } transform
-            || !catalog.TryGet(transform, out var script))
+        if (!proxy.TryGetRoute(deadLetter.Route, out var state) || state.Config.GetTransformName() is not { } transform)
         {
             return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");
         }
 
+        var route = IngestRoute.From(state.Config, transform, scripting.Value.MaxBodyBytes, credentials.HiddenHeaders(state.Config));
         var request = ToRequest(deadLetter, scripting.Value.MaxJsonDepth);
-        var hidden = credentials.HiddenHeaders(route.Config);
-        var outcome = runner.Run(script, request, settings.ContextFor(transform, deadLetter.Route, time.GetUtcNow(), request, hidden));
-        switch (outcome)
+        var now = time.GetUtcNow();
+        switch (runs.RunForRoute(route, request, now))
         {
+            case null:
+                return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");
             case TransformOutcome.Forward forward:
-                var outboxId = await delivery.EnqueueAsync(deadLetter.Route, route.Config.ClusterId ?? deadLetter.Cluster ?? string.Empty, request, forward.Request, hidden);
-                store.DeleteDeadLetter(deadLetter.Id);
+                var outboxId = await durable.EnqueueAsync(route.RouteId, route.ClusterId, request, forward.Request, route.HiddenHeaders, now);
+                store.Delete(deadLetter.Id);
                 return new ReplayResult(deadLetter.Id, "queued", outboxId, null);
             case TransformOutcome.Drop drop:
-                store.DeleteDeadLetter(deadLetter.Id);
+                store.Delete(deadLetter.Id);
                 return new ReplayResult(deadLetter.Id, "dropped", null, drop.Reason);
             case TransformOutcome.Fail fail:
                 var reason = fail.Failure.Describe();
-                store.UpdateDeadLetterReason(deadLetter.Id, reason, time.GetUtcNow());
+                store.UpdateReason(deadLetter.Id, reason, now);
                 return new ReplayResult(deadLetter.Id, "failed", null, reason);
             default:
                 throw new InvalidOperationException("unknown outcome");
         }
     }
 
-    private static TransformRequest ToRequest(DeadLetter deadLetter, int maxJsonDepth)
+    private static IncomingRequest ToRequest(DeadLetter deadLetter, int maxJsonDepth)
     {
         var split = deadLetter.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = split < 0 ? deadLetter.PathAndQuery : deadLetter.PathAndQuery[..split];
@@ -137,13 +137,13 @@ internal sealed class DeadLetters(
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
-        if (kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || TransformRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth) is not null))
+        if (kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || IncomingRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth) is not null))
         {
             // A body refused as JSON reaches the script as text, so that a fixed transform can repair it.
             kind = TransformBodyKind.Text;
         }
 
         var headers = new Dictionary<string, string>(deadLetter.Headers, StringComparer.OrdinalIgnoreCase);
-        return new TransformRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body));
+        return new IncomingRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body));
     }
 }

@@ -7,7 +7,7 @@ namespace HaloIlertGateway.Scripting;
 /// an operator no limit can interrupt, and the <c>BigInt</c> global is removed too) and <c>import()</c> (a transform is
 /// one self-contained file; module loading is off). The message names the line and column.
 /// </summary>
-internal static class ScriptSyntaxCheck
+internal static class TransformSyntaxCheck
 {
     public static void Check(Node program, string path)
     {
@@ -23,7 +23,7 @@ internal static class ScriptSyntaxCheck
             };
             if (refusal is not null)
             {
-                throw new ScriptCompilationException(path, refusal, node.Location.Start.Line, node.Location.Start.Column + 1);
+                throw new TransformCompilationException(path, refusal, node.Location.Start.Line, node.Location.Start.Column + 1);
             }
 
             foreach (var child in node.ChildNodes)

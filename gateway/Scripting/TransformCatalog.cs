@@ -15,16 +15,16 @@ namespace HaloIlertGateway.Scripting;
 /// A version that fails keeps the last good one serving, with the error in <see cref="Status"/>. Routes look a
 /// script up by name on every request and keep that version for the whole request.
 /// </summary>
-internal sealed partial class ScriptCatalog : IDisposable
+internal sealed partial class TransformCatalog : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly TransformLoader _loader;
     private readonly TimeProvider _time;
-    private readonly ILogger<ScriptCatalog> _logger;
-    private readonly ScriptDirectoryWatcher _watcher;
+    private readonly ILogger<TransformCatalog> _logger;
+    private readonly TransformDirectoryWatcher _watcher;
     private FrozenDictionary<string, Entry> _entries = FrozenDictionary<string, Entry>.Empty;
 
-    public ScriptCatalog(IOptions<ScriptingOptions> options, IHostEnvironment environment, TransformLoader loader, TimeProvider time, ILogger<ScriptCatalog> logger)
+    public TransformCatalog(IOptions<ScriptingOptions> options, IHostEnvironment environment, TransformLoader loader, TimeProvider time, ILogger<TransformCatalog> logger)
     {
         _loader = loader;
         _time = time;
@@ -33,7 +33,7 @@ internal sealed partial class ScriptCatalog : IDisposable
         Rescan();
         var live = _entries.Values.Count(e => e.Active is not null);
         Log.CatalogLoaded(_logger, Directory, live, options.Value.UsePollingWatcher ? "polling" : "file-system events");
-        _watcher = new ScriptDirectoryWatcher(Directory, options.Value, Rescan);
+        _watcher = new TransformDirectoryWatcher(Directory, options.Value, Rescan);
     }
 
     /// <summary>The absolute path of the scripts folder.</summary>
@@ -42,7 +42,7 @@ internal sealed partial class ScriptCatalog : IDisposable
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
     /// <summary>The version of <paramref name="name"/> serving now; hold on to it for the whole request.</summary>
-    public bool TryGet(string name, [NotNullWhen(true)] out CompiledScript? script)
+    public bool TryGet(string name, [NotNullWhen(true)] out CompiledTransform? script)
     {
         script = Volatile.Read(ref _entries).GetValueOrDefault(name)?.Active;
         return script is not null;
@@ -108,7 +108,7 @@ internal sealed partial class ScriptCatalog : IDisposable
                     entries[name] = entry with
                     {
                         Fingerprint = Entry.Removed,
-                        LastError = new TransformError(entry.Path, null, null, "the file was removed; the last good version keeps serving until restart", _time.GetUtcNow()),
+                        LastError = new TransformLoadError(entry.Path, null, null, "the file was removed; the last good version keeps serving until restart", _time.GetUtcNow()),
                     };
                 }
             }
@@ -165,7 +165,7 @@ internal sealed partial class ScriptCatalog : IDisposable
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex NamePattern();
 
-    private sealed record Entry(string Name, string Path, CompiledScript? Active, int Version, TransformError? LastError, IReadOnlyList<FixtureResult> Fixtures, string Fingerprint)
+    private sealed record Entry(string Name, string Path, CompiledTransform? Active, int Version, TransformLoadError? LastError, IReadOnlyList<FixtureResult> Fixtures, string Fingerprint)
     {
         public const string Removed = "removed";
 

@@ -1,7 +1,7 @@
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>A transform file that cannot be loaded, with where: <c>file(line,column): message</c>.</summary>
-internal sealed class ScriptCompilationException(string path, string reason, int? line, int? column, Exception? inner = null)
+internal sealed class TransformCompilationException(string path, string reason, int? line, int? column, Exception? inner = null)
     : Exception(line is null ? $"{path}: {reason}" : $"{path}({line},{column}): {reason}", inner)
 {
     public string Path { get; } = path;

@@ -5,7 +5,7 @@ namespace HaloIlertGateway.Scripting;
 /// <summary>
 /// The state of one run that the script's callbacks write to: its bounded, redacted log lines and the drop reason.
 /// </summary>
-internal sealed class ScriptRun(ScriptingOptions limits, IReadOnlyCollection<string> secrets)
+internal sealed class TransformRunState(ScriptingOptions limits, IReadOnlyCollection<string> secrets)
 {
     private readonly List<string> _logs = [];
     private int _droppedLines;

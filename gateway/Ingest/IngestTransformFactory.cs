@@ -2,13 +2,15 @@ using HaloIlertGateway.Security;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
-namespace HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting;
+
+namespace HaloIlertGateway.Ingest;
 
 /// <summary>
 /// Route config key <c>"JsTransform": "&lt;name&gt;"</c>. A route naming a transform that is missing or does not
 /// compile is a config error (with the file and position), so YARP refuses the config as a whole.
 /// </summary>
-internal sealed class JsTransformFactory(ScriptCatalog catalog, IConfiguration configuration, CredentialRules rules, RouteCredentials credentials, IOptions<ScriptingOptions> options) : ITransformFactory
+internal sealed class IngestTransformFactory(TransformCatalog catalog, IConfiguration configuration, CredentialRules rules, RouteCredentials credentials, IOptions<ScriptingOptions> options) : ITransformFactory
 {
     public const string Key = "JsTransform";
 
@@ -23,7 +25,7 @@ internal sealed class JsTransformFactory(ScriptCatalog catalog, IConfiguration c
         {
             context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': '{Key}' takes no other keys in the same transform entry."));
         }
-        else if (!ScriptCatalog.IsValidName(name))
+        else if (!TransformCatalog.IsValidName(name))
         {
             context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': '{name}' is not a transform name (lower-case letters, digits, '-' and '_')."));
         }
@@ -32,7 +34,7 @@ internal sealed class JsTransformFactory(ScriptCatalog catalog, IConfiguration c
             context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': {Key} '{name}': {catalog.DescribeMissing(name)}"));
         }
 
-        if (JsRoute.DescribeInvalidMetadata(context.Route) is { } metadataProblem)
+        if (IngestRoute.DescribeInvalidMetadata(context.Route) is { } metadataProblem)
         {
             context.Errors.Add(new ArgumentException(metadataProblem));
         }
@@ -62,8 +64,8 @@ internal sealed class JsTransformFactory(ScriptCatalog catalog, IConfiguration c
             return false;
         }
 
-        var route = JsRoute.From(context.Route, name, options.Value.MaxBodyBytes, credentials.HiddenHeaders(context.Route));
-        context.RequestTransforms.Add(ActivatorUtilities.CreateInstance<JsRequestTransform>(context.Services, route));
+        var route = IngestRoute.From(context.Route, name, options.Value.MaxBodyBytes, credentials.HiddenHeaders(context.Route));
+        context.RequestTransforms.Add(ActivatorUtilities.CreateInstance<IngestTransform>(context.Services, route));
         return true;
     }
 }

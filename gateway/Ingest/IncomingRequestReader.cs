@@ -3,36 +3,37 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using HaloIlertGateway.Problems;
-using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 
-namespace HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting;
+
+namespace HaloIlertGateway.Ingest;
 
 /// <summary>
-/// Turns an incoming request into the <see cref="TransformRequest"/> a script sees, enforcing the route's input rules
+/// Turns an incoming request into the <see cref="IncomingRequest"/> a script sees, enforcing the route's input rules
 /// first: body size (413), JSON content type where required (415), UTF-8 (400) and valid JSON (400).
 /// </summary>
-internal static class TransformRequestReader
+internal static class IncomingRequestReader
 {
     /// <summary>
     /// The request as a script sees it, and the problem that refuses it, if any. A refused request is still returned
     /// as it came (its body read up to <paramref name="keepBytes"/> when it is over the route's limit), so that the
     /// caller can keep it.
     /// </summary>
-    public static async Task<(TransformRequest Request, GatewayProblem? Problem)> ReadAsync(RequestTransformContext context, JsRoute route, int maxJsonDepth, int keepBytes)
+    public static async Task<(IncomingRequest Request, GatewayProblem? Problem)> ReadAsync(RequestTransformContext context, IngestRoute route, int maxJsonDepth, int keepBytes)
     {
         var http = context.HttpContext;
         var (body, tooLarge) = await ReadBodyAsync(http.Request, route.MaxBodyBytes, keepBytes, context.CancellationToken);
         var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
         // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
-        var request = new TransformRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
+        var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
             RouteValuesOf(http.Request), new TransformBody(kind, body));
         return (request, Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth));
     }
 
-    private static GatewayProblem? Refusal(HttpRequest http, JsRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth)
+    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth)
     {
-        if (route.RequireJson && !IsJson(http.ContentType) && (body.Length > 0 || http.ContentType is not null))
+        if (route.RequireJson && !TransformBody.IsJson(http.ContentType) && (body.Length > 0 || http.ContentType is not null))
         {
             return new GatewayProblem(StatusCodes.Status415UnsupportedMediaType, GatewayProblems.UnsupportedMediaType, "This route takes JSON only.",
                 "Send the body with Content-Type: application/json.");
@@ -93,10 +94,6 @@ internal static class TransformRequestReader
 
         return values;
     }
-
-    public static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Null when <paramref name="body"/> is JSON a script can be given; else where and why it is not.</summary>
     public static string? DescribeInvalidJson(byte[] body, int maxDepth)

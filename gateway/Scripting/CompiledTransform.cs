@@ -8,15 +8,15 @@ namespace HaloIlertGateway.Scripting;
 /// One version of a transform: parsed once, run by a small pool of engines (an engine is reused after a
 /// successful run, so a run costs a call, not a parse). Immutable; a new file version is a new instance.
 /// </summary>
-internal sealed class CompiledScript
+internal sealed class CompiledTransform
 {
     private readonly Prepared<Script> _prepared;
     private readonly JintSandbox _sandbox;
-    private readonly ConcurrentBag<ScriptEngine> _idle = [];
+    private readonly ConcurrentBag<TransformEngine> _idle = [];
     private readonly int _maxIdle = Environment.ProcessorCount * 4;
     private int _idleCount;
 
-    private CompiledScript(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, JintSandbox sandbox)
+    private CompiledTransform(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, JintSandbox sandbox)
     {
         Name = name;
         Path = path;
@@ -36,10 +36,10 @@ internal sealed class CompiledScript
 
     /// <summary>
     /// Parses <paramref name="source"/>, refuses syntax the sandbox does not run, and loads it in one engine to prove
-    /// that it defines <c>transform</c>. Throws <see cref="ScriptCompilationException"/> with file, line and column on
+    /// that it defines <c>transform</c>. Throws <see cref="TransformCompilationException"/> with file, line and column on
     /// failure, whatever the script does: nothing here throws anything else.
     /// </summary>
-    public static CompiledScript Compile(string name, string path, string source, JintSandbox sandbox, DateTimeOffset loadedAt)
+    public static CompiledTransform Compile(string name, string path, string source, JintSandbox sandbox, DateTimeOffset loadedAt)
     {
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)));
         Prepared<Script> prepared;
@@ -50,29 +50,29 @@ internal sealed class CompiledScript
         }
         catch (ScriptPreparationException ex) when (ex.InnerException is Acornima.ParseErrorException parse)
         {
-            throw new ScriptCompilationException(path, parse.Description ?? parse.Message, parse.LineNumber, parse.Column + 1, ex);
+            throw new TransformCompilationException(path, parse.Description ?? parse.Message, parse.LineNumber, parse.Column + 1, ex);
         }
-        catch (Exception ex) when (ex is not ScriptCompilationException)
+        catch (Exception ex) when (ex is not TransformCompilationException)
         {
-            throw new ScriptCompilationException(path, TransformFailures.Describe(ex, name).Message, null, null, ex);
+            throw new TransformCompilationException(path, TransformFailure.From(ex, name).Message, null, null, ex);
         }
 
-        ScriptSyntaxCheck.Check(prepared.Program!, path);
-        var script = new CompiledScript(name, path, sha256, loadedAt, prepared, sandbox);
+        TransformSyntaxCheck.Check(prepared.Program!, path);
+        var script = new CompiledTransform(name, path, sha256, loadedAt, prepared, sandbox);
         try
         {
             script.Return(script.CreateEngine());
         }
         catch (Exception ex)
         {
-            var failure = TransformFailures.Describe(ex, name);
-            throw new ScriptCompilationException(path, failure.Message, failure.Line, failure.Column, ex);
+            var failure = TransformFailure.From(ex, name);
+            throw new TransformCompilationException(path, failure.Message, failure.Line, failure.Column, ex);
         }
 
         return script;
     }
 
-    public ScriptEngine Rent()
+    public TransformEngine Rent()
     {
         if (_idle.TryTake(out var engine))
         {
@@ -83,7 +83,7 @@ internal sealed class CompiledScript
         return CreateEngine();
     }
 
-    public void Return(ScriptEngine engine)
+    public void Return(TransformEngine engine)
     {
         // Counted here: ConcurrentBag.Count locks every thread's list, which showed up as lock contention under load.
         if (Interlocked.Increment(ref _idleCount) <= _maxIdle)
@@ -97,5 +97,5 @@ internal sealed class CompiledScript
         }
     }
 
-    private ScriptEngine CreateEngine() => new(Name, _sandbox, _prepared);
+    private TransformEngine CreateEngine() => new(Name, _sandbox, _prepared);
 }

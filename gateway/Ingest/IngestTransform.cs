@@ -1,77 +1,70 @@
-using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Problems;
-using HaloIlertGateway.Delivery;
-using HaloIlertGateway.Observability;
+using HaloIlertGateway.Scripting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Ingest;
 
 /// <summary>
-/// The YARP request transform of a route with <c>"JsTransform": "&lt;name&gt;"</c>: buffers the body (bounded),
-/// runs the script named, and either rewrites the outgoing request or answers the client itself (dropped, or a
-/// problem), in which case YARP forwards nothing. The script is looked up by name on each request.
+/// The YARP request transform of a route with <c>"JsTransform": "&lt;name&gt;"</c>, the whole story of a webhook:
+/// read the request (bounded), run the route's transform, and decide: forward (rewrite the outgoing request for YARP,
+/// or, on a durable route, store it for delivery), drop, or fail (a problem, and on a durable route a dead letter).
+/// Unless it forwards directly, it answers the client itself and YARP sends nothing.
 /// </summary>
-internal sealed partial class JsRequestTransform(
-    JsRoute route,
-    ScriptCatalog catalog,
-    TransformRunner runner,
-    TransformSettingsProvider settings,
-    DurableDelivery durable,
+internal sealed partial class IngestTransform(
+    IngestRoute route,
+    TransformRuns runs,
+    DurableIngest durable,
     DeadLetters deadLetters,
-    TransformMetrics metrics,
     IOptions<ScriptingOptions> options,
     TimeProvider time,
-    ILogger<JsRequestTransform> logger) : RequestTransform
+    ILogger<IngestTransform> logger) : RequestTransform
 {
     public override async ValueTask ApplyAsync(RequestTransformContext context)
     {
         var http = context.HttpContext;
         var receivedAt = time.GetUtcNow();
-        var (transformName, routeId) = (route.Transform, route.RouteId);
-        if (!catalog.TryGet(transformName, out var script))
-        {
-            await GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, GatewayProblems.TransformFailed, "The transform is not loaded.",
-                extensions: new Dictionary<string, object?> { ["transform"] = transformName });
-            return;
-        }
-
-        var (request, problem) = await TransformRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth, route.Durable ? deadLetters.MaxRejectedBodyBytes : 0);
+        var (request, problem) = await IncomingRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth, route.Durable ? deadLetters.MaxRejectedBodyBytes : 0);
         if (problem is not null)
         {
             await RefuseAsync(http, request, problem);
             return;
         }
 
-        var outcome = runner.Run(script, request, settings.ContextFor(transformName, routeId, receivedAt, request, route.HiddenHeaders));
-        metrics.Record(transformName, outcome);
+        if (runs.RunForRoute(route, request, receivedAt) is not { } outcome)
+        {
+            await GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, GatewayProblems.TransformFailed, "The transform is not loaded.",
+                extensions: new Dictionary<string, object?> { ["transform"] = route.Transform });
+            return;
+        }
+
         foreach (var line in outcome.Logs)
         {
-            Log.ScriptLog(logger, transformName, routeId, line);
+            Log.ScriptLog(logger, route.Transform, route.RouteId, line);
         }
 
         switch (outcome)
         {
             case TransformOutcome.Forward forward when route.Durable:
-                await durable.AcceptAsync(http, route, request, forward.Request);
+                await durable.AcceptAsync(http, route, request, forward.Request, receivedAt);
                 break;
             case TransformOutcome.Forward forward when forward.Request.Body is { Length: > 0 } && context.ProxyRequest.Content is null:
                 // YARP cannot add a body to a request that arrived without one (only the durable path sends its own).
-                await WriteFailureAsync(http, new TransformFailure(transformName, "a request that arrived without a body cannot be given one"));
+                await WriteFailureAsync(http, new TransformFailure(route.Transform, "a request that arrived without a body cannot be given one"));
                 break;
             case TransformOutcome.Forward forward:
                 Apply(context, request, forward.Request, route.HiddenHeaders);
                 break;
             case TransformOutcome.Drop drop:
-                Log.Dropped(logger, transformName, routeId, drop.Reason);
+                Log.Dropped(logger, route.Transform, route.RouteId, drop.Reason);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
-                await http.Response.WriteAsJsonAsync(new DroppedResponse("dropped", drop.Reason), GatewayJsonContext.Default.DroppedResponse, cancellationToken: context.CancellationToken);
+                await http.Response.WriteAsJsonAsync(new DroppedResponse("dropped", drop.Reason), IngestJsonContext.Default.DroppedResponse, cancellationToken: context.CancellationToken);
                 break;
             case TransformOutcome.Fail fail:
-                Log.Failed(logger, transformName, routeId, fail.Failure.Limit ?? "error", fail.Failure.Message, fail.Failure.Line);
-                // On a durable route the raw request is kept, to be replayed once the script is fixed; when it cannot be
-                // kept, the client is told to send it again.
+                Log.Failed(logger, route.Transform, route.RouteId, fail.Failure.Limit ?? "error", fail.Failure.Message, fail.Failure.Line);
+                // On a durable route the raw request is kept, to be replayed once the transform is fixed; when it cannot
+                // be kept, the client is told to send it again.
                 var deadLetter = route.Durable ? deadLetters.AddTransformFailure(route, request, fail.Failure) : null;
                 if (route.Durable && deadLetter is null)
                 {
@@ -85,7 +78,7 @@ internal sealed partial class JsRequestTransform(
     }
 
     /// <summary>A request refused for its body: the 4xx, and on a durable route the request kept as a <c>rejected</c> dead letter.</summary>
-    private async Task RefuseAsync(HttpContext http, TransformRequest raw, GatewayProblem problem)
+    private async Task RefuseAsync(HttpContext http, IncomingRequest raw, GatewayProblem problem)
     {
         if (route.Durable)
         {
@@ -125,7 +118,7 @@ internal sealed partial class JsRequestTransform(
             : GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, GatewayProblems.TransformFailed, "The transform failed.", failure.Message, extensions);
     }
 
-    private static void Apply(RequestTransformContext context, TransformRequest original, TransformedRequest changed, IReadOnlySet<string> hidden)
+    private static void Apply(RequestTransformContext context, IncomingRequest original, OutgoingRequest changed, IReadOnlySet<string> hidden)
     {
         if (context.ProxyRequest.Method.Method != original.Method)
         {

@@ -1,18 +1,19 @@
 using Yarp.ReverseProxy.Configuration;
 
-namespace HaloIlertGateway.Scripting;
+
+namespace HaloIlertGateway.Ingest;
 
 /// <summary>
 /// What a transform route fixes when its config is applied: the transform and cluster, the body limit, content rule
 /// and delivery mode from the route's metadata (<c>MaxRequestBodyBytes</c>, <c>RequireJson</c>, <c>Delivery</c>:
 /// <c>Durable</c> or <c>Direct</c>), and the credential headers its script may not see or set.
 /// </summary>
-internal sealed record JsRoute(string Transform, string RouteId, string ClusterId, int MaxBodyBytes, bool RequireJson, bool Durable, IReadOnlySet<string> HiddenHeaders)
+internal sealed record IngestRoute(string Transform, string RouteId, string ClusterId, int MaxBodyBytes, bool RequireJson, bool Durable, IReadOnlySet<string> HiddenHeaders)
 {
     public const string MaxBodyBytesKey = "MaxRequestBodyBytes";
     public const string RequireJsonKey = "RequireJson";
     public const string DeliveryKey = "Delivery";
-    public const string DurableDelivery = "Durable";
+    public const string DurableMode = "Durable";
 
     /// <summary>Null when the metadata is usable; else what is wrong with it.</summary>
     public static string? DescribeInvalidMetadata(RouteConfig route)
@@ -23,9 +24,9 @@ internal sealed record JsRoute(string Transform, string RouteId, string ClusterI
             return $"Route '{route.RouteId}': Metadata {MaxBodyBytesKey} must be a positive number of bytes, not '{limit}'.";
         }
 
-        if (metadata.TryGetValue(DeliveryKey, out var delivery) && delivery is not (DurableDelivery or "Direct"))
+        if (metadata.TryGetValue(DeliveryKey, out var delivery) && delivery is not (DurableMode or "Direct"))
         {
-            return $"Route '{route.RouteId}': Metadata {DeliveryKey} must be {DurableDelivery} or Direct, not '{delivery}'.";
+            return $"Route '{route.RouteId}': Metadata {DeliveryKey} must be {DurableMode} or Direct, not '{delivery}'.";
         }
 
         return metadata.TryGetValue(RequireJsonKey, out var json) && !bool.TryParse(json, out _)
@@ -33,16 +34,16 @@ internal sealed record JsRoute(string Transform, string RouteId, string ClusterI
             : null;
     }
 
-    public static JsRoute From(RouteConfig route, string transform, int defaultMaxBodyBytes, IReadOnlySet<string> hiddenHeaders)
+    public static IngestRoute From(RouteConfig route, string transform, int defaultMaxBodyBytes, IReadOnlySet<string> hiddenHeaders)
     {
         var metadata = route.Metadata ?? new Dictionary<string, string>();
-        return new JsRoute(
+        return new IngestRoute(
             transform,
             route.RouteId,
             route.ClusterId ?? string.Empty,
             metadata.TryGetValue(MaxBodyBytesKey, out var limit) && int.TryParse(limit, out var bytes) ? bytes : defaultMaxBodyBytes,
             metadata.TryGetValue(RequireJsonKey, out var json) && bool.TryParse(json, out var required) && required,
-            metadata.GetValueOrDefault(DeliveryKey) == DurableDelivery,
+            metadata.GetValueOrDefault(DeliveryKey) == DurableMode,
             hiddenHeaders);
     }
 }

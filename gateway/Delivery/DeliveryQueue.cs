@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// Delivery's front door: an event is stored durably before anything else, then sent at once when it is the oldest
+/// pending event of its alert and its key's pace allows, else left to the worker, which delivers it later, in order.
+/// </summary>
+internal sealed class DeliveryQueue(
+    IOutbox outbox,
+    DeliveryAttempts attempts,
+    DeliveryPacer pacer,
+    DeliveryWorker worker,
+    DeliveryMetrics metrics,
+    StoreFaults faults,
+    IOptions<DeliveryOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time)
+{
+    /// <summary>
+    /// Stores <paramref name="message"/> and attempts it while the client waits if it may. Null when it could not be
+    /// stored (nothing was: the client must send it again); else its id, and the attempt's result when that is an
+    /// answer for the client (not a retry).
+    /// </summary>
+    public async Task<Submission?> SubmitAsync(OutboxMessage message)
+    {
+        long id;
+        bool claimed;
+        try
+        {
+            (id, claimed) = await outbox.EnqueueAsync(message, time.GetUtcNow() + options.Value.ClaimDuration);
+            faults.Succeeded();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("store an event", ex);
+            return null;
+        }
+
+        metrics.OnQueued();
+        if (claimed && !pacer.TryAcquire(message.PacingKey))
+        {
+            // Its key has used its window: the worker sends it at the key's next turn.
+            claimed = false;
+            TryRelease(id);
+        }
+
+        if (claimed)
+        {
+            // The outcome must be recorded even if the client goes away, so the attempt is not tied to the request.
+            var result = await attempts.AttemptAsync(message with { Id = id }, clientWaiting: true, lifetime.ApplicationStopping);
+            if (result.Outcome != DeliveryOutcome.Retry)
+            {
+                return new Submission(id, result);
+            }
+        }
+
+        worker.Wake();
+        return new Submission(id, null);
+    }
+
+    /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id. Throws when it cannot be stored.</summary>
+    public async Task<long> EnqueueAsync(OutboxMessage message)
+    {
+        var (id, _) = await outbox.EnqueueAsync(message, claimUntil: null);
+        metrics.OnQueued();
+        worker.Wake();
+        return id;
+    }
+
+    private void TryRelease(long id)
+    {
+        try
+        {
+            outbox.Release(id);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The claim then runs out by itself (ClaimDuration), and the worker takes the event after that.
+            faults.Report("release a claim", ex);
+        }
+    }
+}

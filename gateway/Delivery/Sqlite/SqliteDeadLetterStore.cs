@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace HaloIlertGateway.Delivery.Sqlite;
+
+/// <summary><see cref="IDeadLetterStore"/> in SQLite, in the same database file as the outbox.</summary>
+internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
+{
+    private const string Columns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
+
+    public long Add(DeadLetter deadLetter)
+    {
+        lock (db.Gate)
+        {
+            return Insert(db, null, deadLetter);
+        }
+    }
+
+    public DeadLetter? Get(long id)
+    {
+        lock (db.Gate)
+        {
+            return db.Query(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", Read, ("$id", id)).FirstOrDefault();
+        }
+    }
+
+    public IReadOnlyList<DeadLetter> List(int limit)
+    {
+        lock (db.Gate)
+        {
+            return db.Query(null, $"SELECT {Columns} FROM dead_letters ORDER BY id LIMIT $limit", Read, ("$limit", limit));
+        }
+    }
+
+    public long Count()
+    {
+        lock (db.Gate)
+        {
+            return db.Scalar<long>(null, "SELECT COUNT(*) FROM dead_letters");
+        }
+    }
+
+    public bool Delete(long id)
+    {
+        lock (db.Gate)
+        {
+            return db.Execute(null, "DELETE FROM dead_letters WHERE id = $id", ("$id", id)) == 1;
+        }
+    }
+
+    public void UpdateReason(long id, string reason, DateTimeOffset now)
+    {
+        lock (db.Gate)
+        {
+            db.Execute(null, "UPDATE dead_letters SET reason = $reason, dead_at = $now, attempts = attempts + 1 WHERE id = $id",
+                ("$reason", reason), ("$now", now.ToUnixTimeMilliseconds()), ("$id", id));
+        }
+    }
+
+    public long Requeue(DeadLetter deadLetter, DateTimeOffset now)
+    {
+        lock (db.Gate)
+        {
+            using var transaction = db.Connection.BeginTransaction();
+            var message = deadLetter.ToMessage(now);
+            var id = SqliteOutbox.Insert(db, transaction, message);
+            SqliteOutbox.PromoteHead(db, transaction, message.OrderingKey);
+            db.Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
+            transaction.Commit();
+            return id;
+        }
+    }
+
+    internal static long Insert(SqliteDatabase db, SqliteTransaction? transaction, DeadLetter d) => db.Scalar<long>(transaction, """
+        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
+        VALUES ($kind, $reason, $route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $values, $created, $dead, $attempts, $status);
+        SELECT last_insert_rowid();
+        """,
+        ("$kind", d.Kind), ("$reason", d.Reason), ("$route", d.Route), ("$cluster", d.Cluster), ("$ordering", d.OrderingKey), ("$pacing", d.PacingKey),
+        ("$method", d.Method), ("$path", d.PathAndQuery), ("$headers", JsonSerializer.Serialize(d.Headers)), ("$body", d.Body),
+        ("$values", JsonSerializer.Serialize(d.RouteValues)), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()), ("$dead", d.DeadAt.ToUnixTimeMilliseconds()),
+        ("$attempts", d.Attempts), ("$status", d.LastStatus));
+
+    private static DeadLetter Read(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetString(8), SqliteDatabase.Strings(r.GetString(9)), (byte[])r[10], SqliteDatabase.Strings(r.GetString(11)),
+        SqliteDatabase.Time(r.GetInt64(12)), SqliteDatabase.Time(r.GetInt64(13)), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15));
+}

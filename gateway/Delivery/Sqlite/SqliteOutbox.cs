@@ -1,0 +1,224 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace HaloIlertGateway.Delivery.Sqlite;
+
+/// <summary>
+/// <see cref="IOutbox"/> in SQLite. Inserts from concurrent requests are committed together (group commit: one fsync
+/// for a batch, not one per event); <c>is_head</c> marks the oldest event of each alert.
+/// </summary>
+internal sealed class SqliteOutbox : IOutbox, IDisposable
+{
+    private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
+    private const int MaxBatch = 256;
+
+    private readonly SqliteDatabase _db;
+    private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public SqliteOutbox(SqliteDatabase db)
+    {
+        _db = db;
+        _writer = Task.Run(WriteBatchesAsync);
+    }
+
+    public Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil)
+    {
+        var done = new TaskCompletionSource<(long Id, bool Claimed)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_pending.Writer.TryWrite(new PendingEnqueue(message, claimUntil, done)))
+        {
+            done.SetException(new ObjectDisposedException(nameof(SqliteOutbox)));
+        }
+
+        return done.Task;
+    }
+
+    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit)
+    {
+        lock (_db.Gate)
+        {
+            return _db.Query(null, $"""
+                SELECT {Columns} FROM outbox
+                WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
+                ORDER BY id LIMIT $limit
+                """, Read, ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
+        }
+    }
+
+    public DateTimeOffset? NextDue()
+    {
+        lock (_db.Gate)
+        {
+            var next = _db.Scalar<long?>(null, "SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1");
+            return next is { } ms ? SqliteDatabase.Time(ms) : null;
+        }
+    }
+
+    public bool TryClaim(long id, DateTimeOffset now, DateTimeOffset until)
+    {
+        lock (_db.Gate)
+        {
+            return _db.Execute(null, "UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now)",
+                ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1;
+        }
+    }
+
+    public void Release(long id)
+    {
+        lock (_db.Gate)
+        {
+            _db.Execute(null, "UPDATE outbox SET locked_until = NULL WHERE id = $id", ("$id", id));
+        }
+    }
+
+    public void Remove(long id)
+    {
+        lock (_db.Gate)
+        {
+            using var transaction = _db.Connection.BeginTransaction();
+            if (_db.Query(transaction, "DELETE FROM outbox WHERE id = $id RETURNING ordering_key", r => r.GetString(0), ("$id", id)).FirstOrDefault() is { } orderingKey)
+            {
+                PromoteHead(_db, transaction, orderingKey);
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    public void Reschedule(long id, DateTimeOffset nextAttempt, string error, int? status)
+    {
+        lock (_db.Gate)
+        {
+            _db.Execute(null, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $next, locked_until = NULL, last_error = $error, last_status = $status WHERE id = $id",
+                ("$next", nextAttempt.ToUnixTimeMilliseconds()), ("$error", error), ("$status", status), ("$id", id));
+        }
+    }
+
+    public void Bury(OutboxMessage message, string kind, string reason, DateTimeOffset now)
+    {
+        lock (_db.Gate)
+        {
+            using var transaction = _db.Connection.BeginTransaction();
+            SqliteDeadLetterStore.Insert(_db, transaction, DeadLetter.FromMessage(message, kind, reason, now));
+            _db.Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
+            PromoteHead(_db, transaction, message.OrderingKey);
+            transaction.Commit();
+        }
+    }
+
+    public IReadOnlyList<OutboxMessage> List(int limit)
+    {
+        lock (_db.Gate)
+        {
+            return _db.Query(null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT $limit", Read, ("$limit", limit));
+        }
+    }
+
+    public (long Depth, DateTimeOffset? Oldest) Stats()
+    {
+        lock (_db.Gate)
+        {
+            var depth = _db.Scalar<long>(null, "SELECT COUNT(*) FROM outbox");
+            var oldest = _db.Scalar<long?>(null, "SELECT MIN(created_at) FROM outbox");
+            return (depth, oldest is { } ms ? SqliteDatabase.Time(ms) : null);
+        }
+    }
+
+    /// <remarks>Taking the write lock alone succeeds on a full disk: the probe writes a page's worth.</remarks>
+    public void CheckWritable()
+    {
+        lock (_db.Gate)
+        {
+            using var transaction = _db.Connection.BeginTransaction();
+            _db.Execute(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;");
+            transaction.Commit();
+        }
+    }
+
+    public void Dispose()
+    {
+        _pending.Writer.TryComplete();
+        _writer.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Adds an event due at its creation time; returns its id. The caller promotes the head.</summary>
+    internal static long Insert(SqliteDatabase db, SqliteTransaction transaction, OutboxMessage message) => db.Scalar<long>(transaction, """
+        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
+        VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created, $trace);
+        SELECT last_insert_rowid();
+        """,
+        ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
+        ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
+        ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts), ("$trace", message.TraceParent));
+
+    /// <summary>Marks the oldest event of <paramref name="orderingKey"/>'s alert as its head; returns its id (0: none left).</summary>
+    internal static long PromoteHead(SqliteDatabase db, SqliteTransaction transaction, string orderingKey)
+    {
+        var head = db.Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", orderingKey));
+        if (head != 0)
+        {
+            db.Execute(transaction, "UPDATE outbox SET is_head = 1 WHERE id = $id AND is_head = 0", ("$id", head));
+        }
+
+        return head;
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        var batch = new List<PendingEnqueue>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                var results = new (long Id, bool Claimed)[batch.Count];
+                lock (_db.Gate)
+                {
+                    using var transaction = _db.Connection.BeginTransaction();
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        results[i] = Insert(transaction, batch[i]);
+                    }
+
+                    transaction.Commit();
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the batch was committed: every caller learns so (and answers its client with an error).
+                batch.ForEach(item => item.Done.TrySetException(ex));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private (long Id, bool Claimed) Insert(SqliteTransaction transaction, PendingEnqueue pending)
+    {
+        var id = Insert(_db, transaction, pending.Message);
+        var claimed = PromoteHead(_db, transaction, pending.Message.OrderingKey) == id && pending.ClaimUntil is not null;
+        if (claimed)
+        {
+            _db.Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", pending.ClaimUntil!.Value.ToUnixTimeMilliseconds()), ("$id", id));
+        }
+
+        return (id, claimed);
+    }
+
+    private static OutboxMessage Read(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        SqliteDatabase.Strings(r.GetString(7)), (byte[])r[8], SqliteDatabase.Time(r.GetInt64(9)), r.GetInt32(10), SqliteDatabase.Time(r.GetInt64(11)),
+        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13), r.IsDBNull(14) ? null : r.GetString(14));
+
+    private sealed record PendingEnqueue(OutboxMessage Message, DateTimeOffset? ClaimUntil, TaskCompletionSource<(long Id, bool Claimed)> Done);
+}

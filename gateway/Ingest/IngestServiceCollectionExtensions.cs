@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HaloIlertGateway.Ingest;
+
+internal static class IngestServiceCollectionExtensions
+{
+    /// <summary>A webhook's path through the gateway: running a route's transform, durable forwarding, dead letters and replay.</summary>
+    public static IServiceCollection AddGatewayIngest(this IServiceCollection services)
+    {
+        services.TryAddSingleton<TransformRuns>();
+        services.TryAddSingleton<DurableIngest>();
+        services.TryAddSingleton<DeadLetters>();
+        return services;
+    }
+
+    /// <summary>Registers the <c>JsTransform</c> route transform with YARP.</summary>
+    public static IReverseProxyBuilder AddIngestTransforms(this IReverseProxyBuilder builder)
+    {
+        builder.AddTransformFactory<IngestTransformFactory>();
+        return builder;
+    }
+}
