@@ -1,0 +1,76 @@
+using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Delivery.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Tests.Delivery;
+
+/// <summary>The store contract on SQLite, plus what only a file can show: its migrations.</summary>
+public sealed class SqliteOutboxTests : OutboxContract
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("outbox-contract-").FullName;
+
+    private protected override (IOutbox Outbox, IDeadLetterStore DeadLetters, IDisposable Handle) Open(bool reopen = false)
+    {
+        var database = OpenDatabase(_folder);
+        var outbox = new SqliteOutbox(database);
+        return (outbox, new SqliteDeadLetterStore(database), new Handle(outbox, database));
+    }
+
+    [Fact]
+    public void ANewFileIsMigratedToTheLatestVersionAndOpeningItAgainChangesNothing()
+    {
+        using (var database = OpenDatabase(_folder))
+        {
+            Assert.Equal(2, database.Version);
+        }
+
+        using var again = OpenDatabase(_folder);
+        Assert.Equal(2, again.Version);
+    }
+
+    [Fact]
+    public void AFileFromBeforeVersioningIsCompletedWithoutLosingItsEvents()
+    {
+        // The first outbox schema: no trace_parent, no is_head, no user_version; one pending event.
+        var path = Path.Combine(_folder, "outbox.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, cluster TEXT NOT NULL, ordering_key TEXT NOT NULL,
+                    pacing_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,
+                    created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+                    locked_until INTEGER, last_error TEXT, last_status INTEGER);
+                INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, next_attempt_at)
+                    VALUES ('halopsa', 'ilert', 'alert', 'key', 'POST', '/api/events', '{}', x'7B7D', 0, 0);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var (outbox, deadLetters, handle) = Open();
+        using (handle)
+        {
+            var pending = Assert.Single(outbox.Due(DateTimeOffset.UnixEpoch.AddSeconds(1), 10));
+            Assert.Equal(("alert", null), (pending.OrderingKey, pending.TraceParent));
+            Assert.Equal(0, deadLetters.Count());
+        }
+    }
+
+    private static SqliteDatabase OpenDatabase(string folder) => new(
+        Options.Create(new DeliveryOptions { DatabasePath = "outbox.db" }),
+        new HostingEnvironment { ContentRootPath = folder },
+        NullLogger<SqliteDatabase>.Instance);
+
+    private sealed class Handle(SqliteOutbox outbox, SqliteDatabase database) : IDisposable
+    {
+        public void Dispose()
+        {
+            outbox.Dispose();
+            database.Dispose();
+        }
+    }
+}
