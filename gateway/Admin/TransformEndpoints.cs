@@ -38,7 +38,7 @@ internal static class TransformEndpoints
             }
             catch (TransformCompilationException ex)
             {
-                return TypedResults.Ok(new TransformTestResult("failed", name, null, null, null, new("compile", ex.Reason, null, ex.Line, ex.Column), [], 0));
+                return TypedResults.Ok(new TransformRunReport("failed", name, null, null, null, new("compile", ex.Reason, null, ex.Line, ex.Column), [], 0));
             }
         }
         else if (catalog.TryGet(name, out script))
@@ -57,7 +57,7 @@ internal static class TransformEndpoints
         var secrets = test.Secrets ?? new Dictionary<string, string>();
         var context = TransformContext.For(test.Route ?? name, DateTimeOffset.UtcNow, settings, request.Params, secrets);
         var outcome = gateway.GetRequiredService<TransformRunner>().Run(script, request, context);
-        return TypedResults.Ok(TransformTestResult.From(name, version, outcome));
+        return TypedResults.Ok(TransformRunReport.From(name, version, outcome));
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>

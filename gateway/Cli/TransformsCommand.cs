@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using HaloIlertGateway.Admin;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
 using Microsoft.Extensions.Options;
@@ -51,7 +50,7 @@ internal static class TransformsCommand
 
         var loader = CreateLoader();
         var failed = 0;
-        var scripts = Directory.EnumerateFiles(directory, "*.js").Where(p => TransformCatalog.IsValidName(Path.GetFileNameWithoutExtension(p))).Order(StringComparer.Ordinal).ToList();
+        var scripts = TransformCatalog.EnumerateTransforms(directory).ToList();
         foreach (var path in scripts)
         {
             var result = loader.Load(Path.GetFileNameWithoutExtension(path), path);
@@ -114,7 +113,7 @@ internal static class TransformsCommand
             ? TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build().GetSection($"{TransformSettingsProvider.SectionName}:{name}:Settings"))
             : ReadOnlyMemory<byte>.Empty;
         var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(name, DateTimeOffset.UtcNow, settings, request.Params));
-        var result = TransformTestResult.From(name, null, outcome);
+        var result = TransformRunReport.From(name, null, outcome);
         output.WriteLine(JsonSerializer.Serialize(result, Output));
         return outcome is TransformOutcome.Fail ? 1 : 0;
     }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
@@ -94,32 +93,13 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
         }
 
         var body = changed.Body ?? [];
-        var (bodyKey, alertKey) = changed.BodyIsJson ? ReadEventKeys(body) : (null, null);
-        var integrationKey = bodyKey ?? original.Params.GetValueOrDefault("integrationKey") ?? string.Empty;
+        var alertKey = changed.AlertKey;
+        var integrationKey = changed.IntegrationKey ?? original.Params.GetValueOrDefault("integrationKey") ?? string.Empty;
         // The path in the form it goes on the wire (a checked script path is already in it; the client's is re-escaped),
         // sent as it is: DeliverySender does not canonicalise it again.
         var pathAndQuery = new PathString(changed.Path).ToUriComponent() + QueryString.Create(changed.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
         return new OutboxMessage(0, routeId, clusterId, Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), Digest(integrationKey),
             original.Method, pathAndQuery, headers, body, now, TraceParent: System.Diagnostics.Activity.Current?.Id);
-    }
-
-    /// <summary><c>integrationKey</c> and <c>alertKey</c> of an events-API body (top-level string properties), if present.</summary>
-    private static (string? IntegrationKey, string? AlertKey) ReadEventKeys(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind != JsonValueKind.Object
-                ? (null, null)
-                : (Property(document.RootElement, "integrationKey"), Property(document.RootElement, "alertKey"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-
-        static string? Property(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
     /// <summary>Keys are stored as digests: the outbox never needs them in clear, and listings cannot show them.</summary>

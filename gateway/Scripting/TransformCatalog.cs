@@ -80,7 +80,7 @@ internal sealed partial class TransformCatalog : IDisposable
         {
             var entries = new Dictionary<string, Entry>(_entries, StringComparer.Ordinal);
             var present = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var path in EnumerateScripts(Directory))
+            foreach (var path in EnumerateTransforms(Directory))
             {
                 var name = Path.GetFileNameWithoutExtension(path);
                 present.Add(name);
@@ -155,7 +155,8 @@ internal sealed partial class TransformCatalog : IDisposable
         }
     }
 
-    private static IEnumerable<string> EnumerateScripts(string directory) =>
+    /// <summary>The transforms in <paramref name="directory"/>: its <c>*.js</c> files with a valid name, in name order.</summary>
+    public static IEnumerable<string> EnumerateTransforms(string directory) =>
         System.IO.Directory.Exists(directory)
             ? System.IO.Directory.EnumerateFiles(directory, "*.js", SearchOption.TopDirectoryOnly)
                 .Where(path => IsValidName(Path.GetFileNameWithoutExtension(path)))

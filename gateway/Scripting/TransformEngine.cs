@@ -193,8 +193,9 @@ internal sealed class TransformEngine : IDisposable
         TransformContract.CheckSetHeaders(original.Headers, headers);
         var query = ReadStrings(result.Get("query"), "query", lowerCaseKeys: false);
         TransformContract.CheckQuery(query);
-        var (body, isJson) = ReadBody(result.Get("body"));
-        return new OutgoingRequest(newPath, query, headers, body, isJson);
+        var returnedBody = result.Get("body");
+        var (body, isJson) = ReadBody(returnedBody);
+        return new OutgoingRequest(newPath, query, headers, body, isJson, EventKey(returnedBody, "integrationKey"), EventKey(returnedBody, "alertKey"));
     }
 
     private (byte[]? Body, bool IsJson) ReadBody(JsValue body)
@@ -218,6 +219,21 @@ internal sealed class TransformEngine : IDisposable
         }
 
         return (json, true);
+    }
+
+    /// <summary>
+    /// A top-level string member of a body object, as the JSON written from it has it: an own, enumerable data property
+    /// (no getter runs), of an object without <c>toJSON</c> (which could write something else).
+    /// </summary>
+    private static string? EventKey(JsValue body, string name)
+    {
+        if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get("toJSON").IsUndefined())
+        {
+            return null;
+        }
+
+        var property = obj.GetOwnProperty(name);
+        return property.IsDataDescriptor() && property.Enumerable && property.Value.IsString() ? property.Value.AsString() : null;
     }
 
     private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)

@@ -19,17 +19,10 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     public GatewayFactory(FakeIlert ilert, IReadOnlyDictionary<string, string>? scripts = null)
     {
         _ilert = ilert;
-        ContentRoot = Directory.CreateTempSubdirectory("gateway-test-").FullName;
-        File.Copy(RepositoryPaths.ProxyConfig, Path.Combine(ContentRoot, "proxy.json"));
-        var transforms = Directory.CreateDirectory(Path.Combine(ContentRoot, "transforms")).FullName;
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Transforms))
-        {
-            File.Copy(file, Path.Combine(transforms, Path.GetFileName(file)));
-        }
-
+        ContentRoot = RepositoryPaths.CopyContentRoot("gateway-test-");
         foreach (var (name, source) in scripts ?? new Dictionary<string, string>())
         {
-            File.WriteAllText(Path.Combine(transforms, name + ".js"), source);
+            File.WriteAllText(Path.Combine(TransformsDirectory, name + ".js"), source);
         }
     }
 

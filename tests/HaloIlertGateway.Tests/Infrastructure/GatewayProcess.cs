@@ -17,14 +17,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public GatewayProcess(Uri ilert, params string[] settings)
     {
-        ContentRoot = Directory.CreateTempSubdirectory("gateway-process-").FullName;
-        File.Copy(RepositoryPaths.ProxyConfig, Path.Combine(ContentRoot, "proxy.json"));
-        var transforms = Directory.CreateDirectory(Path.Combine(ContentRoot, "transforms")).FullName;
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Transforms))
-        {
-            File.Copy(file, Path.Combine(transforms, Path.GetFileName(file)));
-        }
-
+        ContentRoot = RepositoryPaths.CopyContentRoot("gateway-process-");
         Address = new Uri($"http://127.0.0.1:{FreePort()}");
         _arguments =
         [

@@ -1,25 +1,24 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using HaloIlertGateway.Scripting;
 
-namespace HaloIlertGateway.Admin;
+namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// What a test run produced: <see cref="Outcome"/> is <c>forwarded</c> (see <see cref="Request"/>), <c>dropped</c>
-/// (see <see cref="Reason"/>) or <c>failed</c> (see <see cref="Error"/>); with the script's log lines and the time taken.
-/// Nothing is forwarded by a test run.
+/// What a run produced, as the management test endpoint and <c>transforms run</c> report it: <see cref="Outcome"/> is
+/// <c>forwarded</c> (see <see cref="Request"/>), <c>dropped</c> (see <see cref="Reason"/>) or <c>failed</c> (see
+/// <see cref="Error"/>); with the script's log lines and the time taken. Nothing is forwarded by such a run.
 /// </summary>
-internal sealed record TransformTestResult(
+internal sealed record TransformRunReport(
     string Outcome,
     string Transform,
     int? Version,
-    TransformTestResult.Output? Request,
+    TransformRunReport.Output? Request,
     string? Reason,
-    TransformTestResult.Failure? Error,
+    TransformRunReport.Failure? Error,
     IReadOnlyList<string> Logs,
     double DurationMs)
 {
-    public static TransformTestResult From(string transform, int? version, TransformOutcome outcome) => outcome switch
+    public static TransformRunReport From(string transform, int? version, TransformOutcome outcome) => outcome switch
     {
         TransformOutcome.Forward forward => new("forwarded", transform, version, ToOutput(forward.Request), null, null, outcome.Logs, outcome.Duration.TotalMilliseconds),
         TransformOutcome.Drop drop => new("dropped", transform, version, null, drop.Reason, null, outcome.Logs, outcome.Duration.TotalMilliseconds),

@@ -1,0 +1,29 @@
+using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.Tests.Scripting;
+
+/// <summary>The event's keys (the outbox files an event under them) come from the body object the script returned.</summary>
+public sealed class EventKeyTests
+{
+    [Theory]
+    [InlineData("{ integrationKey: 'il1hps-a', alertKey: 'ticket-1', summary: 's' }", "il1hps-a", "ticket-1")]
+    [InlineData("{ summary: 'no keys' }", null, null)]
+    [InlineData("{ integrationKey: 42, alertKey: null }", null, null)]
+    [InlineData("[{ alertKey: 'in an array' }]", null, null)]
+    [InlineData("'{\"alertKey\":\"a string body is not read\"}'", null, null)]
+    [InlineData("{ alertKey: 'shown', toJSON() { return { alertKey: 'written' }; } }", null, null)]
+    [InlineData("Object.defineProperty({}, 'alertKey', { get() { return 'getter'; }, enumerable: true })", null, null)]
+    [InlineData("Object.defineProperty({}, 'alertKey', { value: 'hidden', enumerable: false })", null, null)]
+    public void TheKeysAreTheTopLevelStringsTheWrittenBodyHas(string body, string? integrationKey, string? alertKey)
+    {
+        var script = ScriptTestKit.Compile("keys", $"function transform(request) {{ request.body = {body}; return request; }}");
+        var empty = new Dictionary<string, string>();
+        var request = new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json("{}"u8.ToArray()));
+
+        var outcome = ScriptTestKit.Runner.Run(script, request, TransformContext.For("keys", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, empty));
+
+        var forward = Assert.IsType<TransformOutcome.Forward>(outcome);
+        Assert.Equal((integrationKey, alertKey), (forward.Request.IntegrationKey, forward.Request.AlertKey));
+    }
+}
