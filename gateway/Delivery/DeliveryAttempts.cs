@@ -76,31 +76,12 @@ internal sealed partial class DeliveryAttempts(
                 Log.Expired(logger, message.Id, message.Route, message.Attempts + 1);
                 break;
             default:
-                var delay = Backoff(message.Attempts, result);
+                var delay = RetryBackoff.Next(message.Attempts, result, options.Value, Random.Shared.NextDouble());
                 store.Reschedule(message.Id, now + delay, result.Error ?? "failed", result.Status);
                 metrics.OnRetried();
                 Log.Retrying(logger, message.Id, message.Route, message.Attempts + 1, result.Error ?? "failed", delay.TotalSeconds);
                 break;
         }
-    }
-
-    /// <summary>Retry-After when ilert gave one; after a bare 429 ilert's suggested pause; else exponential, with jitter.</summary>
-    private TimeSpan Backoff(int attempts, DeliveryResult result)
-    {
-        var settings = options.Value;
-        var jitter = 0.5 + (Random.Shared.NextDouble() / 2);
-        if (result.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
-        {
-            return retryAfter + (settings.InitialBackoff * jitter);
-        }
-
-        if (result.Status == 429)
-        {
-            return settings.RateLimitedBackoff * (0.75 + (jitter / 2));
-        }
-
-        var exponential = settings.InitialBackoff * Math.Pow(2, Math.Min(attempts, 20));
-        return (exponential < settings.MaxBackoff ? exponential : settings.MaxBackoff) * jitter;
     }
 
     private static partial class Log
