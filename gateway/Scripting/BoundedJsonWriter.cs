@@ -16,7 +16,7 @@ namespace HaloIlertGateway.Scripting;
 /// checked against the real stack, like the engine's own stack guard. Used for <c>JSON.stringify</c>, the body a
 /// script returns and objects given to <c>context.log</c>. One use per instance.
 /// </summary>
-internal sealed class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
+internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
 {
     private readonly StringBuilder _out = output?.Clear() ?? new StringBuilder();
     private readonly List<ObjectInstance> _stack = [];
@@ -59,59 +59,6 @@ internal sealed class BoundedJsonWriter(Engine engine, int limit, string what, S
         var holder = new JsObject(engine);
         holder.FastSetDataProperty(string.Empty, value);
         return WriteProperty(JsString.Empty, holder);
-    }
-
-    private void ReadReplacer(JsValue replacer)
-    {
-        if (replacer.IsCallable())
-        {
-            _replacer = replacer;
-            return;
-        }
-
-        if (!replacer.IsArray())
-        {
-            return;
-        }
-
-        var list = replacer.AsObject();
-        var length = LengthOf(list);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        _propertyList = [];
-        for (var index = 0; index < length; index++)
-        {
-            var item = list.Get(index);
-            var name = item.IsString() || item.IsNumber() || IsWrapper(item, "NumberInstance") || IsWrapper(item, "StringInstance")
-                ? TypeConverter.ToString(item)
-                : null;
-            if (name is not null && seen.Add(name))
-            {
-                _propertyList.Add(name);
-            }
-        }
-    }
-
-    private void ReadGap(JsValue space)
-    {
-        if (IsWrapper(space, "NumberInstance"))
-        {
-            space = TypeConverter.ToNumber(space);
-        }
-        else if (IsWrapper(space, "StringInstance"))
-        {
-            space = TypeConverter.ToString(space);
-        }
-
-        if (space.IsNumber())
-        {
-            var count = (int)Math.Min(10, Math.Max(0, TypeConverter.ToIntegerOrInfinity(space)));
-            _gap = new string(' ', count);
-        }
-        else if (space.IsString())
-        {
-            var text = space.AsString();
-            _gap = text.Length <= 10 ? text : text[..10];
-        }
     }
 
     /// <summary>SerializeJSONProperty: writes the value of <paramref name="key"/> in <paramref name="holder"/>; false when it is undefined (nothing written).</summary>

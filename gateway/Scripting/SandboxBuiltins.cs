@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Jint;
 using Jint.Native;
@@ -22,7 +21,7 @@ namespace HaloIlertGateway.Scripting;
 /// </list>
 /// One instance per engine (it holds the engine's cycle set for <c>join</c>); not thread-safe, like the engine.
 /// </summary>
-internal sealed class SandboxBuiltins
+internal sealed partial class SandboxBuiltins
 {
     /// <summary>Globals deleted from every engine. <see cref="TransformSyntaxCheck"/> refuses BigInt literals to match.</summary>
     public static readonly IReadOnlyList<string> RemovedGlobals =
@@ -243,96 +242,6 @@ internal sealed class SandboxBuiltins
             return with;
         });
         return Call(original, text, [args.At(0), counter]);
-    }
-
-    private JsValue Join(JsValue self, JsValue separatorValue, bool locale)
-    {
-        // join → an element's toString → join again is recursion on the host's stack, which Jint's stack guard does
-        // not see: stop it while there is stack left (an InsufficientExecutionStackException is the recursion limit).
-        RuntimeHelpers.EnsureSufficientExecutionStack();
-        var array = ToObject(self);
-        var length = LengthOf(array);
-        if (length > _maxArray)
-        {
-            throw SandboxLimitException.ArrayLength(locale ? "toLocaleString" : "join", (long)length, _maxArray);
-        }
-
-        // A cycle joins as the empty string (as every engine does), instead of recursing forever.
-        if (!_joining.Add(array))
-        {
-            return JsString.Empty;
-        }
-
-        try
-        {
-            var separator = separatorValue.IsUndefined() ? "," : TypeConverter.ToString(separatorValue);
-            var builder = new StringBuilder();
-            for (var index = 0; index < (int)length; index++)
-            {
-                if (index > 0)
-                {
-                    Append(builder, separator, "join");
-                }
-
-                var element = array.Get(index);
-                if (IsMissing(element))
-                {
-                    continue;
-                }
-
-                var text = locale
-                    ? TypeConverter.ToString(Call(ToObject(element).Get("toLocaleString"), element, []))
-                    : TypeConverter.ToString(element);
-                Append(builder, text, "join");
-            }
-
-            return builder.ToString();
-        }
-        finally
-        {
-            _joining.Remove(array);
-        }
-    }
-
-    private void Append(StringBuilder builder, string text, string what)
-    {
-        if ((long)builder.Length + text.Length > _maxString)
-        {
-            throw SandboxLimitException.StringLength(what, (long)builder.Length + text.Length, _maxString);
-        }
-
-        builder.Append(text);
-    }
-
-    /// <summary>Walks what <c>flat(depth)</c> would visit, without recursion, and refuses before it visits too much.</summary>
-    private void CheckFlattened(JsValue self, JsValue depthValue)
-    {
-        if (self is not ObjectInstance root)
-        {
-            return;
-        }
-
-        var depth = depthValue.IsUndefined() ? 1 : TypeConverter.ToIntegerOrInfinity(depthValue);
-        var pending = new Stack<(ObjectInstance Array, double Depth)>();
-        pending.Push((root, depth));
-        long visited = 0;
-        while (pending.TryPop(out var next))
-        {
-            var length = LengthOf(next.Array);
-            for (var index = 0d; index < length; index++)
-            {
-                if (++visited > _maxArray)
-                {
-                    throw SandboxLimitException.ArrayLength("flat", visited, _maxArray);
-                }
-
-                var element = next.Array.Get(index);
-                if (next.Depth > 0 && element.IsArray())
-                {
-                    pending.Push((element.AsObject(), next.Depth - 1));
-                }
-            }
-        }
     }
 
     private static bool IsMissing(JsValue value) => value.IsNull() || value.IsUndefined();

@@ -221,10 +221,7 @@ internal sealed class TransformEngine : IDisposable
         return (json, true);
     }
 
-    /// <summary>
-    /// A top-level string member of a body object, as the JSON written from it has it: an own, enumerable data property
-    /// (no getter runs), of an object without <c>toJSON</c> (which could write something else).
-    /// </summary>
+    /// <summary>A top-level string member of a body object as its JSON has it: own, enumerable, data (no getter runs), no <c>toJSON</c>.</summary>
     private static string? EventKey(JsValue body, string name)
     {
         if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get("toJSON").IsUndefined())
