@@ -2,57 +2,56 @@ using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HaloIlertGateway.Admin;
 
-internal static class DeliveryEndpoints
+/// <summary>
+/// <c>GET /_gateway/delivery</c> (counters, outbox depth and oldest age), <c>GET /_gateway/outbox</c>,
+/// <c>GET /_gateway/deadletters[/{id}]</c>, <c>POST /_gateway/deadletters/{id}/replay</c>,
+/// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>. Listings are redacted.
+/// </summary>
+internal sealed class DeliveryEndpoints(IOutbox outbox, IDeadLetterStore store, DeliveryMetrics metrics, DeadLetters deadLetters, SecretStore secrets, TimeProvider time)
 {
     private const int DefaultLimit = 100;
 
-    /// <summary>
-    /// <c>GET /_gateway/delivery</c> (counters, outbox depth and oldest age), <c>GET /_gateway/outbox</c>,
-    /// <c>GET /_gateway/deadletters[/{id}]</c>, <c>POST /_gateway/deadletters/{id}/replay</c>,
-    /// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>. Listings are redacted.
-    /// </summary>
-    public static IEndpointRouteBuilder MapDeliveryEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway)
     {
-        var outbox = gateway.GetRequiredService<IOutbox>();
-        var store = gateway.GetRequiredService<IDeadLetterStore>();
-        var metrics = gateway.GetRequiredService<DeliveryMetrics>();
-        var deadLetters = gateway.GetRequiredService<DeadLetters>();
-        var secrets = gateway.GetRequiredService<SecretStore>();
-        var time = gateway.GetRequiredService<TimeProvider>();
-
-        endpoints.MapGet("/_gateway/delivery", () =>
-        {
-            var (depth, oldest) = outbox.Stats();
-            var dead = store.Count();
-            return TypedResults.Ok(new
-            {
-                metrics.Queued,
-                metrics.Delivered,
-                metrics.Retried,
-                metrics.DeadLettered,
-                OutboxDepth = depth,
-                OldestAgeSeconds = oldest is { } at ? (time.GetUtcNow() - at).TotalSeconds : 0,
-                DeadLetters = dead,
-            });
-        });
-        endpoints.MapGet("/_gateway/outbox", (int? limit) =>
-            TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues))));
-
+        var api = ActivatorUtilities.CreateInstance<DeliveryEndpoints>(gateway);
+        endpoints.MapGet("/_gateway/delivery", api.Summary);
+        endpoints.MapGet("/_gateway/outbox", api.ListOutbox);
         var dead = endpoints.MapGroup("/_gateway/deadletters");
-        dead.MapGet("/", (int? limit) =>
-            TypedResults.Ok(store.List(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false))));
-        dead.MapGet("/{id:long}", (long id) =>
-            store.Get(id) is { } d ? Results.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id));
-        dead.MapPost("/{id:long}/replay", async (long id) =>
-            await deadLetters.ReplayAsync(id) is var result && result.Outcome == "not-found" ? NotFound(id) : Results.Ok(result));
-        dead.MapPost("/replay", async (int? limit) => TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? 1000)));
-        dead.MapDelete("/{id:long}", (long id) => store.Delete(id) ? Results.NoContent() : NotFound(id));
+        dead.MapGet("/", api.ListDeadLetters);
+        dead.MapGet("/{id:long}", api.GetDeadLetter);
+        dead.MapPost("/{id:long}/replay", api.ReplayAsync);
+        dead.MapPost("/replay", api.ReplayAllAsync);
+        dead.MapDelete("/{id:long}", api.Delete);
         return endpoints;
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(long id) =>
-        GatewayProblems.NotFoundResult($"No dead letter {id}.", "Not found.");
+    public Ok<DeliverySummary> Summary()
+    {
+        var (depth, oldest) = outbox.Stats();
+        return TypedResults.Ok(new DeliverySummary(
+            metrics.Queued, metrics.Delivered, metrics.Retried, metrics.DeadLettered, depth,
+            oldest is { } at ? (time.GetUtcNow() - at).TotalSeconds : 0, store.Count()));
+    }
+
+    public Ok<IEnumerable<OutboxEventView>> ListOutbox(int? limit) =>
+        TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues)));
+
+    public Ok<IEnumerable<DeadLetterView>> ListDeadLetters(int? limit) =>
+        TypedResults.Ok(store.List(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false)));
+
+    public Results<Ok<DeadLetterView>, ProblemHttpResult> GetDeadLetter(long id) =>
+        store.Get(id) is { } d ? TypedResults.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id);
+
+    public async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(long id) =>
+        await deadLetters.ReplayAsync(id) is { Outcome: not "not-found" } result ? TypedResults.Ok(result) : NotFound(id);
+
+    public async Task<Ok<IReadOnlyList<ReplayResult>>> ReplayAllAsync(int? limit) => TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? 1000));
+
+    public Results<NoContent, ProblemHttpResult> Delete(long id) => store.Delete(id) ? TypedResults.NoContent() : NotFound(id);
+
+    private static ProblemHttpResult NotFound(long id) => GatewayProblems.NotFoundResult($"No dead letter {id}.", "Not found.");
 }

@@ -15,38 +15,16 @@ internal static class DeliveryView
 {
     private static readonly string[] SecretMembers = ["integrationKey", "apiKey", "token", "password", "secret"];
 
-    public static object Outbox(OutboxMessage m, IReadOnlyCollection<string> secrets) => new
-    {
-        m.Id,
-        m.Route,
-        m.Method,
-        Path = SecretRedactor.Redact(m.PathAndQuery, secrets),
-        HeaderNames = m.Headers.Keys,
-        m.CreatedAt,
-        m.Attempts,
-        m.NextAttemptAt,
-        LastError = m.LastError is null ? null : SecretRedactor.Redact(m.LastError, secrets),
-        m.LastStatus,
-    };
+    public static OutboxEventView Outbox(OutboxMessage m, IReadOnlyCollection<string> secrets) => new(
+        m.Id, m.Route, m.Method, SecretRedactor.Redact(m.PathAndQuery, secrets), m.Headers.Keys, m.CreatedAt, m.Attempts, m.NextAttemptAt,
+        m.LastError is null ? null : SecretRedactor.Redact(m.LastError, secrets), m.LastStatus);
 
-    public static object Dead(DeadLetter d, IReadOnlyCollection<string> secrets, bool withBody)
+    public static DeadLetterView Dead(DeadLetter d, IReadOnlyCollection<string> secrets, bool withBody)
     {
         IReadOnlyCollection<string> all = [.. secrets, .. TransformContract.SecretParams(d.RouteValues)];
-        return new
-        {
-            d.Id,
-            d.Kind,
-            Reason = SecretRedactor.Redact(d.Reason, all),
-            d.Route,
-            d.Method,
-            Path = SecretRedactor.Redact(d.PathAndQuery, all),
-            HeaderNames = d.Headers.Keys,
-            d.CreatedAt,
-            d.DeadAt,
-            d.Attempts,
-            d.LastStatus,
-            Body = withBody ? Body(d.Body, all) : null,
-        };
+        return new DeadLetterView(
+            d.Id, d.Kind, SecretRedactor.Redact(d.Reason, all), d.Route, d.Method, SecretRedactor.Redact(d.PathAndQuery, all), d.Headers.Keys,
+            d.CreatedAt, d.DeadAt, d.Attempts, d.LastStatus, withBody ? Body(d.Body, all) : null);
     }
 
     private static JsonNode? Body(byte[] body, IReadOnlyCollection<string> secrets)

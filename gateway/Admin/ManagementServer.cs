@@ -53,9 +53,9 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         _app.UseBrowserDefenses();
         _app.UseExceptionHandler();
         _app.UseManagementToken(options.Value);
-        _app.MapTransformEndpoints(gateway);
-        _app.MapDeliveryEndpoints(gateway);
-        _app.MapOperatorEndpoints(gateway, options.Value);
+        TransformEndpoints.Map(_app, gateway);
+        DeliveryEndpoints.Map(_app, gateway);
+        OperatorEndpoints.Map(_app, gateway, options.Value);
         _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
         _app.MapPrometheusScrapingEndpoint("/metrics", gateway.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);

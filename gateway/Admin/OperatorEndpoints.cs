@@ -4,88 +4,91 @@ using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Yarp.ReverseProxy;
 
 namespace HaloIlertGateway.Admin;
 
-internal static class OperatorEndpoints
+/// <summary>
+/// The operator page (<c>GET /</c>) and what it needs beyond the transform and delivery endpoints: routes with
+/// their policies, a transform's source and fixture requests (as playground samples), recent requests, and
+/// saving an edited script (offered only when the management port is protected by a token).
+/// </summary>
+internal sealed class OperatorEndpoints(TransformCatalog catalog, TransformLoader loader, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management)
 {
-    /// <summary>
-    /// The operator page (<c>GET /</c>) and what it needs beyond the transform and delivery endpoints: routes with
-    /// their policies, a transform's source and fixture requests (as playground samples), recent requests, and
-    /// saving an edited script (offered only when the management port is protected by a token).
-    /// </summary>
-    public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway, ManagementOptions management)
+    private bool CanSave => management.Token is not null;
+
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway, ManagementOptions management)
     {
-        var catalog = gateway.GetRequiredService<TransformCatalog>();
-        var proxy = gateway.GetRequiredService<IProxyStateLookup>();
-        var recent = gateway.GetRequiredService<RecentRequests>();
-        var canSave = management.Token is not null;
-
-        endpoints.MapGet("/", () => Results.Stream(OperatorPage.Open(), "text/html; charset=utf-8"));
-        endpoints.MapGet("/_gateway/info", () => TypedResults.Ok(new { canSave }));
-        endpoints.MapGet("/_gateway/routes", () => TypedResults.Ok(proxy.GetRoutes().OrderBy(r => r.Config.Order ?? 0).ThenBy(r => r.Config.RouteId).Select(r => new
-        {
-            r.Config.RouteId,
-            Path = r.Config.Match.Path,
-            r.Config.Match.Methods,
-            r.Config.ClusterId,
-            r.Config.RateLimiterPolicy,
-            r.Config.AuthorizationPolicy,
-            Transform = r.Config.GetTransformName(),
-            Delivery = r.Config.Metadata?.GetValueOrDefault(IngestRoute.DeliveryKey) ?? "Direct",
-        })));
-        endpoints.MapGet("/_gateway/requests", () => TypedResults.Ok(recent.Snapshot()));
-
+        var api = ActivatorUtilities.CreateInstance<OperatorEndpoints>(gateway, management);
+        endpoints.MapGet("/", Page);
+        endpoints.MapGet("/_gateway/info", api.Info);
+        endpoints.MapGet("/_gateway/routes", api.Routes);
+        endpoints.MapGet("/_gateway/requests", api.Requests);
         var transform = endpoints.MapGroup("/_gateway/transforms/{name}");
-        transform.MapGet("/source", (string name) =>
-            Source(catalog, name) is { } path ? Results.Text(File.ReadAllText(path), "text/javascript") : NotFound(name));
-        transform.MapGet("/fixtures", (string name) =>
-        {
-            var path = Path.Combine(catalog.Directory, name + TransformFixtureFile.Suffix);
-            return File.Exists(path)
-                ? Results.Ok(TransformFixtureFile.Load(path).Cases.Select(c => new
-                {
-                    c.Name,
-                    Request = new { c.Request.Method, c.Request.Path, c.Request.Query, c.Request.Headers, c.Request.Params, Body = Json(c.Request.Body) },
-                    Settings = Json(c.Settings),
-                }))
-                : Results.Ok(Array.Empty<object>());
-        });
-        transform.MapPut("/source", async (string name, HttpRequest request) =>
-        {
-            if (!canSave)
-            {
-                return TypedResults.Problem("Saving scripts needs a management token (Gateway:Management:Token).", statusCode: StatusCodes.Status403Forbidden, title: "Saving is off.");
-            }
-
-            if (Source(catalog, name) is not { } path)
-            {
-                return NotFound(name);
-            }
-
-            var script = await new StreamReader(request.Body).ReadToEndAsync();
-            var result = gateway.GetRequiredService<TransformLoader>().Load(name, path, script);
-            if (!result.CanActivate)
-            {
-                // The same rule as a file edit: a version that does not load or fails its fixtures never replaces the live one.
-                return TypedResults.Problem(result.Error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The script was not saved.",
-                    extensions: new Dictionary<string, object?> { ["line"] = result.Error.Line, ["column"] = result.Error.Column });
-            }
-
-            await File.WriteAllTextAsync(path + ".saving", script);
-            File.Move(path + ".saving", path, overwrite: true);
-            return Results.Ok(new { saved = true, sha256 = result.Script!.Sha256 });
-        });
+        transform.MapGet("/source", api.Source);
+        transform.MapGet("/fixtures", api.Fixtures);
+        transform.MapPut("/source", api.SaveAsync);
         return endpoints;
+    }
+
+    public static IResult Page() => Results.Stream(OperatorPage.Open(), "text/html; charset=utf-8");
+
+    public Ok<OperatorInfo> Info() => TypedResults.Ok(new OperatorInfo(CanSave));
+
+    public Ok<IEnumerable<RouteView>> Routes() => TypedResults.Ok(proxy.GetRoutes()
+        .OrderBy(r => r.Config.Order ?? 0).ThenBy(r => r.Config.RouteId)
+        .Select(r => new RouteView(
+            r.Config.RouteId, r.Config.Match.Path, r.Config.Match.Methods, r.Config.ClusterId, r.Config.RateLimiterPolicy, r.Config.AuthorizationPolicy,
+            r.Config.GetTransformName(), r.Config.Metadata?.GetValueOrDefault(IngestRoute.DeliveryKey) ?? "Direct")));
+
+    public Ok<IReadOnlyList<RecentRequests.Entry>> Requests() => TypedResults.Ok(recent.Snapshot());
+
+    public Results<ContentHttpResult, ProblemHttpResult> Source(string name) =>
+        PathOf(name) is { } path ? TypedResults.Text(File.ReadAllText(path), "text/javascript") : NotFound(name);
+
+    public Ok<IEnumerable<FixtureSample>> Fixtures(string name)
+    {
+        var path = Path.Combine(catalog.Directory, name + TransformFixtureFile.Suffix);
+        return TypedResults.Ok(!TransformCatalog.IsValidName(name) || !File.Exists(path)
+            ? []
+            : TransformFixtureFile.Load(path).Cases.Select(c => new FixtureSample(
+                c.Name,
+                new FixtureSample.SampleRequest(c.Request.Method, c.Request.Path, c.Request.Query, c.Request.Headers, c.Request.Params, Json(c.Request.Body)),
+                Json(c.Settings))));
+    }
+
+    public async Task<Results<Ok<SavedTransform>, ProblemHttpResult>> SaveAsync(string name, HttpRequest request)
+    {
+        if (!CanSave)
+        {
+            return TypedResults.Problem("Saving scripts needs a management token (Gateway:Management:Token).", statusCode: StatusCodes.Status403Forbidden, title: "Saving is off.");
+        }
+
+        if (PathOf(name) is not { } path)
+        {
+            return NotFound(name);
+        }
+
+        var script = await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted);
+        var result = loader.Load(name, path, script);
+        if (!result.CanActivate)
+        {
+            // The same rule as a file edit: a version that does not load or fails its fixtures never replaces the live one.
+            return TypedResults.Problem(result.Error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The script was not saved.",
+                extensions: new Dictionary<string, object?> { ["line"] = result.Error.Line, ["column"] = result.Error.Column });
+        }
+
+        await File.WriteAllTextAsync(path + ".saving", script);
+        File.Move(path + ".saving", path, overwrite: true);
+        return TypedResults.Ok(new SavedTransform(true, result.Script!.Sha256));
     }
 
     /// <summary>A fixture's JSON member, or null where the fixture leaves it out.</summary>
     private static JsonNode? Json(JsonElement element) => element.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(element.GetRawText());
 
-    private static string? Source(TransformCatalog catalog, string name) =>
+    private string? PathOf(string name) =>
         TransformCatalog.IsValidName(name) && File.Exists(Path.Combine(catalog.Directory, name + ".js")) ? Path.Combine(catalog.Directory, name + ".js") : null;
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
-        GatewayProblems.NotFoundResult($"No transform named '{name}'.", "Unknown transform.");
+    private static ProblemHttpResult NotFound(string name) => GatewayProblems.NotFoundResult($"No transform named '{name}'.", "Unknown transform.");
 }

@@ -1,40 +1,44 @@
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HaloIlertGateway.Admin;
 
-internal static class TransformEndpoints
+/// <summary>
+/// <c>GET /_gateway/transforms</c> (status of every transform), <c>GET /_gateway/transforms/{name}</c>, and
+/// <c>POST /_gateway/transforms/{name}/test</c> (run a payload through the live or a submitted script; forwards nothing).
+/// </summary>
+internal sealed class TransformEndpoints(TransformCatalog catalog, TransformLoader loader, TransformRunner runner, TransformSettingsProvider settings, TimeProvider time)
 {
-    /// <summary>
-    /// <c>GET /_gateway/transforms</c> (status of every transform), <c>GET /_gateway/transforms/{name}</c>, and
-    /// <c>POST /_gateway/transforms/{name}/test</c> (run a payload through the live or a submitted script; forwards nothing).
-    /// </summary>
-    public static IEndpointRouteBuilder MapTransformEndpoints(this IEndpointRouteBuilder endpoints, IServiceProvider gateway)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway)
     {
-        var catalog = gateway.GetRequiredService<TransformCatalog>();
+        var api = ActivatorUtilities.CreateInstance<TransformEndpoints>(gateway);
         var group = endpoints.MapGroup("/_gateway/transforms");
-        group.MapGet("/", () => TypedResults.Ok(catalog.Status()));
-        group.MapGet("/{name}", (string name) =>
-            catalog.Status().FirstOrDefault(s => s.Name == name) is { } status ? Results.Ok(status) : NotFound(name));
-        group.MapPost("/{name}/test", (string name, TransformTestRequest test) => Test(gateway, name, test));
+        group.MapGet("/", api.List);
+        group.MapGet("/{name}", api.Get);
+        group.MapPost("/{name}/test", api.Test);
         return endpoints;
     }
 
-    private static IResult Test(IServiceProvider gateway, string name, TransformTestRequest test)
+    public Ok<IReadOnlyList<TransformStatus>> List() => TypedResults.Ok(catalog.Status());
+
+    public Results<Ok<TransformStatus>, ProblemHttpResult> Get(string name) =>
+        catalog.Status().FirstOrDefault(s => s.Name == name) is { } status ? TypedResults.Ok(status) : NotFound(name);
+
+    public Results<Ok<TransformRunReport>, ProblemHttpResult> Test(string name, TransformTestRequest test)
     {
         if (test.Request is null)
         {
             return TypedResults.Problem("The body needs a \"request\": { path, params, headers, body, ... }.", statusCode: StatusCodes.Status400BadRequest, title: "No request to run.");
         }
 
-        var catalog = gateway.GetRequiredService<TransformCatalog>();
         CompiledTransform? script;
         int? version = null;
         if (test.Script is not null)
         {
             try
             {
-                script = gateway.GetRequiredService<TransformLoader>().Compile(name, $"{name}.js (submitted)", test.Script);
+                script = loader.Compile(name, $"{name}.js (submitted)", test.Script);
             }
             catch (TransformCompilationException ex)
             {
@@ -51,15 +55,10 @@ internal static class TransformEndpoints
         }
 
         var request = test.Request.ToTransformRequest();
-        var settings = test.Settings.ValueKind == System.Text.Json.JsonValueKind.Object
-            ? TransformSettingsProvider.FromJson(test.Settings)
-            : gateway.GetRequiredService<TransformSettingsProvider>().Get(name);
-        var secrets = test.Secrets ?? new Dictionary<string, string>();
-        var context = TransformContext.For(test.Route ?? name, DateTimeOffset.UtcNow, settings, request.Params, secrets);
-        var outcome = gateway.GetRequiredService<TransformRunner>().Run(script, request, context);
-        return TypedResults.Ok(TransformRunReport.From(name, version, outcome));
+        var settingsJson = test.Settings.ValueKind == System.Text.Json.JsonValueKind.Object ? TransformSettingsProvider.FromJson(test.Settings) : settings.Get(name);
+        var context = TransformContext.For(test.Route ?? name, time.GetUtcNow(), settingsJson, request.Params, test.Secrets);
+        return TypedResults.Ok(TransformRunReport.From(name, version, runner.Run(script, request, context)));
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string name) =>
-        GatewayProblems.NotFoundResult($"No transform named '{name}' is loaded.", "Unknown transform.");
+    private static ProblemHttpResult NotFound(string name) => GatewayProblems.NotFoundResult($"No transform named '{name}' is loaded.", "Unknown transform.");
 }
