@@ -96,7 +96,7 @@ internal sealed partial class IngestTransform(
 
     private static Task WriteFailureAsync(HttpContext http, TransformFailure failure, long? deadLetter = null)
     {
-        var extensions = new Dictionary<string, object?> { ["transform"] = failure.Script };
+        var extensions = new Dictionary<string, object?> { ["transform"] = failure.Transform };
         if (deadLetter is not null)
         {
             extensions["deadLetter"] = deadLetter;

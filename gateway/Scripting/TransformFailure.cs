@@ -9,7 +9,7 @@ namespace HaloIlertGateway.Scripting;
 /// (<c>timeout</c>, <c>statements</c>, <c>memory</c>, <c>recursion</c>, <c>regex-timeout</c>), or is null when the
 /// script itself failed. Line and column are 1-based and known for script errors.
 /// </summary>
-internal sealed record TransformFailure(string Script, string Message, string? Limit = null, int? Line = null, int? Column = null)
+internal sealed record TransformFailure(string Transform, string Message, string? Limit = null, int? Line = null, int? Column = null)
 {
     public bool IsLimit => Limit is not null;
 

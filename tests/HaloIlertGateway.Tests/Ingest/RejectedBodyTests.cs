@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HaloIlertGateway.Tests.Infrastructure;
 
-namespace HaloIlertGateway.Tests.Delivery;
+namespace HaloIlertGateway.Tests.Ingest;
 
 /// <summary>
 /// A body an alert route refuses is still answered with its 4xx, and kept as a <c>rejected</c> dead letter with the
