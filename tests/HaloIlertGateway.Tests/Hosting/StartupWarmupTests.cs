@@ -32,36 +32,25 @@ public sealed class StartupWarmupTests
     [Fact]
     public async Task ReadinessWaitsForTheWarmUpAndAnUpstreamThatFailsDoesNotStopTheStart()
     {
-        // An upstream that accepts the connection and says nothing until the test closes it.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var harness = await GatewayHarness.StartAsync(configure: gateway => gateway.Settings["Gateway:Warmup:Timeout"] = "00:01:00");
-        harness.Gateway.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/";
-        using var client = harness.Gateway.CreateClient();
-        using var silent = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await using var silent = await SilentUpstream.StartGatewayAsync(warmupTimeout: "00:01:00");
 
-        Assert.Equal(HealthStatus.Unhealthy, (await WarmupCheckAsync(harness)).Status);
+        Assert.Equal(HealthStatus.Unhealthy, (await WarmupCheckAsync(silent.Harness)).Status);
 
-        silent.Close();
-        await harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(HealthStatus.Healthy, (await WarmupCheckAsync(harness)).Status);
-        Assert.Contains("Warm-up of cluster 'ilert' did not answer", harness.Gateway.Logs.AllText, StringComparison.Ordinal);
-        using var health = await client.GetAsync("/healthz");
+        silent.Connection.Close();
+        await silent.Harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HealthStatus.Healthy, (await WarmupCheckAsync(silent.Harness)).Status);
+        Assert.Contains("Warm-up of cluster 'ilert' did not answer", silent.Harness.Gateway.Logs.AllText, StringComparison.Ordinal);
+        using var health = await silent.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
     [Fact]
     public async Task TheWarmUpGivesUpAtItsTimeout()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var harness = await GatewayHarness.StartAsync(configure: gateway => gateway.Settings["Gateway:Warmup:Timeout"] = "00:00:00.200");
-        harness.Gateway.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/";
-        using var client = harness.Gateway.CreateClient();
-        using var silent = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await using var silent = await SilentUpstream.StartGatewayAsync(warmupTimeout: "00:00:00.200");
 
-        await harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(HealthStatus.Healthy, (await WarmupCheckAsync(harness)).Status);
+        await silent.Harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HealthStatus.Healthy, (await WarmupCheckAsync(silent.Harness)).Status);
     }
 
     [Theory]
@@ -80,5 +69,37 @@ public sealed class StartupWarmupTests
     {
         var report = await harness.Gateway.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == "warmup");
         return report.Entries["warmup"];
+    }
+
+    /// <summary>A gateway whose upstream accepts the warm-up's connection and says nothing until the test closes it.</summary>
+    private sealed class SilentUpstream(TcpListener listener, GatewayHarness harness, HttpClient client, Socket connection) : IAsyncDisposable
+    {
+        public GatewayHarness Harness => harness;
+
+        public HttpClient Client => client;
+
+        public Socket Connection => connection;
+
+        public static async Task<SilentUpstream> StartGatewayAsync(string warmupTimeout)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var harness = await GatewayHarness.StartAsync(configure: gateway =>
+            {
+                gateway.Settings["Gateway:Warmup:Timeout"] = warmupTimeout;
+                gateway.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/";
+            });
+            var client = harness.Gateway.CreateClient();
+            var connection = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            return new SilentUpstream(listener, harness, client, connection);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            connection.Dispose();
+            client.Dispose();
+            await harness.DisposeAsync();
+            listener.Stop();
+        }
     }
 }
