@@ -9,7 +9,7 @@ namespace HaloIlertGateway.Delivery;
 /// </summary>
 internal sealed partial class DeliveryAttempts(
     DeliverySender sender,
-    DeliveryPacer pacer,
+    IDeliveryPacer pacer,
     IOutbox store,
     DeliveryMetrics metrics,
     StoreFaults faults,
@@ -28,7 +28,15 @@ internal sealed partial class DeliveryAttempts(
         if (result.Status == StatusCodes.Status429TooManyRequests)
         {
             // ilert's limit for this key is reached whatever our count says: hold the whole key, not only this event.
-            pacer.Pause(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff);
+            try
+            {
+                pacer.Pause(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The event's own backoff still applies; only the other events of its key are not held.
+                faults.Report("pause a key after ilert's 429", ex);
+            }
         }
 
         try

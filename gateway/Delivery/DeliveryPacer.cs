@@ -17,7 +17,7 @@ namespace HaloIlertGateway.Delivery;
 /// comes (<see cref="NextTurn"/>), so the worker sleeps until then instead of polling.
 /// </para>
 /// </summary>
-internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvider time) : IDeliveryPacer
 {
     private const int SweepAbove = 10_000;
 

@@ -9,7 +9,7 @@ namespace HaloIlertGateway.Delivery;
 internal sealed class DeliveryQueue(
     IOutbox outbox,
     DeliveryAttempts attempts,
-    DeliveryPacer pacer,
+    IDeliveryPacer pacer,
     DeliveryWorker worker,
     DeliveryMetrics metrics,
     StoreFaults faults,
@@ -38,7 +38,7 @@ internal sealed class DeliveryQueue(
         }
 
         metrics.OnQueued();
-        if (claimed && !pacer.TryAcquire(message.PacingKey))
+        if (claimed && !MayAttemptNow(message.PacingKey))
         {
             // Its key has used its window: the worker sends it at the key's next turn.
             claimed = false;
@@ -66,6 +66,20 @@ internal sealed class DeliveryQueue(
         metrics.OnQueued();
         worker.Wake();
         return id;
+    }
+
+    /// <summary>The key's pace allows a send now. A pacer that cannot be asked (a shared database down) says no: the event is stored, the worker sends it.</summary>
+    private bool MayAttemptNow(string pacingKey)
+    {
+        try
+        {
+            return pacer.TryAcquire(pacingKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("pace an event", ex);
+            return false;
+        }
     }
 
     private void TryRelease(long id)

@@ -8,7 +8,7 @@ namespace HaloIlertGateway.Delivery;
 /// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
 /// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
-internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, DeliveryPacer pacer, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, IDeliveryPacer pacer, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
@@ -92,15 +92,22 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, D
         var batch = new List<OutboxMessage>();
         foreach (var message in due)
         {
-            if (!pacer.TryAcquire(message.PacingKey))
+            // Claimed first, paced second: in a cluster every replica sees the same due events, and a turn taken for an
+            // event another replica claims would be a send that never happens (slower, though never over the limit).
+            if (!store.TryClaim(message.Id, now, now + settings.ClaimDuration))
             {
-                var turn = pacer.NextTurn(message.PacingKey);
-                nextTurn = nextTurn is { } earliest && earliest < turn ? earliest : turn;
+                continue;
             }
-            else if (store.TryClaim(message.Id, now, now + settings.ClaimDuration))
+
+            if (pacer.TryAcquire(message.PacingKey))
             {
                 batch.Add(message);
+                continue;
             }
+
+            store.Release(message.Id);
+            var turn = pacer.NextTurn(message.PacingKey);
+            nextTurn = nextTurn is { } earliest && earliest < turn ? earliest : turn;
         }
 
         await Parallel.ForEachAsync(

@@ -32,6 +32,15 @@ internal sealed class SecretStore(TimeProvider time)
         return value;
     }
 
+    /// <summary>A secret found inside another (a password in a connection string): masked wherever it appears, too.</summary>
+    public void Remember(string value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            _known.TryAdd(value, 0);
+        }
+    }
+
     private string? ReadFile(SecretReference reference)
     {
         var now = time.GetUtcNow();

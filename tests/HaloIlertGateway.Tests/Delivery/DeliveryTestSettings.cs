@@ -16,6 +16,16 @@ internal static class DeliveryTestSettings
         return gateway;
     }
 
+    /// <summary>The shared store: PostgreSQL at <paramref name="connectionString"/>, given as a secret file like a Kubernetes secret.</summary>
+    public static GatewayFactory WithPostgres(this GatewayFactory gateway, string connectionString)
+    {
+        var file = Path.Combine(gateway.ContentRoot, "postgres-connection");
+        File.WriteAllText(file, connectionString);
+        gateway.Settings["Gateway:Store:Provider"] = "Postgres";
+        gateway.Settings["Gateway:Store:ConnectionString"] = "file:" + file;
+        return gateway;
+    }
+
     /// <summary>A HaloPSA ticket body; <paramref name="step"/> goes into the summary so order can be read back.</summary>
     public static string Ticket(int id, int step, bool closed = false) =>
         "{\"ticket\":{\"id\":" + id + ",\"summary\":\"step " + step + "\",\"status\":" + (closed ? "{\"id\":9,\"name\":\"Closed\"}" : "{\"id\":1,\"name\":\"New\"}") + "}}";

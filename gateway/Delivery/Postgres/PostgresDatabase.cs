@@ -1,0 +1,210 @@
+using HaloIlertGateway.Security;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace HaloIlertGateway.Delivery.Postgres;
+
+/// <summary>
+/// The shared PostgreSQL database of a cluster: a connection pool (Npgsql's data source) and versioned migrations,
+/// applied under an advisory lock so that replicas starting together migrate once (<c>gateway_schema</c> keeps the
+/// version). The database may be unreachable
+/// at start or later: every use opens a connection, migrates first if that has not happened yet, and throws when it
+/// cannot; callers turn that into a 503 and an Unhealthy readiness, and the next use tries again.
+/// </summary>
+internal sealed partial class PostgresDatabase : IDisposable
+{
+    /// <summary>Any number, the same in every replica: the advisory lock migrations run under.</summary>
+    private const long MigrationLock = 0x48616c6f_4d696772;
+
+    /// <summary>Each migration runs once, in order, in one transaction with the version it brings.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE outbox (
+            id BIGSERIAL PRIMARY KEY, route TEXT NOT NULL, cluster TEXT NOT NULL, ordering_key TEXT NOT NULL,
+            pacing_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BYTEA NOT NULL,
+            created_at BIGINT NOT NULL, attempts INT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL,
+            locked_until BIGINT, locked_by TEXT, last_error TEXT, last_status INT, trace_parent TEXT);
+        CREATE INDEX outbox_by_key ON outbox (ordering_key, id);
+        CREATE INDEX outbox_by_due ON outbox (next_attempt_at);
+        CREATE TABLE dead_letters (
+            id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, reason TEXT NOT NULL, route TEXT NOT NULL, cluster TEXT,
+            ordering_key TEXT, pacing_key TEXT, method TEXT NOT NULL, path TEXT NOT NULL, headers TEXT NOT NULL, body BYTEA NOT NULL,
+            route_values TEXT NOT NULL, created_at BIGINT NOT NULL, dead_at BIGINT NOT NULL, attempts INT NOT NULL, last_status INT);
+        CREATE TABLE write_probe (data BYTEA NOT NULL);
+        CREATE TABLE pacing_sends (pacing_key TEXT NOT NULL, sent_at BIGINT NOT NULL);
+        CREATE INDEX pacing_sends_by_key ON pacing_sends (pacing_key, sent_at);
+        CREATE TABLE pacing_pauses (pacing_key TEXT PRIMARY KEY, until BIGINT NOT NULL);
+        """,
+    ];
+
+    private readonly NpgsqlDataSource _source;
+    private readonly ILogger<PostgresDatabase> _logger;
+    private readonly Lock _migrating = new();
+    private volatile bool _migrated;
+
+    public PostgresDatabase(IOptions<StoreOptions> options, SecretStore secrets, ILogger<PostgresDatabase> logger)
+    {
+        _logger = logger;
+        // Validated at start (StoreOptions): a reference, never the string itself.
+        var connectionString = (SecretReference.TryParse(options.Value.ConnectionString, out var reference) ? secrets.Read(reference!) : null)
+            ?? throw new OutboxUnavailableException($"The PostgreSQL connection string ({reference}) is not available: set it, or choose Gateway:Store:Provider Sqlite.");
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            CommandTimeout = (int)Math.Ceiling(options.Value.CommandTimeout.TotalSeconds),
+            Timeout = (int)Math.Ceiling(options.Value.CommandTimeout.TotalSeconds),
+        };
+        if (builder.Password is { } password)
+        {
+            secrets.Remember(password);
+        }
+
+        Target = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        _source = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>Host, port and database: for messages (the connection string's password never is).</summary>
+    public string Target { get; }
+
+    /// <summary>This process, as leases name it: host name and process id.</summary>
+    public string Replica { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>An open connection to a migrated database; throws when the database cannot be reached.</summary>
+    public NpgsqlConnection Open()
+    {
+        var connection = _source.OpenConnection();
+        return Migrated(connection);
+    }
+
+    /// <summary>The same, without blocking a thread while connecting (for the request path).</summary>
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = await _source.OpenConnectionAsync();
+        return Migrated(connection);
+    }
+
+    private NpgsqlConnection Migrated(NpgsqlConnection connection)
+    {
+        if (!_migrated)
+        {
+            try
+            {
+                // One thread of this process migrates; the advisory lock inside makes it one replica of the cluster.
+                lock (_migrating)
+                {
+                    if (!_migrated)
+                    {
+                        Migrate(connection);
+                    }
+                }
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        return connection;
+    }
+
+    /// <summary>Tries to reach and migrate the database now, at start; a failure is logged, not thrown (the next use tries again).</summary>
+    public void TryOpenAtStart()
+    {
+        try
+        {
+            using var connection = Open();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            Log.Unreachable(_logger, Target, ex.Message);
+        }
+    }
+
+    public void Dispose() => _source.Dispose();
+
+    /// <summary>
+    /// In one transaction, under a transaction-scoped advisory lock (released however the transaction ends): the
+    /// migrations this database has not had yet. DDL is transactional in PostgreSQL: a failed one leaves nothing behind.
+    /// </summary>
+    private void Migrate(NpgsqlConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
+        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)");
+        var version = Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+        var from = version;
+        for (; version < Migrations.Length; version++)
+        {
+            Execute(connection, transaction, Migrations[version]);
+            Execute(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})");
+        }
+
+        transaction.Commit();
+        if (version > from)
+        {
+            Log.Migrated(_logger, Target, version);
+        }
+
+        _migrated = true;
+    }
+
+    /// <summary>The schema version the database is at.</summary>
+    public long Version()
+    {
+        using var connection = Open();
+        return Scalar<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+    }
+
+    public static int Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public static T Scalar<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var results = new List<T>();
+        while (reader.Read())
+        {
+            results.Add(read(reader));
+        }
+
+        return results;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Outbox database {Target} migrated to version {Version}")]
+        public static partial void Migrated(ILogger logger, string target, long version);
+
+        [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Outbox database {Target} cannot be reached ({Error}); alert routes answer 503 until it can")]
+        public static partial void Unreachable(ILogger logger, string target, string error);
+    }
+}
