@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
 namespace HaloIlertGateway.Admin;
@@ -14,9 +16,16 @@ namespace HaloIlertGateway.Admin;
 /// their policies, a transform's source and fixture requests (as playground samples), recent requests, and
 /// saving an edited script (offered only when the management port is protected by a token).
 /// </summary>
-internal sealed class OperatorEndpoints(TransformCatalog catalog, TransformLoader loader, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management)
+internal sealed class OperatorEndpoints(
+    TransformCatalog catalog, TransformLoader loader, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management, IOptions<StoreOptions> store)
 {
-    private bool CanSave => management.Token is not null;
+    /// <summary>
+    /// In a cluster (a shared store) every replica must serve the same version: transforms come from what all replicas
+    /// mount (a ConfigMap), so saving on one replica is off.
+    /// </summary>
+    private bool InCluster => store.Value.Provider == StoreProvider.Postgres;
+
+    private bool CanSave => management.Token is not null && !InCluster;
 
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway, ManagementOptions management)
     {
@@ -60,6 +69,14 @@ internal sealed class OperatorEndpoints(TransformCatalog catalog, TransformLoade
 
     public async Task<Results<Ok<SavedTransform>, ProblemHttpResult>> SaveAsync(string name, HttpRequest request)
     {
+        if (InCluster)
+        {
+            return TypedResults.Problem(
+                "This gateway is one of several replicas (Gateway:Store:Provider Postgres): a script saved here would serve on this replica only. "
+                + "Change the transform where every replica reads it (the ConfigMap or volume mounted at the transforms folder); each replica picks the change up within seconds.",
+                statusCode: StatusCodes.Status409Conflict, title: "Saving is off in a cluster.");
+        }
+
         if (!CanSave)
         {
             return TypedResults.Problem("Saving scripts needs a management token (Gateway:Management:Token).", statusCode: StatusCodes.Status403Forbidden, title: "Saving is off.");

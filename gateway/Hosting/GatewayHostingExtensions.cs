@@ -15,8 +15,15 @@ internal static class GatewayHostingExtensions
     public static WebApplicationBuilder AddGatewayConfiguration(this WebApplicationBuilder builder, string[] args)
     {
         var proxyConfig = GatewayPaths.Resolve(builder.Environment.ContentRootPath, builder.Configuration[ProxyConfigFileKey] ?? "proxy.json");
-        var source = new GuardedJsonConfigurationSource { Path = proxyConfig, Optional = false, ReloadOnChange = true };
-        source.ResolveFileProvider();
+        // Watched by content, so that a Kubernetes ConfigMap's ..data swap is seen (see MountedFileProvider).
+        var source = new GuardedJsonConfigurationSource
+        {
+            FileProvider = new MountedFileProvider(Path.GetDirectoryName(proxyConfig)!),
+            Path = Path.GetFileName(proxyConfig),
+            Optional = false,
+            ReloadOnChange = true,
+            ReloadDelay = 50,
+        };
         ((IConfigurationBuilder)builder.Configuration).Add(source);
         builder.Configuration
             .AddEnvironmentVariables()

@@ -23,6 +23,26 @@ public sealed class ScriptSaveTests
     }
 
     [Fact]
+    public async Task InAClusterSavingIsOffAndSaysWhereTransformsChange()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var harness = await GatewayHarness.StartAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString).Settings["Gateway:Management:Token"] = Token);
+        var path = Path.Combine(harness.Gateway.TransformsDirectory, "halopsa.js");
+        var before = File.ReadAllText(path);
+
+        using (var info = Authorized(HttpMethod.Get, "/_gateway/info"))
+        using (var answer = await harness.Management.SendAsync(info))
+        {
+            Assert.False((await answer.Content.ReadFromJsonAsync<JsonObject>())!["canSave"]!.GetValue<bool>());
+        }
+
+        using var response = await SaveAsync(harness, "function transform(request, context) { return request; }");
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("ConfigMap", (await GatewayHarness.ReadProblemAsync(response))["detail"]!.GetValue<string>());
+        Assert.Equal(before, File.ReadAllText(path));
+    }
+
+    [Fact]
     public async Task AScriptThatFailsItsFixturesIsNotSavedAndTheFileStaysAsItWas()
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
