@@ -15,10 +15,13 @@ internal static class GatewayHostingExtensions
     public static WebApplicationBuilder AddGatewayConfiguration(this WebApplicationBuilder builder, string[] args)
     {
         var proxyConfig = GatewayPaths.Resolve(builder.Environment.ContentRootPath, builder.Configuration[ProxyConfigFileKey] ?? "proxy.json");
-        // Watched by content, so that a Kubernetes ConfigMap's ..data swap is seen (see MountedFileProvider).
+        // Watched by content, so that a Kubernetes ConfigMap's ..data swap is seen (see MountedFileProvider); stopped
+        // with the host.
+        var files = new MountedFileProvider(Path.GetDirectoryName(proxyConfig)!);
+        builder.Services.AddHostedService(_ => files);
         var source = new GuardedJsonConfigurationSource
         {
-            FileProvider = new MountedFileProvider(Path.GetDirectoryName(proxyConfig)!),
+            FileProvider = files,
             Path = Path.GetFileName(proxyConfig),
             Optional = false,
             ReloadOnChange = true,

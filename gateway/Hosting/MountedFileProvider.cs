@@ -7,13 +7,13 @@ namespace HaloIlertGateway.Hosting;
 /// <summary>
 /// A folder's files for configuration, with change notification that survives how Kubernetes updates a mounted
 /// ConfigMap: the visible file is a symlink into <c>..data</c>, and <c>..data</c> is swapped atomically, so no event
-/// ever names the file itself (the stock provider, which filters events by file name, never reloads). Here any event
-/// in the folder, and a check every second besides, compares the content of each watched file (through its links)
-/// with what it was; a file whose content changed fires its change token.
+/// ever names the file itself (the stock provider, which filters events by file name, never reloads). Here a check
+/// every second compares the content of each watched file (through its links) with what it was; a file whose content
+/// changed fires its change token. Polling a file or two costs nothing and needs no inotify instance (a per-user
+/// resource that runs out).
 /// </summary>
-internal sealed class MountedFileProvider : IFileProvider, IDisposable
+internal sealed class MountedFileProvider : IFileProvider, IHostedService, IDisposable
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly PhysicalFileProvider _files;
@@ -21,28 +21,12 @@ internal sealed class MountedFileProvider : IFileProvider, IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Watched> _watched = new(StringComparer.Ordinal);
     private readonly Timer _poll;
-    private readonly Timer _debounced;
-    private readonly FileSystemWatcher? _watcher;
 
     public MountedFileProvider(string root)
     {
         _root = root;
         _files = new PhysicalFileProvider(root);
         _poll = new Timer(_ => Check(), null, Interval, Interval);
-        _debounced = new Timer(_ => Check(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (Directory.Exists(root))
-        {
-            _watcher = new FileSystemWatcher(root)
-            {
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            FileSystemEventHandler changed = (_, _) => _debounced.Change(Debounce, Timeout.InfiniteTimeSpan);
-            _watcher.Changed += changed;
-            _watcher.Created += changed;
-            _watcher.Deleted += changed;
-            _watcher.Renamed += (_, _) => _debounced.Change(Debounce, Timeout.InfiniteTimeSpan);
-            _watcher.EnableRaisingEvents = true;
-        }
     }
 
     public IFileInfo GetFileInfo(string subpath) => _files.GetFileInfo(subpath);
@@ -63,11 +47,18 @@ internal sealed class MountedFileProvider : IFileProvider, IDisposable
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Made before the host, stopped with it: the host runs it as a hosted service for that.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
     public void Dispose()
     {
-        _watcher?.Dispose();
         _poll.Dispose();
-        _debounced.Dispose();
         _files.Dispose();
     }
 

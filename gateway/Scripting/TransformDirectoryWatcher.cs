@@ -8,7 +8,7 @@ namespace HaloIlertGateway.Scripting;
 internal sealed class TransformDirectoryWatcher : IDisposable
 {
     private readonly Timer _timer;
-    private readonly FileSystemWatcher? _watcher;
+    private FileSystemWatcher? _watcher;
 
     public TransformDirectoryWatcher(string directory, ScriptingOptions options, Action onChange)
     {
@@ -38,7 +38,18 @@ internal sealed class TransformDirectoryWatcher : IDisposable
         _watcher.Renamed += (_, _) => Schedule();
         // A buffer overflow loses events: re-read everything.
         _watcher.Error += (_, _) => Schedule();
-        _watcher.EnableRaisingEvents = true;
+        try
+        {
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException)
+        {
+            // No inotify instance left (a per-user limit): poll instead of not starting at all.
+            _watcher.Dispose();
+            _watcher = null;
+            var interval = TimeSpan.FromMilliseconds(options.PollingIntervalMilliseconds);
+            _timer.Change(interval, interval);
+        }
     }
 
     public void Dispose()
