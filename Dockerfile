@@ -25,7 +25,9 @@ COPY --from=build /app ./
 # The outbox (durable delivery) lives in /app/data: writable by the app user, a volume so it outlives the container.
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 VOLUME /app/data
-ENV ASPNETCORE_URLS=http://+:8080
+# The public port is the base image's ASPNETCORE_HTTP_PORTS (8080). The health check is the gateway's own (the image
+# has no curl): readiness on the management port, found from Gateway__Management__Urls, with the read-only token.
 EXPOSE 8080
 USER $APP_UID
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD ["dotnet", "HaloIlertGateway.dll", "healthcheck"]
 ENTRYPOINT ["dotnet", "HaloIlertGateway.dll"]

@@ -9,8 +9,8 @@ using HaloIlertGateway.RateLimiting;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
 
-// `transforms check|run ...`: the transform tooling, without starting the gateway.
-if (TransformsCommand.TryRun(args, Console.Out, out var exitCode))
+// `transforms check|run ...`: the transform tooling, and `healthcheck`: a probe for containers; neither starts the gateway.
+if (TransformsCommand.TryRun(args, Console.Out, out var exitCode) || HealthcheckCommand.TryRun(args, Console.Out, out exitCode))
 {
     return exitCode;
 }
