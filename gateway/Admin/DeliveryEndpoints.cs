@@ -3,15 +3,19 @@ using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Admin;
 
 /// <summary>
 /// <c>GET /_gateway/delivery</c> (counters, outbox depth and oldest age), <c>GET /_gateway/outbox</c>,
 /// <c>GET /_gateway/deadletters[/{id}]</c>, <c>POST /_gateway/deadletters/{id}/replay</c>,
-/// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>. Listings are redacted.
+/// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>, <c>GET /_gateway/cluster</c>
+/// (the replicas sharing the store and which holds which lease). Listings are redacted.
 /// </summary>
-internal sealed class DeliveryEndpoints(IOutbox outbox, IDeadLetterStore store, DeliveryMetrics metrics, DeadLetters deadLetters, SecretStore secrets, TimeProvider time)
+internal sealed class DeliveryEndpoints(
+    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetters deadLetters, SecretStore secrets,
+    IOptions<StoreOptions> storeOptions, TimeProvider time)
 {
     private const int DefaultLimit = 100;
 
@@ -20,6 +24,7 @@ internal sealed class DeliveryEndpoints(IOutbox outbox, IDeadLetterStore store, 
         var api = ActivatorUtilities.CreateInstance<DeliveryEndpoints>(gateway);
         endpoints.MapGet("/_gateway/delivery", api.Summary);
         endpoints.MapGet("/_gateway/outbox", api.ListOutbox);
+        endpoints.MapGet("/_gateway/cluster", api.Cluster);
         var dead = endpoints.MapGroup("/_gateway/deadletters");
         dead.MapGet("/", api.ListDeadLetters);
         dead.MapGet("/{id:long}", api.GetDeadLetter);
@@ -36,6 +41,9 @@ internal sealed class DeliveryEndpoints(IOutbox outbox, IDeadLetterStore store, 
             metrics.Queued, metrics.Delivered, metrics.Retried, metrics.DeadLettered, depth,
             oldest is { } at ? (time.GetUtcNow() - at).TotalSeconds : 0, store.Count()));
     }
+
+    public Ok<ClusterView> Cluster() =>
+        TypedResults.Ok(new ClusterView(storeOptions.Value.Provider.ToString(), replica.Name, replicas.List(), outbox.Leases(time.GetUtcNow())));
 
     public Ok<IEnumerable<OutboxEventView>> ListOutbox(int? limit) =>
         TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues)));

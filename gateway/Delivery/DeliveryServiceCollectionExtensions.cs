@@ -26,6 +26,11 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<IOutbox>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresOutbox>() : provider.GetRequiredService<SqliteOutbox>());
         services.TryAddSingleton<IDeadLetterStore>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresDeadLetterStore>() : provider.GetRequiredService<SqliteDeadLetterStore>());
         services.TryAddSingleton<IDeliveryPacer>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresPacer>() : provider.GetRequiredService<DeliveryPacer>());
+        services.TryAddSingleton<ReplicaIdentity>();
+        services.TryAddSingleton<SingleReplica>();
+        services.TryAddSingleton<PostgresReplicas>();
+        services.TryAddSingleton<IReplicaDirectory>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresReplicas>() : provider.GetRequiredService<SingleReplica>());
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresReplicas>());
         services.TryAddSingleton<OutboundCredentials>();
         services.TryAddSingleton<DeliverySender>();
         services.TryAddSingleton<DeliveryPacer>();

@@ -37,6 +37,9 @@ internal interface IOutbox
 
     IReadOnlyList<OutboxMessage> List(int limit);
 
+    /// <summary>The claims running at <paramref name="now"/>: which event, held by which replica, until when.</summary>
+    IReadOnlyList<Lease> Leases(DateTimeOffset now);
+
     /// <summary>How many events wait, and when the oldest was created.</summary>
     (long Depth, DateTimeOffset? Oldest) Stats();
 

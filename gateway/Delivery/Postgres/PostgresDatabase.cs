@@ -36,6 +36,8 @@ internal sealed partial class PostgresDatabase : IDisposable
         CREATE INDEX pacing_sends_by_key ON pacing_sends (pacing_key, sent_at);
         CREATE TABLE pacing_pauses (pacing_key TEXT PRIMARY KEY, until BIGINT NOT NULL);
         """,
+        // 2: the replicas' heartbeats, for the management API's view of the cluster.
+        "CREATE TABLE replicas (id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, seen_at BIGINT NOT NULL)",
     ];
 
     private readonly NpgsqlDataSource _source;
@@ -65,9 +67,6 @@ internal sealed partial class PostgresDatabase : IDisposable
 
     /// <summary>Host, port and database: for messages (the connection string's password never is).</summary>
     public string Target { get; }
-
-    /// <summary>This process, as leases name it: host name and process id.</summary>
-    public string Replica { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     /// <summary>An open connection to a migrated database; throws when the database cannot be reached.</summary>
     public NpgsqlConnection Open()

@@ -10,7 +10,7 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// head when no older event of the alert is pending; events of one alert are stored one at a time (a transaction-scoped
 /// advisory lock on the alert), so ids follow the order in which they were stored and a head is never overtaken.
 /// </summary>
-internal sealed class PostgresOutbox(PostgresDatabase db) : IOutbox
+internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica) : IOutbox
 {
     private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
 
@@ -27,7 +27,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db) : IOutbox
         var id = (long)(await insert.ExecuteScalarAsync())!;
         var claimed = claimUntil is { } until && await PostgresDatabase.ExecuteAsync(connection, transaction,
             $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead}",
-            ("until", until.ToUnixTimeMilliseconds()), ("replica", db.Replica), ("id", id)) == 1;
+            ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id)) == 1;
         await transaction.CommitAsync();
         return (id, claimed);
     }
@@ -54,7 +54,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db) : IOutbox
         using var connection = db.Open();
         return PostgresDatabase.Execute(connection, null,
             $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}",
-            ("until", until.ToUnixTimeMilliseconds()), ("replica", db.Replica), ("id", id), ("now", now.ToUnixTimeMilliseconds())) == 1;
+            ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", now.ToUnixTimeMilliseconds())) == 1;
     }
 
     public void Release(long id)
@@ -90,6 +90,14 @@ internal sealed class PostgresOutbox(PostgresDatabase db) : IOutbox
     {
         using var connection = db.Open();
         return PostgresDatabase.Query(connection, null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT @limit", Read, ("limit", limit));
+    }
+
+    public IReadOnlyList<Lease> Leases(DateTimeOffset now)
+    {
+        using var connection = db.Open();
+        return PostgresDatabase.Query(connection, null, "SELECT id, route, locked_by, locked_until FROM outbox WHERE locked_until >= @now ORDER BY id",
+            r => new Lease(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? "?" : r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3))),
+            ("now", now.ToUnixTimeMilliseconds()));
     }
 
     public (long Depth, DateTimeOffset? Oldest) Stats()

@@ -17,9 +17,12 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public SqliteOutbox(SqliteDatabase db)
+    private readonly ReplicaIdentity _replica;
+
+    public SqliteOutbox(SqliteDatabase db, ReplicaIdentity replica)
     {
         _db = db;
+        _replica = replica;
         _writer = Task.Run(WriteBatchesAsync);
     }
 
@@ -112,6 +115,16 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             return _db.Query(null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT $limit", Read, ("$limit", limit));
+        }
+    }
+
+    /// <remarks>One gateway per file: every lease is this process's.</remarks>
+    public IReadOnlyList<Lease> Leases(DateTimeOffset now)
+    {
+        lock (_db.Gate)
+        {
+            return _db.Query(null, "SELECT id, route, locked_until FROM outbox WHERE locked_until >= $now ORDER BY id",
+                r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, SqliteDatabase.Time(r.GetInt64(2))), ("$now", now.ToUnixTimeMilliseconds()));
         }
     }
 

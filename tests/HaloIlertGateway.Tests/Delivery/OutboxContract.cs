@@ -80,6 +80,20 @@ public abstract class OutboxContract : IDisposable
     }
 
     [Fact]
+    public async Task RunningClaimsAreListedAsLeasesUntilTheyRunOutOrEnd()
+    {
+        var (outbox, _) = Store();
+        var (claimed, _) = await outbox.EnqueueAsync(Event("alert-1"), T0.AddSeconds(30));
+        var (released, _) = await outbox.EnqueueAsync(Event("alert-2"), T0.AddSeconds(30));
+        outbox.Release(released);
+
+        var lease = Assert.Single(outbox.Leases(T0));
+        Assert.Equal((claimed, "halopsa", T0.AddSeconds(30)), (lease.EventId, lease.Route, lease.Until));
+        Assert.False(string.IsNullOrEmpty(lease.Replica));
+        Assert.Empty(outbox.Leases(T0.AddSeconds(31)));
+    }
+
+    [Fact]
     public async Task ARescheduledEventCountsTheAttemptAndWaitsForItsTime()
     {
         var (outbox, _) = Store();

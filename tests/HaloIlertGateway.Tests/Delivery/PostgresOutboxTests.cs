@@ -20,7 +20,7 @@ public sealed class PostgresOutboxTests : OutboxContract
         }
 
         var database = OpenDatabase(_connectionString);
-        return (new PostgresOutbox(database), new PostgresDeadLetterStore(database), database);
+        return (new PostgresOutbox(database, new ReplicaIdentity()), new PostgresDeadLetterStore(database), database);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class PostgresOutboxTests : OutboxContract
 
         var versions = await Task.WhenAll(replicas.Select(replica => Task.Run(replica.Version)));
 
-        Assert.All(versions, version => Assert.Equal(1, version));
+        Assert.All(versions, version => Assert.Equal(2, version));
         replicas.ForEach(replica => replica.Dispose());
     }
 
@@ -41,7 +41,7 @@ public sealed class PostgresOutboxTests : OutboxContract
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         using var first = OpenDatabase(connectionString);
         using var second = OpenDatabase(connectionString);
-        var (a, b) = (new PostgresOutbox(first), new PostgresOutbox(second));
+        var (a, b) = (new PostgresOutbox(first, new ReplicaIdentity()), new PostgresOutbox(second, new ReplicaIdentity()));
         var now = DateTimeOffset.UtcNow;
         var ids = new List<long>();
         for (var i = 0; i < 20; i++)

@@ -62,6 +62,25 @@ public sealed class SharedStoreTests
         await server.StopAsync();
     }
 
+    [Fact]
+    public async Task EachReplicaSeesTheOthersHeartbeatAndWhoHoldsALease()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var first = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
+        await using var second = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
+        _ = first.Client;
+        _ = second.Client;
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var cluster = (await first.Management.GetFromJsonAsync<JsonObject>("/_gateway/cluster"))!;
+            return cluster["replicas"]!.AsArray().Count(r => r!["alive"]!.GetValue<bool>()) == 2;
+        }, "both replicas' heartbeats", TimeSpan.FromSeconds(30));
+        var seen = (await second.Management.GetFromJsonAsync<JsonObject>("/_gateway/cluster"))!;
+        Assert.Equal("Postgres", seen["store"]!.GetValue<string>());
+        Assert.Single(seen["replicas"]!.AsArray(), r => r!["self"]!.GetValue<bool>() && r["id"]!.GetValue<string>() == seen["self"]!.GetValue<string>());
+    }
+
     private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
     {
         using var response = await harness.Management.GetAsync("/readyz");

@@ -15,7 +15,7 @@ public sealed class SqliteOutboxTests : OutboxContract
     private protected override (IOutbox Outbox, IDeadLetterStore DeadLetters, IDisposable Handle) Open(bool reopen = false)
     {
         var database = OpenDatabase(_folder);
-        var outbox = new SqliteOutbox(database);
+        var outbox = new SqliteOutbox(database, new ReplicaIdentity());
         return (outbox, new SqliteDeadLetterStore(database), new Handle(outbox, database));
     }
 

@@ -1,0 +1,9 @@
+namespace HaloIlertGateway.Delivery.Sqlite;
+
+/// <summary>One gateway per SQLite file: the cluster is this process.</summary>
+internal sealed class SingleReplica(ReplicaIdentity replica, TimeProvider time) : IReplicaDirectory
+{
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    public IReadOnlyList<ReplicaStatus> List() => [new ReplicaStatus(replica.Name, _started, time.GetUtcNow(), Alive: true, Self: true)];
+}
