@@ -27,6 +27,24 @@ public sealed class OperatorPageTests
     }
 
     [SkippableFact]
+    public async Task TheClusterSectionShowsEachReplicaOfTheSharedStore()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var harness = await GatewayHarness.StartAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString));
+        await using var other = await GatewayHarness.StartAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString));
+        _ = other.Client;
+        var self = (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/cluster"))!["self"]!.GetValue<string>();
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+
+        await Assertions.Expect(page.Locator("#cluster-store")).ToContainTextAsync("Postgres", Patiently);
+        await Assertions.Expect(page.Locator("#replicas")).ToContainTextAsync(self + " (this page)", Patiently);
+        await page.ClickAsync("#refresh");
+        await Assertions.Expect(page.Locator("#replicas tbody tr")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await browser.ScreenshotAsync("cluster-two-replicas");
+    }
+
+    [SkippableFact]
     public async Task ABrokenScriptShowsItsErrorWithTheLine()
     {
         await using var harness = await GatewayHarness.StartAsync();
