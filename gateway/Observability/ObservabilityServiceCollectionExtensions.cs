@@ -21,7 +21,9 @@ internal static class ObservabilityServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOpenTelemetry().WithMetrics(builder =>
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddDetector(provider => new ReplicaResource(provider.GetRequiredService<ReplicaIdentity>())))
+            .WithMetrics(builder =>
         {
             builder.AddMeter(Meters).AddPrometheusExporter();
             if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

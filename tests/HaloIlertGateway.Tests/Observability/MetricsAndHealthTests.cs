@@ -38,6 +38,9 @@ public sealed class MetricsAndHealthTests
         Assert.Matches("""gateway_transform_runs_total\{[^}]*outcome="forwarded"[^}]*transform="halopsa"[^}]*\} [1-9]""", metrics);
         Assert.Matches("""gateway_transform_runs_total\{[^}]*outcome="failed"[^}]*transform="halopsa"[^}]*\} [1-9]""", metrics);
         Assert.Contains("gateway_transform_duration_seconds_bucket", metrics);
+        // Which replica: the resource's service.instance.id, on Prometheus's target_info.
+        var replica = (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/cluster"))!["self"]!.GetValue<string>();
+        Assert.Matches("target_info\\{[^}]*service_instance_id=\"" + System.Text.RegularExpressions.Regex.Escape(replica) + "\"", metrics);
         Assert.Matches("""aspnetcore_rate_limiting_requests_total\{[^}]*aspnetcore_rate_limiting_policy="per-integration-key"[^}]*aspnetcore_rate_limiting_result="endpoint_limiter"[^}]*\} [1-9]""", metrics);
         Assert.Contains("http_route=\"/api/v1/events/halopsa/{integrationKey}\"", metrics);
         Assert.Contains("http_client_request_duration_seconds", metrics);
