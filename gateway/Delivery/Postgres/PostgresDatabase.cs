@@ -40,6 +40,9 @@ internal sealed partial class PostgresDatabase : IDisposable
         "CREATE TABLE replicas (id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, seen_at BIGINT NOT NULL)",
     ];
 
+    /// <summary>The database's time, in Unix milliseconds: what the cluster's pacing and heartbeats are timed by.</summary>
+    public const string NowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
     private readonly NpgsqlDataSource _source;
     private readonly ILogger<PostgresDatabase> _logger;
     private readonly Lock _migrating = new();
@@ -129,14 +132,14 @@ internal sealed partial class PostgresDatabase : IDisposable
     private void Migrate(NpgsqlConnection connection)
     {
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
-        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)");
-        var version = Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+        StoreRows.Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
+        StoreRows.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)");
+        var version = StoreRows.Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema") ?? 0;
         var from = version;
         for (; version < Migrations.Length; version++)
         {
-            Execute(connection, transaction, Migrations[version]);
-            Execute(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})");
+            StoreRows.Execute(connection, transaction, Migrations[version]);
+            StoreRows.Execute(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})");
         }
 
         transaction.Commit();
@@ -152,50 +155,7 @@ internal sealed partial class PostgresDatabase : IDisposable
     public long Version()
     {
         using var connection = Open();
-        return Scalar<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema") ?? 0;
-    }
-
-    public static int Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync();
-    }
-
-    public static T Scalar<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        var value = command.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        using var reader = command.ExecuteReader();
-        var results = new List<T>();
-        while (reader.Read())
-        {
-            results.Add(read(reader));
-        }
-
-        return results;
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
+        return StoreRows.Scalar<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema") ?? 0;
     }
 
     private static partial class Log

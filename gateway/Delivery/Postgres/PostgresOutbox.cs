@@ -12,7 +12,7 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// </summary>
 internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica) : IOutbox
 {
-    private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
+    private const string Columns = StoreRows.MessageColumns;
 
     /// <summary>No older event of the same alert is pending.</summary>
     private const string IsHead = "NOT EXISTS (SELECT 1 FROM outbox older WHERE older.ordering_key = outbox.ordering_key AND older.id < outbox.id)";
@@ -21,11 +21,11 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await PostgresDatabase.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "alert:" + message.OrderingKey));
+        await StoreRows.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "alert:" + message.OrderingKey));
         await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
         AddParameters(insert, message);
         var id = (long)(await insert.ExecuteScalarAsync())!;
-        var claimed = claimUntil is { } until && await PostgresDatabase.ExecuteAsync(connection, transaction,
+        var claimed = claimUntil is { } until && await StoreRows.ExecuteAsync(connection, transaction,
             $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead}",
             ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id)) == 1;
         await transaction.CommitAsync();
@@ -35,24 +35,24 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit)
     {
         using var connection = db.Open();
-        return PostgresDatabase.Query(connection, null, $"""
+        return StoreRows.Query(connection, null, $"""
             SELECT {Columns} FROM outbox
             WHERE next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}
             ORDER BY id LIMIT @limit
-            """, Read, ("now", now.ToUnixTimeMilliseconds()), ("limit", limit));
+            """, StoreRows.Message, ("now", now.ToUnixTimeMilliseconds()), ("limit", limit));
     }
 
     public DateTimeOffset? NextDue()
     {
         using var connection = db.Open();
-        var next = PostgresDatabase.Scalar<long?>(connection, null, $"SELECT MIN(GREATEST(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE {IsHead}");
+        var next = StoreRows.Scalar<long?>(connection, null, $"SELECT MIN(GREATEST(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE {IsHead}");
         return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
     public bool TryClaim(long id, DateTimeOffset now, DateTimeOffset until)
     {
         using var connection = db.Open();
-        return PostgresDatabase.Execute(connection, null,
+        return StoreRows.Execute(connection, null,
             $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}",
             ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", now.ToUnixTimeMilliseconds())) == 1;
     }
@@ -60,19 +60,19 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     public void Release(long id)
     {
         using var connection = db.Open();
-        PostgresDatabase.Execute(connection, null, "UPDATE outbox SET locked_until = NULL, locked_by = NULL WHERE id = @id", ("id", id));
+        StoreRows.Execute(connection, null, "UPDATE outbox SET locked_until = NULL, locked_by = NULL WHERE id = @id", ("id", id));
     }
 
     public void Remove(long id)
     {
         using var connection = db.Open();
-        PostgresDatabase.Execute(connection, null, "DELETE FROM outbox WHERE id = @id", ("id", id));
+        StoreRows.Execute(connection, null, "DELETE FROM outbox WHERE id = @id", ("id", id));
     }
 
     public void Reschedule(long id, DateTimeOffset nextAttempt, string error, int? status)
     {
         using var connection = db.Open();
-        PostgresDatabase.Execute(connection, null,
+        StoreRows.Execute(connection, null,
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, locked_until = NULL, locked_by = NULL, last_error = @error, last_status = @status WHERE id = @id",
             ("next", nextAttempt.ToUnixTimeMilliseconds()), ("error", error), ("status", status), ("id", id));
     }
@@ -82,20 +82,20 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
         PostgresDeadLetterStore.Insert(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
-        PostgresDatabase.Execute(connection, transaction, "DELETE FROM outbox WHERE id = @id", ("id", message.Id));
+        StoreRows.Execute(connection, transaction, "DELETE FROM outbox WHERE id = @id", ("id", message.Id));
         transaction.Commit();
     }
 
     public IReadOnlyList<OutboxMessage> List(int limit)
     {
         using var connection = db.Open();
-        return PostgresDatabase.Query(connection, null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT @limit", Read, ("limit", limit));
+        return StoreRows.Query(connection, null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT @limit", StoreRows.Message, ("limit", limit));
     }
 
     public IReadOnlyList<Lease> Leases(DateTimeOffset now)
     {
         using var connection = db.Open();
-        return PostgresDatabase.Query(connection, null, "SELECT id, route, locked_by, locked_until FROM outbox WHERE locked_until >= @now ORDER BY id",
+        return StoreRows.Query(connection, null, "SELECT id, route, locked_by, locked_until FROM outbox WHERE locked_until >= @now ORDER BY id",
             r => new Lease(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? "?" : r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3))),
             ("now", now.ToUnixTimeMilliseconds()));
     }
@@ -103,7 +103,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     public (long Depth, DateTimeOffset? Oldest) Stats()
     {
         using var connection = db.Open();
-        var (depth, oldest) = PostgresDatabase.Query(connection, null, "SELECT COUNT(*), MIN(created_at) FROM outbox",
+        var (depth, oldest) = StoreRows.Query(connection, null, "SELECT COUNT(*), MIN(created_at) FROM outbox",
             r => (r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1))).Single();
         return (depth, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
@@ -112,7 +112,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
-        PostgresDatabase.Execute(connection, transaction, "INSERT INTO write_probe (data) VALUES (decode(repeat('00', 4096), 'hex')); DELETE FROM write_probe;");
+        StoreRows.Execute(connection, transaction, "INSERT INTO write_probe (data) VALUES (decode(repeat('00', 4096), 'hex')); DELETE FROM write_probe;");
         transaction.Commit();
     }
 
@@ -142,12 +142,4 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
     }
-
-    private static OutboxMessage Read(NpgsqlDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-        Strings(r.GetString(7)), (byte[])r[8], DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)), r.GetInt32(10),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)), r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13),
-        r.IsDBNull(14) ? null : r.GetString(14));
-
-    internal static Dictionary<string, string> Strings(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 }

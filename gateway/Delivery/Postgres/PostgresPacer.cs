@@ -14,8 +14,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     /// <summary>The all-keys budget's log. Pacing keys are hex digests, never this.</summary>
     private const string AllKeys = "*";
 
-    /// <summary>The database's time, in Unix milliseconds.</summary>
-    private const string NowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+    private const string NowMs = PostgresDatabase.NowMs;
 
     private const string DatabaseNow = "SELECT " + NowMs;
 
@@ -27,8 +26,8 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
         using var transaction = connection.BeginTransaction();
         Lock(connection, transaction, pacingKey);
         Lock(connection, transaction, AllKeys);
-        var now = PostgresDatabase.Scalar<long>(connection, transaction, DatabaseNow);
-        PostgresDatabase.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key IN (@key, @all) AND sent_at <= @oldest",
+        var now = StoreRows.Scalar<long>(connection, transaction, DatabaseNow);
+        StoreRows.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key IN (@key, @all) AND sent_at <= @oldest",
             ("key", pacingKey), ("all", AllKeys), ("oldest", now - _window));
         if (Turn(connection, transaction, pacingKey, options.Value.RatePerMinutePerKey, now) > now
             || Turn(connection, transaction, AllKeys, options.Value.MaxSendsPerWindow, now) > now)
@@ -37,7 +36,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
             return false;
         }
 
-        PostgresDatabase.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) VALUES (@key, @now), (@all, @now)",
+        StoreRows.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) VALUES (@key, @now), (@all, @now)",
             ("key", pacingKey), ("all", AllKeys), ("now", now));
         transaction.Commit();
         return true;
@@ -46,7 +45,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     public DateTimeOffset NextTurn(string pacingKey)
     {
         using var connection = db.Open();
-        var now = PostgresDatabase.Scalar<long>(connection, null, DatabaseNow);
+        var now = StoreRows.Scalar<long>(connection, null, DatabaseNow);
         var turn = Math.Max(
             Turn(connection, null, pacingKey, options.Value.RatePerMinutePerKey, now),
             Turn(connection, null, AllKeys, options.Value.MaxSendsPerWindow, now));
@@ -57,20 +56,20 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     public void Pause(string pacingKey, TimeSpan pause)
     {
         using var connection = db.Open();
-        PostgresDatabase.Execute(connection, null, $"""
+        StoreRows.Execute(connection, null, $"""
             INSERT INTO pacing_pauses (pacing_key, until) VALUES (@key, {NowMs} + @pause)
             ON CONFLICT (pacing_key) DO UPDATE SET until = GREATEST(pacing_pauses.until, EXCLUDED.until)
             """, ("key", pacingKey), ("pause", (long)pause.TotalMilliseconds));
     }
 
     private static void Lock(NpgsqlConnection connection, NpgsqlTransaction transaction, string key) =>
-        PostgresDatabase.Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "pace:" + key));
+        StoreRows.Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "pace:" + key));
 
     /// <summary>The first moment a send keeps at most <paramref name="limit"/> in any window: now, or when the limit-th newest leaves it; and not before a pause ends.</summary>
     private long Turn(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, int limit, long now)
     {
-        var paused = PostgresDatabase.Scalar<long?>(connection, transaction, "SELECT until FROM pacing_pauses WHERE pacing_key = @key", ("key", key)) ?? 0;
-        var limitNewest = PostgresDatabase.Scalar<long?>(connection, transaction,
+        var paused = StoreRows.Scalar<long?>(connection, transaction, "SELECT until FROM pacing_pauses WHERE pacing_key = @key", ("key", key)) ?? 0;
+        var limitNewest = StoreRows.Scalar<long?>(connection, transaction,
             "SELECT sent_at FROM pacing_sends WHERE pacing_key = @key AND sent_at > @oldest ORDER BY sent_at DESC OFFSET @skip LIMIT 1",
             ("key", key), ("oldest", now - _window), ("skip", limit - 1));
         var turn = limitNewest is { } sentAt ? sentAt + _window : now;

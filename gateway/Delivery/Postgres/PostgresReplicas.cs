@@ -11,15 +11,15 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
 {
     public static readonly TimeSpan Beat = TimeSpan.FromSeconds(5);
 
-    private const string NowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+    private const string NowMs = PostgresDatabase.NowMs;
 
     private PostgresDatabase Database => services.GetRequiredService<PostgresDatabase>();
 
     public IReadOnlyList<ReplicaStatus> List()
     {
         using var connection = Database.Open();
-        var now = PostgresDatabase.Scalar<long>(connection, null, "SELECT " + NowMs);
-        return PostgresDatabase.Query(connection, null, "SELECT id, started_at, seen_at FROM replicas ORDER BY started_at",
+        var now = StoreRows.Scalar<long>(connection, null, "SELECT " + NowMs);
+        return StoreRows.Query(connection, null, "SELECT id, started_at, seen_at FROM replicas ORDER BY started_at",
             r => new ReplicaStatus(
                 r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
                 Alive: now - r.GetInt64(2) <= 3 * Beat.TotalMilliseconds, Self: r.GetString(0) == replica.Name));
@@ -57,7 +57,7 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
         try
         {
             using var connection = Database.Open();
-            PostgresDatabase.Execute(connection, null, sql, ("id", replica.Name));
+            StoreRows.Execute(connection, null, sql, ("id", replica.Name));
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {

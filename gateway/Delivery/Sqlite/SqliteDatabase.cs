@@ -122,48 +122,14 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
     }
 
-    public int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    public int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        StoreRows.Execute(Connection, transaction, sql, parameters);
 
-    public T Scalar<T>(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(transaction, sql, parameters);
-        var value = command.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public T Scalar<T>(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        StoreRows.Scalar<T>(Connection, transaction, sql, parameters);
 
-    public List<T> Query<T>(SqliteTransaction? transaction, string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(transaction, sql, parameters);
-        using var reader = command.ExecuteReader();
-        var results = new List<T>();
-        while (reader.Read())
-        {
-            results.Add(read(reader));
-        }
-
-        return results;
-    }
-
-    public static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
-
-    public static Dictionary<string, string> Strings(string json) => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-
-    private SqliteCommand Command(SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
+    public List<T> Query<T>(SqliteTransaction? transaction, string sql, Func<System.Data.Common.DbDataReader, T> read, params (string Name, object? Value)[] parameters) =>
+        StoreRows.Query(Connection, transaction, sql, read, parameters);
 
     private static partial class Log
     {

@@ -6,7 +6,7 @@ namespace HaloIlertGateway.Delivery.Sqlite;
 /// <summary><see cref="IDeadLetterStore"/> in SQLite, in the same database file as the outbox.</summary>
 internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
 {
-    private const string Columns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
+    private const string Columns = StoreRows.DeadLetterColumns;
 
     public long Add(DeadLetter deadLetter)
     {
@@ -20,7 +20,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
     {
         lock (db.Gate)
         {
-            return db.Query(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", Read, ("$id", id)).FirstOrDefault();
+            return db.Query(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", StoreRows.DeadLetter, ("$id", id)).FirstOrDefault();
         }
     }
 
@@ -28,7 +28,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
     {
         lock (db.Gate)
         {
-            return db.Query(null, $"SELECT {Columns} FROM dead_letters ORDER BY id LIMIT $limit", Read, ("$limit", limit));
+            return db.Query(null, $"SELECT {Columns} FROM dead_letters ORDER BY id LIMIT $limit", StoreRows.DeadLetter, ("$limit", limit));
         }
     }
 
@@ -80,9 +80,4 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
         ("$method", d.Method), ("$path", d.PathAndQuery), ("$headers", JsonSerializer.Serialize(d.Headers)), ("$body", d.Body),
         ("$values", JsonSerializer.Serialize(d.RouteValues)), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()), ("$dead", d.DeadAt.ToUnixTimeMilliseconds()),
         ("$attempts", d.Attempts), ("$status", d.LastStatus));
-
-    private static DeadLetter Read(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
-        r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetString(8), SqliteDatabase.Strings(r.GetString(9)), (byte[])r[10], SqliteDatabase.Strings(r.GetString(11)),
-        SqliteDatabase.Time(r.GetInt64(12)), SqliteDatabase.Time(r.GetInt64(13)), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15));
 }

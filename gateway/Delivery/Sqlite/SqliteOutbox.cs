@@ -10,7 +10,7 @@ namespace HaloIlertGateway.Delivery.Sqlite;
 /// </summary>
 internal sealed class SqliteOutbox : IOutbox, IDisposable
 {
-    private const string Columns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
+    private const string Columns = StoreRows.MessageColumns;
     private const int MaxBatch = 256;
 
     private readonly SqliteDatabase _db;
@@ -45,7 +45,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
                 SELECT {Columns} FROM outbox
                 WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
                 ORDER BY id LIMIT $limit
-                """, Read, ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
+                """, StoreRows.Message, ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
         }
     }
 
@@ -54,7 +54,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             var next = _db.Scalar<long?>(null, "SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1");
-            return next is { } ms ? SqliteDatabase.Time(ms) : null;
+            return next is { } ms ? StoreRows.Time(ms) : null;
         }
     }
 
@@ -114,7 +114,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         lock (_db.Gate)
         {
-            return _db.Query(null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT $limit", Read, ("$limit", limit));
+            return _db.Query(null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT $limit", StoreRows.Message, ("$limit", limit));
         }
     }
 
@@ -124,7 +124,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             return _db.Query(null, "SELECT id, route, locked_until FROM outbox WHERE locked_until >= $now ORDER BY id",
-                r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, SqliteDatabase.Time(r.GetInt64(2))), ("$now", now.ToUnixTimeMilliseconds()));
+                r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, StoreRows.Time(r.GetInt64(2))), ("$now", now.ToUnixTimeMilliseconds()));
         }
     }
 
@@ -134,7 +134,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         {
             var depth = _db.Scalar<long>(null, "SELECT COUNT(*) FROM outbox");
             var oldest = _db.Scalar<long?>(null, "SELECT MIN(created_at) FROM outbox");
-            return (depth, oldest is { } ms ? SqliteDatabase.Time(ms) : null);
+            return (depth, oldest is { } ms ? StoreRows.Time(ms) : null);
         }
     }
 
@@ -227,11 +227,6 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
 
         return (id, claimed);
     }
-
-    private static OutboxMessage Read(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-        SqliteDatabase.Strings(r.GetString(7)), (byte[])r[8], SqliteDatabase.Time(r.GetInt64(9)), r.GetInt32(10), SqliteDatabase.Time(r.GetInt64(11)),
-        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13), r.IsDBNull(14) ? null : r.GetString(14));
 
     private sealed record PendingEnqueue(OutboxMessage Message, DateTimeOffset? ClaimUntil, TaskCompletionSource<(long Id, bool Claimed)> Done);
 }
