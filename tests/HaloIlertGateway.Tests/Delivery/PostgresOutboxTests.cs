@@ -19,7 +19,7 @@ public sealed class PostgresOutboxTests : OutboxContract
             _connectionString = PostgresServer.GetAsync().GetAwaiter().GetResult().CreateDatabaseAsync().GetAwaiter().GetResult();
         }
 
-        var database = OpenDatabase(_connectionString);
+        var database = PostgresServer.OpenAsReplica(_connectionString);
         return (new PostgresOutbox(database, new ReplicaIdentity()), new PostgresDeadLetterStore(database), database);
     }
 
@@ -27,7 +27,7 @@ public sealed class PostgresOutboxTests : OutboxContract
     public async Task ReplicasStartingTogetherMigrateOnce()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        var replicas = Enumerable.Range(0, 4).Select(_ => OpenDatabase(connectionString)).ToList();
+        var replicas = Enumerable.Range(0, 4).Select(_ => PostgresServer.OpenAsReplica(connectionString)).ToList();
 
         var versions = await Task.WhenAll(replicas.Select(replica => Task.Run(replica.Version)));
 
@@ -39,8 +39,8 @@ public sealed class PostgresOutboxTests : OutboxContract
     public async Task OnlyOneReplicaWinsTheClaimOnAnEvent()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        using var first = OpenDatabase(connectionString);
-        using var second = OpenDatabase(connectionString);
+        using var first = PostgresServer.OpenAsReplica(connectionString);
+        using var second = PostgresServer.OpenAsReplica(connectionString);
         var (a, b) = (new PostgresOutbox(first, new ReplicaIdentity()), new PostgresOutbox(second, new ReplicaIdentity()));
         var now = DateTimeOffset.UtcNow;
         var ids = new List<long>();
@@ -65,15 +65,5 @@ public sealed class PostgresOutboxTests : OutboxContract
 
         Assert.Contains("pg-s3cret-never-logged", secrets.KnownValues);
         Assert.DoesNotContain("pg-s3cret", database.Target, StringComparison.Ordinal);
-    }
-
-    private static PostgresDatabase OpenDatabase(string connectionString)
-    {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pg-connection-").FullName, "connection");
-        File.WriteAllText(file, connectionString);
-        return new PostgresDatabase(
-            Options.Create(new StoreOptions { Provider = StoreProvider.Postgres, ConnectionString = "file:" + file }),
-            new SecretStore(TimeProvider.System),
-            NullLogger<PostgresDatabase>.Instance);
     }
 }

@@ -1,8 +1,6 @@
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Delivery.Postgres;
-using HaloIlertGateway.Security;
 using HaloIlertGateway.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Tests.Delivery;
@@ -52,14 +50,6 @@ public sealed class PostgresPacerTests
         return (Replica(connectionString), Replica(connectionString));
     }
 
-    private static PostgresPacer Replica(string connectionString)
-    {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pg-connection-").FullName, "connection");
-        File.WriteAllText(file, connectionString);
-        var database = new PostgresDatabase(
-            Options.Create(new StoreOptions { Provider = StoreProvider.Postgres, ConnectionString = "file:" + file }),
-            new SecretStore(TimeProvider.System),
-            NullLogger<PostgresDatabase>.Instance);
-        return new PostgresPacer(database, Options.Create(Limits), TimeProvider.System);
-    }
+    private static PostgresPacer Replica(string connectionString) =>
+        new(PostgresServer.OpenAsReplica(connectionString), Options.Create(Limits), TimeProvider.System);
 }

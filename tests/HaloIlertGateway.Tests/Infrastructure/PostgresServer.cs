@@ -50,6 +50,17 @@ public sealed class PostgresServer
         return ConnectionString(name);
     }
 
+    /// <summary>The gateway's view of a database (as one replica): its connection string given as a secret file.</summary>
+    internal static HaloIlertGateway.Delivery.Postgres.PostgresDatabase OpenAsReplica(string connectionString)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("pg-connection-").FullName, "connection");
+        File.WriteAllText(file, connectionString);
+        return new HaloIlertGateway.Delivery.Postgres.PostgresDatabase(
+            Microsoft.Extensions.Options.Options.Create(new HaloIlertGateway.Delivery.StoreOptions { Provider = HaloIlertGateway.Delivery.StoreProvider.Postgres, ConnectionString = "file:" + file }),
+            new HaloIlertGateway.Security.SecretStore(TimeProvider.System),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<HaloIlertGateway.Delivery.Postgres.PostgresDatabase>.Instance);
+    }
+
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Timeout=5";
 
     /// <summary>Stops the server as a crash would (immediate), for outage tests; <see cref="StartAgainAsync"/> brings it back.</summary>
