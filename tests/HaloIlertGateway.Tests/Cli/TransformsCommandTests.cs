@@ -8,6 +8,18 @@ public sealed class TransformsCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("transforms-cli-").FullName;
 
+    [Theory]
+    [InlineData("transforms")]
+    [InlineData("transforms", "frobnicate")]
+    [InlineData("transforms", "run", "halopsa")]
+    public void AnIncompleteCommandPrintsUsageAndFails(params string[] args)
+    {
+        var (exitCode, output) = Run(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("usage:", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CheckPassesOnTheShippedTransforms()
     {
