@@ -19,7 +19,10 @@ internal sealed class TransformMetrics : IDisposable
     {
         _meter = meters.Create(MeterName);
         _runs = _meter.CreateCounter<long>("gateway.transform.runs", description: "Transform runs, by transform and outcome.");
-        _duration = _meter.CreateHistogram<double>("gateway.transform.duration", unit: "s", description: "Time of one transform run.");
+        // Buckets in seconds around what a run takes (tens of microseconds to the 250 ms limit): the default buckets
+        // are for milliseconds, and every run fell into the first.
+        _duration = _meter.CreateHistogram<double>("gateway.transform.duration", unit: "s", description: "Time of one transform run.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
     }
 
     public void Record(string transform, TransformOutcome outcome)

@@ -38,6 +38,8 @@ public sealed class MetricsAndHealthTests
         Assert.Matches("""gateway_transform_runs_total\{[^}]*outcome="forwarded"[^}]*transform="halopsa"[^}]*\} [1-9]""", metrics);
         Assert.Matches("""gateway_transform_runs_total\{[^}]*outcome="failed"[^}]*transform="halopsa"[^}]*\} [1-9]""", metrics);
         Assert.Contains("gateway_transform_duration_seconds_bucket", metrics);
+        // Seconds buckets: a run of tens of microseconds is not lumped into the first default (millisecond) bucket.
+        Assert.Matches("""gateway_transform_duration_seconds_bucket\{[^}]*le="0.001"[^}]*\}""", metrics);
         // Which replica: the resource's service.instance.id, on Prometheus's target_info.
         var replica = (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/cluster"))!["self"]!.GetValue<string>();
         Assert.Matches("target_info\\{[^}]*service_instance_id=\"" + System.Text.RegularExpressions.Regex.Escape(replica) + "\"", metrics);
