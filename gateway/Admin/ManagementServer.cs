@@ -59,7 +59,16 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
         _app.MapPrometheusScrapingEndpoint("/metrics", gateway.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"The management port cannot listen on {options.Value.Urls}: the address is in use (another gateway?). "
+                + "Move it with Gateway:Management:Urls (env Gateway__Management__Urls, e.g. http://127.0.0.1:5082), or turn it off with Gateway:Management:Enabled=false.", ex);
+        }
 
         Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a))];
         var addresses = string.Join(", ", Addresses);

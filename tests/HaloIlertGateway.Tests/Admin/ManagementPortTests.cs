@@ -1,0 +1,24 @@
+using System.Net;
+using System.Net.Sockets;
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.Tests.Admin;
+
+public sealed class ManagementPortTests
+{
+    [Fact]
+    public async Task AManagementPortInUseStopsTheStartNamingThePortAndTheSettingThatMovesIt()
+    {
+        await using var ilert = await FakeIlert.StartAsync();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var gateway = new GatewayProcess(ilert.Address, $"--Gateway:Management:Urls=http://127.0.0.1:{port}");
+
+        var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"The management port cannot listen on http://127.0.0.1:{port}", output, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Management:Urls", output, StringComparison.Ordinal);
+    }
+}
