@@ -36,7 +36,7 @@ public sealed class StartupWarmupTests
 
         Assert.Equal(HealthStatus.Unhealthy, (await WarmupCheckAsync(silent.Harness)).Status);
 
-        silent.Connection.Close();
+        silent.HangUp();
         await silent.Harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HealthStatus.Healthy, (await WarmupCheckAsync(silent.Harness)).Status);
         Assert.Contains("Warm-up of cluster 'ilert' did not answer", silent.Harness.Gateway.Logs.AllText, StringComparison.Ordinal);
@@ -71,35 +71,68 @@ public sealed class StartupWarmupTests
         return report.Entries["warmup"];
     }
 
-    /// <summary>A gateway whose upstream accepts the warm-up's connection and says nothing until the test closes it.</summary>
-    private sealed class SilentUpstream(TcpListener listener, GatewayHarness harness, HttpClient client, Socket connection) : IAsyncDisposable
+    /// <summary>
+    /// A gateway whose upstream accepts every connection and says nothing until the test hangs up: then it stops
+    /// listening and closes what it accepted, so that any further attempt (an HTTP client may retry) fails at once.
+    /// </summary>
+    private sealed class SilentUpstream : IAsyncDisposable
     {
-        public GatewayHarness Harness => harness;
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Socket> _accepted = new();
+        private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task? _accepting;
 
-        public HttpClient Client => client;
+        public GatewayHarness Harness { get; private set; } = null!;
 
-        public Socket Connection => connection;
+        public HttpClient Client { get; private set; } = null!;
 
         public static async Task<SilentUpstream> StartGatewayAsync(string warmupTimeout)
         {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var harness = await GatewayHarness.StartAsync(configure: gateway =>
+            var upstream = new SilentUpstream();
+            upstream._listener.Start();
+            upstream._accepting = upstream.AcceptAsync();
+            upstream.Harness = await GatewayHarness.StartAsync(configure: gateway =>
             {
                 gateway.Settings["Gateway:Warmup:Timeout"] = warmupTimeout;
-                gateway.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/";
+                gateway.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = $"http://127.0.0.1:{((IPEndPoint)upstream._listener.LocalEndpoint).Port}/";
             });
-            var client = harness.Gateway.CreateClient();
-            var connection = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            return new SilentUpstream(listener, harness, client, connection);
+            upstream.Client = upstream.Harness.Gateway.CreateClient();
+            await upstream._firstConnection.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return upstream;
+        }
+
+        /// <summary>Stops listening and closes every connection it holds.</summary>
+        public void HangUp()
+        {
+            _listener.Stop();
+            while (_accepted.TryDequeue(out var socket))
+            {
+                socket.Dispose();
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
-            connection.Dispose();
-            client.Dispose();
-            await harness.DisposeAsync();
-            listener.Stop();
+            HangUp();
+            await (_accepting ?? Task.CompletedTask);
+            Client.Dispose();
+            await Harness.DisposeAsync();
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    _accepted.Enqueue(await _listener.AcceptSocketAsync());
+                    _firstConnection.TrySetResult();
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Stopped.
+            }
         }
     }
 }
