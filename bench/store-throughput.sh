@@ -50,14 +50,14 @@ printf 'Host=127.0.0.1;Port=%s;Username=postgres;Database=postgres' "$PG_PORT" >
 # start_gateways STORE COUNT: fresh content roots (and a fresh SQLite file); waits for each /readyz.
 start_gateways() {
   local store=$1 count=$2
-  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP TABLE IF EXISTS outbox, dead_letters, write_probe, pacing_sends, pacing_pauses, replicas, gateway_schema" >/dev/null
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "SET client_min_messages = warning; DROP TABLE IF EXISTS outbox, dead_letters, write_probe, pacing_sends, pacing_pauses, replicas, gateway_schema" >/dev/null
   for i in $(seq 0 $((count - 1))); do
     local run="$WORK/run-$i"; rm -rf "$run"; mkdir -p "$run"; cp -r "$ROOT/proxy.json" "$ROOT/transforms" "$run/"
     (cd "$run" && exec dotnet "$WORK/gateway/HaloIlertGateway.dll" --urls "http://127.0.0.1:${PORTS[$i]}" \
       --Gateway:Management:Urls="http://127.0.0.1:${MANAGEMENT[$i]}" --Serilog:MinimumLevel:Default=Warning \
       "--ReverseProxy:Clusters:ilert:Destinations:primary:Address=http://127.0.0.1:$FAKE_PORT/" \
       --Gateway:Store:Provider="$store" "--Gateway:Store:ConnectionString=file:$WORK/pg-connection" \
-      --Gateway:Delivery:RatePerMinutePerKey=100000000 --Gateway:Delivery:MaxSendsPerWindow=100000000 \
+      --Gateway:Delivery:RatePerMinutePerKey=60000 --Gateway:Delivery:MaxSendsPerWindow=1000000 \
       --Gateway:RateLimiting:Policies:per-integration-key:TokenLimit=1000000000 \
       --Gateway:RateLimiting:Policies:per-integration-key:TokensPerPeriod=1000000000 \
       --Gateway:RateLimiting:Policies:per-client-ip:PermitLimit=1000000000 >"$run/out.log" 2>&1) &
