@@ -14,6 +14,17 @@ internal static class GatewayHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddGatewayConfiguration(this WebApplicationBuilder builder, string[] args)
     {
+        // The shipped appsettings.json (log levels) beside the app, below everything else: `dotnet run --project gateway`
+        // runs from the repository root, whose content root has none, and a published app or the container have it in
+        // both places (the content root's copy then wins, as before).
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(shipped))
+        {
+            var defaults = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = shipped, Optional = true };
+            defaults.ResolveFileProvider();
+            ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, defaults);
+        }
+
         var proxyConfig = GatewayPaths.Resolve(builder.Environment.ContentRootPath, builder.Configuration[ProxyConfigFileKey] ?? "proxy.json");
         // Watched by content, so that a Kubernetes ConfigMap's ..data swap is seen (see MountedFileProvider); stopped
         // with the host.

@@ -36,6 +36,12 @@ internal static partial class SecretRedactor
             text = KeyInPath().Replace(text, Mask);
         }
 
+        // A query parameter named like a secret (?integrationKey=…, &apiToken=…), as a client may send the key.
+        if (text.Contains('=', StringComparison.Ordinal))
+        {
+            text = SecretInQuery().Replace(text, "${name}=" + Mask);
+        }
+
         return Volatile.Read(ref _routes) is { } routes && text.AsSpan().ContainsAny(routes.Anchors)
             ? routes.Keys.Replace(text, Mask)
             : text;
@@ -137,4 +143,7 @@ internal static partial class SecretRedactor
     [GeneratedRegex(@"(?<=(?:/|\\|%2F|%5C)api" + Separator + @"(?:v\d+" + Separator + ")?(?:events" + Separator + Segment + "|heartbeats)" + Separator + ")" + Segment,
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyInPath();
+
+    [GeneratedRegex(@"(?<name>[?&;][A-Za-z0-9_.\-]*(?:key|token|secret)[A-Za-z0-9_.\-]*)=[^&\s""'#;]*", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretInQuery();
 }

@@ -105,6 +105,7 @@ public sealed class LogRedactionTests
         await Send(() => harness.PostJsonAsync($"/api/v1/events/halopsa/{Key}", """{"not":"a ticket"}"""));
         await Send(() => harness.PostJsonAsync($"/api/v1/events/halopsa/{Key}", "{broken"));
         await Send(() => harness.PostJsonAsync($"/api/v1/events/email/{Key}?source=test", """{"a":1}"""));
+        await Send(() => harness.PostJsonAsync($"/api/alerts?integrationKey={Key}&source=test", """{"a":3}"""));
         await Send(() => harness.Client.GetAsync($"/api/v1/heartbeats/{Key}"));
         await Send(() => harness.PostJsonAsync(TestRoutes.PathOf("leaky", Key), """{"fail":false}"""));
         await Send(() => harness.PostJsonAsync(TestRoutes.PathOf("leaky", Key), """{"fail":true}"""));
@@ -119,6 +120,7 @@ public sealed class LogRedactionTests
         Assert.Contains("responded", logs); // ... and Serilog's request log ...
         Assert.Contains("handling key", logs); // ... and the script's own log lines ...
         Assert.Contains("/api/v1/events/email/***", logs); // ... with the key masked.
+        Assert.Contains("integrationKey=***&source=test", logs); // ... and in a query string too.
         Assert.DoesNotContain(Key, logs);
         Assert.All(bodies, body => Assert.DoesNotContain(Key, body));
         Assert.Contains(bodies, body => body.Contains("cannot handle ***", StringComparison.Ordinal));

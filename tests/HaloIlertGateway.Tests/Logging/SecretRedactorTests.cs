@@ -19,6 +19,9 @@ public sealed class SecretRedactorTests
     [InlineData("\\api\\v1\\events\\halopsa\\KEY", "\\api\\v1\\events\\halopsa\\***")]
     [InlineData("/api/events", "/api/events")]
     [InlineData("/api/alerts?states=PENDING", "/api/alerts?states=PENDING")]
+    [InlineData("/api/alerts?integrationKey=il1hpsK&x=1", "/api/alerts?integrationKey=***&x=1")]
+    [InlineData("GET /x?a=1&API_TOKEN=abc%20d took 2 ms", "GET /x?a=1&API_TOKEN=*** took 2 ms")]
+    [InlineData("/x?keyboard=us&monkey=1", "/x?keyboard=***&monkey=***")]
     public void AnIntegrationKeyInAnAlertSourcePathIsMasked(string text, string expected) =>
         Assert.Equal(expected, SecretRedactor.Redact(text));
 
