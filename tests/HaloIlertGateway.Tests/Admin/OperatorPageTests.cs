@@ -45,6 +45,26 @@ public sealed class OperatorPageTests
     }
 
     [SkippableFact]
+    public async Task ThePageOpensOnTheFirstRoutesTransformAndDatesItsTimes()
+    {
+        await using var harness = await GatewayHarness.StartAsync();
+        using (var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-page-dates", """{"ticket":{"id":3,"summary":"s","status":{"id":1,"name":"New"}}}"""))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+
+        await Assertions.Expect(page.Locator("#pg-transform")).ToHaveValueAsync("halopsa", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#pg-script")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("HaloPSA"), new() { Timeout = 10_000 });
+        // The recent request's time carries its date (the year) and its zone, not a bare time of day.
+        var year = DateTime.UtcNow.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Assertions.Expect(page.Locator("#requests tbody tr").First).ToContainTextAsync(year, Patiently);
+        await Assertions.Expect(page.Locator("#requests tbody tr").First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"(UTC|GMT|[A-Z]{3,4})"), Patiently);
+    }
+
+    [SkippableFact]
     public async Task ABrokenScriptShowsItsErrorWithTheLine()
     {
         await using var harness = await GatewayHarness.StartAsync();
