@@ -1,3 +1,4 @@
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Logging;
 using Yarp.ReverseProxy.Model;
 
@@ -44,10 +45,12 @@ internal sealed class RecentRequests
                     SecretRedactor.Redact(context.Request.Path.Value ?? "/"),
                     context.Features.Get<IReverseProxyFeature>()?.Route.Config.RouteId,
                     context.Response.StatusCode,
+                    IngestOutcome.Get(context),
                     time.GetElapsedTime(started).TotalMilliseconds));
             }
         });
     }
 
-    internal sealed record Entry(DateTimeOffset At, string Method, string Path, string? Route, int Status, double DurationMs);
+    /// <summary>One request; <see cref="Outcome"/> says what became of a webhook (queued, delivered, dropped, …), null elsewhere.</summary>
+    internal sealed record Entry(DateTimeOffset At, string Method, string Path, string? Route, int Status, string? Outcome, double DurationMs);
 }

@@ -31,6 +31,12 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
             return;
         }
 
+        IngestOutcome.Set(http, submitted.Answer switch
+        {
+            null => IngestOutcome.Queued,
+            { Outcome: DeliveryOutcome.Unsendable } => IngestOutcome.Failed,
+            _ => IngestOutcome.Delivered,
+        });
         switch (submitted.Answer)
         {
             case { Outcome: DeliveryOutcome.Unsendable } unsendable:
@@ -58,6 +64,7 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
     /// <summary>503 <c>outbox-unavailable</c> with Retry-After: the event was not stored, so it must be sent again.</summary>
     public Task WriteUnavailableAsync(HttpContext http)
     {
+        IngestOutcome.Set(http, IngestOutcome.Unavailable);
         http.Response.Headers.RetryAfter = options.Value.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return GatewayProblems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, GatewayProblems.OutboxUnavailable,
             "The event could not be stored.", "The outbox cannot be written right now; nothing was sent. Send the event again after Retry-After.");

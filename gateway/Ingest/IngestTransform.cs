@@ -28,6 +28,7 @@ internal sealed partial class IngestTransform(
         var (request, problem) = await IncomingRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth, route.Durable ? deadLetters.MaxRejectedBodyBytes : 0);
         if (problem is not null)
         {
+            IngestOutcome.Set(http, IngestOutcome.Refused);
             await RefuseAsync(http, request, problem);
             return;
         }
@@ -55,14 +56,17 @@ internal sealed partial class IngestTransform(
                 break;
             case TransformOutcome.Forward forward:
                 Apply(context, request, forward.Request, route.HiddenHeaders);
+                IngestOutcome.Set(http, IngestOutcome.Forwarded);
                 break;
             case TransformOutcome.Drop drop:
                 Log.Dropped(logger, route.Transform, route.RouteId, drop.Reason);
+                IngestOutcome.Set(http, IngestOutcome.Dropped);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 await http.Response.WriteAsJsonAsync(new DroppedResponse("dropped", drop.Reason), IngestJsonContext.Default.DroppedResponse, cancellationToken: context.CancellationToken);
                 break;
             case TransformOutcome.Fail fail:
                 Log.Failed(logger, route.Transform, route.RouteId, fail.Failure.Limit ?? "error", fail.Failure.Message, fail.Failure.Line);
+                IngestOutcome.Set(http, IngestOutcome.Failed);
                 // On a durable route the raw request is kept, to be replayed once the transform is fixed; when it cannot
                 // be kept, the client is told to send it again.
                 var deadLetter = route.Durable ? deadLetters.AddTransformFailure(route, request, fail.Failure) : null;

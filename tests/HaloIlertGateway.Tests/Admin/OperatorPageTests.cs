@@ -80,6 +80,39 @@ public sealed class OperatorPageTests
     }
 
     [SkippableFact]
+    public async Task DeadLettersCanBeReadDeletedAndReplayedAllAtOnceAndRequestsSayWhatBecameOfThem()
+    {
+        await using var harness = await GatewayHarness.StartAsync(
+            new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
+            g =>
+            {
+                g.WithTransformRoute("fragile", "fragile");
+                g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
+            });
+        await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), """{"ok":false,"n":1}""");
+        await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), """{"ok":false,"n":2}""");
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+
+        await Assertions.Expect(page.Locator("#requests")).ToContainTextAsync("failed", Patiently);
+        await Assertions.Expect(page.Locator("#deadletters tbody tr")).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await page.Locator("#deadletters button.view").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#deadletter-body")).ToContainTextAsync("\"n\": 1", Patiently);
+        await page.Locator("#deadletters button.delete").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#deadletters tbody tr")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+
+        File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "fragile.js"), """function transform(request, context) { request.body = { replayed: request.body.n }; return request; }""");
+        await Eventually.TrueAsync(async () => (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/transforms/fragile"))!["version"]!.GetValue<int>() == 2, "the fixed script");
+        await page.ClickAsync("#replay-all");
+
+        await Assertions.Expect(page.Locator("#replay-result")).ToContainTextAsync("1 queued", Patiently);
+        var delivered = await harness.Ilert.WaitForAcceptedAsync(1);
+        Assert.Equal(2, Assert.Single(delivered).Json!["replayed"]!.GetValue<int>());
+        await browser.ScreenshotAsync("dead-letters-controls");
+    }
+
+    [SkippableFact]
     public async Task ReplayingADeadLetterDeliversItToIlert()
     {
         await using var harness = await GatewayHarness.StartAsync(
