@@ -15,10 +15,16 @@ if (TransformsCommand.TryRun(args, Console.Out, out var exitCode) || Healthcheck
     return exitCode;
 }
 
+// `--demo`: ilert replaced by a local receiver on the management port (try it without an account; nothing leaves the machine).
+args = DemoMode.Take(args, out var demo);
 var builder = WebApplication.CreateBuilder(args);
 
 // proxy.json (routes, clusters, transform settings) sits below env vars and --args so the standard overrides win.
 builder.AddGatewayConfiguration(args);
+if (demo)
+{
+    builder.AddDemoMode();
+}
 // Serilog for every category; every sink sits behind the secret redactor.
 builder.Services.AddGatewayLogging(builder.Configuration);
 // RFC 7807 bodies for every error the gateway answers itself.

@@ -41,7 +41,8 @@ internal static class DeliveryView
         }
     }
 
-    private static void Mask(JsonNode? node)
+    /// <summary>Credential-like members (<c>integrationKey</c>, <c>apiKey</c>, …) of a JSON body masked, in place.</summary>
+    public static void Mask(JsonNode? node)
     {
         switch (node)
         {

@@ -17,7 +17,8 @@ namespace HaloIlertGateway.Admin;
 /// saving an edited script (offered only when the management port is protected by a token).
 /// </summary>
 internal sealed class OperatorEndpoints(
-    TransformCatalog catalog, TransformLoader loader, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management, IOptions<StoreOptions> store)
+    TransformCatalog catalog, TransformLoader loader, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management, IOptions<StoreOptions> store,
+    DemoReceiver? demo = null)
 {
     /// <summary>
     /// In a cluster (a shared store) every replica must serve the same version: transforms come from what all replicas
@@ -34,6 +35,11 @@ internal sealed class OperatorEndpoints(
         endpoints.MapGet("/_gateway/info", api.Info);
         endpoints.MapGet("/_gateway/routes", api.Routes);
         endpoints.MapGet("/_gateway/requests", api.Requests);
+        if (gateway.GetService<DemoReceiver>() is { } receiver)
+        {
+            endpoints.Map(DemoMode.ReceiverPath + "{**path}", receiver.ReceiveAsync);
+            endpoints.MapGet("/_gateway/demo", () => TypedResults.Ok(receiver.Received()));
+        }
         var transform = endpoints.MapGroup("/_gateway/transforms/{name}");
         transform.MapGet("/source", api.Source);
         transform.MapGet("/fixtures", api.Fixtures);
@@ -43,7 +49,7 @@ internal sealed class OperatorEndpoints(
 
     public static IResult Page() => Results.Stream(OperatorPage.Open(), "text/html; charset=utf-8");
 
-    public Ok<OperatorInfo> Info() => TypedResults.Ok(new OperatorInfo(CanSave));
+    public Ok<OperatorInfo> Info() => TypedResults.Ok(new OperatorInfo(CanSave, demo is not null));
 
     public Ok<IEnumerable<RouteView>> Routes() => TypedResults.Ok(proxy.GetRoutes()
         .OrderBy(r => r.Config.Order ?? 0).ThenBy(r => r.Config.RouteId)

@@ -1,0 +1,41 @@
+using HaloIlertGateway.Hosting;
+
+namespace HaloIlertGateway.Admin;
+
+/// <summary>
+/// <c>dotnet run --project gateway -- --demo</c>: try the gateway without an ilert account. Every cluster destination
+/// is replaced by a local receiver on the management port (<c>/_demo/ilert/</c>), which records what ilert would have
+/// received and answers as ilert does; the operator page shows it. Nothing in this mode leaves the machine.
+/// </summary>
+internal static partial class DemoMode
+{
+    public const string Switch = "--demo";
+    public const string ReceiverPath = "/_demo/ilert/";
+
+    /// <summary>The arguments without <c>--demo</c> (configuration would read it as a key), and whether it was there.</summary>
+    public static string[] Take(string[] args, out bool demo)
+    {
+        demo = args.Contains(Switch, StringComparer.Ordinal);
+        return demo ? [.. args.Where(arg => arg != Switch)] : args;
+    }
+
+    /// <summary>Points every configured cluster destination at the local receiver; registers the receiver.</summary>
+    public static WebApplicationBuilder AddDemoMode(this WebApplicationBuilder builder)
+    {
+        var management = new ManagementOptions();
+        builder.Configuration.GetSection(ManagementOptions.SectionName).Bind(management);
+        var receiver = new Uri(StartupWarmup.LoopbackUri(management.AddressList.First()) ?? new Uri("http://127.0.0.1:5081/"), ReceiverPath);
+        var overrides = new Dictionary<string, string?>();
+        foreach (var cluster in builder.Configuration.GetSection("ReverseProxy:Clusters").GetChildren())
+        {
+            foreach (var destination in cluster.GetSection("Destinations").GetChildren())
+            {
+                overrides[$"{destination.Path}:Address"] = receiver.ToString();
+            }
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Services.AddSingleton(new DemoReceiver(receiver));
+        return builder;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Logging;
+
+namespace HaloIlertGateway.Admin;
+
+/// <summary>Demo mode's stand-in for ilert: keeps the last requests it was sent (paths masked) and answers as ilert does.</summary>
+internal sealed partial class DemoReceiver(Uri address)
+{
+    private const int Kept = 50;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<DemoDelivery> _received = new();
+
+    public Uri Address => address;
+
+    public IReadOnlyList<DemoDelivery> Received()
+    {
+        lock (_gate)
+        {
+            return [.. _received];
+        }
+    }
+
+    public async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        if (request.Headers.UserAgent == Hosting.StartupWarmup.UserAgent)
+        {
+            // The start-up warm-up's connection, not an event.
+            return TypedResults.Ok();
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        JsonNode? body;
+        try
+        {
+            body = text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = JsonValue.Create(text);
+        }
+
+        // As every management response: the event's integration key (and any credential-like member) masked.
+        DeliveryView.Mask(body);
+        var path = "/" + (request.RouteValues["path"] as string ?? string.Empty) + request.QueryString;
+        lock (_gate)
+        {
+            _received.AddFirst(new DemoDelivery(DateTimeOffset.UtcNow, request.Method, SecretRedactor.Redact(path), body));
+            while (_received.Count > Kept)
+            {
+                _received.RemoveLast();
+            }
+        }
+
+        return TypedResults.Json(new JsonObject { ["responseCode"] = "NEW_INCIDENT_CREATED", ["note"] = "HaloIlertGateway demo mode: recorded, not sent" }, statusCode: StatusCodes.Status202Accepted);
+    }
+}
