@@ -39,6 +39,12 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gateway.GetRequiredService<ILoggerFactory>());
         builder.Services.AddProblemDetails();
+        // The management API described (ASP.NET Core's OpenAPI document), at /openapi/v1.json.
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "HaloIlertGateway management API", Version = "v1" };
+            return Task.CompletedTask;
+        }));
         builder.Services.AddSingleton(gateway.GetRequiredService<HealthCheckService>());
         // Only the configured host names: a page whose own name resolves here (DNS rebinding) names its own host.
         builder.Services.AddHostFiltering(filter =>
@@ -58,6 +64,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         OperatorEndpoints.Map(_app, gateway, options.Value);
         _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
+        _app.MapOpenApi();
         _app.MapPrometheusScrapingEndpoint("/metrics", gateway.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
         try
         {
@@ -74,6 +81,11 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         var addresses = string.Join(", ", Addresses);
         Log.Listening(logger, addresses, options.Value.Token is not null);
     }
+
+    /// <summary>The route patterns the management port serves (for the OpenAPI document's test).</summary>
+    internal IReadOnlyList<string> RoutePatterns => _app is null
+        ? []
+        : [.. ((IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>().Select(endpoint => endpoint.RoutePattern.RawText ?? string.Empty)];
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

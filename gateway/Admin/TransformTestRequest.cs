@@ -8,4 +8,8 @@ namespace HaloIlertGateway.Admin;
 /// run instead of the live version, settings instead of the configured ones, mock values for <c>context.secrets</c>
 /// (the configured secrets are never used by a test run), and the route to report.
 /// </summary>
-internal sealed record TransformTestRequest(FixtureRequest? Request, string? Script = null, JsonElement Settings = default, IReadOnlyDictionary<string, string>? Secrets = null, string? Route = null);
+internal sealed record TransformTestRequest(FixtureRequest? Request, string? Script = null, IReadOnlyDictionary<string, string>? Secrets = null, string? Route = null)
+{
+    /// <summary>Mock settings (a property: a <see cref="JsonElement"/> default value cannot be described in OpenAPI).</summary>
+    public JsonElement Settings { get; init; }
+}

@@ -108,7 +108,7 @@ internal static class TransformsCommand
         }
 
         using var payload = JsonDocument.Parse(File.ReadAllText(payloadPath));
-        var request = new FixtureRequest(Params: parameters, Body: payload.RootElement.Clone()).ToTransformRequest();
+        var request = new FixtureRequest(Params: parameters) { Body = payload.RootElement.Clone() }.ToTransformRequest();
         var settings = File.Exists("proxy.json")
             ? TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build().GetSection($"{TransformSettingsProvider.SectionName}:{name}:Settings"))
             : ReadOnlyMemory<byte>.Empty;

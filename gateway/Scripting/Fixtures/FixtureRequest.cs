@@ -13,9 +13,13 @@ internal sealed record FixtureRequest(
     [property: JsonPropertyName("path")] string Path = "/",
     [property: JsonPropertyName("query")] IReadOnlyDictionary<string, string>? Query = null,
     [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string>? Headers = null,
-    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, string>? Params = null,
-    [property: JsonPropertyName("body")] JsonElement Body = default)
+    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, string>? Params = null)
 {
+    /// <summary>The body: JSON, or a string sent as it is when the headers give a non-JSON content type. A property, not a
+    /// constructor parameter: a <see cref="JsonElement"/> default value cannot be described in an OpenAPI schema.</summary>
+    [JsonPropertyName("body")]
+    public JsonElement Body { get; init; }
+
     public IncomingRequest ToTransformRequest()
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
