@@ -96,12 +96,15 @@ public sealed class PostgresServer
         return server;
     }
 
-    /// <summary>Folders of earlier runs whose server is gone (a test host is not always given time to clean up).</summary>
+    /// <summary>
+    /// Folders of earlier runs whose server is gone (a test host is not always given time to clean up): an hour old or
+    /// more, so that a server another test (or another test process) has stopped for a moment is never one of them.
+    /// </summary>
     private static void RemoveStoppedServers()
     {
         foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "gateway-pg-*"))
         {
-            if (!File.Exists(Path.Combine(stale, "data", "postmaster.pid")))
+            if (!File.Exists(Path.Combine(stale, "data", "postmaster.pid")) && Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1))
             {
                 try
                 {
