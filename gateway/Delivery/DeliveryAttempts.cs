@@ -22,8 +22,10 @@ internal sealed partial class DeliveryAttempts(
         // A later attempt continues the trace of the request that queued the event: its logs (and the call to ilert)
         // carry that request's trace id. An attempt made while the client waits is in that trace already.
         using var activity = !clientWaiting && message.TraceParent is { } parent
-            ? new System.Diagnostics.Activity("gateway.delivery.attempt").SetParentId(parent).Start()
-            : null;
+            ? Hosting.GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client, parent)
+            : Hosting.GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("gateway.outbox.id", message.Id);
+        activity?.SetTag("gateway.attempt", message.Attempts + 1);
         var result = await sender.SendAsync(message, cancellationToken);
         if (result.Status == StatusCodes.Status429TooManyRequests)
         {

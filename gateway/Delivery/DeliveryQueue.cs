@@ -26,15 +26,20 @@ internal sealed class DeliveryQueue(
     {
         long id;
         bool claimed;
-        try
+        using (var span = Hosting.GatewayActivitySource.Source.StartActivity("outbox.write"))
         {
-            (id, claimed) = await outbox.EnqueueAsync(message, time.GetUtcNow() + options.Value.ClaimDuration);
-            faults.Succeeded();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            faults.Report("store an event", ex);
-            return null;
+            try
+            {
+                (id, claimed) = await outbox.EnqueueAsync(message, time.GetUtcNow() + options.Value.ClaimDuration);
+                faults.Succeeded();
+                span?.SetTag("gateway.outbox.id", id);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the event could not be stored");
+                faults.Report("store an event", ex);
+                return null;
+            }
         }
 
         metrics.OnQueued();

@@ -23,6 +23,9 @@ internal sealed partial class IngestTransform(
 {
     public override async ValueTask ApplyAsync(RequestTransformContext context)
     {
+        using var span = Hosting.GatewayActivitySource.Source.StartActivity("ingest");
+        span?.SetTag("gateway.route", route.RouteId);
+        span?.SetTag("gateway.transform", route.Transform);
         var http = context.HttpContext;
         var receivedAt = time.GetUtcNow();
         var (request, problem) = await IncomingRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth, route.Durable ? deadLetters.MaxRejectedBodyBytes : 0);

@@ -16,8 +16,11 @@ internal sealed class TransformRuns(TransformCatalog catalog, TransformRunner ru
             return null;
         }
 
+        using var span = Hosting.GatewayActivitySource.Source.StartActivity("transform");
+        span?.SetTag("gateway.transform", route.Transform);
         var outcome = runner.Run(script, request, settings.ContextFor(route.Transform, route.RouteId, receivedAt, request, route.HiddenHeaders));
         metrics.Record(route.Transform, outcome);
+        span?.SetTag("gateway.outcome", outcome.GetType().Name.ToLowerInvariant());
         return outcome;
     }
 }

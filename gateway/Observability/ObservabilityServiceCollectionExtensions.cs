@@ -1,4 +1,6 @@
 using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Hosting;
+using OpenTelemetry.Trace;
 using HaloIlertGateway.Scripting;
 using OpenTelemetry.Metrics;
 
@@ -23,6 +25,16 @@ internal static class ObservabilityServiceCollectionExtensions
     {
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddDetector(provider => new ReplicaResource(provider.GetRequiredService<ReplicaIdentity>())))
+            // Spans: the request's (ASP.NET Core's, so an incoming traceparent is continued) and the gateway's own.
+            // Always collected, so that a later delivery attempt's logs carry the trace id of the request that queued it.
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(GatewayActivitySource.Name, "Microsoft.AspNetCore");
+                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
             .WithMetrics(builder =>
         {
             builder.AddMeter(Meters).AddPrometheusExporter();
