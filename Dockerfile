@@ -18,12 +18,15 @@ COPY transforms/ transforms/
 COPY gateway/ gateway/
 RUN dotnet publish gateway/HaloIlertGateway.csproj --configuration Release --arch "$TARGETARCH" --self-contained false \
       -p:PublishReadyToRun=true --no-restore --output /app
+RUN mkdir -p /data
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# Chiseled: no shell, no package manager, non-root by default; "-extra" keeps ICU and time zones, which transforms use
+# (String.prototype.normalize, toLocaleString, dates).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 # The outbox (durable delivery) lives in /app/data: writable by the app user, a volume so it outlives the container.
-RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+COPY --from=build --chown=$APP_UID:$APP_UID /data /app/data
 VOLUME /app/data
 # The public port is the base image's ASPNETCORE_HTTP_PORTS (8080). The health check is the gateway's own (the image
 # has no curl): readiness on the management port, found from Gateway__Management__Urls, with the read-only token.
