@@ -69,5 +69,15 @@ app.UseAuthorization();
 app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
 app.MapReverseProxy();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    // Kestrel names the address; say which setting moves it.
+    Console.Error.WriteLine($"{ex.Message} Move the public port with --urls (or ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS), e.g. --urls http://localhost:5090.");
+    return 1;
+}
+
 return 0;

@@ -25,14 +25,14 @@ internal sealed class DeliveryMetrics : IDisposable
     public DeliveryMetrics(IMeterFactory meters, IOutbox store, TimeProvider time)
     {
         _meter = meters.Create(MeterName);
-        _queued = _meter.CreateCounter<long>("gateway.delivery.queued", description: "Events accepted into the outbox.");
-        _delivered = _meter.CreateCounter<long>("gateway.delivery.delivered", description: "Events ilert accepted.");
-        _retried = _meter.CreateCounter<long>("gateway.delivery.retried", description: "Failed attempts scheduled again.");
-        _deadLettered = _meter.CreateCounter<long>("gateway.delivery.dead_lettered", description: "Events moved to the dead letters.");
-        _rejected = _meter.CreateCounter<long>("gateway.delivery.rejected_requests", description: "Requests to alert routes refused for their body (kept as dead letters), by problem kind.");
-        _storeErrors = _meter.CreateCounter<long>("gateway.delivery.store_errors", description: "Outbox operations that failed (a full disk, a vanished file).");
+        _queued = _meter.CreateCounter<long>("gateway.delivery.queued", unit: "{event}", description: "Events accepted into the outbox.");
+        _delivered = _meter.CreateCounter<long>("gateway.delivery.delivered", unit: "{event}", description: "Events ilert accepted.");
+        _retried = _meter.CreateCounter<long>("gateway.delivery.retried", unit: "{attempt}", description: "Failed attempts scheduled again.");
+        _deadLettered = _meter.CreateCounter<long>("gateway.delivery.dead_lettered", unit: "{event}", description: "Events moved to the dead letters.");
+        _rejected = _meter.CreateCounter<long>("gateway.delivery.rejected_requests", unit: "{request}", description: "Requests to alert routes refused for their body (kept as dead letters), by problem kind.");
+        _storeErrors = _meter.CreateCounter<long>("gateway.delivery.store_errors", unit: "{error}", description: "Outbox operations that failed (a full disk, a vanished file).");
         // Observed on a scrape: a store that cannot be read reports nothing rather than failing the scrape.
-        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(store, stats => (double)stats.Depth), description: "Events waiting in the outbox.");
+        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(store, stats => (double)stats.Depth), unit: "{event}", description: "Events waiting in the outbox.");
         _meter.CreateObservableGauge("gateway.delivery.outbox.oldest_age", () => Observe(store, stats => stats.Oldest is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0), unit: "s", description: "Age of the oldest waiting event.");
     }
 

@@ -18,7 +18,7 @@ internal sealed class TransformMetrics : IDisposable
     public TransformMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MeterName);
-        _runs = _meter.CreateCounter<long>("gateway.transform.runs", description: "Transform runs, by transform and outcome.");
+        _runs = _meter.CreateCounter<long>("gateway.transform.runs", unit: "{run}", description: "Transform runs, by transform and outcome.");
         // Buckets in seconds around what a run takes (tens of microseconds to the 250 ms limit): the default buckets
         // are for milliseconds, and every run fell into the first.
         _duration = _meter.CreateHistogram<double>("gateway.transform.duration", unit: "s", description: "Time of one transform run.", tags: null,

@@ -21,4 +21,19 @@ public sealed class ManagementPortTests
         Assert.Contains($"The management port cannot listen on http://127.0.0.1:{port}", output, StringComparison.Ordinal);
         Assert.Contains("Gateway:Management:Urls", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task APublicPortInUseStopsTheStartNamingTheSettingThatMovesIt()
+    {
+        await using var ilert = await FakeIlert.StartAsync();
+        await using var gateway = new GatewayProcess(ilert.Address);
+        using var taken = new TcpListener(IPAddress.Loopback, gateway.Address.Port);
+        taken.Start();
+
+        var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"127.0.0.1:{gateway.Address.Port}", output, StringComparison.Ordinal);
+        Assert.Contains("Move the public port with --urls", output, StringComparison.Ordinal);
+    }
 }
