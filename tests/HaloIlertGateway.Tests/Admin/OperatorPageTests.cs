@@ -82,13 +82,7 @@ public sealed class OperatorPageTests
     [SkippableFact]
     public async Task DeadLettersCanBeReadDeletedAndReplayedAllAtOnceAndRequestsSayWhatBecameOfThem()
     {
-        await using var harness = await GatewayHarness.StartAsync(
-            new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
-            g =>
-            {
-                g.WithTransformRoute("fragile", "fragile");
-                g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
-            });
+        await using var harness = await StartWithFragileDurableRouteAsync();
         await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), """{"ok":false,"n":1}""");
         await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), """{"ok":false,"n":2}""");
         await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
@@ -115,13 +109,7 @@ public sealed class OperatorPageTests
     [SkippableFact]
     public async Task ReplayingADeadLetterDeliversItToIlert()
     {
-        await using var harness = await GatewayHarness.StartAsync(
-            new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
-            g =>
-            {
-                g.WithTransformRoute("fragile", "fragile");
-                g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
-            });
+        await using var harness = await StartWithFragileDurableRouteAsync();
         await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), """{"ok":false}""");
         File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "fragile.js"), """function transform(request, context) { request.body = { replayed: true }; return request; }""");
         await Eventually.TrueAsync(async () => (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/transforms/fragile"))!["version"]!.GetValue<int>() == 2, "the fixed script");
@@ -145,4 +133,13 @@ public sealed class OperatorPageTests
         await Assertions.Expect(page.Locator("#pg-script")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("function transform"), new LocatorAssertionsToHaveValueOptions { Timeout = 10_000 });
         await page.WaitForSelectorAsync("#pg-sample option", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 10_000 });
     }
+
+    /// <summary>A durable route whose transform fails on <c>{"ok": false}</c>: each such request becomes a dead letter.</summary>
+    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.StartAsync(
+        new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
+        g =>
+        {
+            g.WithTransformRoute("fragile", "fragile");
+            g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
+        });
 }
