@@ -13,6 +13,36 @@ internal static class StoreRows
 
     public const string DeadLetterColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
 
+    /// <summary>Adds an event, due at its creation time; returns its id. SQLite and PostgreSQL read the same statement.</summary>
+    public static long InsertMessage(DbConnection connection, DbTransaction? transaction, OutboxMessage message) =>
+        Scalar<long>(connection, transaction, InsertMessageSql, MessageParameters(message));
+
+    public static Task<long> InsertMessageAsync(DbConnection connection, DbTransaction? transaction, OutboxMessage message) =>
+        ScalarAsync<long>(connection, transaction, InsertMessageSql, MessageParameters(message));
+
+    public static long InsertDeadLetter(DbConnection connection, DbTransaction? transaction, DeadLetter d) => Scalar<long>(connection, transaction, """
+        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
+        VALUES (@kind, @reason, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @values, @created, @dead, @attempts, @status)
+        RETURNING id
+        """,
+        ("@kind", d.Kind), ("@reason", d.Reason), ("@route", d.Route), ("@cluster", d.Cluster), ("@ordering", d.OrderingKey), ("@pacing", d.PacingKey),
+        ("@method", d.Method), ("@path", d.PathAndQuery), ("@headers", JsonSerializer.Serialize(d.Headers)), ("@body", d.Body),
+        ("@values", JsonSerializer.Serialize(d.RouteValues)), ("@created", d.CreatedAt.ToUnixTimeMilliseconds()), ("@dead", d.DeadAt.ToUnixTimeMilliseconds()),
+        ("@attempts", d.Attempts), ("@status", d.LastStatus));
+
+    private const string InsertMessageSql = """
+        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
+        VALUES (@route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @created, @trace)
+        RETURNING id
+        """;
+
+    private static (string Name, object? Value)[] MessageParameters(OutboxMessage message) =>
+    [
+        ("@route", message.Route), ("@cluster", message.Cluster), ("@ordering", message.OrderingKey), ("@pacing", message.PacingKey),
+        ("@method", message.Method), ("@path", message.PathAndQuery), ("@headers", JsonSerializer.Serialize(message.Headers)),
+        ("@body", message.Body), ("@created", message.CreatedAt.ToUnixTimeMilliseconds()), ("@attempts", message.Attempts), ("@trace", message.TraceParent),
+    ];
+
     public static OutboxMessage Message(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
         Strings(r.GetString(7)), (byte[])r[8], Time(r.GetInt64(9)), r.GetInt32(10), Time(r.GetInt64(11)),
@@ -43,6 +73,13 @@ internal static class StoreRows
     {
         using var command = Command(connection, transaction, sql, parameters);
         var value = command.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<T> ScalarAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 

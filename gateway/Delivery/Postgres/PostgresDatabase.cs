@@ -126,6 +126,23 @@ internal sealed partial class PostgresDatabase : IDisposable
     public void Dispose() => _source.Dispose();
 
     /// <summary>
+    /// Holds the advisory lock of an alert until the transaction ends: its events are stored (and requeued) one at a
+    /// time, so ids follow the order in which they were stored.
+    /// </summary>
+    public static Task LockAlertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
+        StoreRows.ExecuteAsync(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
+
+    /// <inheritdoc cref="LockAlertAsync"/>
+    public static void LockAlert(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
+        StoreRows.Execute(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
+
+    /// <summary>Holds the advisory lock of a pacing key (or of all keys) until the transaction ends.</summary>
+    public static void LockPacingKey(NpgsqlConnection connection, NpgsqlTransaction transaction, string pacingKey) =>
+        StoreRows.Execute(connection, transaction, LockSql, ("key", "pace:" + pacingKey));
+
+    private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
+
+    /// <summary>
     /// In one transaction, under a transaction-scoped advisory lock (released however the transaction ends): the
     /// migrations this database has not had yet. DDL is transactional in PostgreSQL: a failed one leaves nothing behind.
     /// </summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Npgsql;
-
 namespace HaloIlertGateway.Delivery.Postgres;
 
 /// <summary><see cref="IDeadLetterStore"/> in the cluster's PostgreSQL database, beside the outbox.</summary>
@@ -11,7 +8,7 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db) : IDeadLetter
     public long Add(DeadLetter deadLetter)
     {
         using var connection = db.Open();
-        return Insert(connection, null, deadLetter);
+        return StoreRows.InsertDeadLetter(connection, null, deadLetter);
     }
 
     public DeadLetter? Get(long id)
@@ -50,20 +47,10 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db) : IDeadLetter
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
         var message = deadLetter.ToMessage(now);
-        StoreRows.Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "alert:" + message.OrderingKey));
-        var id = PostgresOutbox.Insert(connection, transaction, message);
+        PostgresDatabase.LockAlert(connection, transaction, message.OrderingKey);
+        var id = StoreRows.InsertMessage(connection, transaction, message);
         StoreRows.Execute(connection, transaction, "DELETE FROM dead_letters WHERE id = @id", ("id", deadLetter.Id));
         transaction.Commit();
         return id;
     }
-
-    internal static long Insert(NpgsqlConnection connection, NpgsqlTransaction? transaction, DeadLetter d) => StoreRows.Scalar<long>(connection, transaction, """
-        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
-        VALUES (@kind, @reason, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @values, @created, @dead, @attempts, @status)
-        RETURNING id
-        """,
-        ("kind", d.Kind), ("reason", d.Reason), ("route", d.Route), ("cluster", d.Cluster), ("ordering", d.OrderingKey), ("pacing", d.PacingKey),
-        ("method", d.Method), ("path", d.PathAndQuery), ("headers", JsonSerializer.Serialize(d.Headers)), ("body", d.Body),
-        ("values", JsonSerializer.Serialize(d.RouteValues)), ("created", d.CreatedAt.ToUnixTimeMilliseconds()), ("dead", d.DeadAt.ToUnixTimeMilliseconds()),
-        ("attempts", d.Attempts), ("status", d.LastStatus));
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Npgsql;
-
 namespace HaloIlertGateway.Delivery.Postgres;
 
 /// <summary>
@@ -21,10 +18,8 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await StoreRows.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "alert:" + message.OrderingKey));
-        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
-        AddParameters(insert, message);
-        var id = (long)(await insert.ExecuteScalarAsync())!;
+        await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey);
+        var id = await StoreRows.InsertMessageAsync(connection, transaction, message);
         var claimed = claimUntil is { } until && await StoreRows.ExecuteAsync(connection, transaction,
             $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead}",
             ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id)) == 1;
@@ -81,7 +76,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
-        PostgresDeadLetterStore.Insert(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
+        StoreRows.InsertDeadLetter(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
         StoreRows.Execute(connection, transaction, "DELETE FROM outbox WHERE id = @id", ("id", message.Id));
         transaction.Commit();
     }
@@ -114,32 +109,5 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
         using var transaction = connection.BeginTransaction();
         StoreRows.Execute(connection, transaction, "INSERT INTO write_probe (data) VALUES (decode(repeat('00', 4096), 'hex')); DELETE FROM write_probe;");
         transaction.Commit();
-    }
-
-    private const string InsertSql = """
-        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
-        VALUES (@route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @created, @trace)
-        RETURNING id
-        """;
-
-    /// <summary>Adds an event due at its creation time; returns its id. The caller holds the alert's lock.</summary>
-    internal static long Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message)
-    {
-        using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
-        AddParameters(insert, message);
-        return (long)insert.ExecuteScalar()!;
-    }
-
-    private static void AddParameters(NpgsqlCommand command, OutboxMessage message)
-    {
-        foreach (var (name, value) in new (string, object?)[]
-        {
-            ("route", message.Route), ("cluster", message.Cluster), ("ordering", message.OrderingKey), ("pacing", message.PacingKey),
-            ("method", message.Method), ("path", message.PathAndQuery), ("headers", JsonSerializer.Serialize(message.Headers)),
-            ("body", message.Body), ("created", message.CreatedAt.ToUnixTimeMilliseconds()), ("attempts", message.Attempts), ("trace", message.TraceParent),
-        })
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
     }
 }

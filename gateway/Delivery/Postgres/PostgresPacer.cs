@@ -24,8 +24,8 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
-        Lock(connection, transaction, pacingKey);
-        Lock(connection, transaction, AllKeys);
+        PostgresDatabase.LockPacingKey(connection, transaction, pacingKey);
+        PostgresDatabase.LockPacingKey(connection, transaction, AllKeys);
         var now = StoreRows.Scalar<long>(connection, transaction, DatabaseNow);
         StoreRows.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key IN (@key, @all) AND sent_at <= @oldest",
             ("key", pacingKey), ("all", AllKeys), ("oldest", now - _window));
@@ -61,9 +61,6 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
             ON CONFLICT (pacing_key) DO UPDATE SET until = GREATEST(pacing_pauses.until, EXCLUDED.until)
             """, ("key", pacingKey), ("pause", (long)pause.TotalMilliseconds));
     }
-
-    private static void Lock(NpgsqlConnection connection, NpgsqlTransaction transaction, string key) =>
-        StoreRows.Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ("key", "pace:" + key));
 
     /// <summary>The first moment a send keeps at most <paramref name="limit"/> in any window: now, or when the limit-th newest leaves it; and not before a pause ends.</summary>
     private long Turn(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, int limit, long now)

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
-
 namespace HaloIlertGateway.Delivery.Sqlite;
 
 /// <summary><see cref="IDeadLetterStore"/> in SQLite, in the same database file as the outbox.</summary>
@@ -12,7 +9,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
     {
         lock (db.Gate)
         {
-            return Insert(db, null, deadLetter);
+            return StoreRows.InsertDeadLetter(db.Connection, null, deadLetter);
         }
     }
 
@@ -63,21 +60,11 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
         {
             using var transaction = db.Connection.BeginTransaction();
             var message = deadLetter.ToMessage(now);
-            var id = SqliteOutbox.Insert(db, transaction, message);
+            var id = StoreRows.InsertMessage(db.Connection, transaction, message);
             SqliteOutbox.PromoteHead(db, transaction, message.OrderingKey);
             db.Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
             transaction.Commit();
             return id;
         }
     }
-
-    internal static long Insert(SqliteDatabase db, SqliteTransaction? transaction, DeadLetter d) => db.Scalar<long>(transaction, """
-        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
-        VALUES ($kind, $reason, $route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $values, $created, $dead, $attempts, $status);
-        SELECT last_insert_rowid();
-        """,
-        ("$kind", d.Kind), ("$reason", d.Reason), ("$route", d.Route), ("$cluster", d.Cluster), ("$ordering", d.OrderingKey), ("$pacing", d.PacingKey),
-        ("$method", d.Method), ("$path", d.PathAndQuery), ("$headers", JsonSerializer.Serialize(d.Headers)), ("$body", d.Body),
-        ("$values", JsonSerializer.Serialize(d.RouteValues)), ("$created", d.CreatedAt.ToUnixTimeMilliseconds()), ("$dead", d.DeadAt.ToUnixTimeMilliseconds()),
-        ("$attempts", d.Attempts), ("$status", d.LastStatus));
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -103,7 +102,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             using var transaction = _db.Connection.BeginTransaction();
-            SqliteDeadLetterStore.Insert(_db, transaction, DeadLetter.FromMessage(message, kind, reason, now));
+            StoreRows.InsertDeadLetter(_db.Connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
             _db.Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
             PromoteHead(_db, transaction, message.OrderingKey);
             transaction.Commit();
@@ -154,16 +153,6 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         _pending.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(5));
     }
-
-    /// <summary>Adds an event due at its creation time; returns its id. The caller promotes the head.</summary>
-    internal static long Insert(SqliteDatabase db, SqliteTransaction transaction, OutboxMessage message) => db.Scalar<long>(transaction, """
-        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
-        VALUES ($route, $cluster, $ordering, $pacing, $method, $path, $headers, $body, $created, $attempts, $created, $trace);
-        SELECT last_insert_rowid();
-        """,
-        ("$route", message.Route), ("$cluster", message.Cluster), ("$ordering", message.OrderingKey), ("$pacing", message.PacingKey),
-        ("$method", message.Method), ("$path", message.PathAndQuery), ("$headers", JsonSerializer.Serialize(message.Headers)),
-        ("$body", message.Body), ("$created", message.CreatedAt.ToUnixTimeMilliseconds()), ("$attempts", message.Attempts), ("$trace", message.TraceParent));
 
     /// <summary>Marks the oldest event of <paramref name="orderingKey"/>'s alert as its head; returns its id (0: none left).</summary>
     internal static long PromoteHead(SqliteDatabase db, SqliteTransaction transaction, string orderingKey)
@@ -218,7 +207,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
 
     private (long Id, bool Claimed) Insert(SqliteTransaction transaction, PendingEnqueue pending)
     {
-        var id = Insert(_db, transaction, pending.Message);
+        var id = StoreRows.InsertMessage(_db.Connection, transaction, pending.Message);
         var claimed = PromoteHead(_db, transaction, pending.Message.OrderingKey) == id && pending.ClaimUntil is not null;
         if (claimed)
         {
