@@ -24,13 +24,16 @@ internal sealed class DeliveryQueue(
     /// </summary>
     public async Task<Submission?> SubmitAsync(OutboxMessage message)
     {
+        // A claim is asked for only when the key may send now: an event of a key that has used its window is stored
+        // for the worker without being claimed and released again.
+        var claimUntil = MaySendNow(message.PacingKey) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
         long id;
         bool claimed;
         using (var span = Hosting.GatewayActivitySource.Source.StartActivity("outbox.write"))
         {
             try
             {
-                (id, claimed) = await outbox.EnqueueAsync(message, time.GetUtcNow() + options.Value.ClaimDuration);
+                (id, claimed) = await outbox.EnqueueAsync(message, claimUntil);
                 faults.Succeeded();
                 span?.SetTag("gateway.outbox.id", id);
             }
@@ -45,7 +48,7 @@ internal sealed class DeliveryQueue(
         metrics.OnQueued();
         if (claimed && !MayAttemptNow(message.PacingKey))
         {
-            // Its key has used its window: the worker sends it at the key's next turn.
+            // Another sender took the key's last turn in between: the worker sends it at the key's next turn.
             claimed = false;
             TryRelease(id);
         }
@@ -73,7 +76,21 @@ internal sealed class DeliveryQueue(
         return id;
     }
 
-    /// <summary>The key's pace allows a send now. A pacer that cannot be asked (a shared database down) says no: the event is stored, the worker sends it.</summary>
+    /// <summary>Whether the key's window has room now (a question only: no turn is taken). A pacer that cannot be asked says no.</summary>
+    private bool MaySendNow(string pacingKey)
+    {
+        try
+        {
+            return pacer.NextTurn(pacingKey) <= time.GetUtcNow();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("pace an event", ex);
+            return false;
+        }
+    }
+
+    /// <summary>Takes the key's turn. A pacer that cannot be asked (a shared database down) says no: the event is stored, the worker sends it.</summary>
     private bool MayAttemptNow(string pacingKey)
     {
         try

@@ -88,10 +88,24 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
     {
         var now = time.GetUtcNow();
         var due = store.Due(now, settings.Concurrency * 4);
-        DateTimeOffset? nextTurn = null;
+        var waiting = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var batch = new List<OutboxMessage>();
         foreach (var message in due)
         {
+            // A key that has used its window is passed over without a write (a mass incident's backlog would otherwise
+            // be claimed and released at every look); its events wait for its turn.
+            if (waiting.ContainsKey(message.PacingKey))
+            {
+                continue;
+            }
+
+            var turn = pacer.NextTurn(message.PacingKey);
+            if (turn > time.GetUtcNow())
+            {
+                waiting[message.PacingKey] = turn;
+                continue;
+            }
+
             // Claimed first, paced second: in a cluster every replica sees the same due events, and a turn taken for an
             // event another replica claims would be a send that never happens (slower, though never over the limit).
             if (!store.TryClaim(message.Id, now, now + settings.ClaimDuration))
@@ -105,10 +119,12 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
                 continue;
             }
 
+            // Another sender took the turn in between.
             store.Release(message.Id);
-            var turn = pacer.NextTurn(message.PacingKey);
-            nextTurn = nextTurn is { } earliest && earliest < turn ? earliest : turn;
+            waiting[message.PacingKey] = pacer.NextTurn(message.PacingKey);
         }
+
+        DateTimeOffset? nextTurn = waiting.Count > 0 ? waiting.Values.Min() : null;
 
         await Parallel.ForEachAsync(
             batch,
