@@ -72,15 +72,13 @@ internal static class StoreRows
     public static T Scalar<T>(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
-        var value = command.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return ValueAs<T>(command.ExecuteScalar());
     }
 
     public static async Task<T> ScalarAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
-        var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return ValueAs<T>(await command.ExecuteScalarAsync());
     }
 
     public static List<T> Query<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
@@ -95,6 +93,10 @@ internal static class StoreRows
 
         return results;
     }
+
+    /// <summary>A scalar as <typeparamref name="T"/> (SQLite answers long where PostgreSQL answers int): default for NULL.</summary>
+    private static T ValueAs<T>(object? value) =>
+        value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
     {
