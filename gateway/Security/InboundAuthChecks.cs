@@ -73,9 +73,19 @@ internal sealed partial class InboundAuthChecks : IDisposable
             }
 
             problems.AddRange(options.Secrets.Select(reference => _rules.DescribeUnusableSecret(reference)).OfType<string>().Select(problem => $"{where}: {problem}"));
-            if (options.Kind == InboundAuthKind.ApiKey && string.IsNullOrWhiteSpace(options.Header))
+            if (options.Header is not null && string.IsNullOrWhiteSpace(options.Header))
             {
-                problems.Add($"{where}: Header is empty.");
+                problems.Add($"{where}: Header is empty (leave it out for the kind's default).");
+            }
+
+            if (options.TimestampTolerance <= TimeSpan.Zero || options.TimestampTolerance > TimeSpan.FromHours(1))
+            {
+                problems.Add($"{where}: TimestampTolerance must be more than 0 and at most 01:00:00, not {options.TimestampTolerance}.");
+            }
+
+            if (options.MaxBodyBytes <= 0)
+            {
+                problems.Add($"{where}: MaxBodyBytes must be a positive number of bytes, not {options.MaxBodyBytes}.");
             }
 
             checks[section.Key] = options;

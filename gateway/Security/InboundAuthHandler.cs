@@ -10,20 +10,30 @@ namespace HaloIlertGateway.Security;
 
 /// <summary>
 /// Checks a route's inbound credential (API key header, Bearer or Basic) against the values of its secrets, in
-/// constant time (SHA-256 digests compared with <see cref="CryptographicOperations.FixedTimeEquals"/>). A failure is a
-/// 401 problem that does not say which part was wrong.
+/// constant time (SHA-256 digests compared with <see cref="CryptographicOperations.FixedTimeEquals"/>), or a sender's
+/// signature over the raw body (<see cref="SignatureCheck"/>), read here before anything parses it and handed on
+/// unchanged. A failure is a 401 problem: for a credential it does not say which part was wrong; for a signature it
+/// names the check and the rule that failed. A body too long to verify is a 413.
 /// </summary>
-internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets, InboundAuthChecks checks)
+internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets, InboundAuthChecks checks, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private string? _signatureFailure;
+    private bool _bodyTooLarge;
+
     private InboundAuthOptions Check => checks.Get(Scheme.Name) ?? throw new InvalidOperationException($"No inbound check '{Scheme.Name}'.");
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var check = Check;
+        if (check.SignsBody)
+        {
+            return await VerifySignatureAsync(check);
+        }
+
         if (!TryReadCredential(check, out var user, out var presented))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var presentedDigest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
@@ -38,23 +48,53 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
             }
         }
 
-        if (!(userMatches && secretMatches))
-        {
-            return Task.FromResult(AuthenticateResult.Fail("The credential was not accepted."));
-        }
-
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Scheme.Name)], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        return userMatches && secretMatches ? Success() : AuthenticateResult.Fail("The credential was not accepted.");
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        if (Check.Kind != InboundAuthKind.ApiKey)
+        var check = Check;
+        if (_bodyTooLarge)
         {
-            Response.Headers.WWWAuthenticate = Check.Kind.ToString();
+            return GatewayProblems.WriteAsync(Context, StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large.",
+                $"The check '{Scheme.Name}' verifies bodies of up to {check.MaxBodyBytes} bytes.");
         }
 
-        return GatewayProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, GatewayProblems.Unauthorized, "Unauthorized.");
+        if (check.Kind is InboundAuthKind.Bearer or InboundAuthKind.Basic)
+        {
+            Response.Headers.WWWAuthenticate = check.Kind.ToString();
+        }
+
+        var detail = check.SignsBody ? $"The {check.Kind} check '{Scheme.Name}' failed: {_signatureFailure ?? "the signature was not verified"}." : null;
+        return GatewayProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, GatewayProblems.Unauthorized, "Unauthorized.", detail);
+    }
+
+    private AuthenticateResult Success()
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Scheme.Name)], Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    private async Task<AuthenticateResult> VerifySignatureAsync(InboundAuthOptions check)
+    {
+        var body = await BufferedBody.ReadAsync(Request, check.MaxBodyBytes, Context.RequestAborted);
+        if (body is null)
+        {
+            _bodyTooLarge = true;
+            return AuthenticateResult.Fail("The body is too large to verify.");
+        }
+
+        var accepted = new List<string>(check.Secrets.Count);
+        foreach (var reference in check.Secrets)
+        {
+            if (SecretReference.TryParse(reference, out var parsed) && secrets.Read(parsed!) is { } value)
+            {
+                accepted.Add(value);
+            }
+        }
+
+        _signatureFailure = SignatureCheck.Verify(check, Request.Headers, body, accepted, time.GetUtcNow());
+        return _signatureFailure is null ? Success() : AuthenticateResult.Fail(_signatureFailure);
     }
 
     private bool TryReadCredential(InboundAuthOptions check, out string? user, out string presented)
