@@ -44,7 +44,7 @@ public class RequestTransformBenchmarks
         // Only a durable route would reach YARP's state; this direct one never does.
         services.AddSingleton<IProxyStateLookup, NoProxyState>();
         _services = services.BuildServiceProvider();
-        var route = new IngestRoute("halopsa", "halopsa", "ilert", 1024 * 1024, RequireJson: true, Durable: false, new HashSet<string>());
+        var route = new IngestRoute("halopsa", "halopsa", "ilert", 1024 * 1024, BodyFormats.Json, Durable: false, new HashSet<string>());
         _transform = ActivatorUtilities.CreateInstance<IngestTransform>(_services, route);
         _body = BenchmarkInputs.SampleBody("new-ticket");
     }

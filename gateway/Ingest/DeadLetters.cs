@@ -137,9 +137,10 @@ internal sealed class DeadLetters(
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
-        if (kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || IncomingRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth) is not null))
+        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || IncomingRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth) is not null))
+            || (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(deadLetter.Body, maxJsonDepth) is not null))
         {
-            // A body refused as JSON reaches the script as text, so that a fixed transform can repair it.
+            // A body refused as JSON or XML reaches the script as text, so that a fixed transform can repair it.
             kind = TransformBodyKind.Text;
         }
 

@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Ingest;
 
 /// <summary>
 /// Turns an incoming request into the <see cref="IncomingRequest"/> a script sees, enforcing the route's input rules
-/// first: body size (413), JSON content type where required (415), UTF-8 (400) and valid JSON (400).
+/// first: body size (413), a body format the route takes (415), UTF-8 (400) and valid JSON or XML (400).
 /// </summary>
 internal static class IncomingRequestReader
 {
@@ -33,10 +33,12 @@ internal static class IncomingRequestReader
 
     private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth)
     {
-        if (route.RequireJson && !TransformBody.IsJson(http.ContentType) && (body.Length > 0 || http.ContentType is not null))
+        // A content type without a body is refused as well: the sender is configured for a format this route does not take.
+        var declared = body.Length > 0 || http.ContentType is not null ? TransformBody.KindOf(http.ContentType, 1) : TransformBodyKind.None;
+        if (!route.Formats.Takes(declared))
         {
-            return new GatewayProblem(StatusCodes.Status415UnsupportedMediaType, GatewayProblems.UnsupportedMediaType, "This route takes JSON only.",
-                "Send the body with Content-Type: application/json.");
+            return new GatewayProblem(StatusCodes.Status415UnsupportedMediaType, GatewayProblems.UnsupportedMediaType, $"This route takes {route.Formats.Describe()} bodies.",
+                $"Send the body with Content-Type: {route.Formats.ContentTypes()}.");
         }
 
         if (tooLarge)
@@ -48,6 +50,11 @@ internal static class IncomingRequestReader
         if (!Utf8.IsValid(body))
         {
             return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidEncoding, "The request body is not valid UTF-8.");
+        }
+
+        if (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(body, maxJsonDepth) is { } xmlError)
+        {
+            return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidXml, "The request body is not valid XML.", xmlError);
         }
 
         return kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth) is { } jsonError

@@ -4,13 +4,15 @@ using Yarp.ReverseProxy.Configuration;
 namespace HaloIlertGateway.Ingest;
 
 /// <summary>
-/// What a transform route fixes when its config is applied: the transform and cluster, the body limit, content rule
-/// and delivery mode from the route's metadata (<c>MaxRequestBodyBytes</c>, <c>RequireJson</c>, <c>Delivery</c>:
-/// <c>Durable</c> or <c>Direct</c>), and the credential headers its script may not see or set.
+/// What a transform route fixes when its config is applied: the transform and cluster, the body limit, body formats
+/// and delivery mode from the route's metadata (<c>MaxRequestBodyBytes</c>, <c>BodyFormats</c> or its older spelling
+/// <c>RequireJson</c>, <c>Delivery</c>: <c>Durable</c> or <c>Direct</c>), and the credential headers its script may
+/// not see or set.
 /// </summary>
-internal sealed record IngestRoute(string Transform, string RouteId, string ClusterId, int MaxBodyBytes, bool RequireJson, bool Durable, IReadOnlySet<string> HiddenHeaders)
+internal sealed record IngestRoute(string Transform, string RouteId, string ClusterId, int MaxBodyBytes, BodyFormats Formats, bool Durable, IReadOnlySet<string> HiddenHeaders)
 {
     public const string MaxBodyBytesKey = "MaxRequestBodyBytes";
+    public const string BodyFormatsKey = "BodyFormats";
     public const string RequireJsonKey = "RequireJson";
     public const string DeliveryKey = "Delivery";
     public const string DurableMode = "Durable";
@@ -29,6 +31,11 @@ internal sealed record IngestRoute(string Transform, string RouteId, string Clus
             return $"Route '{route.RouteId}': Metadata {DeliveryKey} must be {DurableMode} or Direct, not '{delivery}'.";
         }
 
+        if (metadata.TryGetValue(BodyFormatsKey, out var formats) && BodyFormatsExtensions.Parse(formats) is null)
+        {
+            return $"Route '{route.RouteId}': Metadata {BodyFormatsKey} must list one or more of json, form, xml and text, not '{formats}'.";
+        }
+
         return metadata.TryGetValue(RequireJsonKey, out var json) && !bool.TryParse(json, out _)
             ? $"Route '{route.RouteId}': Metadata {RequireJsonKey} must be true or false, not '{json}'."
             : null;
@@ -42,8 +49,13 @@ internal sealed record IngestRoute(string Transform, string RouteId, string Clus
             route.RouteId,
             route.ClusterId ?? string.Empty,
             metadata.TryGetValue(MaxBodyBytesKey, out var limit) && int.TryParse(limit, out var bytes) ? bytes : defaultMaxBodyBytes,
-            metadata.TryGetValue(RequireJsonKey, out var json) && bool.TryParse(json, out var required) && required,
+            FormatsOf(metadata),
             metadata.GetValueOrDefault(DeliveryKey) == DurableMode,
             hiddenHeaders);
     }
+
+    private static BodyFormats FormatsOf(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(BodyFormatsKey, out var formats) && BodyFormatsExtensions.Parse(formats) is { } parsed ? parsed
+        : metadata.TryGetValue(RequireJsonKey, out var json) && bool.TryParse(json, out var required) && required ? BodyFormats.Json
+        : BodyFormats.All;
 }

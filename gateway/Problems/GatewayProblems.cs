@@ -9,6 +9,7 @@ internal static class GatewayProblems
     public const string TypePrefix = "urn:haloilertgateway:problem:";
 
     public const string InvalidJson = "invalid-json";
+    public const string InvalidXml = "invalid-xml";
     public const string PayloadTooLarge = "payload-too-large";
     public const string TransformFailed = "transform-failed";
     public const string TransformLimit = "transform-limit";

@@ -2,7 +2,7 @@ namespace HaloIlertGateway.Scripting;
 
 /// <summary>
 /// A request body as a transform sees it: JSON (parsed for the script), a form (<c>application/x-www-form-urlencoded</c>,
-/// an object of its fields), text (a string), or none.
+/// an object of its fields), XML (the object <see cref="XmlBody"/> makes of it), text (a string), or none.
 /// </summary>
 internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMemory<byte> Utf8)
 {
@@ -16,8 +16,13 @@ internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMe
     public static TransformBodyKind KindOf(string? contentType, int length) =>
         length == 0 ? TransformBodyKind.None
         : IsJson(contentType) ? TransformBodyKind.Json
-        : contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true ? TransformBodyKind.Form
+        : IsForm(contentType) ? TransformBodyKind.Form
+        : XmlBody.IsXml(contentType) ? TransformBodyKind.Xml
         : TransformBodyKind.Text;
+
+    /// <summary><c>application/x-www-form-urlencoded</c>.</summary>
+    public static bool IsForm(string? contentType) =>
+        contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary><c>application/json</c> or any <c>+json</c> media type.</summary>
     public static bool IsJson(string? contentType) =>
@@ -30,5 +35,6 @@ internal enum TransformBodyKind
     None,
     Json,
     Form,
+    Xml,
     Text,
 }

@@ -27,6 +27,7 @@ internal sealed class TransformEngine : IDisposable
     private readonly int _maxBodyLength;
     private System.Text.StringBuilder _bodyText = new(InitialBodyChars);
     private readonly int _maxLogLength;
+    private readonly int _maxJsonDepth;
     private byte[] _settingsJson = [];
     private JsValue? _settings;
     private TransformRunState? _run;
@@ -38,6 +39,7 @@ internal sealed class TransformEngine : IDisposable
         _deadline = _engine.Constraints.Find<RunDeadline>()!;
         _maxBodyLength = sandbox.Limits.MaxStringLength;
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
+        _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
         SandboxBuiltins.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
         _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
@@ -114,6 +116,7 @@ internal sealed class TransformEngine : IDisposable
             TransformBodyKind.Json => _parser.Parse(request.Body.Utf8.Span),
             TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
                 .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal)),
+            TransformBodyKind.Xml => _parser.Parse(XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth)),
             TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
             _ => JsValue.Null,
         });

@@ -27,7 +27,7 @@ public sealed class RejectedBodyTests
         GatewayHarness.StartAsync(new Dictionary<string, string> { ["tickets"] = Strict }, g =>
         {
             g.WithTransformRoute("tickets", "tickets", durable: true);
-            g.Settings["ReverseProxy:Routes:tickets:Metadata:RequireJson"] = "true";
+            g.Settings["ReverseProxy:Routes:tickets:Metadata:BodyFormats"] = "json";
             g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000";
             configure?.Invoke(g);
         });
