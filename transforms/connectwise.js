@@ -4,8 +4,10 @@
 
 // ConnectWise PSA (Manage) ticket -> ilert event. A ticket callback (System > Setup Tables > Callbacks, or the
 // /system/callbacks API) POSTs {Action, ID, Type, MemberId, CompanyId, FromUrl, Entity}, where Entity is the ticket
-// as a JSON string (see README "Connecting ConnectWise PSA"). ConnectWise's own ilert integration is deprecated;
-// this is the way to connect it.
+// as a JSON string (docs/connecting-connectwise.md). ConnectWise's own ilert integration is deprecated; this is the
+// way to connect it. The ticket in Entity is the ticket as the REST API returns it, and ConnectWise documents
+// initialDescription as "only available for POST, will not be returned": details are built from the facts the ticket
+// does carry (contact, board, type, severity and impact, site), unless initialDescription is there after all.
 //
 // A ticket whose closedFlag is set, or a deleted ticket, resolves the alert; anything else (re)sends ALERT.
 // Settings (Gateway:Transforms:connectwise:Settings):
@@ -32,7 +34,7 @@ function transform(request, context) {
     integrationKey: request.params["integrationKey"],
     eventType: closed ? "RESOLVE" : "ALERT",
     summary: "#" + id + " " + (ticket.summary || "(no summary)") + (ticket.company && ticket.company.name ? " (" + ticket.company.name + ")" : ""),
-    details: String(ticket.initialDescription || ""),
+    details: detailsOf(ticket),
     alertKey: "connectwise-" + id,
     priority: pattern.test(priorityName) ? "HIGH" : "LOW",
     customDetails: {},
@@ -49,4 +51,22 @@ function transform(request, context) {
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
+}
+
+/**
+ * @param {{ [key: string]: any }} ticket
+ * @returns {string}
+ */
+function detailsOf(ticket) {
+  if (ticket.initialDescription) return String(ticket.initialDescription);
+  const name = (/** @type {any} */ ref) => (ref && (ref.name || ref.identifier)) || "";
+  const contact = [ticket.contactName || name(ticket.contact), ticket.contactEmailAddress, ticket.contactPhoneNumber].filter(Boolean).join(", ");
+  const lines = [
+    ["Contact", contact],
+    ["Board", [name(ticket.board), name(ticket.type), name(ticket.subType), name(ticket.item)].filter(Boolean).join(" / ")],
+    ["Severity", ticket.severity],
+    ["Impact", ticket.impact],
+    ["Site", ticket.siteName || name(ticket.site)],
+  ].filter(([, value]) => value).map(([label, value]) => label + ": " + value);
+  return lines.join("\n");
 }

@@ -2,9 +2,13 @@
 /// <reference path="./gateway.d.ts" />
 "use strict";
 
-// Freshservice ticket -> ilert event. Workflow Automator "Trigger Webhook" (POST, JSON) on ticket created and
-// updated, with placeholders: ticket_id, subject, description, status, priority, requester_name, group, agent,
-// url (see README "Connecting Freshservice").
+// Freshservice ticket -> ilert event (docs/connecting-freshservice.md). Workflow Automator "Trigger Webhook" (POST,
+// JSON) on ticket created and updated, in either content mode:
+//   Simple (ilert's own guide: all fields ticked):  {"freshdesk_webhook": {ticket_id, ticket_subject, ticket_description,
+//                                                   ticket_status, ticket_priority, ticket_requester_name, ticket_group_name,
+//                                                   ticket_agent_name, ticket_url, ...}}
+//   Advanced (a template of placeholders):          {ticket_id, subject, description, status, priority, requester_name,
+//                                                   group, agent, url}
 //
 // Settings (Gateway:Transforms:freshservice:Settings), matched in any case:
 //   acceptStatuses   ["Pending"]                -> ACCEPT
@@ -17,9 +21,10 @@
  * @returns {GatewayRequest | null}
  */
 function transform(request, context) {
-  const ticket = /** @type {{ [key: string]: any }} */ (request.body);
-  if (ticket === null || typeof ticket !== "object" || !ticket.ticket_id) {
-    throw new Error("the body is not a Freshservice ticket: it needs a ticket_id");
+  const body = /** @type {{ [key: string]: any }} */ (request.body);
+  const ticket = body !== null && typeof body === "object" ? fieldsOf(body.freshdesk_webhook || body) : null;
+  if (!ticket || !ticket.ticket_id) {
+    throw new Error("the body is not a Freshservice ticket: it needs a ticket_id (Advanced) or freshdesk_webhook.ticket_id (Simple)");
   }
   const reference = String(ticket.ticket_id).replace(/^#/, "");
   const matches = (/** @type {string} */ setting, /** @type {string[]} */ defaults, /** @type {any} */ value) =>
@@ -45,6 +50,31 @@ function transform(request, context) {
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
+}
+
+/**
+ * One set of names for both content modes: Simple mode's ticket_-prefixed fields (ticket_subject, ticket_group_name...)
+ * are read under the Advanced template's names (subject, group...), which win when both are there.
+ * @param {{ [key: string]: any }} fields
+ * @returns {{ [key: string]: any }}
+ */
+function fieldsOf(fields) {
+  /** @type {{ [key: string]: any }} */
+  const simple = {
+    ticket_id: fields.ticket_id,
+    subject: fields.ticket_subject,
+    description: fields.ticket_description,
+    status: fields.ticket_status,
+    priority: fields.ticket_priority,
+    requester_name: fields.ticket_requester_name || fields.requester_name,
+    group: fields.ticket_group_name,
+    agent: fields.ticket_agent_name,
+    url: fields.ticket_url,
+  };
+  for (const key of Object.keys(simple)) {
+    if (fields[key] !== undefined && fields[key] !== null && fields[key] !== "") simple[key] = fields[key];
+  }
+  return simple;
 }
 
 /**

@@ -2,10 +2,12 @@
 /// <reference path="./gateway.d.ts" />
 "use strict";
 
-// Jira Service Management issue -> ilert event. A native Jira webhook (Settings > System > WebHooks) on
-// "issue created" and "issue updated" POSTs {webhookEvent, issue: {id, key, self, fields: {...}}} (see README
-// "Connecting Jira Service Management"). An issue with a resolution resolves the alert; any other change (re)sends
-// ALERT. A deleted issue resolves it too.
+// Jira Service Management issue -> ilert event (docs/connecting-jira.md). Three documented shapes are taken:
+//   Automation "Send web request", Issue data (Automation format): the issue at the top level {self, id, key, fields}
+//   Automation "Send web request", Issue data (Jira format):       {issue: {...}}
+//   Admin webhook (Settings > System > WebHooks):                    {timestamp, webhookEvent, issue_event_type_name, user, issue}
+// An issue with a resolution, or in a status of the "done" category, resolves the alert; so does a deleted issue
+// (jira:issue_deleted). Any other change (re)sends ALERT with the same alertKey.
 //
 // Settings (Gateway:Transforms:jira:Settings):
 //   highPriorities  ["Highest", "High", "Critical", "Blocker"]  -> HIGH, else LOW
@@ -17,15 +19,16 @@
  */
 function transform(request, context) {
   const body = /** @type {{ [key: string]: any }} */ (request.body);
-  const issue = body && body.issue;
+  const issue = body && typeof body === "object" ? (body.issue || (body.key && body.fields ? body : null)) : null;
   if (!issue || !issue.key) {
-    throw new Error("the body is not a Jira webhook: it has no issue.key");
+    throw new Error("the body is not a Jira issue: it has no issue.key (Jira format, admin webhook) and no top-level key and fields (Automation format)");
   }
   const fields = issue.fields || {};
   const priority = fields.priority && fields.priority.name ? String(fields.priority.name) : "";
   const high = (Array.isArray(context.settings["highPriorities"]) ? context.settings["highPriorities"] : ["Highest", "High", "Critical", "Blocker"])
     .map((name) => String(name).toLowerCase());
-  const resolved = !!fields.resolution || body.webhookEvent === "jira:issue_deleted";
+  const category = fields.status && fields.status.statusCategory && fields.status.statusCategory.key;
+  const resolved = !!fields.resolution || category === "done" || body.webhookEvent === "jira:issue_deleted";
 
   /** @type {IlertEvent} */
   const event = {

@@ -2,15 +2,20 @@
 /// <reference path="./gateway.d.ts" />
 "use strict";
 
-// ServiceNow incident -> ilert event. An async business rule on the incident table (insert and update) POSTs the
-// record as JSON plus the instance URL: sys_id, number, short_description, description, state, priority,
-// assignment_group, assigned_to, caller_id, cmdb_ci, instance_url (see README "Connecting ServiceNow").
-// Choice fields may arrive as values ("2") or display values ("In Progress"); both are matched.
+// ServiceNow incident -> ilert event (docs/connecting-servicenow.md). An async business rule on the incident table
+// (insert and update) POSTs the record as JSON. Two documented rules are taken:
+//   ours:    sys_id, number, short_description, description, state, priority and display values of assignment_group,
+//            assigned_to, caller_id, cmdb_ci, plus instance_url
+//   ilert's: every field of the record by getValue (choices as values, references as sys_ids), plus server_url
+// Choice fields may arrive as values ("2") or display values ("In Progress"); both are matched. A reference that
+// arrives as a sys_id is named through the assignmentGroupNames setting where it can be, and is otherwise kept as
+// <field>SysId, so that no one reads a 32-digit id as a group name.
 //
 // Settings (Gateway:Transforms:servicenow:Settings):
 //   acceptStates    ["2", "In Progress", "3", "On Hold"]                  -> ACCEPT
 //   resolveStates   ["6", "Resolved", "7", "Closed", "8", "Canceled"]     -> RESOLVE (else ALERT)
 //   highPriorities  ["1", "2"]   (the number a priority starts with)      -> HIGH, else LOW
+//   assignmentGroupNames  { "<sys_id>": "Network" }                       names for assignment groups sent as sys_ids
 
 /**
  * @param {GatewayRequest} request
@@ -36,23 +41,37 @@ function transform(request, context) {
     details: String(incident.description || ""),
     alertKey: "servicenow-" + reference.toLowerCase(),
     priority: settingList(context.settings["highPriorities"], ["1", "2"]).indexOf(priorityNumber) >= 0 ? "HIGH" : "LOW",
-    customDetails: Object.fromEntries(Object.entries({
-      number: incident.number,
-      state: incident.state,
-      priority: incident.priority,
-      assignmentGroup: incident.assignment_group,
-      assignedTo: incident.assigned_to,
-      caller: incident.caller_id,
-      configurationItem: incident.cmdb_ci,
-    }).filter((entry) => entry[1] !== undefined && entry[1] !== null && entry[1] !== "")),
+    customDetails: Object.fromEntries([
+      ["number", incident.number],
+      ["state", incident.state],
+      ["priority", incident.priority],
+      referenceField("assignmentGroup", incident.assignment_group, context.settings["assignmentGroupNames"]),
+      referenceField("assignedTo", incident.assigned_to, undefined),
+      referenceField("caller", incident.caller_id, undefined),
+      referenceField("configurationItem", incident.cmdb_ci, undefined),
+    ].filter((entry) => entry[1] !== undefined && entry[1] !== null && entry[1] !== "")),
   };
-  if (incident.instance_url && incident.sys_id) {
-    const base = String(incident.instance_url).replace(/\/+$/, "");
+  const instance = incident.instance_url || incident.server_url;
+  if (instance && incident.sys_id) {
+    const base = String(instance).replace(/\/+$/, "");
     event.links = [{ href: base + "/nav_to.do?uri=incident.do?sys_id=" + encodeURIComponent(incident.sys_id), text: "ServiceNow " + reference }];
   }
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
+}
+
+/**
+ * A reference field: a display value as is; a sys_id named from `names` when it is there, else kept as <name>SysId.
+ * @param {string} name
+ * @param {any} value
+ * @param {SettingValue | undefined} names
+ * @returns {[string, any]}
+ */
+function referenceField(name, value, names) {
+  if (typeof value !== "string" || !/^[0-9a-f]{32}$/.test(value)) return [name, value];
+  const known = names && typeof names === "object" && !Array.isArray(names) ? names[value] : undefined;
+  return known ? [name, known] : [name + "SysId", value];
 }
 
 /**

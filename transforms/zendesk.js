@@ -2,9 +2,12 @@
 /// <reference path="./gateway.d.ts" />
 "use strict";
 
-// Zendesk ticket -> ilert event. A webhook (HTTP target) called by triggers on "ticket created" and "ticket updated",
-// JSON body built from placeholders: id, title, description, status, priority, requester_name, group_name,
-// assignee_name, link, latest_comment (see README "Connecting Zendesk").
+// Zendesk ticket -> ilert event (docs/connecting-zendesk.md). A webhook connected to triggers or automations, its
+// body built from placeholders in the trigger: id, title, description, status, priority, requester_name,
+// group_name, assignee_name, link, latest_comment. Any of the webhook's request formats:
+//   JSON:                 {"id": "{{ticket.id}}", ...}, or the same fields wrapped as {"ticket": {...}}
+//   Form encoded:         id={{ticket.id}}&title=...
+//   XML:                  <ticket><id>{{ticket.id}}</id>...</ticket> (the gateway gives it as {ticket: {...}})
 //
 // Settings (Gateway:Transforms:zendesk:Settings), statuses and priorities matched in any case:
 //   acceptStatuses   ["pending", "hold"]     -> ACCEPT
@@ -17,9 +20,10 @@
  * @returns {GatewayRequest | null}
  */
 function transform(request, context) {
-  const ticket = /** @type {{ [key: string]: any }} */ (request.body);
+  const body = /** @type {{ [key: string]: any }} */ (request.body);
+  const ticket = body !== null && typeof body === "object" && body.ticket !== null && typeof body.ticket === "object" ? body.ticket : body;
   if (ticket === null || typeof ticket !== "object" || !ticket.id) {
-    throw new Error("the body is not a Zendesk ticket: it needs at least an id");
+    throw new Error("the body is not a Zendesk ticket: it needs at least an id (JSON, form or XML, optionally wrapped in ticket)");
   }
   const id = String(ticket.id);
   const status = String(ticket.status || "").toLowerCase();
