@@ -8,16 +8,25 @@ namespace HaloIlertGateway.Cli;
 
 /// <summary>
 /// <c>transforms check [dir]</c>: load every transform as the gateway would (compile, define <c>transform</c>, pass
-/// its fixtures); exit 1 with a report on any failure. <c>transforms run &lt;name&gt; &lt;payload.json&gt;
-/// [--dir d] [--param k=v]...</c>: run a body through a transform with the settings from proxy.json and print the result.
+/// its fixtures); exit 1 with a report on any failure. <c>transforms run &lt;name&gt; &lt;payload&gt; [options]</c>:
+/// run a body of any format (JSON, form, XML, text) with headers, query, route values and settings through a
+/// transform and print the result (<see cref="RunOptions"/>).
 /// </summary>
 internal static class TransformsCommand
 {
     private const string Usage = """
         usage:
           transforms check [dir]                                     check every transform in dir (default: transforms)
-          transforms run <name> <payload.json> [--dir dir] [--param key=value]...
-                                                                     run a JSON body through <name>.js and print the outcome
+          transforms run <name> <payload> [options]                  run a body through <name>.js and print the outcome
+            --dir dir                 where <name>.js is (default: transforms)
+            --content-type type       the body's content type; by default from the file's extension:
+                                      .json JSON, .xml XML, .form form-encoded, anything else text/plain
+            --header "Name: value"    a request header (repeatable)
+            --query key=value         a query-string parameter (repeatable)
+            --param key=value         a route value, e.g. --param integrationKey=il1... (repeatable)
+            --settings file.json      the transform's settings as a JSON object (default: from ./proxy.json)
+            --method METHOD           default POST
+            --path /path              default /
         """;
 
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -74,27 +83,16 @@ internal static class TransformsCommand
 
     private static int RunOne(string name, string payloadPath, string[] options, TextWriter output)
     {
-        var directory = "transforms";
-        var parameters = new Dictionary<string, string>();
-        for (var i = 0; i < options.Length - 1; i += 2)
+        if (!RunOptions.TryParse(options, out var run, out var problem))
         {
-            switch (options[i])
-            {
-                case "--dir":
-                    directory = options[i + 1];
-                    break;
-                case "--param" when options[i + 1].Split('=', 2) is [var key, var value]:
-                    parameters[key] = value;
-                    break;
-                default:
-                    return Fail(output, Usage);
-            }
+            return Fail(output, problem + "\n" + Usage);
         }
 
-        var scriptPath = Path.Combine(directory, name + ".js");
-        if (!File.Exists(scriptPath) || !File.Exists(payloadPath))
+        var scriptPath = Path.Combine(run.Directory, name + ".js");
+        var missing = new[] { scriptPath, payloadPath, run.SettingsFile }.FirstOrDefault(path => path is not null && !File.Exists(path));
+        if (missing is not null)
         {
-            return Fail(output, $"{(File.Exists(scriptPath) ? payloadPath : scriptPath)}: no such file");
+            return Fail(output, $"{missing}: no such file");
         }
 
         CompiledTransform script;
@@ -107,15 +105,54 @@ internal static class TransformsCommand
             return Fail(output, ex.Message);
         }
 
-        using var payload = JsonDocument.Parse(File.ReadAllText(payloadPath));
-        var request = new FixtureRequest(Params: parameters) { Body = payload.RootElement.Clone() }.ToTransformRequest();
-        var settings = File.Exists("proxy.json")
-            ? TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build().GetSection($"{TransformSettingsProvider.SectionName}:{name}:Settings"))
-            : ReadOnlyMemory<byte>.Empty;
+        var contentType = run.ContentType(payloadPath);
+        var text = File.ReadAllText(payloadPath);
+        if (DescribeInvalidBody(contentType, text) is { } invalid)
+        {
+            return Fail(output, $"{payloadPath}: {invalid}");
+        }
+
+        using var payload = TransformBody.IsJson(contentType) ? JsonDocument.Parse(text) : JsonDocument.Parse(JsonSerializer.Serialize(text));
+        var headers = new Dictionary<string, string>(run.Headers, StringComparer.OrdinalIgnoreCase) { ["content-type"] = contentType };
+        var request = new FixtureRequest(run.Method, run.Path, run.Query, headers, run.Params) { Body = payload.RootElement.Clone() }.ToTransformRequest();
+        var settings = ReadSettings(name, run.SettingsFile);
         var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(name, DateTimeOffset.UtcNow, settings, request.Params));
         var result = TransformRunReport.From(name, null, outcome);
         output.WriteLine(JsonSerializer.Serialize(result, Output));
         return outcome is TransformOutcome.Fail ? 1 : 0;
+    }
+
+    /// <summary>The settings file's object when one is given, else the transform's settings in proxy.json (if any).</summary>
+    private static ReadOnlyMemory<byte> ReadSettings(string name, string? settingsFile)
+    {
+        if (settingsFile is not null)
+        {
+            using var settings = JsonDocument.Parse(File.ReadAllText(settingsFile));
+            return TransformSettingsProvider.FromJson(settings.RootElement);
+        }
+
+        return File.Exists("proxy.json")
+            ? TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build().GetSection($"{TransformSettingsProvider.SectionName}:{name}:Settings"))
+            : ReadOnlyMemory<byte>.Empty;
+    }
+
+    private static string? DescribeInvalidBody(string contentType, string text)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        if (TransformBody.IsJson(contentType))
+        {
+            try
+            {
+                using var _ = JsonDocument.Parse(text);
+                return null;
+            }
+            catch (JsonException ex)
+            {
+                return $"not JSON ({ex.Message.Split(" LineNumber:")[0]}); give --content-type for another format";
+            }
+        }
+
+        return XmlBody.IsXml(contentType) ? XmlBody.DescribeInvalid(utf8, new ScriptingOptions().MaxJsonDepth) : null;
     }
 
     private static TransformLoader CreateLoader()

@@ -73,6 +73,58 @@ public sealed class TransformsCommandTests : IDisposable
     }
 
     [Fact]
+    public void RunTakesAFormBodyWithHeadersQueryAndASettingsFile()
+    {
+        File.WriteAllText(Path.Combine(_directory, "look.js"), """
+            function transform(request, context) {
+              request.body = { body: request.body, agent: request.headers["user-agent"], region: request.query.region, prefix: context.settings.prefix, key: request.params.integrationKey };
+              return request;
+            }
+            """);
+        var payload = Path.Combine(_directory, "callout.form");
+        File.WriteAllText(payload, "id=29683&title=Firewall%20offline");
+        var settings = Path.Combine(_directory, "settings.json");
+        File.WriteAllText(settings, """{"prefix":"AT"}""");
+
+        var (exitCode, output) = Run("transforms", "run", "look", payload, "--dir", _directory, "--header", "User-Agent: Autotask/1.0",
+            "--query", "region=eu", "--settings", settings, "--param", "integrationKey=il1cli");
+
+        Assert.Equal(0, exitCode);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(output)!["request"]!["body"]!;
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse("""
+            {"body":{"id":"29683","title":"Firewall offline"},"agent":"Autotask/1.0","region":"eu","prefix":"AT","key":"il1cli"}
+            """), body), output);
+    }
+
+    [Fact]
+    public void RunTakesTheShippedZendeskTransformAnXmlBody()
+    {
+        var payload = Path.Combine(_directory, "ticket.xml");
+        File.WriteAllText(payload, "<ticket><id>4711</id><title>Mail down</title><status>solved</status></ticket>");
+
+        var (exitCode, output) = Run("transforms", "run", "zendesk", payload, "--dir", RepositoryPaths.Transforms, "--param", "integrationKey=il1zdk-cli");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("\"eventType\": \"RESOLVE\"", output);
+        Assert.Contains("\"alertKey\": \"zendesk-4711\"", output);
+    }
+
+    [Fact]
+    public void RunRefusesABodyThatIsNotItsFormatAndAnUnknownOption()
+    {
+        var payload = Path.Combine(_directory, "broken.xml");
+        File.WriteAllText(payload, "<ticket><id>1</ticket>");
+
+        var (badBody, bodyOutput) = Run("transforms", "run", "zendesk", payload, "--dir", RepositoryPaths.Transforms);
+        var (badOption, optionOutput) = Run("transforms", "run", "zendesk", payload, "--colour", "red");
+
+        Assert.Equal(2, badBody);
+        Assert.Contains("broken.xml: Line 1", bodyOutput);
+        Assert.Equal(2, badOption);
+        Assert.Contains("unknown option or malformed value: --colour red", optionOutput);
+    }
+
+    [Fact]
     public void ArgumentsThatAreNotATransformsCommandStartTheGatewayInstead() =>
         Assert.False(TransformsCommand.TryRun(["--urls", "http://127.0.0.1:0"], TextWriter.Null, out _));
 

@@ -34,6 +34,37 @@ public sealed class ShippedRouteTests
     }
 
     [Fact]
+    public async Task AnAutotaskCompletionResolvesTheAlertItsCreationOpenedWithTheSignatureChecked()
+    {
+        var secret = "autotask-" + Guid.NewGuid().ToString("N");
+        using var secrets = new SecureRoute();
+        var reference = secrets.Secret("autotask-hook", secret);
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.Settings["ReverseProxy:Routes:autotask:AuthorizationPolicy"] = "autotask-hook";
+            g.Settings["Gateway:InboundAuth:autotask-hook:Kind"] = "AutotaskSignature";
+            g.Settings["Gateway:InboundAuth:autotask-hook:Secrets:0"] = reference;
+        });
+        var (_, created) = ShippedFixtures.Find("autotask", "REST webhook (TicketWebhooks, Action Create): a new ticket opens a HIGH alert keyed by its Id");
+        var (_, completed) = ShippedFixtures.Find("autotask", "REST webhook (Action Update, only the changed status): Complete (5) resolves the alert");
+
+        foreach (var step in new[] { created, completed })
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes(step.Request.Body.GetRawText());
+            using var request = new HttpRequestMessage(HttpMethod.Post, step.Request.Path) { Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } } };
+#pragma warning disable CA5350 // Autotask signs with HMAC-SHA1: the sender chooses the algorithm.
+            request.Headers.Add("X-Hook-Signature", "sha1=" + Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body)));
+#pragma warning restore CA5350
+            using var response = await harness.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var received = await harness.Ilert.WaitForAsync(2);
+        Assert.Equal(["ALERT", "RESOLVE"], received.Select(r => r.Json!["eventType"]!.GetValue<string>()));
+        Assert.All(received, r => Assert.Equal("autotask-29683", r.Json!["alertKey"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public void EveryShippedTransformHasARouteInProxyJson()
     {
         var routes = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ProxyConfig))!["ReverseProxy"]!["Routes"]!.AsObject();
