@@ -51,7 +51,11 @@ interface GatewayRequest {
   /**
    * The body. JSON requests (application/json or +json): the parsed value. Form requests
    * (application/x-www-form-urlencoded, as Autotask's extension callouts send): an object of the decoded fields,
-   * repeated fields joined with ",". Other content types: the raw text. No body: null.
+   * repeated fields joined with ",". XML requests (application/xml, text/xml, +xml, as Zendesk can send): an object
+   * named after the root element; an element with neither attributes nor children is its text, any other an object
+   * of "@attribute" strings, child elements (a repeated name becomes an array) and "#text"; namespace prefixes are
+   * dropped: <ticket id="7"><title>Down</title></ticket> is {ticket: {"@id": "7", title: "Down"}}.
+   * Other content types: the raw text. No body: null.
    * Set an object, array, number, boolean or null to send JSON (content-type becomes application/json unless you
    * set it); set a string to send it as is.
    */

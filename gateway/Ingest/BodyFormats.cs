@@ -26,12 +26,20 @@ internal static class BodyFormatsExtensions
         var formats = BodyFormats.None;
         foreach (var name in text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!Enum.TryParse<BodyFormats>(name, ignoreCase: true, out var format) || format is BodyFormats.None || !Enum.IsDefined(format))
+            BodyFormats? format = name.ToLowerInvariant() switch
+            {
+                "json" => BodyFormats.Json,
+                "form" => BodyFormats.Form,
+                "xml" => BodyFormats.Xml,
+                "text" => BodyFormats.Text,
+                _ => null,
+            };
+            if (format is null)
             {
                 return null;
             }
 
-            formats |= format;
+            formats |= format.Value;
         }
 
         return formats == BodyFormats.None ? null : formats;

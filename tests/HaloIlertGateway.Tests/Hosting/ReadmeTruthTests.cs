@@ -20,9 +20,16 @@ public sealed partial class ReadmeTruthTests
         var routes = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ProxyConfig))!["ReverseProxy"]!["Routes"]!.AsObject()
             .Where(route => route.Value!["Transforms"] is JsonArray)
             .ToList();
-        var rows = ToolRows().Matches(Readme).Select(m => (Path: m.Groups[1].Value, Transform: m.Groups[2].Value)).ToList();
+        var matches = ToolRows().Matches(Readme);
+        var rows = matches.Select(m => (Path: m.Groups[1].Value, Transform: m.Groups[3].Value)).ToList();
 
         Assert.Equal(routes.Count, rows.Count);
+        // A signature check the table names is one the gateway has.
+        foreach (var check in matches.Select(m => m.Groups[2].Value).Where(cell => cell.StartsWith('`')))
+        {
+            Assert.True(Enum.TryParse<HaloIlertGateway.Security.InboundAuthKind>(check.Split('`')[1], out _), check);
+        }
+
         foreach (var (name, route) in routes)
         {
             var path = route!["Match"]!["Path"]!.GetValue<string>();
@@ -130,7 +137,7 @@ public sealed partial class ReadmeTruthTests
     [GeneratedRegex(@"^\| `(Gateway:[A-Za-z]+:[A-Za-z<>:]+)`(?:, `?[A-Za-z]+`?)? \| ([^|]+) \|", RegexOptions.Multiline)]
     private static partial Regex ConfigRows();
 
-    [GeneratedRegex(@"^\| [^|]+ \| `(/api/v1/events/[a-z]+/\{integrationKey\})`[^|]* \| `([a-z]+\.js)`", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| [^|]+ \| `(/api/v1/events/[a-z]+/\{integrationKey\})`[^|]* \| [^|]+ \| ([^|]+) \| `([a-z]+\.js)`", RegexOptions.Multiline)]
     private static partial Regex ToolRows();
 
     [GeneratedRegex(@"^([\d,]+)")]
