@@ -51,13 +51,7 @@ function transform(request, context) {
     customDetails: {},
   };
   const details = { ticketNumber: fields("ticketnumber"), status, priority: fields("priority"), account: fields("accountname") || fields("companyname"), queue: fields("queue"), resource: fields("assignedresource") };
-  for (const key of Object.keys(details)) {
-    const value = /** @type {{ [key: string]: any }} */ (details)[key];
-    if (value !== undefined && value !== null && value !== "") event.customDetails[key] = value;
-  }
-  request.path = "/api/events";
-  request.body = /** @type {any} */ (event);
-  return request;
+  return toEvents(request, event, details);
 }
 
 /**
@@ -97,9 +91,20 @@ function restWebhook(request, context, body) {
     customDetails: {},
   };
   const details = { action: body.Action, ticketNumber: fields("ticketnumber"), status: hasStatus ? fields("status") : undefined, priority: fields("priority"), companyID: fields("companyid"), queueID: fields("queueid"), assignedResourceID: fields("assignedresourceid"), changedBy: body.PersonID };
+  return toEvents(request, event, details);
+}
+
+/**
+ * The request, sent to the events API with `event` and the non-empty `details` as its custom details.
+ * @param {GatewayRequest} request
+ * @param {IlertEvent} event
+ * @param {{ [key: string]: any }} details
+ * @returns {GatewayRequest}
+ */
+function toEvents(request, event, details) {
+  event.customDetails = {};
   for (const key of Object.keys(details)) {
-    const value = /** @type {{ [key: string]: any }} */ (details)[key];
-    if (value !== undefined && value !== null && value !== "") event.customDetails[key] = value;
+    if (details[key] !== undefined && details[key] !== null && details[key] !== "") event.customDetails[key] = details[key];
   }
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
