@@ -54,7 +54,7 @@ BODY="$ROOT/bench/new-ticket.json"
 # --- nginx (fake ilert, echo, nginx+njs) -----------------------------------------------------------------------
 mkdir -p "$WORK/nginx/tmp"
 SETTINGS=$(tr -d '\n' < "$ROOT/proxy.json" | grep -o '"halopsa": *{ *"Settings": *{[^}]*}' | sed 's/.*"Settings": *//')
-{ cat "$ROOT/transforms/halopsa.js"; sed "s|__SETTINGS__|$SETTINGS|" "$ROOT/bench/nginx/njs-adapter.js"; } > "$WORK/nginx/halopsa-njs.js"
+{ cat "$ROOT/bench/nginx/gw.js" "$ROOT/transforms/halopsa.js"; sed "s|__SETTINGS__|$SETTINGS|" "$ROOT/bench/nginx/njs-adapter.js"; } > "$WORK/nginx/halopsa-njs.js"
 sed -e "s|__PREFIX__|$WORK/nginx|g" -e "s|__FAKE_PORT__|$FAKE_PORT|g" -e "s|__ECHO_PORT__|$ECHO_PORT|g" -e "s|__NGINX_PORT__|$NGINX_PORT|g" \
   "$ROOT/bench/nginx/nginx.conf.template" > "$WORK/nginx/nginx.conf"
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &

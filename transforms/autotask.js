@@ -102,10 +102,7 @@ function restWebhook(request, context, body) {
  * @returns {GatewayRequest}
  */
 function toEvents(request, event, details) {
-  event.customDetails = {};
-  for (const key of Object.keys(details)) {
-    if (details[key] !== undefined && details[key] !== null && details[key] !== "") event.customDetails[key] = details[key];
-  }
+  event.customDetails = gw.compact(details);
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
@@ -129,7 +126,7 @@ function eventTypeOf(context, status) {
  * @param {string} value
  */
 function isIn(context, setting, defaults, value) {
-  return names(context.settings[setting], defaults).indexOf(value.toLowerCase()) >= 0;
+  return gw.list(context.settings[setting], defaults, true).indexOf(value.toLowerCase()) >= 0;
 }
 
 /**
@@ -142,13 +139,4 @@ function caseInsensitive(body) {
   const lower = {};
   Object.keys(body).forEach((key) => { lower[key.toLowerCase()] = body[key]; });
   return (name) => lower[name];
-}
-
-/**
- * @param {SettingValue | undefined} setting
- * @param {string[]} defaults
- */
-function names(setting, defaults) {
-  const list = Array.isArray(setting) ? setting : typeof setting === "string" && setting ? setting.split(",") : defaults;
-  return list.map((name) => String(name).trim().toLowerCase());
 }

@@ -37,17 +37,15 @@ function transform(request, context) {
     details: detailsOf(ticket),
     alertKey: "connectwise-" + id,
     priority: pattern.test(priorityName) ? "HIGH" : "LOW",
-    customDetails: {},
+    customDetails: gw.compact({
+      action: callback.Action,
+      status: ticket.status && ticket.status.name,
+      priority: priorityName,
+      company: ticket.company && ticket.company.name,
+      board: ticket.board && ticket.board.name,
+      owner: ticket.owner && ticket.owner.identifier,
+    }),
   };
-  const facts = [
-    ["action", callback.Action],
-    ["status", ticket.status && ticket.status.name],
-    ["priority", priorityName],
-    ["company", ticket.company && ticket.company.name],
-    ["board", ticket.board && ticket.board.name],
-    ["owner", ticket.owner && ticket.owner.identifier],
-  ];
-  facts.forEach(([name, value]) => { if (value) event.customDetails[String(name)] = value; });
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;

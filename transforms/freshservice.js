@@ -28,7 +28,7 @@ function transform(request, context) {
   }
   const reference = String(ticket.ticket_id).replace(/^#/, "");
   const matches = (/** @type {string} */ setting, /** @type {string[]} */ defaults, /** @type {any} */ value) =>
-    toList(context.settings[setting], defaults).indexOf(String(value || "").trim().toLowerCase()) >= 0;
+    gw.list(context.settings[setting], defaults, true).indexOf(String(value || "").trim().toLowerCase()) >= 0;
 
   /** @type {IlertEvent} */
   const event = {
@@ -36,7 +36,7 @@ function transform(request, context) {
     eventType: matches("resolveStatuses", ["Resolved", "Closed"], ticket.status) ? "RESOLVE"
       : matches("acceptStatuses", ["Pending"], ticket.status) ? "ACCEPT" : "ALERT",
     summary: reference + " " + (ticket.subject || "(no subject)"),
-    details: plainText(String(ticket.description || "")),
+    details: gw.htmlToText(ticket.description),
     alertKey: "freshservice-" + reference.toLowerCase(),
     priority: matches("highPriorities", ["High", "Urgent"], ticket.priority) ? "HIGH" : "LOW",
     customDetails: {},
@@ -75,18 +75,4 @@ function fieldsOf(fields) {
     if (fields[key] !== undefined && fields[key] !== null && fields[key] !== "") simple[key] = fields[key];
   }
   return simple;
-}
-
-/**
- * @param {SettingValue | undefined} value
- * @param {string[]} defaults
- */
-function toList(value, defaults) {
-  return (Array.isArray(value) ? value : typeof value === "string" && value ? value.split(",") : defaults).map((v) => String(v).trim().toLowerCase());
-}
-
-/** Freshservice descriptions are HTML: keep the line breaks, drop the tags. @param {string} html */
-function plainText(html) {
-  return html.replace(/<br\s*\/?>|<\/(p|div|li)>/gi, "\n").replace(/<[^>]*>/g, "").replace(/&nbsp;/g, " ").replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/\n{3,}/g, "\n\n").trim();
 }

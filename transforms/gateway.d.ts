@@ -109,3 +109,58 @@ interface IlertEvent {
   customDetails?: { [key: string]: JsonValue };
   routingKey?: string;
 }
+
+/**
+ * `gw`: helpers for what PSA transforms keep doing, implemented in the gateway (C#) rather than interpreted, so they
+ * cost a fraction of the same work written in the script. A frozen global: it cannot be changed or replaced (and a
+ * script cannot declare its own `gw`). Each helper refuses input beyond the sandbox's string-length or array-length
+ * limit (a "transform-limit" failure), and does only its own work.
+ */
+interface GatewayHelpers {
+  /**
+   * HTML (as ticket tools send descriptions) as readable text: CR LF and CR become LF; `<br>` a line break; `<li ...>`
+   * a line starting "- "; the end of p, div, h1-h6, tr, ul, ol, table and blockquote a line break; any other tag
+   * (`<` to the next `>`) is removed; entities are decoded (see decodeEntities); spaces, tabs and no-break spaces at
+   * line ends are removed, runs of blank lines become one, and the text is trimmed. null or undefined give "".
+   * @example gw.htmlToText("<p>Ping times out.<br>Since 09:12 &amp; counting</p>") // "Ping times out.\nSince 09:12 & counting"
+   */
+  htmlToText(html: unknown): string;
+  /**
+   * Decodes numeric entities (`&#233;`, `&#xE9;`, up to U+10FFFF) and amp, lt, gt, quot, apos, nbsp (a plain space),
+   * times, copy, reg, trade, hellip, ndash, mdash, euro, pound, laquo, raquo, bull, middot, deg (names in any case);
+   * anything else stays as written.
+   * @example gw.decodeEntities("Fish &amp; Chips &euro;5") // "Fish & Chips €5"
+   */
+  decodeEntities(text: unknown): string;
+  /**
+   * The value as trimmed text: "" for null or undefined, else String(value).trim().
+   * @example gw.text("  Contoso ") // "Contoso"
+   */
+  text(value: unknown): string;
+  /**
+   * A date as ISO-8601 UTC with milliseconds, or null when it is not one: ISO 8601 with or without a zone (without one
+   * it is read as UTC, as ticket tools mean it), RFC 1123 ("Sat, 28 Nov 2026 09:14:03 GMT"), or epoch milliseconds.
+   * @example gw.parseDate("2026-11-28T09:14:03.217") // "2026-11-28T09:14:03.217Z"
+   * @example gw.parseDate("1900-01-01T00:00:00") // "1900-01-01T00:00:00.000Z" (check tool-specific "empty" dates yourself)
+   */
+  parseDate(value: unknown): string | null;
+  /**
+   * A lookup as `{ id, name }` strings: from an object's id and name (`{ id: 1, name: "New" }`), else from `bareId`
+   * (or the value itself) with an empty name, for payloads that carry only `status_id`.
+   * @example gw.ref(ticket.status, ticket.status_id).name // "New"
+   */
+  ref(value: unknown, bareId?: unknown): { id: string; name: string };
+  /**
+   * A new object with the own enumerable members of `value` that are not null, undefined or "" (0 and false stay).
+   * @example gw.compact({ team: "", agent: "Jane", site: null }) // { agent: "Jane" }
+   */
+  compact<T extends object>(value: T): Partial<T>;
+  /**
+   * A list setting: an array, or a comma-separated string, as trimmed strings without empty ones; `fallback` when the
+   * setting is missing or blank. `lowerCase` lower-cases every item, the fallback's too (for matching in any case).
+   * @example gw.list(context.settings["closedStatusNames"], ["Resolved", "Closed"], true) // ["resolved", "closed"]
+   */
+  list(setting: SettingValue | undefined, fallback?: string[], lowerCase?: boolean): string[];
+}
+
+declare const gw: GatewayHelpers;

@@ -20,22 +20,6 @@
 /** HaloPSA writes an empty date as 1900-01-01T00:00:00. */
 const EMPTY_DATE = /^1900-01-01/;
 
-/** Regular expressions are made once per engine, not on every call (an engine serves many requests). */
-const LINE_ENDINGS = /\r\n?/g;
-const BR_TAG = /<br\s*\/?>/gi;
-const LI_TAG = /<li[^>]*>/gi;
-const BLOCK_END_TAG = /<\/(p|div|h[1-6]|tr|ul|ol|table|blockquote)>/gi;
-const ANY_TAG = /<[^>]*>/g;
-const TRAILING_SPACE = /[ \t\u00a0]+$/gm;
-const BLANK_LINES = /\n{3,}/g;
-const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi;
-
-/** Named HTML entities decoded in ticket details (numeric ones are decoded too); nbsp becomes a plain space. */
-const ENTITIES = {
-  amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " ", times: "×", copy: "©", reg: "®", trade: "™",
-  hellip: "…", ndash: "–", mdash: "—", euro: "€", pound: "£", laquo: "«", raquo: "»", bull: "•", middot: "·", deg: "°",
-};
-
 /**
  * @param {GatewayRequest} request
  * @param {GatewayContext} context
@@ -52,28 +36,28 @@ function transform(request, context) {
 
   const settings = readSettings(context.settings, context.route);
   const id = String(ticket.id);
-  const ticketType = ref(ticket.tickettype, ticket.tickettype_id);
+  const ticketType = gw.ref(ticket.tickettype, ticket.tickettype_id);
   if (settings.ignoredTicketTypeIds.indexOf(ticketType.id) >= 0) {
     return context.drop("ticket type " + (ticketType.name || ticketType.id) + " is not sent to ilert");
   }
 
-  const status = ref(ticket.status, ticket.status_id);
-  const priority = ref(ticket.priority, ticket.priority_id);
+  const status = gw.ref(ticket.status, ticket.status_id);
+  const priority = gw.ref(ticket.priority, ticket.priority_id);
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
     eventType: isClosed(status, ticket.dateclosed, settings) ? "RESOLVE" : "ALERT",
-    summary: summaryOf(id, text(ticket.summary), text(ticket.client_name)),
-    details: htmlToText(text(ticket.details)),
+    summary: summaryOf(id, gw.text(ticket.summary), gw.text(ticket.client_name)),
+    details: gw.htmlToText(ticket.details),
     alertKey: settings.alertKeyPrefix + "-" + id,
     priority: settings.highPriorityIds.indexOf(priority.id) >= 0 ? "HIGH" : "LOW",
-    customDetails: compact({
+    customDetails: gw.compact({
       ticketId: ticket.id,
-      client: text(ticket.client_name),
-      site: text(ticket.site_name),
-      team: text(ticket.team),
-      agent: text(ticket.agent && typeof ticket.agent === "object" ? ticket.agent.name : ticket.agent),
+      client: gw.text(ticket.client_name),
+      site: gw.text(ticket.site_name),
+      team: gw.text(ticket.team),
+      agent: gw.text(ticket.agent && typeof ticket.agent === "object" ? ticket.agent.name : ticket.agent),
       ticketType: ticketType.name,
       status: status.name,
       priority: priority.name,
@@ -114,42 +98,13 @@ function readSettings(settings, route) {
  */
 function deriveSettings(settings, route) {
   return {
-    closedStatusIds: list(settings["closedStatusIds"], ["8", "9"]),
-    closedStatusNames: list(settings["closedStatusNames"], ["Resolved", "Closed"]).map(lower),
-    highPriorityIds: list(settings["highPriorityIds"], ["1", "2"]),
-    ignoredTicketTypeIds: list(settings["ignoredTicketTypeIds"], []),
-    ticketUrl: text(settings["ticketUrl"]),
-    alertKeyPrefix: text(settings["alertKeyPrefix"]) || route,
+    closedStatusIds: gw.list(settings["closedStatusIds"], ["8", "9"]),
+    closedStatusNames: gw.list(settings["closedStatusNames"], ["Resolved", "Closed"], true),
+    highPriorityIds: gw.list(settings["highPriorityIds"], ["1", "2"]),
+    ignoredTicketTypeIds: gw.list(settings["ignoredTicketTypeIds"], []),
+    ticketUrl: gw.text(settings["ticketUrl"]),
+    alertKeyPrefix: gw.text(settings["alertKeyPrefix"]) || route,
   };
-}
-
-/**
- * A setting that is a list: an array, or a comma-separated string.
- * @param {SettingValue | undefined} value
- * @param {string[]} fallback
- * @returns {string[]}
- */
-function list(value, fallback) {
-  if (Array.isArray(value)) {
-    return value.map(text).filter(Boolean);
-  }
-  if (typeof value === "string" && value.trim() !== "") {
-    return value.split(",").map((item) => item.trim()).filter(Boolean);
-  }
-  return fallback;
-}
-
-/**
- * Halo sends lookups as {id, name} objects; some payloads carry only a bare *_id field.
- * @param {any} value
- * @param {any} bareId
- * @returns {{ id: string, name: string }}
- */
-function ref(value, bareId) {
-  if (value !== null && typeof value === "object") {
-    return { id: text(value.id), name: text(value.name) };
-  }
-  return { id: text(bareId !== undefined ? bareId : value), name: "" };
 }
 
 /**
@@ -159,13 +114,13 @@ function ref(value, bareId) {
  */
 function isClosed(status, dateClosed, settings) {
   return settings.closedStatusIds.indexOf(status.id) >= 0
-    || (status.name !== "" && settings.closedStatusNames.indexOf(lower(status.name)) >= 0)
+    || (status.name !== "" && settings.closedStatusNames.indexOf(status.name.toLowerCase()) >= 0)
     || isRealDate(dateClosed);
 }
 
 /** @param {any} value */
 function isRealDate(value) {
-  return typeof value === "string" && value.trim() !== "" && !EMPTY_DATE.test(value) && !isNaN(Date.parse(value));
+  return typeof value === "string" && !EMPTY_DATE.test(value) && gw.parseDate(value) !== null;
 }
 
 /**
@@ -176,57 +131,4 @@ function isRealDate(value) {
 function summaryOf(id, summary, client) {
   const title = "#" + id + " " + (summary || "(no summary)");
   return client ? title + " (" + client + ")" : title;
-}
-
-/**
- * HaloPSA's HTML ticket details as readable text: line breaks kept, list items as "- ", tags removed, entities decoded.
- * @param {string} html
- */
-function htmlToText(html) {
-  // Each pass runs only when its input can be there: most details are short and have no entities or CRs.
-  let value = html.indexOf("\r") >= 0 ? html.replace(LINE_ENDINGS, "\n") : html;
-  if (value.indexOf("<") >= 0) {
-    value = value.replace(BR_TAG, "\n").replace(LI_TAG, "\n- ").replace(BLOCK_END_TAG, "\n").replace(ANY_TAG, "");
-  }
-  if (value.indexOf("&") >= 0) {
-    value = decodeEntities(value);
-  }
-  return value.replace(TRAILING_SPACE, "").replace(BLANK_LINES, "\n\n").trim();
-}
-
-/** @param {string} value */
-function decodeEntities(value) {
-  return value.replace(ENTITY, (match, entity) => {
-    const lowerEntity = entity.toLowerCase();
-    if (lowerEntity.charAt(0) === "#") {
-      const code = lowerEntity.charAt(1) === "x" ? parseInt(lowerEntity.slice(2), 16) : parseInt(lowerEntity.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
-    }
-    return Object.prototype.hasOwnProperty.call(ENTITIES, lowerEntity) ? ENTITIES[/** @type {keyof typeof ENTITIES} */ (lowerEntity)] : match;
-  });
-}
-
-/**
- * The object without its empty members (null, undefined, "").
- * @param {{ [key: string]: any }} value
- */
-function compact(value) {
-  /** @type {{ [key: string]: any }} */
-  const result = {};
-  Object.keys(value).forEach((key) => {
-    if (value[key] !== null && value[key] !== undefined && value[key] !== "") {
-      result[key] = value[key];
-    }
-  });
-  return result;
-}
-
-/** @param {any} value */
-function text(value) {
-  return value === null || value === undefined ? "" : String(value).trim();
-}
-
-/** @param {string} value */
-function lower(value) {
-  return value.toLowerCase();
 }

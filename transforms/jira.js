@@ -25,8 +25,7 @@ function transform(request, context) {
   }
   const fields = issue.fields || {};
   const priority = fields.priority && fields.priority.name ? String(fields.priority.name) : "";
-  const high = (Array.isArray(context.settings["highPriorities"]) ? context.settings["highPriorities"] : ["Highest", "High", "Critical", "Blocker"])
-    .map((name) => String(name).toLowerCase());
+  const high = gw.list(context.settings["highPriorities"], ["Highest", "High", "Critical", "Blocker"], true);
   const category = fields.status && fields.status.statusCategory && fields.status.statusCategory.key;
   const resolved = !!fields.resolution || category === "done" || body.webhookEvent === "jira:issue_deleted";
 
@@ -38,17 +37,15 @@ function transform(request, context) {
     details: documentText(fields.description),
     alertKey: "jira-" + String(issue.key).toLowerCase(),
     priority: high.indexOf(priority.toLowerCase()) >= 0 ? "HIGH" : "LOW",
-    customDetails: {},
+    customDetails: gw.compact({
+      status: fields.status && fields.status.name,
+      resolution: fields.resolution && fields.resolution.name,
+      priority,
+      project: fields.project && fields.project.name,
+      assignee: fields.assignee && fields.assignee.displayName,
+      reporter: fields.reporter && fields.reporter.displayName,
+    }),
   };
-  const facts = {
-    status: fields.status && fields.status.name,
-    resolution: fields.resolution && fields.resolution.name,
-    priority,
-    project: fields.project && fields.project.name,
-    assignee: fields.assignee && fields.assignee.displayName,
-    reporter: fields.reporter && fields.reporter.displayName,
-  };
-  Object.entries(facts).forEach(([name, value]) => { if (value) event.customDetails[name] = value; });
   const site = typeof issue.self === "string" ? issue.self.match(/^(https?:\/\/[^/]+)\//) : null;
   if (site) {
     event.links = [{ href: site[1] + "/browse/" + issue.key, text: "Jira " + issue.key }];

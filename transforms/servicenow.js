@@ -28,8 +28,8 @@ function transform(request, context) {
     throw new Error("the body is not a ServiceNow incident: it needs a sys_id or a number");
   }
   const state = String(incident.state || "").trim().toLowerCase();
-  const accept = settingList(context.settings["acceptStates"], ["2", "In Progress", "3", "On Hold"]);
-  const resolve = settingList(context.settings["resolveStates"], ["6", "Resolved", "7", "Closed", "8", "Canceled"]);
+  const accept = gw.list(context.settings["acceptStates"], ["2", "In Progress", "3", "On Hold"], true);
+  const resolve = gw.list(context.settings["resolveStates"], ["6", "Resolved", "7", "Closed", "8", "Canceled"], true);
   const priorityNumber = (String(incident.priority || "").match(/^\s*(\d+)/) || ["", ""])[1];
   const reference = String(incident.number || incident.sys_id);
 
@@ -40,8 +40,8 @@ function transform(request, context) {
     summary: reference + " " + (incident.short_description || "(no short description)"),
     details: String(incident.description || ""),
     alertKey: "servicenow-" + reference.toLowerCase(),
-    priority: settingList(context.settings["highPriorities"], ["1", "2"]).indexOf(priorityNumber) >= 0 ? "HIGH" : "LOW",
-    customDetails: Object.fromEntries([
+    priority: gw.list(context.settings["highPriorities"], ["1", "2"], true).indexOf(priorityNumber) >= 0 ? "HIGH" : "LOW",
+    customDetails: gw.compact(Object.fromEntries([
       ["number", incident.number],
       ["state", incident.state],
       ["priority", incident.priority],
@@ -49,7 +49,7 @@ function transform(request, context) {
       referenceField("assignedTo", incident.assigned_to, undefined),
       referenceField("caller", incident.caller_id, undefined),
       referenceField("configurationItem", incident.cmdb_ci, undefined),
-    ].filter((entry) => entry[1] !== undefined && entry[1] !== null && entry[1] !== "")),
+    ])),
   };
   const instance = incident.instance_url || incident.server_url;
   if (instance && incident.sys_id) {
@@ -72,14 +72,4 @@ function referenceField(name, value, names) {
   if (typeof value !== "string" || !/^[0-9a-f]{32}$/.test(value)) return [name, value];
   const known = names && typeof names === "object" && !Array.isArray(names) ? names[value] : undefined;
   return known ? [name, known] : [name + "SysId", value];
-}
-
-/**
- * A list setting (array or comma-separated), lower-cased for matching.
- * @param {SettingValue | undefined} value
- * @param {string[]} defaults
- */
-function settingList(value, defaults) {
-  const raw = Array.isArray(value) ? value : typeof value === "string" && value.trim() ? value.split(",") : defaults;
-  return raw.map((entry) => String(entry).trim().toLowerCase());
 }

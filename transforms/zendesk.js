@@ -28,9 +28,9 @@ function transform(request, context) {
   const id = String(ticket.id);
   const status = String(ticket.status || "").toLowerCase();
   const lists = {
-    accept: lowerList(context.settings["acceptStatuses"], ["pending", "hold"]),
-    resolve: lowerList(context.settings["resolveStatuses"], ["solved", "closed"]),
-    high: lowerList(context.settings["highPriorities"], ["high", "urgent"]),
+    accept: gw.list(context.settings["acceptStatuses"], ["pending", "hold"], true),
+    resolve: gw.list(context.settings["resolveStatuses"], ["solved", "closed"], true),
+    high: gw.list(context.settings["highPriorities"], ["high", "urgent"], true),
   };
 
   /** @type {IlertEvent} */
@@ -41,7 +41,7 @@ function transform(request, context) {
     details: [ticket.description, ticket.latest_comment && "Latest comment: " + ticket.latest_comment].filter(Boolean).join("\n\n"),
     alertKey: "zendesk-" + id,
     priority: lists.high.indexOf(String(ticket.priority || "").toLowerCase()) >= 0 ? "HIGH" : "LOW",
-    customDetails: withoutEmpty({
+    customDetails: gw.compact({
       ticketId: ticket.id,
       status: ticket.status,
       priority: ticket.priority,
@@ -56,23 +56,4 @@ function transform(request, context) {
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
-}
-
-/**
- * @param {SettingValue | undefined} value
- * @param {string[]} fallback
- */
-function lowerList(value, fallback) {
-  const items = Array.isArray(value) ? value : typeof value === "string" && value ? value.split(",") : fallback;
-  return items.map((item) => String(item).trim().toLowerCase());
-}
-
-/** @param {{ [key: string]: any }} fields */
-function withoutEmpty(fields) {
-  /** @type {{ [key: string]: any }} */
-  const kept = {};
-  for (const key of Object.keys(fields)) {
-    if (fields[key] !== undefined && fields[key] !== null && fields[key] !== "") kept[key] = fields[key];
-  }
-  return kept;
 }

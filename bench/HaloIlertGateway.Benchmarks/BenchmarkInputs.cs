@@ -21,10 +21,24 @@ internal static class BenchmarkInputs
 
     public static TransformRunner Runner { get; } = new(Options.Create(new ScriptingOptions()));
 
-    public static CompiledTransform HaloPsa()
+    public static CompiledTransform HaloPsa() => Compile("halopsa", File.ReadAllText(Path.Combine(Repository, "transforms", "halopsa.js")));
+
+    public static CompiledTransform Compile(string name, string source) =>
+        CompiledTransform.Compile(name, name + ".js", source, JintSandbox.Create(new ScriptingOptions()), DateTimeOffset.UtcNow);
+
+    /// <summary><paramref name="source"/> calling the JavaScript helpers of bench/nginx/gw.js instead of the gateway's.</summary>
+    public static string WithJavaScriptHelpers(string source) =>
+        File.ReadAllText(Path.Combine(Repository, "bench", "nginx", "gw.js")).Replace("var gw = (function", "var gwJs = (function", StringComparison.Ordinal)
+        + source.Replace("gw.", "gwJs.", StringComparison.Ordinal);
+
+    /// <summary>A HaloPSA sample as the engine gets it on the route, with its context.</summary>
+    public static (IncomingRequest Request, TransformContext Context) HaloPsaRequest(string sample)
     {
-        var path = Path.Combine(Repository, "transforms", "halopsa.js");
-        return CompiledTransform.Compile("halopsa", path, File.ReadAllText(path), JintSandbox.Create(new ScriptingOptions()), DateTimeOffset.UtcNow);
+        var parameters = new Dictionary<string, string> { ["integrationKey"] = "il1hps-benchmark-key" };
+        var request = new IncomingRequest("POST", "/api/v1/events/halopsa/il1hps-benchmark-key", new Dictionary<string, string>(),
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/json", ["host"] = "gateway" },
+            parameters, TransformBody.Json(SampleBody(sample)));
+        return (request, new TransformContext("halopsa", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, TransformContract.SecretParams(parameters)));
     }
 
     /// <summary>The request body of a HaloPSA sample, as the runbook sends it.</summary>

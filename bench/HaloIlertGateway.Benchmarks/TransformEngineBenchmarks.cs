@@ -18,11 +18,7 @@ public class TransformEngineBenchmarks
     public void Setup()
     {
         _script = BenchmarkInputs.HaloPsa();
-        var parameters = new Dictionary<string, string> { ["integrationKey"] = "il1hps-benchmark-key" };
-        _request = new IncomingRequest("POST", "/api/v1/events/halopsa/il1hps-benchmark-key", new Dictionary<string, string>(),
-            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = "application/json", ["host"] = "gateway" },
-            parameters, TransformBody.Json(BenchmarkInputs.SampleBody(Sample)));
-        _context = new TransformContext("halopsa", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, TransformContract.SecretParams(parameters));
+        (_request, _context) = BenchmarkInputs.HaloPsaRequest(Sample);
     }
 
     [Benchmark]

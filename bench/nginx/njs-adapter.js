@@ -1,4 +1,4 @@
-// Appended to transforms/halopsa.js by bench/load.sh to make the njs module nginx runs: the same transform,
+// Appended to bench/nginx/gw.js + transforms/halopsa.js by bench/load.sh to make the njs module nginx runs: the same transform,
 // called with the same request and context shape as the gateway gives it. __SETTINGS__ is replaced by the
 // halopsa settings from proxy.json.
 

@@ -41,6 +41,7 @@ internal sealed class TransformEngine : IDisposable
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
         _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
         SandboxBuiltins.Install(_engine, sandbox.Limits);
+        Helpers.GatewayHelpers.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
         _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
         _drop = new ClrFunction(_engine, "drop", (_, args) => Drop(args));

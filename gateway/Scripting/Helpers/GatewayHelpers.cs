@@ -1,0 +1,164 @@
+using System.Globalization;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
+
+namespace HaloIlertGateway.Scripting.Helpers;
+
+/// <summary>
+/// <c>gw</c>: the work every PSA transform repeats, done in C# instead of being interpreted (README "Helpers",
+/// <c>transforms/gateway.d.ts</c>). One frozen global object of frozen functions: a script can call them, not change
+/// them for the next run. Each takes and returns plain JavaScript values and does only its own work; each refuses
+/// input beyond the sandbox's string and array limits before doing any.
+/// </summary>
+internal sealed class GatewayHelpers
+{
+    public const string GlobalName = "gw";
+
+    private readonly Engine _engine;
+    private readonly int _maxString;
+    private readonly int _maxArray;
+
+    private GatewayHelpers(Engine engine, ScriptingOptions limits)
+    {
+        _engine = engine;
+        _maxString = limits.MaxStringLength;
+        _maxArray = limits.MaxArrayLength;
+    }
+
+    public static void Install(Engine engine, ScriptingOptions limits)
+    {
+        var helpers = new GatewayHelpers(engine, limits);
+        var freeze = engine.Intrinsics.Object.Get("freeze");
+        var gw = new JsObject(engine);
+        Add("htmlToText", 1, (_, args) => helpers.Text("gw.htmlToText", args.At(0), HtmlText.ToText));
+        Add("decodeEntities", 1, (_, args) => helpers.Text("gw.decodeEntities", args.At(0), HtmlText.DecodeEntities));
+        Add("text", 1, (_, args) => helpers.Text("gw.text", args.At(0), HtmlText.JsTrim));
+        Add("parseDate", 1, (_, args) => ParseDate(args.At(0)));
+        Add("ref", 2, (_, args) => helpers.Ref(args.At(0), args.At(1)));
+        Add("compact", 1, (_, args) => helpers.Compact(args.At(0)));
+        Add("list", 3, (_, args) => helpers.List(args.At(0), args.At(1), TypeConverter.ToBoolean(args.At(2))));
+        engine.Call(freeze, gw);
+        engine.Global.DefineOwnProperty(GlobalName, new PropertyDescriptor(gw, writable: false, enumerable: false, configurable: false));
+
+        void Add(string name, int length, Func<JsValue, JsValue[], JsValue> body)
+        {
+            var function = new ClrFunction(engine, name, body, length, PropertyFlag.Configurable);
+            engine.Call(freeze, function);
+            gw.FastSetDataProperty(name, function);
+        }
+    }
+
+    /// <summary>ISO-8601 UTC with milliseconds, or null: ISO 8601 with or without a zone (none is UTC), RFC 1123, epoch milliseconds.</summary>
+    public static string? ParseDateValue(object? value)
+    {
+        DateTimeOffset? parsed = value switch
+        {
+            double ms when !double.IsNaN(ms) && Math.Abs(ms) <= 8.64e15 && ms >= -62135596800000 && ms <= 253402300799999 => DateTimeOffset.FromUnixTimeMilliseconds((long)ms),
+            string text when DateTimeOffset.TryParse(HtmlText.JsTrim(text), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var when) => when,
+            _ => null,
+        };
+        return parsed?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static JsValue ParseDate(JsValue value) =>
+        ParseDateValue(value.IsString() ? value.AsString() : value.IsNumber() ? value.AsNumber() : null) is { } iso ? new JsString(iso) : JsValue.Null;
+
+    private JsValue Text(string what, JsValue value, Func<string, string> work)
+    {
+        if (value.IsNull() || value.IsUndefined())
+        {
+            return JsString.Empty;
+        }
+
+        var text = TypeConverter.ToString(value);
+        if (text.Length > _maxString)
+        {
+            throw SandboxLimitException.StringLength(what, text.Length, _maxString);
+        }
+
+        return work(text);
+    }
+
+    /// <summary><c>{id, name}</c> as strings from a lookup object, or from a bare id (<paramref name="bareId"/>, else the value itself).</summary>
+    private JsObject Ref(JsValue value, JsValue bareId)
+    {
+        var reference = new JsObject(_engine);
+        if (value is ObjectInstance lookup)
+        {
+            reference.FastSetDataProperty("id", Text("gw.ref", lookup.Get("id"), HtmlText.JsTrim));
+            reference.FastSetDataProperty("name", Text("gw.ref", lookup.Get("name"), HtmlText.JsTrim));
+            return reference;
+        }
+
+        reference.FastSetDataProperty("id", Text("gw.ref", bareId.IsUndefined() ? value : bareId, HtmlText.JsTrim));
+        reference.FastSetDataProperty("name", JsString.Empty);
+        return reference;
+    }
+
+    /// <summary>A new object of the own enumerable members of <paramref name="value"/> that are not null, undefined or "".</summary>
+    private JsValue Compact(JsValue value)
+    {
+        if (value is not ObjectInstance source)
+        {
+            return value;
+        }
+
+        var result = new JsObject(_engine);
+        foreach (var key in source.GetOwnPropertyKeys(Types.String))
+        {
+            if (source.GetOwnProperty(key) is not { Enumerable: true })
+            {
+                continue;
+            }
+
+            var member = source.Get(key);
+            if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
+            {
+                result.FastSetDataProperty(key.AsString(), member);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A list setting: an array (each item as trimmed text, empty ones left out) or a comma-separated string (the same),
+    /// else <paramref name="fallback"/> (as given). With <paramref name="lowerCase"/>, every item lower-cased, the
+    /// fallback's too.
+    /// </summary>
+    private JsValue List(JsValue value, JsValue fallback, bool lowerCase)
+    {
+        IEnumerable<string>? items = null;
+        if (value is ObjectInstance array && array.IsArray())
+        {
+            var length = TypeConverter.ToLength(array.Get("length"));
+            if (length > (ulong)_maxArray)
+            {
+                throw SandboxLimitException.ArrayLength("gw.list", (long)length, _maxArray);
+            }
+
+            items = Enumerable.Range(0, (int)length).Select(i => Text("gw.list", array.Get(i), HtmlText.JsTrim).AsString());
+        }
+        else if (value.IsString() && HtmlText.JsTrim(value.AsString()).Length > 0)
+        {
+            items = value.AsString().Split(',').Select(HtmlText.JsTrim);
+        }
+
+        if (items is null)
+        {
+            if (!lowerCase || fallback is not ObjectInstance given || !given.IsArray())
+            {
+                return fallback.IsUndefined() ? new JsArray(_engine) : fallback;
+            }
+
+            items = Enumerable.Range(0, (int)TypeConverter.ToLength(given.Get("length"))).Select(i => TypeConverter.ToString(given.Get(i)));
+        }
+
+        var values = items.Where(item => item.Length > 0).Select(item => (JsValue)(lowerCase ? item.ToLowerInvariant() : item)).ToArray();
+        return new JsArray(_engine, values);
+    }
+}
