@@ -18,6 +18,12 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
 {
+    private static readonly JsString ToJsonKey = new("toJSON");
+
+    /// <summary>The characters a JSON string cannot hold as they are: quote, backslash, controls, and surrogates (checked for pairing).</summary>
+    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
+        string.Concat("\\\"", new string(Enumerable.Range(0, 0x20).Select(c => (char)c).ToArray()), new string(Enumerable.Range(0xD800, 0x800).Select(c => (char)c).ToArray())));
+
     private readonly StringBuilder _out = output?.Clear() ?? new StringBuilder();
     private readonly List<ObjectInstance> _stack = [];
     private JsValue _replacer = JsValue.Undefined;
@@ -62,17 +68,19 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     }
 
     /// <summary>SerializeJSONProperty: writes the value of <paramref name="key"/> in <paramref name="holder"/>; false when it is undefined (nothing written).</summary>
-    private bool WriteProperty(JsValue key, ObjectInstance holder)
+    private bool WriteProperty(JsValue key, ObjectInstance holder) => WriteValue(key, holder.Get(key), holder);
+
+    /// <summary>The rest of SerializeJSONProperty, for a value already read (with no replacer there is no holder to pass it).</summary>
+    private bool WriteValue(JsValue key, JsValue value, ObjectInstance? holder = null)
     {
-        var value = holder.Get(key);
-        if (value is ObjectInstance candidate && candidate.Get("toJSON") is var toJson && toJson.IsCallable())
+        if (value is ObjectInstance candidate && candidate.Get(ToJsonKey) is var toJson && toJson.IsCallable())
         {
             value = SandboxBuiltins.Call(toJson, value, [key]);
         }
 
         if (!_replacer.IsUndefined())
         {
-            value = SandboxBuiltins.Call(_replacer, holder, [key, value]);
+            value = SandboxBuiltins.Call(_replacer, holder!, [key, value]);
         }
 
         if (IsWrapper(value, "NumberInstance"))
@@ -124,6 +132,37 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var stepback = Enter(obj);
         Append("{");
         var any = false;
+        if (_propertyList is null && _replacer.IsUndefined() && obj is JsObject plain)
+        {
+            // The usual case, an object literal: one lookup per key, each data value taken as it is (a getter
+            // still runs through WriteProperty).
+            foreach (var key in plain.GetOwnPropertyKeys(Types.String))
+            {
+                var property = plain.GetOwnProperty(key);
+                if (!property.Enumerable)
+                {
+                    continue;
+                }
+
+                var mark = _out.Length;
+                Separate(any);
+                Quote(key.ToString());
+                Append(_gap.Length == 0 ? ":" : ": ");
+                if (property.IsDataDescriptor() ? WriteValue(key, property.Value) : WriteProperty(key, obj))
+                {
+                    any = true;
+                }
+                else
+                {
+                    _out.Length = mark;
+                }
+            }
+
+            Leave(any, stepback);
+            Append("}");
+            return;
+        }
+
         foreach (var key in _propertyList ?? obj.GetOwnPropertyKeys(Types.String))
         {
             if (_propertyList is null && !IsEnumerable(obj, key))
@@ -225,6 +264,13 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     private void Quote(string text)
     {
         Append("\"");
+        if (!text.AsSpan().ContainsAny(NeedsEscape))
+        {
+            Append(text);
+            Append("\"");
+            return;
+        }
+
         var start = 0;
         for (var i = 0; i < text.Length; i++)
         {

@@ -129,7 +129,7 @@ internal sealed class TransformEngine : IDisposable
         var js = new JsObject(_engine);
         js.FastSetDataProperty("route", context.Route);
         js.FastSetDataProperty("transform", _name);
-        js.FastSetDataProperty("receivedAt", context.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        js.FastSetDataProperty("receivedAt", IsoUtc(context.ReceivedAt));
         js.FastSetDataProperty("settings", Settings(context.SettingsJson.Span));
         js.FastSetDataProperty("secrets", ToJs(context.NamedSecrets));
         js.FastSetDataProperty("log", _log);
@@ -261,13 +261,36 @@ internal sealed class TransformEngine : IDisposable
             }
 
             var name = key.AsString();
-            strings[lowerCaseKeys ? name.ToLowerInvariant() : name] = TypeConverter.ToString(item);
+            strings[lowerCaseKeys && name.AsSpan().ContainsAnyInRange('A', 'Z') ? name.ToLowerInvariant() : name] = TypeConverter.ToString(item);
         }
 
         return strings;
     }
 
     private static bool IsMissing(JsValue value) => value.IsNull() || value.IsUndefined();
+
+    /// <summary>"2026-11-28T09:14:03.217Z": what <c>toISOString()</c> gives, written without a format string (every run needs one).</summary>
+    internal static string IsoUtc(DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        return string.Create(24, utc, static (span, t) =>
+        {
+            t.Year.TryFormat(span[..4], out _, "D4", System.Globalization.CultureInfo.InvariantCulture);
+            span[4] = '-';
+            t.Month.TryFormat(span[5..7], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+            span[7] = '-';
+            t.Day.TryFormat(span[8..10], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+            span[10] = 'T';
+            t.Hour.TryFormat(span[11..13], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+            span[13] = ':';
+            t.Minute.TryFormat(span[14..16], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+            span[16] = ':';
+            t.Second.TryFormat(span[17..19], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+            span[19] = '.';
+            t.Millisecond.TryFormat(span[20..23], out _, "D3", System.Globalization.CultureInfo.InvariantCulture);
+            span[23] = 'Z';
+        });
+    }
 
     private JsValue Log(JsValue[] args)
     {

@@ -39,8 +39,13 @@ internal sealed class TransformSettingsProvider : IDisposable
     /// </summary>
     public TransformContext ContextFor(string transform, string routeId, DateTimeOffset receivedAt, IncomingRequest request, IReadOnlySet<string> protectedHeaders)
     {
+        if (_secrets.GetValueOrDefault(transform) is not { Count: > 0 } references)
+        {
+            return TransformContext.For(routeId, receivedAt, Get(transform), request.Params, protectedHeaders: protectedHeaders);
+        }
+
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, reference) in _secrets.GetValueOrDefault(transform) ?? FrozenDictionary<string, SecretReference>.Empty)
+        foreach (var (name, reference) in references)
         {
             if (_store.Read(reference) is { } value)
             {

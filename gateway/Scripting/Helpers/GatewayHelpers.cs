@@ -110,19 +110,24 @@ internal sealed class GatewayHelpers
         var result = new JsObject(_engine);
         foreach (var key in source.GetOwnPropertyKeys(Types.String))
         {
-            if (source.GetOwnProperty(key) is not { Enumerable: true })
+            // One lookup per key for an ordinary object: a data member is read as it is; an accessor (or a proxy's
+            // member) is read as value[key] would read it.
+            var property = source.GetOwnProperty(key);
+            if (property.Enumerable)
             {
-                continue;
-            }
-
-            var member = source.Get(key);
-            if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
-            {
-                result.FastSetDataProperty(key.AsString(), member);
+                Keep(result, key, source is JsObject && property.IsDataDescriptor() ? property.Value : source.Get(key));
             }
         }
 
         return result;
+    }
+
+    private static void Keep(JsObject result, JsValue key, JsValue member)
+    {
+        if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
+        {
+            result.FastSetDataProperty(key.AsString(), member);
+        }
     }
 
     /// <summary>

@@ -81,6 +81,10 @@ public sealed class GatewayHelpersTests
               () => [gw.ref("9"), gwJs.ref("9")],
               () => [gw.ref(null, null), gwJs.ref(null, null)],
               () => [gw.compact({ a: 1, b: "", c: null, d: undefined, e: 0, f: false, g: [] }), gwJs.compact({ a: 1, b: "", c: null, d: undefined, e: 0, f: false, g: [] })],
+              () => [gw.compact({ b: 1, 2: "x", a: 2, 1: "y", [Symbol("s")]: 3 }), gwJs.compact({ b: 1, 2: "x", a: 2, 1: "y", [Symbol("s")]: 3 })],
+              () => [gw.compact(Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false })), gwJs.compact(Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false }))],
+              () => [gw.compact({ get lazy() { return "v"; }, empty: "" }), gwJs.compact({ get lazy() { return "v"; }, empty: "" })],
+              () => [gw.compact(new Proxy({ a: 1, b: "" }, {})), gwJs.compact(new Proxy({ a: 1, b: "" }, {}))],
               () => [gw.list([" 8", 9, "", null], ["x"]), gwJs.list([" 8", 9, "", null], ["x"])],
               () => [gw.list("Resolved, Closed,,", ["x"], true), gwJs.list("Resolved, Closed,,", ["x"], true)],
               () => [gw.list(undefined, ["Resolved", "Closed"], true), gwJs.list(undefined, ["Resolved", "Closed"], true)],
@@ -91,6 +95,7 @@ public sealed class GatewayHelpersTests
             """, []);
 
         Assert.All(results, pair => Assert.Equal(pair[1]!.ToJsonString(), pair[0]!.ToJsonString()));
+        Assert.Equal("""{"1":"y","2":"x","b":1,"a":2}""", results[5][0]!.ToJsonString());
     }
 
     [Fact]
