@@ -18,7 +18,7 @@
 //   alertKeyPrefix        alertKey is "<prefix>-<ticket id>"          default: the route (halopsa, haloitsm)
 
 /** HaloPSA writes an empty date as 1900-01-01T00:00:00. */
-const EMPTY_DATE = /^1900-01-01/;
+const EMPTY_DATE = "1900-01-01";
 
 /**
  * @param {GatewayRequest} request
@@ -43,18 +43,19 @@ function transform(request, context) {
 
   const status = gw.ref(ticket.status, ticket.status_id);
   const priority = gw.ref(ticket.priority, ticket.priority_id);
+  const client = gw.text(ticket.client_name);
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
     eventType: isClosed(status, ticket.dateclosed, settings) ? "RESOLVE" : "ALERT",
-    summary: summaryOf(id, gw.text(ticket.summary), gw.text(ticket.client_name)),
+    summary: "#" + id + " " + (gw.text(ticket.summary) || "(no summary)") + (client ? " (" + client + ")" : ""),
     details: gw.htmlToText(ticket.details),
     alertKey: settings.alertKeyPrefix + "-" + id,
     priority: settings.highPriorityIds.indexOf(priority.id) >= 0 ? "HIGH" : "LOW",
     customDetails: gw.compact({
       ticketId: ticket.id,
-      client: gw.text(ticket.client_name),
+      client,
       site: gw.text(ticket.site_name),
       team: gw.text(ticket.team),
       agent: gw.text(ticket.agent && typeof ticket.agent === "object" ? ticket.agent.name : ticket.agent),
@@ -108,6 +109,7 @@ function deriveSettings(settings, route) {
 }
 
 /**
+ * Closed or resolved: a closing status id or name, or a real dateclosed (HaloPSA writes an empty one as 1900-01-01).
  * @param {{ id: string, name: string }} status
  * @param {any} dateClosed
  * @param {ReturnType<typeof readSettings>} settings
@@ -115,20 +117,5 @@ function deriveSettings(settings, route) {
 function isClosed(status, dateClosed, settings) {
   return settings.closedStatusIds.indexOf(status.id) >= 0
     || (status.name !== "" && settings.closedStatusNames.indexOf(status.name.toLowerCase()) >= 0)
-    || isRealDate(dateClosed);
-}
-
-/** @param {any} value */
-function isRealDate(value) {
-  return typeof value === "string" && !EMPTY_DATE.test(value) && gw.parseDate(value) !== null;
-}
-
-/**
- * @param {string} id
- * @param {string} summary
- * @param {string} client
- */
-function summaryOf(id, summary, client) {
-  const title = "#" + id + " " + (summary || "(no summary)");
-  return client ? title + " (" + client + ")" : title;
+    || (typeof dateClosed === "string" && !dateClosed.startsWith(EMPTY_DATE) && gw.parseDate(dateClosed) !== null);
 }
