@@ -3,7 +3,8 @@
 # worktree) and runs the same BenchmarkDotNet filter on them alternately, ROUNDS times, then prints each
 # benchmark's median mean and allocation per commit and the ratio after/before.
 #
-#   bench/compare-commits.sh BASE [HEAD] [--filter '*TransformEngine*'] [--rounds 2]
+#   bench/compare-commits.sh BASE [HEAD] [--filter '*TransformEngine* *RequestTransform*'] [--rounds 2]
+#   (--filter takes one or more BenchmarkDotNet filters, space-separated)
 #   (HEAD defaults to the working tree as committed: HEAD)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,8 +30,9 @@ done
 for round in $(seq 1 "$ROUNDS"); do
   for side in before after; do
     echo "round $round: $side ($(git -C "$WORK/$side" rev-parse --short HEAD))" >&2
-    (cd "$WORK/$side" && dotnet run -c Release --no-build --project bench/HaloIlertGateway.Benchmarks -- \
-      --filter "$FILTER" --job short --exporters json --artifacts "$WORK/results/$side-$round" >/dev/null)
+    # The filters are split on spaces and never globbed by the shell.
+    (set -f; cd "$WORK/$side" && dotnet run -c Release --no-build --project bench/HaloIlertGateway.Benchmarks -- \
+      --filter $FILTER --job short --exporters json --artifacts "$WORK/results/$side-$round" >/dev/null)
   done
 done
 python3 - "$WORK/results" "$ROUNDS" <<'PY'

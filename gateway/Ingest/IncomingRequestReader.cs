@@ -34,7 +34,7 @@ internal static class IncomingRequestReader
     private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth)
     {
         // A content type without a body is refused as well: the sender is configured for a format this route does not take.
-        var declared = body.Length > 0 || http.ContentType is not null ? TransformBody.KindOf(http.ContentType, 1) : TransformBodyKind.None;
+        var declared = body.Length > 0 ? kind : http.ContentType is not null ? TransformBody.KindOf(http.ContentType, 1) : TransformBodyKind.None;
         if (!route.Formats.Takes(declared))
         {
             return new GatewayProblem(StatusCodes.Status415UnsupportedMediaType, GatewayProblems.UnsupportedMediaType, $"This route takes {route.Formats.Describe()} bodies.",
@@ -81,7 +81,7 @@ internal static class IncomingRequestReader
         {
             if (!hidden.Contains(name))
             {
-                headers[name.ToLowerInvariant()] = values.ToString();
+                headers[Http.HeaderSyntax.LowerCaseName(name)] = values.ToString();
             }
         }
 

@@ -132,14 +132,13 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var stepback = Enter(obj);
         Append("{");
         var any = false;
-        if (_propertyList is null && _replacer.IsUndefined() && obj is JsObject plain)
+        if (_propertyList is null && _replacer.IsUndefined() && obj is JsObject plain && OwnProperties.StoredOrderIsKeyOrder(plain))
         {
-            // The usual case, an object literal: one lookup per key, each data value taken as it is (a getter
+            // The usual case, an object literal: its members as stored, each data value taken as it is (a getter
             // still runs through WriteProperty).
-            foreach (var key in plain.GetOwnPropertyKeys(Types.String))
+            foreach (var (key, property) in plain.GetOwnProperties())
             {
-                var property = plain.GetOwnProperty(key);
-                if (!property.Enumerable)
+                if (!key.IsString() || !property.Enumerable)
                 {
                     continue;
                 }

@@ -21,17 +21,29 @@ internal static class TransformContract
     /// <summary>Route values whose name says they are secret (…Key, …Token, …Secret): masked in script logs and errors.</summary>
     public static string[] SecretParams(IReadOnlyDictionary<string, string> routeValues)
     {
-        // Runs on every request: a plain loop, no LINQ.
-        var secrets = new List<string>(routeValues.Count);
+        // Runs on every request: plain loops, no LINQ, no list (count, then fill).
+        var count = 0;
+        foreach (var (name, _) in routeValues)
+        {
+            count += Logging.SecretRedactor.IsSecretName(name) ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var secrets = new string[count];
+        var index = 0;
         foreach (var (name, value) in routeValues)
         {
             if (Logging.SecretRedactor.IsSecretName(name))
             {
-                secrets.Add(value);
+                secrets[index++] = value;
             }
         }
 
-        return [.. secrets];
+        return secrets;
     }
 
     /// <summary>
