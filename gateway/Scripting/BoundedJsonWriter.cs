@@ -132,13 +132,14 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var stepback = Enter(obj);
         Append("{");
         var any = false;
-        if (_propertyList is null && _replacer.IsUndefined() && obj is JsObject plain && OwnProperties.StoredOrderIsKeyOrder(plain))
+        if (_propertyList is null && _replacer.IsUndefined() && obj is JsObject plain)
         {
-            // The usual case, an object literal: its members as stored, each data value taken as it is (a getter
+            // The usual case, an object literal: one lookup per key, each data value taken as it is (a getter
             // still runs through WriteProperty).
-            foreach (var (key, property) in plain.GetOwnProperties())
+            foreach (var key in plain.GetOwnPropertyKeys(Types.String))
             {
-                if (!key.IsString() || !property.Enumerable)
+                var property = plain.GetOwnProperty(key);
+                if (!property.Enumerable)
                 {
                     continue;
                 }

@@ -108,25 +108,14 @@ internal sealed class GatewayHelpers
         }
 
         var result = new JsObject(_engine);
-        if (source is JsObject plain && OwnProperties.StoredOrderIsKeyOrder(plain))
-        {
-            // An object literal: its members as stored, without listing its keys first.
-            foreach (var (key, property) in plain.GetOwnProperties())
-            {
-                if (key.IsString() && property.Enumerable)
-                {
-                    Keep(result, key, property.IsDataDescriptor() ? property.Value : plain.Get(key));
-                }
-            }
-
-            return result;
-        }
-
         foreach (var key in source.GetOwnPropertyKeys(Types.String))
         {
-            if (source.GetOwnProperty(key) is { Enumerable: true })
+            // One lookup per key for an ordinary object: a data member is read as it is; an accessor (or a proxy's
+            // member) is read as value[key] would read it.
+            var property = source.GetOwnProperty(key);
+            if (property.Enumerable)
             {
-                Keep(result, key, source.Get(key));
+                Keep(result, key, source is JsObject && property.IsDataDescriptor() ? property.Value : source.Get(key));
             }
         }
 
