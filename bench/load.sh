@@ -73,7 +73,7 @@ mkdir -p "$WORK/root/transforms" && cp "$ROOT/proxy.json" "$WORK/root/" && cp "$
   --ReverseProxy:Clusters:echo:Destinations:primary:Address="http://127.0.0.1:$ECHO_PORT/" \
   --ReverseProxy:Routes:direct:ClusterId=ilert --ReverseProxy:Routes:direct:Order=5 \
   --ReverseProxy:Routes:direct:Match:Path="/direct/api/v1/events/halopsa/{integrationKey}" \
-  --ReverseProxy:Routes:direct:Metadata:RequireJson=true --ReverseProxy:Routes:direct:RateLimiterPolicy=per-integration-key \
+  --ReverseProxy:Routes:direct:Metadata:BodyFormats=json --ReverseProxy:Routes:direct:RateLimiterPolicy=per-integration-key \
   --ReverseProxy:Routes:direct:Transforms:0:JsTransform=halopsa \
   --ReverseProxy:Routes:verify:ClusterId=echo --ReverseProxy:Routes:verify:Order=5 \
   --ReverseProxy:Routes:verify:Match:Path="/verify/api/v1/events/halopsa/{integrationKey}" \
