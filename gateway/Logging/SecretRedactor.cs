@@ -43,7 +43,7 @@ internal static partial class SecretRedactor
         }
 
         return Volatile.Read(ref _routes) is { } routes && text.AsSpan().ContainsAny(routes.Anchors)
-            ? routes.Keys.Replace(text, Mask)
+            ? routes.Keys.Replace(text, KeepPrefix)
             : text;
     }
 
@@ -73,14 +73,16 @@ internal static partial class SecretRedactor
                 AddPatterns(template, patterns, anchors);
             }
 
+            // Compiled: the patterns run on every request whose path has an anchor (two or three times: the request log,
+            // the recent-requests ring). Interpreted lookbehinds made that 34 µs a call with the shipped routes.
             Volatile.Write(ref _routes, patterns.Count == 0
                 ? null
-                : new RouteKeys(new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                : new RouteKeys(new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture, TimeSpan.FromSeconds(1)),
                     System.Buffers.SearchValues.Create([.. anchors], StringComparison.OrdinalIgnoreCase)));
         }
     }
 
-    /// <summary>One pattern per secret parameter of <paramref name="template"/>: <c>(?&lt;=prefix)value</c>; the literal before it is its anchor.</summary>
+    /// <summary>One pattern per secret parameter of <paramref name="template"/>: <c>(?&lt;keep&gt;prefix)value</c>; the literal before it is its anchor.</summary>
     private static void AddPatterns(string template, List<string> patterns, HashSet<string> anchors)
     {
         var prefix = new System.Text.StringBuilder();
@@ -98,7 +100,8 @@ internal static partial class SecretRedactor
                 var name = segment.Trim('{', '}').Split(':', '=', '?')[0];
                 if (IsSecretName(name) && lastLiteral is not null)
                 {
-                    patterns.Add($"(?<={prefix}){Segment}");
+                    // Forward, not a lookbehind: the prefix is kept (group "keep") and the value after it masked.
+                    patterns.Add($"(?<keep>{prefix}){Segment}");
                     anchors.Add(lastLiteral);
                 }
 
@@ -111,6 +114,8 @@ internal static partial class SecretRedactor
             }
         }
     }
+
+    private static readonly MatchEvaluator KeepPrefix = match => match.Groups["keep"].Value + Mask;
 
     /// <summary>The learnt patterns, and the literals one of which a text must contain for them to be tried.</summary>
     private sealed record RouteKeys(Regex Keys, System.Buffers.SearchValues<string> Anchors);
