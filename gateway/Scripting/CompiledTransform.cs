@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.ObjectPool;
 using Acornima.Ast;
 using Jint;
 
@@ -12,9 +12,7 @@ internal sealed class CompiledTransform
 {
     private readonly Prepared<Script> _prepared;
     private readonly JintSandbox _sandbox;
-    private readonly ConcurrentBag<TransformEngine> _idle = [];
-    private readonly int _maxIdle = Environment.ProcessorCount * 4;
-    private int _idleCount;
+    private readonly ObjectPool<TransformEngine> _idle;
 
     private CompiledTransform(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, JintSandbox sandbox)
     {
@@ -24,6 +22,8 @@ internal sealed class CompiledTransform
         LoadedAt = loadedAt;
         _prepared = prepared;
         _sandbox = sandbox;
+        // Lock-free (one fast slot plus an array taken by compare-and-swap); engines past the bound are disposed.
+        _idle = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }.Create(new EnginePolicy(this));
     }
 
     public string Name { get; }
@@ -72,30 +72,17 @@ internal sealed class CompiledTransform
         return script;
     }
 
-    public TransformEngine Rent()
-    {
-        if (_idle.TryTake(out var engine))
-        {
-            Interlocked.Decrement(ref _idleCount);
-            return engine;
-        }
+    public TransformEngine Rent() => _idle.Get();
 
-        return CreateEngine();
-    }
-
-    public void Return(TransformEngine engine)
-    {
-        // Counted here: ConcurrentBag.Count locks every thread's list, which showed up as lock contention under load.
-        if (Interlocked.Increment(ref _idleCount) <= _maxIdle)
-        {
-            _idle.Add(engine);
-        }
-        else
-        {
-            Interlocked.Decrement(ref _idleCount);
-            engine.Dispose();
-        }
-    }
+    /// <summary>Gives back an engine whose run succeeded (a failed one is disposed instead: it may hold half-changed state).</summary>
+    public void Return(TransformEngine engine) => _idle.Return(engine);
 
     private TransformEngine CreateEngine() => new(Name, _sandbox, _prepared);
+
+    private sealed class EnginePolicy(CompiledTransform script) : IPooledObjectPolicy<TransformEngine>
+    {
+        public TransformEngine Create() => script.CreateEngine();
+
+        public bool Return(TransformEngine obj) => true;
+    }
 }
