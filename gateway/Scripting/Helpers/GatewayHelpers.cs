@@ -37,7 +37,7 @@ internal sealed class GatewayHelpers
         Add("htmlToText", 1, (_, args) => helpers.Text("gw.htmlToText", args.At(0), HtmlText.ToText));
         Add("decodeEntities", 1, (_, args) => helpers.Text("gw.decodeEntities", args.At(0), HtmlText.DecodeEntities));
         Add("text", 1, (_, args) => helpers.Text("gw.text", args.At(0), HtmlText.JsTrim));
-        Add("parseDate", 1, (_, args) => ParseDate(args.At(0)));
+        Add("parseDate", 1, (_, args) => helpers.ParseDate(args.At(0)));
         Add("ref", 2, (_, args) => helpers.Ref(args.At(0), args.At(1)));
         Add("compact", 1, (_, args) => helpers.Compact(args.At(0)));
         Add("list", 3, (_, args) => helpers.List(args.At(0), args.At(1), TypeConverter.ToBoolean(args.At(2))));
@@ -64,8 +64,15 @@ internal sealed class GatewayHelpers
         return parsed?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
     }
 
-    private static JsValue ParseDate(JsValue value) =>
-        ParseDateValue(value.IsString() ? value.AsString() : value.IsNumber() ? value.AsNumber() : null) is { } iso ? new JsString(iso) : JsValue.Null;
+    private JsValue ParseDate(JsValue value)
+    {
+        if (value.IsString() && value.AsString().Length > _maxString)
+        {
+            throw SandboxLimitException.StringLength("gw.parseDate", value.AsString().Length, _maxString);
+        }
+
+        return ParseDateValue(value.IsString() ? value.AsString() : value.IsNumber() ? value.AsNumber() : null) is { } iso ? new JsString(iso) : JsValue.Null;
+    }
 
     private JsValue Text(string what, JsValue value, Func<string, string> work)
     {

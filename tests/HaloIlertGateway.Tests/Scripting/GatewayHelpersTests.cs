@@ -121,6 +121,7 @@ public sealed class GatewayHelpersTests
     [InlineData("gw.htmlToText(request.body.s)", "string-length")]
     [InlineData("gw.decodeEntities(request.body.s)", "string-length")]
     [InlineData("gw.text(request.body.s)", "string-length")]
+    [InlineData("gw.parseDate(request.body.s)", "string-length")]
     [InlineData("gw.list((() => { const a = []; a.length = 1e9; return a; })(), [])", "array-length")]
     public void AnInputBeyondTheSandboxLimitsIsRefusedBeforeAnyWork(string call, string limit)
     {
