@@ -3,7 +3,7 @@
 # worktree) and runs the same BenchmarkDotNet filter on them alternately, ROUNDS times, then prints each
 # benchmark's median mean and allocation per commit and the ratio after/before.
 #
-#   bench/compare-commits.sh BASE [HEAD] [--filter '*TransformEngine* *RequestTransform*'] [--rounds 2]
+#   bench/compare-commits.sh BASE [HEAD] [--filter '*TransformEngine* *RequestTransform*'] [--rounds 2] [--job short|medium]
 #   (--filter takes one or more BenchmarkDotNet filters, space-separated)
 #   (HEAD defaults to the working tree as committed: HEAD)
 set -euo pipefail
@@ -11,11 +11,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BASE=${1:?usage: bench/compare-commits.sh BASE [HEAD] [--filter F] [--rounds N]}; shift
 HEAD_REV=HEAD
 if [[ $# -gt 0 && $1 != --* ]]; then HEAD_REV=$1; shift; fi
-FILTER='*TransformEngine*'; ROUNDS=2
+FILTER='*TransformEngine*'; ROUNDS=2; JOB=short
 while [[ $# -gt 0 ]]; do
   case $1 in
     --filter) FILTER=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
+    --job) JOB=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +33,7 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "round $round: $side ($(git -C "$WORK/$side" rev-parse --short HEAD))" >&2
     # The filters are split on spaces and never globbed by the shell.
     (set -f; cd "$WORK/$side" && dotnet run -c Release --no-build --project bench/HaloIlertGateway.Benchmarks -- \
-      --filter $FILTER --job short --exporters json --artifacts "$WORK/results/$side-$round" >/dev/null)
+      --filter $FILTER --job "$JOB" --exporters json --artifacts "$WORK/results/$side-$round" >/dev/null)
   done
 done
 python3 - "$WORK/results" "$ROUNDS" <<'PY'
