@@ -42,9 +42,17 @@ internal static partial class SecretRedactor
             text = SecretInQuery().Replace(text, "${name}=" + Mask);
         }
 
-        return Volatile.Read(ref _routes) is { } routes && text.AsSpan().ContainsAny(routes.Anchors)
-            ? routes.Keys.Replace(text, KeepPrefix)
-            : text;
+        if (Volatile.Read(ref _routes) is { } routes && text.AsSpan().ContainsAny(routes.Anchors))
+        {
+            // One pass per pattern: a template with two secrets has two, and the second's prefix runs over the first
+            // value, which one alternation would already have consumed.
+            foreach (var keys in routes.Keys)
+            {
+                text = keys.Replace(text, KeepPrefix);
+            }
+        }
+
+        return text;
     }
 
     /// <summary>
@@ -77,7 +85,7 @@ internal static partial class SecretRedactor
             // the recent-requests ring). Interpreted lookbehinds made that 34 µs a call with the shipped routes.
             Volatile.Write(ref _routes, patterns.Count == 0
                 ? null
-                : new RouteKeys(new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture, TimeSpan.FromSeconds(1)),
+                : new RouteKeys([.. patterns.Select(pattern => new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture, TimeSpan.FromSeconds(1)))],
                     System.Buffers.SearchValues.Create([.. anchors], StringComparison.OrdinalIgnoreCase)));
         }
     }
@@ -85,6 +93,13 @@ internal static partial class SecretRedactor
     /// <summary>One pattern per secret parameter of <paramref name="template"/>: <c>(?&lt;keep&gt;prefix)value</c>; the literal before it is its anchor.</summary>
     private static void AddPatterns(string template, List<string> patterns, HashSet<string> anchors)
     {
+        if (KeyInPathCovers(template))
+        {
+            // ilert's own URL shape (every shipped alert route): the built-in pattern masks it already; a learnt one
+            // would only run a second regex on every such request.
+            return;
+        }
+
         var prefix = new System.Text.StringBuilder();
         string? lastLiteral = null;
         foreach (var segment in template.Split('/', StringSplitOptions.RemoveEmptyEntries))
@@ -115,10 +130,52 @@ internal static partial class SecretRedactor
         }
     }
 
+    /// <summary>
+    /// True when the built-in pattern masks every secret parameter of <paramref name="template"/>: checked on the
+    /// template's own path, each parameter given a distinct sample value (the built-in pattern and the learnt ones
+    /// read separators and segments by the same rules, so one path of the shape stands for all of them).
+    /// </summary>
+    private static bool KeyInPathCovers(string template)
+    {
+        var samples = new List<string>();
+        var path = new System.Text.StringBuilder();
+        foreach (var segment in template.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            path.Append('/');
+            if (segment.StartsWith('{') && segment.EndsWith('}'))
+            {
+                var name = segment.Trim('{', '}', '*').Split(':', '=', '?')[0];
+                var sample = $"sample{samples.Count}value";
+                if (IsSecretName(name))
+                {
+                    samples.Add(sample);
+                }
+                else
+                {
+                    sample = $"plain{path.Length}value";
+                }
+
+                path.Append(sample);
+            }
+            else
+            {
+                path.Append(segment);
+            }
+        }
+
+        if (samples.Count == 0)
+        {
+            return false;
+        }
+
+        var masked = KeyInPath().Replace(path.ToString(), Mask);
+        return samples.TrueForAll(sample => !masked.Contains(sample, StringComparison.Ordinal));
+    }
+
     private static readonly MatchEvaluator KeepPrefix = match => match.Groups["keep"].Value + Mask;
 
     /// <summary>The learnt patterns, and the literals one of which a text must contain for them to be tried.</summary>
-    private sealed record RouteKeys(Regex Keys, System.Buffers.SearchValues<string> Anchors);
+    private sealed record RouteKeys(Regex[] Keys, System.Buffers.SearchValues<string> Anchors);
 
     /// <summary>A route value whose name says it is secret: …Key, …Token, …Secret (the same rule as the transform contract's).</summary>
     public static bool IsSecretName(string name) =>

@@ -38,6 +38,19 @@ public sealed class SecretRedactorTests
         Assert.Equal(expected, SecretRedactor.Redact(text));
     }
 
+    [Theory]
+    [InlineData("/custom/api/v1/events/halopsa/SECRETVALUE", "/custom/api/v1/events/halopsa/***")]
+    [InlineData("/api/v1/events/halopsa/SECRETVALUE/extra/TOKENVALUE", "/api/v1/events/halopsa/***/extra/***")]
+    [InlineData("/API//v1/events%2Fhalopsa/SECRETVALUE/extra%2FTOKENVALUE", "/API//v1/events%2Fhalopsa/***/extra%2F***")]
+    public void TemplatesOfIlertsShapeAndTemplatesThatGoBeyondItAreMaskedAlike(string text, string expected)
+    {
+        // The first is masked by the built-in pattern alone (nothing is learnt for it); the second has a secret the
+        // built-in pattern does not reach, so its template is learnt.
+        SecretRedactor.LearnRouteTemplates(["/custom/api/v1/events/{tool}/{integrationKey}", "/api/v1/events/halopsa/{integrationKey}/extra/{apiToken}"]);
+
+        Assert.Equal(expected, SecretRedactor.Redact(text));
+    }
+
     [Fact]
     public void KnownSecretValuesAreMaskedWherEverTheyAppear() =>
         Assert.Equal("key *** in a message, and *** again", SecretRedactor.Redact("key il1hps-abc in a message, and il1hps-abc again", ["il1hps-abc"]));
