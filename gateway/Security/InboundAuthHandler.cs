@@ -39,13 +39,10 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
         var presentedDigest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var userMatches = check.Username is null || CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(user ?? string.Empty)), SHA256.HashData(Encoding.UTF8.GetBytes(check.Username)));
         var secretMatches = false;
-        foreach (var reference in check.Secrets)
+        foreach (var accepted in AcceptedSecrets(check))
         {
-            if (SecretReference.TryParse(reference, out var parsed) && secrets.Read(parsed!) is { } accepted)
-            {
-                // No early exit: every configured secret is compared, matched or not.
-                secretMatches |= CryptographicOperations.FixedTimeEquals(presentedDigest, SHA256.HashData(Encoding.UTF8.GetBytes(accepted)));
-            }
+            // No early exit: every configured secret is compared, matched or not.
+            secretMatches |= CryptographicOperations.FixedTimeEquals(presentedDigest, SHA256.HashData(Encoding.UTF8.GetBytes(accepted)));
         }
 
         return userMatches && secretMatches ? Success() : AuthenticateResult.Fail("The credential was not accepted.");
@@ -84,17 +81,20 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
             return AuthenticateResult.Fail("The body is too large to verify.");
         }
 
-        var accepted = new List<string>(check.Secrets.Count);
+        _signatureFailure = SignatureCheck.Verify(check, Request.Headers, body, [.. AcceptedSecrets(check)], time.GetUtcNow());
+        return _signatureFailure is null ? Success() : AuthenticateResult.Fail(_signatureFailure);
+    }
+
+    /// <summary>The values of the check's secrets that resolve now (read per request: a rotated file applies at once).</summary>
+    private IEnumerable<string> AcceptedSecrets(InboundAuthOptions check)
+    {
         foreach (var reference in check.Secrets)
         {
             if (SecretReference.TryParse(reference, out var parsed) && secrets.Read(parsed!) is { } value)
             {
-                accepted.Add(value);
+                yield return value;
             }
         }
-
-        _signatureFailure = SignatureCheck.Verify(check, Request.Headers, body, accepted, time.GetUtcNow());
-        return _signatureFailure is null ? Success() : AuthenticateResult.Fail(_signatureFailure);
     }
 
     private bool TryReadCredential(InboundAuthOptions check, out string? user, out string presented)
