@@ -107,14 +107,13 @@ internal static class TransformsCommand
 
         var contentType = run.ContentType(payloadPath);
         var text = File.ReadAllText(payloadPath);
-        if (DescribeInvalidBody(contentType, text) is { } invalid)
+        if (ReadBody(contentType, text, out var invalid) is not { } body)
         {
             return Fail(output, $"{payloadPath}: {invalid}");
         }
 
-        using var payload = TransformBody.IsJson(contentType) ? JsonDocument.Parse(text) : JsonDocument.Parse(JsonSerializer.Serialize(text));
         var headers = new Dictionary<string, string>(run.Headers, StringComparer.OrdinalIgnoreCase) { ["content-type"] = contentType };
-        var request = new FixtureRequest(run.Method, run.Path, run.Query, headers, run.Params) { Body = payload.RootElement.Clone() }.ToTransformRequest();
+        var request = new FixtureRequest(run.Method, run.Path, run.Query, headers, run.Params) { Body = body }.ToTransformRequest();
         var settings = ReadSettings(name, run.SettingsFile);
         var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(name, DateTimeOffset.UtcNow, settings, request.Params));
         var result = TransformRunReport.From(name, null, outcome);
@@ -136,23 +135,34 @@ internal static class TransformsCommand
             : ReadOnlyMemory<byte>.Empty;
     }
 
-    private static string? DescribeInvalidBody(string contentType, string text)
+    /// <summary>
+    /// The payload as a fixture request's body: parsed once when its content type is JSON, else the text itself; null
+    /// (and <paramref name="problem"/>) when it is not JSON, or not XML a script can be given, as its type says.
+    /// </summary>
+    private static JsonElement? ReadBody(string contentType, string text, out string problem)
     {
-        var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
-        if (TransformBody.IsJson(contentType))
+        problem = string.Empty;
+        if (!TransformBody.IsJson(contentType))
         {
-            try
+            if (XmlBody.IsXml(contentType) && XmlBody.DescribeInvalid(System.Text.Encoding.UTF8.GetBytes(text), new ScriptingOptions().MaxJsonDepth) is { } xmlError)
             {
-                using var _ = JsonDocument.Parse(text);
+                problem = xmlError;
                 return null;
             }
-            catch (JsonException ex)
-            {
-                return $"not JSON ({ex.Message.Split(" LineNumber:")[0]}); give --content-type for another format";
-            }
+
+            return JsonSerializer.SerializeToElement(text);
         }
 
-        return XmlBody.IsXml(contentType) ? XmlBody.DescribeInvalid(utf8, new ScriptingOptions().MaxJsonDepth) : null;
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            problem = $"not JSON ({ex.Message.Split(" LineNumber:")[0]}); give --content-type for another format";
+            return null;
+        }
     }
 
     private static TransformLoader CreateLoader()
