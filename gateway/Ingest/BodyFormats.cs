@@ -20,26 +20,28 @@ internal enum BodyFormats
 
 internal static class BodyFormatsExtensions
 {
+    /// <summary>Each format: its name in metadata, its name in a message, and the content type to send it with.</summary>
+    private static readonly (BodyFormats Format, string Key, string Name, string ContentType)[] Table =
+    [
+        (BodyFormats.Json, "json", "JSON", "application/json"),
+        (BodyFormats.Form, "form", "form", "application/x-www-form-urlencoded"),
+        (BodyFormats.Xml, "xml", "XML", "application/xml"),
+        (BodyFormats.Text, "text", "text", "text/plain"),
+    ];
+
     /// <summary>Parses a list of format names; null when one is unknown.</summary>
     public static BodyFormats? Parse(string text)
     {
         var formats = BodyFormats.None;
         foreach (var name in text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            BodyFormats? format = name.ToLowerInvariant() switch
-            {
-                "json" => BodyFormats.Json,
-                "form" => BodyFormats.Form,
-                "xml" => BodyFormats.Xml,
-                "text" => BodyFormats.Text,
-                _ => null,
-            };
-            if (format is null)
+            var index = Array.FindIndex(Table, row => row.Key.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
             {
                 return null;
             }
 
-            formats |= format.Value;
+            formats |= Table[index].Format;
         }
 
         return formats == BodyFormats.None ? null : formats;
@@ -55,27 +57,14 @@ internal static class BodyFormatsExtensions
     };
 
     /// <summary>"JSON, form or XML".</summary>
-    public static string Describe(this BodyFormats formats) => Join(Names(formats).ToList());
+    public static string Describe(this BodyFormats formats) => Join(formats, row => row.Name);
 
     /// <summary>The content types to send, e.g. "application/json or application/x-www-form-urlencoded".</summary>
-    public static string ContentTypes(this BodyFormats formats) => Join(ContentTypeNames(formats).ToList());
+    public static string ContentTypes(this BodyFormats formats) => Join(formats, row => row.ContentType);
 
-    private static IEnumerable<string> Names(BodyFormats formats)
+    private static string Join(BodyFormats formats, Func<(BodyFormats Format, string Key, string Name, string ContentType), string> column)
     {
-        if (formats.HasFlag(BodyFormats.Json)) { yield return "JSON"; }
-        if (formats.HasFlag(BodyFormats.Form)) { yield return "form"; }
-        if (formats.HasFlag(BodyFormats.Xml)) { yield return "XML"; }
-        if (formats.HasFlag(BodyFormats.Text)) { yield return "text"; }
+        var items = Table.Where(row => formats.HasFlag(row.Format)).Select(column).ToList();
+        return items.Count <= 1 ? string.Concat(items) : string.Join(", ", items[..^1]) + " or " + items[^1];
     }
-
-    private static IEnumerable<string> ContentTypeNames(BodyFormats formats)
-    {
-        if (formats.HasFlag(BodyFormats.Json)) { yield return "application/json"; }
-        if (formats.HasFlag(BodyFormats.Form)) { yield return "application/x-www-form-urlencoded"; }
-        if (formats.HasFlag(BodyFormats.Xml)) { yield return "application/xml"; }
-        if (formats.HasFlag(BodyFormats.Text)) { yield return "text/plain"; }
-    }
-
-    private static string Join(List<string> items) =>
-        items.Count <= 1 ? string.Concat(items) : string.Join(", ", items[..^1]) + " or " + items[^1];
 }
