@@ -70,8 +70,8 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     /// <summary>SerializeJSONProperty: writes the value of <paramref name="key"/> in <paramref name="holder"/>; false when it is undefined (nothing written).</summary>
     private bool WriteProperty(JsValue key, ObjectInstance holder) => WriteValue(key, holder.Get(key), holder);
 
-    /// <summary>The rest of SerializeJSONProperty, for a value already read (with no replacer there is no holder to pass it).</summary>
-    private bool WriteValue(JsValue key, JsValue value, ObjectInstance? holder = null)
+    /// <summary>The rest of SerializeJSONProperty, for a value already read from <paramref name="holder"/>.</summary>
+    private bool WriteValue(JsValue key, JsValue value, ObjectInstance holder)
     {
         if (value is ObjectInstance candidate && candidate.Get(ToJsonKey) is var toJson && toJson.IsCallable())
         {
@@ -80,7 +80,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
 
         if (!_replacer.IsUndefined())
         {
-            value = SandboxBuiltins.Call(_replacer, holder!, [key, value]);
+            value = SandboxBuiltins.Call(_replacer, holder, [key, value]);
         }
 
         if (IsWrapper(value, "NumberInstance"))
@@ -132,40 +132,15 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var stepback = Enter(obj);
         Append("{");
         var any = false;
-        if (_propertyList is null && _replacer.IsUndefined() && obj is JsObject plain)
-        {
-            // The usual case, an object literal: one lookup per key, each data value taken as it is (a getter
-            // still runs through WriteProperty).
-            foreach (var key in plain.GetOwnPropertyKeys(Types.String))
-            {
-                var property = plain.GetOwnProperty(key);
-                if (!property.Enumerable)
-                {
-                    continue;
-                }
-
-                var mark = _out.Length;
-                Separate(any);
-                Quote(key.ToString());
-                Append(_gap.Length == 0 ? ":" : ": ");
-                if (property.IsDataDescriptor() ? WriteValue(key, property.Value) : WriteProperty(key, obj))
-                {
-                    any = true;
-                }
-                else
-                {
-                    _out.Length = mark;
-                }
-            }
-
-            Leave(any, stepback);
-            Append("}");
-            return;
-        }
-
         foreach (var key in _propertyList ?? obj.GetOwnPropertyKeys(Types.String))
         {
-            if (_propertyList is null && !IsEnumerable(obj, key))
+            // With a property list (the replacer's) every listed name is read; without, the own enumerable members.
+            JsValue value;
+            if (_propertyList is not null)
+            {
+                value = obj.Get(key);
+            }
+            else if (!OwnMembers.TryReadEnumerable(obj, key, out value))
             {
                 continue;
             }
@@ -174,7 +149,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
             Separate(any);
             Quote(key.ToString());
             Append(_gap.Length == 0 ? ":" : ": ");
-            if (WriteProperty(key, obj))
+            if (WriteValue(key, value, obj))
             {
                 any = true;
             }
@@ -246,12 +221,6 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
             Append("\n");
             Append(_indent);
         }
-    }
-
-    private static bool IsEnumerable(ObjectInstance obj, JsValue key)
-    {
-        var descriptor = obj.GetOwnProperty(key);
-        return descriptor != Jint.Runtime.Descriptors.PropertyDescriptor.Undefined && descriptor.Enumerable;
     }
 
     private int LengthOf(ObjectInstance array)

@@ -117,24 +117,13 @@ internal sealed class GatewayHelpers
         var result = new JsObject(_engine);
         foreach (var key in source.GetOwnPropertyKeys(Types.String))
         {
-            // One lookup per key for an ordinary object: a data member is read as it is; an accessor (or a proxy's
-            // member) is read as value[key] would read it.
-            var property = source.GetOwnProperty(key);
-            if (property.Enumerable)
+            if (OwnMembers.TryReadEnumerable(source, key, out var member) && !member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
             {
-                Keep(result, key, source is JsObject && property.IsDataDescriptor() ? property.Value : source.Get(key));
+                result.FastSetDataProperty(key.AsString(), member);
             }
         }
 
         return result;
-    }
-
-    private static void Keep(JsObject result, JsValue key, JsValue member)
-    {
-        if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
-        {
-            result.FastSetDataProperty(key.AsString(), member);
-        }
     }
 
     /// <summary>
