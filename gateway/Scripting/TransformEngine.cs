@@ -261,7 +261,7 @@ internal sealed class TransformEngine : IDisposable
             }
 
             var name = key.AsString();
-            strings[lowerCaseKeys && name.AsSpan().ContainsAnyInRange('A', 'Z') ? name.ToLowerInvariant() : name] = TypeConverter.ToString(item);
+            strings[lowerCaseKeys ? Http.HeaderSyntax.LowerCaseName(name) : name] = TypeConverter.ToString(item);
         }
 
         return strings;
@@ -269,28 +269,14 @@ internal sealed class TransformEngine : IDisposable
 
     private static bool IsMissing(JsValue value) => value.IsNull() || value.IsUndefined();
 
-    /// <summary>"2026-11-28T09:14:03.217Z": what <c>toISOString()</c> gives, written without a format string (every run needs one).</summary>
-    internal static string IsoUtc(DateTimeOffset time)
+    /// <summary>"2026-11-28T09:14:03.217Z": what <c>toISOString()</c> gives, cut from the round-trip format ("o", which .NET writes without parsing a format string; every run needs one).</summary>
+    internal static string IsoUtc(DateTimeOffset time) => string.Create(24, time.UtcDateTime, static (span, utc) =>
     {
-        var utc = time.UtcDateTime;
-        return string.Create(24, utc, static (span, t) =>
-        {
-            t.Year.TryFormat(span[..4], out _, "D4", System.Globalization.CultureInfo.InvariantCulture);
-            span[4] = '-';
-            t.Month.TryFormat(span[5..7], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
-            span[7] = '-';
-            t.Day.TryFormat(span[8..10], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
-            span[10] = 'T';
-            t.Hour.TryFormat(span[11..13], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
-            span[13] = ':';
-            t.Minute.TryFormat(span[14..16], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
-            span[16] = ':';
-            t.Second.TryFormat(span[17..19], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
-            span[19] = '.';
-            t.Millisecond.TryFormat(span[20..23], out _, "D3", System.Globalization.CultureInfo.InvariantCulture);
-            span[23] = 'Z';
-        });
-    }
+        Span<char> roundTrip = stackalloc char[28];
+        utc.TryFormat(roundTrip, out _, "o", System.Globalization.CultureInfo.InvariantCulture);
+        roundTrip[..23].CopyTo(span);
+        span[23] = 'Z';
+    });
 
     private JsValue Log(JsValue[] args)
     {
