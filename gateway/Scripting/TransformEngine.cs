@@ -114,10 +114,10 @@ internal sealed class TransformEngine : IDisposable
         js.FastSetDataProperty("params", ToJs(request.Params));
         js.FastSetDataProperty("body", request.Body.Kind switch
         {
-            TransformBodyKind.Json => _parser.Parse(request.Body.Utf8.Span),
+            TransformBodyKind.Json => LazyJsonObject.Parse(_engine, request.Body.Utf8, _maxJsonDepth),
             TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
                 .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal)),
-            TransformBodyKind.Xml => _parser.Parse(XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth)),
+            TransformBodyKind.Xml => LazyJsonObject.Parse(_engine, XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth), _maxJsonDepth * 2 + 2),
             TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
             _ => JsValue.Null,
         });

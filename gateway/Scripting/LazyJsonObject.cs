@@ -1,0 +1,270 @@
+using System.Text;
+using System.Text.Json;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// A JSON object as a script sees it, read from its parsed JSON only where the script reads it. A transform reads a
+/// dozen members of a body of dozens; what it never reads is never made into script values.
+/// <para>
+/// It is the object <c>JSON.parse</c> would give, as far as a script can tell: reading a member by name reads the
+/// JSON (the last of duplicate names wins), and reads it once (an object or array read twice is the same value). Any
+/// other use (listing the keys, a change, a symbol, freezing) first makes it the ordinary object <c>JSON.parse</c>
+/// makes, in the same order, with the values already read, and from then on it is that object.
+/// </para>
+/// <para>
+/// The parsed JSON is a <see cref="JsonDocument"/> that is never disposed: a script may keep the body past its run
+/// (in a top-level variable), so nothing may be returned to a pool under it. Undisposed, its buffer is garbage
+/// collected like any other.
+/// </para>
+/// </summary>
+internal sealed class LazyJsonObject : ObjectInstance
+{
+    private const int StackNameBytes = 256;
+    private const int IndexFrom = 8;
+    private readonly JsonElement _json;
+    private JsValue?[]? _read;
+    private MemberIndex? _members;
+    private bool _ordinary;
+
+    private LazyJsonObject(Engine engine, JsonElement json)
+        : base(engine)
+    {
+        _json = json;
+    }
+
+    /// <summary>
+    /// <paramref name="utf8"/> (JSON, nested at most <paramref name="maxDepth"/> deep) as a script value. Throws
+    /// <see cref="JsonException"/> when it is not JSON.
+    /// </summary>
+    public static JsValue Parse(Engine engine, ReadOnlyMemory<byte> utf8, int maxDepth)
+    {
+#pragma warning disable CA2000 // Never disposed on purpose: see the class remarks.
+        var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
+#pragma warning restore CA2000
+        return ToJs(engine, document.RootElement);
+    }
+
+    public override PropertyDescriptor GetOwnProperty(JsValue property)
+    {
+        if (!_ordinary)
+        {
+            if (property.IsSymbol())
+            {
+                // JSON has no symbol keys, and defining one would have made this object ordinary.
+                return base.GetOwnProperty(property);
+            }
+
+            return TryRead(TypeConverter.ToString(property), out var value)
+                ? new PropertyDescriptor(value, PropertyFlag.ConfigurableEnumerableWritable)
+                : PropertyDescriptor.Undefined;
+        }
+
+        return base.GetOwnProperty(property);
+    }
+
+    public override JsValue Get(JsValue property, JsValue receiver)
+    {
+        if (_ordinary || property.IsSymbol())
+        {
+            return base.Get(property, receiver);
+        }
+
+        // A member read needs no descriptor: the value, or else what the prototype chain has.
+        return TryRead(TypeConverter.ToString(property), out var value) ? value : Prototype?.Get(property, receiver) ?? Undefined;
+    }
+
+    public override List<JsValue> GetOwnPropertyKeys(Types types = Types.String | Types.Symbol)
+    {
+        MakeOrdinary();
+        return base.GetOwnPropertyKeys(types);
+    }
+
+    public override IEnumerable<KeyValuePair<JsValue, PropertyDescriptor>> GetOwnProperties()
+    {
+        MakeOrdinary();
+        return base.GetOwnProperties();
+    }
+
+    public override bool DefineOwnProperty(JsValue property, PropertyDescriptor desc)
+    {
+        MakeOrdinary();
+        return base.DefineOwnProperty(property, desc);
+    }
+
+    public override bool Set(JsValue property, JsValue value, JsValue receiver)
+    {
+        MakeOrdinary();
+        return base.Set(property, value, receiver);
+    }
+
+    public override bool Delete(JsValue property)
+    {
+        MakeOrdinary();
+        return base.Delete(property);
+    }
+
+    public override void RemoveOwnProperty(JsValue property)
+    {
+        MakeOrdinary();
+        base.RemoveOwnProperty(property);
+    }
+
+    public override bool PreventExtensions()
+    {
+        MakeOrdinary();
+        return base.PreventExtensions();
+    }
+
+    protected override void SetOwnProperty(JsValue property, PropertyDescriptor desc)
+    {
+        MakeOrdinary();
+        base.SetOwnProperty(property, desc);
+    }
+
+    private static JsValue ToJs(Engine engine, JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Object => new LazyJsonObject(engine, json),
+        JsonValueKind.Array => ArrayOf(engine, json),
+        JsonValueKind.String => new JsString(json.GetString()!),
+        JsonValueKind.Number => JsNumber.Create(json.GetDouble()),
+        JsonValueKind.True => JsBoolean.True,
+        JsonValueKind.False => JsBoolean.False,
+        _ => JsValue.Null,
+    };
+
+    private static JsArray ArrayOf(Engine engine, JsonElement json)
+    {
+        var items = new JsValue[json.GetArrayLength()];
+        var index = 0;
+        foreach (var item in json.EnumerateArray())
+        {
+            items[index++] = ToJs(engine, item);
+        }
+
+        return new JsArray(engine, items);
+    }
+
+    /// <summary>The member <paramref name="name"/> as JSON.parse gives it (the last of duplicates), made once.</summary>
+    private bool TryRead(string name, out JsValue value)
+    {
+        Span<byte> utf8Name = stackalloc byte[StackNameBytes];
+        if (!Encoding.UTF8.TryGetBytes(name, utf8Name, out var length))
+        {
+            utf8Name = Encoding.UTF8.GetBytes(name);
+            length = utf8Name.Length;
+        }
+
+        utf8Name = utf8Name[..length];
+        var (index, count, member) = (-1, 0, default(JsonElement));
+        if (_members is null && _json.GetPropertyCount() <= IndexFrom)
+        {
+            // A few members: one walk, the last of duplicate names wins.
+            foreach (var candidate in _json.EnumerateObject())
+            {
+                if (candidate.NameEquals(utf8Name))
+                {
+                    (index, member) = (count, candidate.Value);
+                }
+
+                count++;
+            }
+        }
+        else
+        {
+            _members ??= Index(_json);
+            index = _members.Find(utf8Name);
+            (count, member) = (_members.Count, index >= 0 ? _members.Value(index) : default);
+        }
+
+        if (index < 0)
+        {
+            value = JsValue.Undefined;
+            return false;
+        }
+
+        _read ??= new JsValue?[count];
+        value = _read[index] ??= ToJs(_engine, member);
+        return true;
+    }
+
+    private void MakeOrdinary()
+    {
+        if (_ordinary)
+        {
+            return;
+        }
+
+        _ordinary = true;
+        var index = 0;
+        foreach (var member in _json.EnumerateObject())
+        {
+            var value = _read?[index] ?? ToJs(_engine, member.Value);
+            base.SetOwnProperty(member.Name, new PropertyDescriptor(value, PropertyFlag.ConfigurableEnumerableWritable));
+            index++;
+        }
+
+        (_read, _members) = (null, null);
+    }
+
+    private static MemberIndex Index(JsonElement json)
+    {
+        var members = new MemberIndex(json.GetPropertyCount());
+        foreach (var member in json.EnumerateObject())
+        {
+            members.Add(member);
+        }
+
+        return members;
+    }
+
+    /// <summary>
+    /// An object's members by the hash of their name, for reads in a few steps instead of a walk of every member.
+    /// A name written with escapes is hashed as written and compared decoded, so its object is walked instead.
+    /// </summary>
+    private sealed class MemberIndex(int count)
+    {
+        private readonly int[] _hashes = new int[count];
+        private readonly JsonProperty[] _members = new JsonProperty[count];
+        private bool _escaped;
+
+        public int Count { get; private set; }
+
+        public JsonElement Value(int index) => _members[index].Value;
+
+        public void Add(JsonProperty member)
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(member);
+            _escaped |= raw.Contains((byte)'\\');
+            _hashes[Count] = Hash(raw);
+            _members[Count++] = member;
+        }
+
+        /// <summary>The index of the last member named <paramref name="utf8Name"/> (JSON.parse keeps the last of duplicates), or -1.</summary>
+        public int Find(ReadOnlySpan<byte> utf8Name)
+        {
+            var hash = Hash(utf8Name);
+            for (var i = Count - 1; i >= 0; i--)
+            {
+                if ((_escaped || _hashes[i] == hash) && _members[i].NameEquals(utf8Name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int Hash(ReadOnlySpan<byte> name)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(name);
+            return hash.ToHashCode();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Tests.Infrastructure;
+using Jint;
+using Jint.Native.Json;
+
+namespace HaloIlertGateway.Tests.Scripting;
+
+/// <summary>
+/// A body read lazily is, to a script, the object <c>JSON.parse</c> gives: every probe below runs once on each, in an
+/// engine of its own, and must answer the same.
+/// </summary>
+public sealed class LazyJsonObjectTests
+{
+    public static readonly TheoryData<string> Bodies = new()
+    {
+        File.ReadAllText(Path.Combine(RepositoryPaths.Root, "bench", "new-ticket.json")),
+        """{"b":1,"a":2,"b":3,"1":"one","0":"zero","__proto__":{"x":1},"\u0061\u0062":"ab","n":[1,-0,1e400,-1e400,1.5e-320,12345678901234567890,{"deep":[[]]}],"s":"\ud83d\ude00\u0000é","":"empty","constructor":1}""",
+        ManyMembers(),
+    };
+
+    private static readonly string[] Probes =
+    [
+        "JSON.stringify(b)",
+        "JSON.stringify(Object.keys(b)) + Object.getOwnPropertyNames(b).length",
+        "b.b + ':' + b[1] + ':' + b['0'] + ':' + b.ab + ':' + JSON.stringify(b.__proto__) + ':' + Object.getPrototypeOf(b).x + ':' + b[''] + b.constructor",
+        "JSON.stringify(b.n) + (b.n ? 1 / b.n[1] : '') + (b.s ? b.s.length : '')",
+        "b.m120 + ':' + b.m0 + ':' + b.m199 + ':' + b.missing + ':' + b['m\\u0031'] + ('m5' in b) + b.hasOwnProperty('m7') + b.hasOwnProperty('toString')",
+        "`${b}` + (b + '') + typeof b + Array.isArray(b) + (b instanceof Object) + (Object.getPrototypeOf(b) === Object.prototype)",
+        "b.ticket === b.ticket && b.ticket?.status === b.ticket?.status",
+        "{ if (b.ticket) { b.ticket.status.name = 'x'; } return JSON.stringify(b); }",
+        "{ const t = b.ticket || b; const s = t.status; t.extra = 1; if (s) { s.id = 9; } return JSON.stringify(b); }",
+        "{ const t = b.ticket || b; t.summary; delete t.summary; delete t.b; return t.summary === undefined && !('summary' in t) && JSON.stringify(t); }",
+        "{ const out = []; for (const k in (b.ticket || b)) { out.push(k); } return out.join(); }",
+        "JSON.stringify({ ...(b.ticket || b), x: 1 }) + JSON.stringify(Object.assign({}, b)) + JSON.stringify(Object.entries(b))",
+        "{ Object.freeze(b); try { b.b = 5; return 'no throw'; } catch (e) { return e.constructor.name + Object.isFrozen(b) + Object.isExtensible(b); } }",
+        "{ Object.defineProperty(b, 'b', { value: 7, enumerable: false }); return JSON.stringify(b) + b.b; }",
+        "{ b.b = 8; b.zz = 1; return Object.keys(b).indexOf('b') + ':' + b.b + JSON.stringify(Object.getOwnPropertyDescriptor(b, 'zz')); }",
+        "{ const { b: x, ...rest } = b; return x + JSON.stringify(rest); }",
+        "JSON.stringify(b, null, 1).length + JSON.stringify(b, ['ticket', 'id', 'b'])",
+        "{ Object.setPrototypeOf(b, { inherited: 1 }); return b.inherited + ':' + Object.keys(b).length; }",
+        "{ Object.preventExtensions(b); b.newOne = 1; return b.newOne === undefined; }",
+        "{ Object.prototype.toJSON = function () { return 'patched'; }; try { return JSON.stringify(b); } finally { delete Object.prototype.toJSON; } }",
+        "{ const keep = b.n || b.ticket; globalThis.kept = keep; return typeof globalThis.kept; }",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void EveryProbeAnswersAsOnTheObjectJsonParseGives(string body)
+    {
+        var differences = Probes
+            .Select(probe => (Probe: probe, Parsed: Run(probe, body, lazy: false), Lazy: Run(probe, body, lazy: true)))
+            .Where(result => result.Parsed != result.Lazy)
+            .Select(result => $"{result.Probe}\n  JSON.parse: {result.Parsed}\n  lazy:       {result.Lazy}")
+            .ToList();
+
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+    }
+
+    [Fact]
+    public void AValueKeptPastItsRunIsStillReadableInTheNextRun()
+    {
+        using var engine = new Engine();
+        engine.Execute("let kept; function keep(b) { kept = b.ticket; } function read() { return kept.status.name + ':' + Object.keys(kept).length; }");
+        var body = Encoding.UTF8.GetBytes("""{"ticket":{"status":{"name":"New"},"id":7}}""");
+
+        engine.Invoke("keep", LazyJsonObject.Parse(engine, body, 64));
+        GC.Collect();
+
+        Assert.Equal("New:2", engine.Invoke("read").AsString());
+    }
+
+    [Fact]
+    public void ABodyNestedDeeperThanTheLimitIsRefused()
+    {
+        using var engine = new Engine();
+        var deep = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":", 10)) + "1" + new string('}', 10));
+
+        Assert.NotNull(LazyJsonObject.Parse(engine, deep, 10));
+        Assert.ThrowsAny<JsonException>(() => LazyJsonObject.Parse(engine, deep, 9));
+    }
+
+    private static string Run(string probe, string body, bool lazy)
+    {
+        using var engine = new Engine(options => options.Strict());
+        var function = engine.Evaluate($"(b) => {(probe.StartsWith('{') ? probe : "(" + probe + ")")}");
+        var utf8 = Encoding.UTF8.GetBytes(body);
+        var value = lazy ? LazyJsonObject.Parse(engine, utf8, 64) : new JsonParser(engine).Parse(utf8);
+        try
+        {
+            return engine.Invoke(function, value).ToString();
+        }
+        catch (Exception ex)
+        {
+            return ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
+    /// <summary>An object past the size at which members are found by an index, with one name written with escapes.</summary>
+    private static string ManyMembers() =>
+        "{" + string.Join(",", Enumerable.Range(0, 200).Select(i => $"\"m{i}\":{(i % 3 == 0 ? $"{{\"v\":{i}}}" : i % 3 == 1 ? "null" : $"\"{i}\"")}")) + ",\"\\u006d1\":\"escaped\"}";
+}
