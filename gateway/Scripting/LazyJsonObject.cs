@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Jint;
@@ -25,8 +27,10 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed class LazyJsonObject : ObjectInstance
 {
-    private const int StackNameBytes = 256;
     private const int IndexFrom = 8;
+
+    /// <summary>The bytes of a name that reads as it is written: printable ASCII but the backslash that starts an escape.</summary>
+    private static readonly SearchValues<byte> PlainNameBytes = SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(b => b != '\\').Select(b => (byte)b)]);
     private readonly JsonElement _json;
     private JsValue?[]? _read;
     private MemberIndex? _members;
@@ -153,21 +157,13 @@ internal sealed class LazyJsonObject : ObjectInstance
     /// <summary>The member <paramref name="name"/> as JSON.parse gives it (the last of duplicates), made once.</summary>
     private bool TryRead(string name, out JsValue value)
     {
-        Span<byte> utf8Name = stackalloc byte[StackNameBytes];
-        if (!Encoding.UTF8.TryGetBytes(name, utf8Name, out var length))
-        {
-            utf8Name = Encoding.UTF8.GetBytes(name);
-            length = utf8Name.Length;
-        }
-
-        utf8Name = utf8Name[..length];
         var (index, count, member) = (-1, 0, default(JsonElement));
         if (_members is null && _json.GetPropertyCount() <= IndexFrom)
         {
-            // A few members: one walk, the last of duplicate names wins.
+            // A few members: one walk.
             foreach (var candidate in _json.EnumerateObject())
             {
-                if (candidate.NameEquals(utf8Name))
+                if (NameIs(candidate, name))
                 {
                     (index, member) = (count, candidate.Value);
                 }
@@ -178,7 +174,7 @@ internal sealed class LazyJsonObject : ObjectInstance
         else
         {
             _members ??= Index(_json);
-            index = _members.Find(utf8Name);
+            index = _members.Find(name);
             (count, member) = (_members.Count, index >= 0 ? _members.Value(index) : default);
         }
 
@@ -192,6 +188,19 @@ internal sealed class LazyJsonObject : ObjectInstance
         value = _read[index] ??= ToJs(_engine, member);
         return true;
     }
+
+    /// <summary>
+    /// Whether <paramref name="member"/> is named <paramref name="name"/>: a name written in plain ASCII (nearly all)
+    /// is compared as it is written, byte for character; any other is decoded first.
+    /// </summary>
+    private static bool NameIs(JsonProperty member, string name)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+        return IsPlain(raw) ? raw.Length == name.Length && Ascii.Equals(raw, name) : member.NameEquals(name);
+    }
+
+    /// <summary>ASCII without escapes: its bytes are its characters.</summary>
+    private static bool IsPlain(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept(PlainNameBytes);
 
     private void MakeOrdinary()
     {
@@ -224,14 +233,15 @@ internal sealed class LazyJsonObject : ObjectInstance
     }
 
     /// <summary>
-    /// An object's members by the hash of their name, for reads in a few steps instead of a walk of every member.
-    /// A name written with escapes is hashed as written and compared decoded, so its object is walked instead.
+    /// An object's members by a hash of their name, for a read in a few steps instead of a walk of every member. The
+    /// hash of a plain name (<see cref="IsPlain"/>) is the same over its bytes as over its characters; an object with
+    /// any other name is walked instead.
     /// </summary>
     private sealed class MemberIndex(int count)
     {
         private readonly int[] _hashes = new int[count];
         private readonly JsonProperty[] _members = new JsonProperty[count];
-        private bool _escaped;
+        private bool _walk;
 
         public int Count { get; private set; }
 
@@ -239,19 +249,19 @@ internal sealed class LazyJsonObject : ObjectInstance
 
         public void Add(JsonProperty member)
         {
-            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(member);
-            _escaped |= raw.Contains((byte)'\\');
+            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+            _walk |= !IsPlain(raw);
             _hashes[Count] = Hash(raw);
             _members[Count++] = member;
         }
 
-        /// <summary>The index of the last member named <paramref name="utf8Name"/> (JSON.parse keeps the last of duplicates), or -1.</summary>
-        public int Find(ReadOnlySpan<byte> utf8Name)
+        /// <summary>The index of the last member named <paramref name="name"/> (JSON.parse keeps the last of duplicates), or -1.</summary>
+        public int Find(string name)
         {
-            var hash = Hash(utf8Name);
+            var hash = Hash(name.AsSpan());
             for (var i = Count - 1; i >= 0; i--)
             {
-                if ((_escaped || _hashes[i] == hash) && _members[i].NameEquals(utf8Name))
+                if ((_walk || _hashes[i] == hash) && NameIs(_members[i], name))
                 {
                     return i;
                 }
@@ -260,11 +270,17 @@ internal sealed class LazyJsonObject : ObjectInstance
             return -1;
         }
 
-        private static int Hash(ReadOnlySpan<byte> name)
+        // FNV-1a over code units: the same for ASCII bytes and their characters. A collision costs a comparison, never a wrong member.
+        private static int Hash<T>(ReadOnlySpan<T> name)
+            where T : System.Numerics.IBinaryInteger<T>
         {
-            var hash = default(HashCode);
-            hash.AddBytes(name);
-            return hash.ToHashCode();
+            var hash = 2166136261;
+            foreach (var unit in name)
+            {
+                hash = (hash ^ uint.CreateTruncating(unit)) * 16777619;
+            }
+
+            return (int)hash;
         }
     }
 }
