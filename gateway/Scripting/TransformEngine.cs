@@ -14,6 +14,10 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed class TransformEngine : IDisposable
 {
+    // The request and context objects are built as hidden-class objects, as object literals would be: one allocation
+    // each, no descriptor or dictionary per member.
+    private static readonly JsObjectLayout RequestLayout = new("method", "path", "query", "headers", "params", "body");
+    private static readonly JsObjectLayout ContextLayout = new("route", "transform", "receivedAt", "settings", "secrets", "log", "drop");
     private readonly Engine _engine;
     private readonly JsValue _transform;
     private readonly JsonParser _parser;
@@ -104,15 +108,14 @@ internal sealed class TransformEngine : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    private JsObject ToJs(IncomingRequest request)
-    {
-        var js = new JsObject(_engine);
-        js.FastSetDataProperty("method", request.Method);
-        js.FastSetDataProperty("path", request.Path);
-        js.FastSetDataProperty("query", ToJs(request.Query));
-        js.FastSetDataProperty("headers", ToJs(request.Headers));
-        js.FastSetDataProperty("params", ToJs(request.Params));
-        js.FastSetDataProperty("body", request.Body.Kind switch
+    private JsObject ToJs(IncomingRequest request) => JsObject.Create(_engine, RequestLayout,
+    [
+        request.Method,
+        request.Path,
+        ToJs(request.Query),
+        ToJs(request.Headers),
+        ToJs(request.Params),
+        request.Body.Kind switch
         {
             TransformBodyKind.Json => LazyJsonObject.Parse(_engine, request.Body.Utf8, _maxJsonDepth),
             TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
@@ -120,22 +123,11 @@ internal sealed class TransformEngine : IDisposable
             TransformBodyKind.Xml => LazyJsonObject.Parse(_engine, XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth), _maxJsonDepth * 2 + 2),
             TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
             _ => JsValue.Null,
-        });
-        return js;
-    }
+        },
+    ]);
 
-    private JsObject ToJs(TransformContext context)
-    {
-        var js = new JsObject(_engine);
-        js.FastSetDataProperty("route", context.Route);
-        js.FastSetDataProperty("transform", _name);
-        js.FastSetDataProperty("receivedAt", IsoUtc(context.ReceivedAt));
-        js.FastSetDataProperty("settings", Settings(context.SettingsJson.Span));
-        js.FastSetDataProperty("secrets", ToJs(context.NamedSecrets));
-        js.FastSetDataProperty("log", _log);
-        js.FastSetDataProperty("drop", _drop);
-        return js;
-    }
+    private JsObject ToJs(TransformContext context) => JsObject.Create(_engine, ContextLayout,
+        [context.Route, _name, IsoUtc(context.ReceivedAt), Settings(context.SettingsJson.Span), ToJs(context.NamedSecrets), _log, _drop]);
 
     /// <summary>
     /// <c>context.settings</c>: parsed once per engine while the settings stay the same (they change only when
@@ -168,13 +160,14 @@ internal sealed class TransformEngine : IDisposable
 
     private JsObject ToJs(IReadOnlyDictionary<string, string> values)
     {
-        var js = new JsObject(_engine);
+        var entries = new KeyValuePair<string, JsValue>[values.Count];
+        var index = 0;
         foreach (var (key, value) in values)
         {
-            js.FastSetDataProperty(key, value);
+            entries[index++] = new(key, value);
         }
 
-        return js;
+        return JsObject.CreateFromEntries(_engine, entries);
     }
 
     private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)

@@ -18,6 +18,9 @@ internal sealed class GatewayHelpers
 {
     public const string GlobalName = "gw";
 
+    /// <summary><c>{ id, name }</c>: built as a hidden-class object, as an object literal would be (no descriptor or dictionary per member).</summary>
+    private static readonly JsObjectLayout RefLayout = new("id", "name");
+
     private readonly Engine _engine;
     private readonly int _maxString;
     private readonly int _maxArray;
@@ -91,20 +94,9 @@ internal sealed class GatewayHelpers
     }
 
     /// <summary><c>{id, name}</c> as strings from a lookup object, or from a bare id (<paramref name="bareId"/>, else the value itself).</summary>
-    private JsObject Ref(JsValue value, JsValue bareId)
-    {
-        var reference = new JsObject(_engine);
-        if (value is ObjectInstance lookup)
-        {
-            reference.FastSetDataProperty("id", Text("gw.ref", lookup.Get("id"), HtmlText.JsTrim));
-            reference.FastSetDataProperty("name", Text("gw.ref", lookup.Get("name"), HtmlText.JsTrim));
-            return reference;
-        }
-
-        reference.FastSetDataProperty("id", Text("gw.ref", bareId.IsUndefined() ? value : bareId, HtmlText.JsTrim));
-        reference.FastSetDataProperty("name", JsString.Empty);
-        return reference;
-    }
+    private JsObject Ref(JsValue value, JsValue bareId) => value is ObjectInstance lookup
+        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get("id"), HtmlText.JsTrim), Text("gw.ref", lookup.Get("name"), HtmlText.JsTrim)])
+        : JsObject.Create(_engine, RefLayout, [Text("gw.ref", bareId.IsUndefined() ? value : bareId, HtmlText.JsTrim), JsString.Empty]);
 
     /// <summary>A new object of the own enumerable members of <paramref name="value"/> that are not null, undefined or "".</summary>
     private JsValue Compact(JsValue value)
@@ -114,16 +106,16 @@ internal sealed class GatewayHelpers
             return value;
         }
 
-        var result = new JsObject(_engine);
+        var kept = new List<KeyValuePair<string, JsValue>>();
         foreach (var key in source.GetOwnPropertyKeys(Types.String))
         {
             if (OwnMembers.TryReadEnumerable(source, key, out var member) && !member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
             {
-                result.FastSetDataProperty(key.AsString(), member);
+                kept.Add(new(key.AsString(), member));
             }
         }
 
-        return result;
+        return JsObject.CreateFromEntries(_engine, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept));
     }
 
     /// <summary>
