@@ -62,6 +62,12 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     {
         ReadReplacer(replacer);
         ReadGap(space);
+        if (_replacer.IsUndefined())
+        {
+            // Only a replacer function is ever shown the wrapper object ({"": value}): without one, none is made.
+            return WriteValue(JsString.Empty, value, holder: null);
+        }
+
         var holder = new JsObject(engine);
         holder.FastSetDataProperty(string.Empty, value);
         return WriteProperty(JsString.Empty, holder);
@@ -71,7 +77,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     private bool WriteProperty(JsValue key, ObjectInstance holder) => WriteValue(key, holder.Get(key), holder);
 
     /// <summary>The rest of SerializeJSONProperty, for a value already read from <paramref name="holder"/>.</summary>
-    private bool WriteValue(JsValue key, JsValue value, ObjectInstance holder)
+    private bool WriteValue(JsValue key, JsValue value, ObjectInstance? holder)
     {
         if (value is ObjectInstance candidate && candidate.Get(ToJsonKey) is var toJson && toJson.IsCallable())
         {
@@ -80,7 +86,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
 
         if (!_replacer.IsUndefined())
         {
-            value = SandboxBuiltins.Call(_replacer, holder, [key, value]);
+            value = SandboxBuiltins.Call(_replacer, holder!, [key, value]);
         }
 
         if (IsWrapper(value, "NumberInstance"))

@@ -32,6 +32,7 @@ internal sealed class TransformEngine : IDisposable
     private System.Text.StringBuilder _bodyText = new(InitialBodyChars);
     private readonly int _maxLogLength;
     private readonly int _maxJsonDepth;
+    private readonly List<KeyValuePair<string, JsValue>> _entries = [];
     private byte[] _settingsJson = [];
     private JsValue? _settings;
     private TransformRunState? _run;
@@ -160,14 +161,24 @@ internal sealed class TransformEngine : IDisposable
 
     private JsObject ToJs(IReadOnlyDictionary<string, string> values)
     {
-        var entries = new KeyValuePair<string, JsValue>[values.Count];
-        var index = 0;
-        foreach (var (key, value) in values)
+        // One buffer per engine, reused: Jint copies the entries into the object.
+        _entries.Clear();
+        if (values is Dictionary<string, string> dictionary)
         {
-            entries[index++] = new(key, value);
+            foreach (var (key, value) in dictionary)
+            {
+                _entries.Add(new(key, value));
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in values)
+            {
+                _entries.Add(new(key, value));
+            }
         }
 
-        return JsObject.CreateFromEntries(_engine, entries);
+        return JsObject.CreateFromEntries(_engine, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries));
     }
 
     private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)

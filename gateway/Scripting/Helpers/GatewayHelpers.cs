@@ -22,6 +22,7 @@ internal sealed class GatewayHelpers
     private static readonly JsObjectLayout RefLayout = new("id", "name");
 
     private readonly Engine _engine;
+    private List<KeyValuePair<string, JsValue>>? _kept = [];
     private readonly int _maxString;
     private readonly int _maxArray;
 
@@ -106,7 +107,9 @@ internal sealed class GatewayHelpers
             return value;
         }
 
-        var kept = new List<KeyValuePair<string, JsValue>>();
+        // The engine's buffer, taken while in use: a getter read below may run a script that calls compact again.
+        var kept = _kept ?? [];
+        _kept = null;
         foreach (var key in source.GetOwnPropertyKeys(Types.String))
         {
             if (OwnMembers.TryReadEnumerable(source, key, out var member) && !member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
@@ -115,7 +118,10 @@ internal sealed class GatewayHelpers
             }
         }
 
-        return JsObject.CreateFromEntries(_engine, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept));
+        var result = JsObject.CreateFromEntries(_engine, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept));
+        kept.Clear();
+        _kept = kept;
+        return result;
     }
 
     /// <summary>

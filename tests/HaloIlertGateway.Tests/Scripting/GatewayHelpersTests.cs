@@ -85,6 +85,7 @@ public sealed class GatewayHelpersTests
               () => [gw.compact(Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false })), gwJs.compact(Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false }))],
               () => [gw.compact({ get lazy() { return "v"; }, empty: "" }), gwJs.compact({ get lazy() { return "v"; }, empty: "" })],
               () => [gw.compact(new Proxy({ a: 1, b: "" }, {})), gwJs.compact(new Proxy({ a: 1, b: "" }, {}))],
+              () => [gw.compact({ a: 1, get inner() { return gw.compact({ x: 1, y: "" }); }, z: 2 }), gwJs.compact({ a: 1, get inner() { return gwJs.compact({ x: 1, y: "" }); }, z: 2 })],
               () => [gw.list([" 8", 9, "", null], ["x"]), gwJs.list([" 8", 9, "", null], ["x"])],
               () => [gw.list("Resolved, Closed,,", ["x"], true), gwJs.list("Resolved, Closed,,", ["x"], true)],
               () => [gw.list(undefined, ["Resolved", "Closed"], true), gwJs.list(undefined, ["Resolved", "Closed"], true)],
