@@ -24,7 +24,7 @@ internal sealed class TransformEngine : IDisposable
     private readonly ClrFunction _log;
     private readonly ClrFunction _drop;
     private readonly JsValue _freeze;
-    private readonly string _name;
+    private readonly JsString _name;
     private readonly RunDeadline _deadline;
     private const int InitialBodyChars = 4096;
     private const int RetainedBodyChars = 64 * 1024;
@@ -34,12 +34,14 @@ internal sealed class TransformEngine : IDisposable
     private readonly int _maxJsonDepth;
     private readonly List<KeyValuePair<string, JsValue>> _entries = [];
     private byte[] _settingsJson = [];
+    private JsString _method = JsString.Empty;
+    private JsString _route = JsString.Empty;
     private JsValue? _settings;
     private TransformRunState? _run;
 
     public TransformEngine(string name, JintSandbox sandbox, in Prepared<Script> script)
     {
-        _name = name;
+        _name = new JsString(name);
         _engine = new Engine(sandbox.Options);
         _deadline = _engine.Constraints.Find<RunDeadline>()!;
         _maxBodyLength = sandbox.Limits.MaxStringLength;
@@ -111,7 +113,7 @@ internal sealed class TransformEngine : IDisposable
 
     private JsObject ToJs(IncomingRequest request) => JsObject.Create(_engine, RequestLayout,
     [
-        request.Method,
+        Reuse(ref _method, request.Method),
         request.Path,
         ToJs(request.Query),
         ToJs(request.Headers),
@@ -128,12 +130,15 @@ internal sealed class TransformEngine : IDisposable
     ]);
 
     private JsObject ToJs(TransformContext context) => JsObject.Create(_engine, ContextLayout,
-        [context.Route, _name, IsoUtc(context.ReceivedAt), Settings(context.SettingsJson.Span), ToJs(context.NamedSecrets), _log, _drop]);
+        [Reuse(ref _route, context.Route), _name, IsoUtc(context.ReceivedAt), Settings(context.SettingsJson.Span), ToJs(context.NamedSecrets), _log, _drop]);
 
     /// <summary>
     /// <c>context.settings</c>: parsed once per engine while the settings stay the same (they change only when
     /// proxy.json does) and frozen, so that no run can change what the next run sees.
     /// </summary>
+    /// <summary>The string value of <paramref name="text"/>, the one made for the last run when it is the same text (a route and a method rarely change).</summary>
+    private static JsString Reuse(ref JsString last, string text) => string.Equals(last.ToString(), text, StringComparison.Ordinal) ? last : last = new JsString(text);
+
     private JsValue Settings(ReadOnlySpan<byte> json)
     {
         if (_settings is null || !json.SequenceEqual(_settingsJson))

@@ -91,7 +91,9 @@ internal sealed class GatewayHelpers
             throw SandboxLimitException.StringLength(what, text.Length, _maxString);
         }
 
-        return work(text);
+        var result = work(text);
+        // Unchanged text is given back as the string value it came as (no new one per call).
+        return ReferenceEquals(result, text) && value is JsString ? value : result;
     }
 
     /// <summary><c>{id, name}</c> as strings from a lookup object, or from a bare id (<paramref name="bareId"/>, else the value itself).</summary>
