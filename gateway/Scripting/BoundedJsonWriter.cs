@@ -79,6 +79,11 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     /// <summary>The rest of SerializeJSONProperty, for a value already read from <paramref name="holder"/>.</summary>
     private bool WriteValue(JsValue key, JsValue value, ObjectInstance? holder)
     {
+        if (TryWriteUntouched(value))
+        {
+            return true;
+        }
+
         if (value is ObjectInstance candidate && candidate.Get(ToJsonKey) is var toJson && toJson.IsCallable())
         {
             value = SandboxBuiltins.Call(toJson, value, [key]);

@@ -131,7 +131,18 @@ internal sealed class LazyJsonObject : ObjectInstance
         base.SetOwnProperty(property, desc);
     }
 
-    private static JsValue ToJs(Engine engine, JsonElement json) => json.ValueKind switch
+    /// <summary>
+    /// The JSON this object still is exactly: no member of it has been read (so nothing under it can have changed), it is
+    /// not yet ordinary, and its prototype is <c>Object.prototype</c>. Such an object is written out straight from its JSON.
+    /// </summary>
+    public bool IsUntouched(out JsonElement json)
+    {
+        json = _json;
+        return !_ordinary && _read is null && ReferenceEquals(Prototype, _engine.Intrinsics.Object.PrototypeObject);
+    }
+
+    /// <summary><paramref name="json"/> as a script value: an object or array read lazily, anything else made now.</summary>
+    public static JsValue ToJs(Engine engine, JsonElement json) => json.ValueKind switch
     {
         JsonValueKind.Object => new LazyJsonObject(engine, json),
         JsonValueKind.Array => ArrayOf(engine, json),

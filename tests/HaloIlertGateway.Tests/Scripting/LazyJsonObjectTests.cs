@@ -58,6 +58,34 @@ public sealed class LazyJsonObjectTests
         Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 
+    /// <summary>What the script did before the body is written out: a part it never looked into is written from its JSON.</summary>
+    private static readonly string[] BeforeWriting =
+    [
+        "",
+        "b.ticket; b.n;",
+        "const first = Object.keys(b)[0]; b[first];",
+        "Object.prototype.toJSON = function () { return 'patched'; };",
+        "Object.defineProperty(Array.prototype, 'toJSON', { value: function () { return 'array'; }, configurable: true });",
+        "Object.setPrototypeOf(b.ticket || b, { inherited: 1 });",
+        "if (b.ticket) { b.ticket.status.name = 'changed'; }",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void ABodyWrittenOutIsWhatJsonStringifyWritesOfTheParsedObject(string body)
+    {
+        var variants = new[] { body, WithEverythingAWriterMustGetRight() };
+        var differences = (
+            from json in variants
+            from script in BeforeWriting
+            let parsed = Write(json, script, lazy: false)
+            let lazy = Write(json, script, lazy: true)
+            where parsed != lazy
+            select $"{script}\n  JSON.parse: {parsed}\n  lazy:       {lazy}").ToList();
+
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+    }
+
     [Fact]
     public void AValueKeptPastItsRunIsStillReadableInTheNextRun()
     {
@@ -96,6 +124,29 @@ public sealed class LazyJsonObjectTests
             return ex.GetType().Name + ": " + ex.Message;
         }
     }
+
+    private static string Write(string body, string script, bool lazy)
+    {
+        using var engine = new Engine(options => options.Strict());
+        var utf8 = Encoding.UTF8.GetBytes(body);
+        var value = lazy ? LazyJsonObject.Parse(engine, utf8, 64) : new JsonParser(engine).Parse(utf8);
+        try
+        {
+            engine.Invoke(engine.Evaluate($"(b) => {{ {script} }}"), value);
+            return new BoundedJsonWriter(engine, 1 << 20, "the body").Write(value, Jint.Native.JsValue.Undefined, Jint.Native.JsValue.Undefined) ?? "undefined";
+        }
+        catch (Exception ex)
+        {
+            return ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
+    /// <summary>Names and strings a writer could get wrong: escapes, index-like and duplicate names, a toJSON member, numbers JSON.parse changes.</summary>
+    private static string WithEverythingAWriterMustGetRight() => """
+        {"ticket":{"status":{"name":"New","id":1}},"z":1,"10":"ten","2":"two","007":"not an index","a":{"\u0062":1,"b":2},
+         "toJSON":"not a function","__proto__":{"p":1},"esc":"line\nbreak \"quoted\" \\ \/ \u00e9 é \u2028 \u0001","n":[1.50,-0,1e2,1e400,[{"9":1,"x":{}}]],
+         "":"","nested":{"deep":{"deeper":[true,false,null,"x"]}}}
+        """;
 
     /// <summary>An object past the size at which members are found by an index, with one name written with escapes.</summary>
     private static string ManyMembers() =>
