@@ -26,13 +26,15 @@ internal static class IncomingRequestReader
         var (body, tooLarge) = await ReadBodyAsync(http.Request, route.MaxBodyBytes, keepBytes, context.CancellationToken);
         var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
         // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
+        var problem = Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth, out var parsed);
         var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
-            RouteValuesOf(http.Request), new TransformBody(kind, body));
-        return (request, Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth));
+            RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed });
+        return (request, problem);
     }
 
-    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth)
+    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth, out JsonDocument? parsed)
     {
+        parsed = null;
         // A content type without a body is refused as well: the sender is configured for a format this route does not take.
         var declared = body.Length > 0 ? kind : http.ContentType is not null ? TransformBody.KindOf(http.ContentType, 1) : TransformBodyKind.None;
         if (!route.Formats.Takes(declared))
@@ -57,7 +59,7 @@ internal static class IncomingRequestReader
             return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidXml, "The request body is not valid XML.", xmlError);
         }
 
-        return kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth) is { } jsonError
+        return kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth, out parsed) is { } jsonError
             ? new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError)
             : null;
     }
@@ -102,6 +104,32 @@ internal static class IncomingRequestReader
         return values;
     }
 
+    /// <summary>
+    /// Null when <paramref name="body"/> is JSON a script can be given, with the document parsed (the script reads it,
+    /// not parsed again); else where and why it is not.
+    /// </summary>
+    public static string? DescribeInvalidJson(byte[] body, int maxDepth, out JsonDocument? parsed)
+    {
+        parsed = null;
+        // A lone surrogate can only be written as a \u escape: a body with none needs no look at each token.
+        if (body.AsSpan().IndexOf("\\u"u8) >= 0 && DescribeInvalidJson(body, maxDepth) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+#pragma warning disable CA2000 // Never disposed: the script's values read it for as long as they live (see LazyJsonObject).
+            parsed = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
+#pragma warning restore CA2000
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return Describe(ex);
+        }
+    }
+
     /// <summary>Null when <paramref name="body"/> is JSON a script can be given; else where and why it is not.</summary>
     public static string? DescribeInvalidJson(byte[] body, int maxDepth)
     {
@@ -121,9 +149,11 @@ internal static class IncomingRequestReader
         }
         catch (JsonException ex)
         {
-            return $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";
+            return Describe(ex);
         }
     }
+
+    private static string Describe(JsonException ex) => $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";
 
     private static bool IsWellFormed(ref Utf8JsonReader reader)
     {

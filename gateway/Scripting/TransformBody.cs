@@ -8,6 +8,9 @@ internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMe
 {
     public static TransformBody None => new(TransformBodyKind.None, ReadOnlyMemory<byte>.Empty);
 
+    /// <summary>A JSON body's document, when the gateway's edge already parsed it to check it (the script reads this one).</summary>
+    public System.Text.Json.JsonDocument? Parsed { get; init; }
+
     public static TransformBody Json(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Json, utf8);
 
     public static TransformBody Text(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Text, utf8);

@@ -120,7 +120,7 @@ internal sealed class TransformEngine : IDisposable
         ToJs(request.Params),
         request.Body.Kind switch
         {
-            TransformBodyKind.Json => LazyJsonObject.Parse(_engine, request.Body.Utf8, _maxJsonDepth),
+            TransformBodyKind.Json => request.Body.Parsed is { } parsed ? LazyJsonObject.ToJs(_engine, parsed.RootElement) : LazyJsonObject.Parse(_engine, request.Body.Utf8, _maxJsonDepth),
             TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
                 .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal)),
             TransformBodyKind.Xml => LazyJsonObject.Parse(_engine, XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth), _maxJsonDepth * 2 + 2),

@@ -1,0 +1,38 @@
+using System.Text;
+using HaloIlertGateway.Ingest;
+
+namespace HaloIlertGateway.Tests.Ingest;
+
+/// <summary>
+/// The edge's JSON check parses the document the script then reads: it refuses what the token-by-token check refuses,
+/// with the same words, and gives the document only for a body it accepts.
+/// </summary>
+public sealed class JsonBodyCheckTests
+{
+    public static readonly TheoryData<string> Bodies = new()
+    {
+        """{"ticket":{"id":1}}""",
+        """{"ticket":{"id":1}""",
+        "{\"ticket\":\n  {\"id\": 1,}\n}",
+        """{"a":"\ud800"}""",
+        """{"a":"\ud83d\ude00 fine"}""",
+        """{"path":"C:\\users\\x"}""",
+        """{"a":"\u0041 then \ud800 alone"}""",
+        """[1, 2""",
+        """{"a":1} trailing""",
+        string.Concat(Enumerable.Repeat("[", 11)) + new string(']', 11),
+        string.Concat(Enumerable.Repeat("[", 10)) + new string(']', 10),
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void TheCheckThatParsesAgreesWithTheTokenByTokenCheck(string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+
+        var described = IncomingRequestReader.DescribeInvalidJson(body, 10, out var parsed);
+
+        Assert.Equal(IncomingRequestReader.DescribeInvalidJson(body, 10), described);
+        Assert.Equal(described is null, parsed is not null);
+    }
+}
