@@ -18,8 +18,6 @@ internal sealed partial class BoundedJsonWriter
 {
     private static readonly JsString ToJsonName = new("toJSON");
 
-    /// <summary>What a JSON string can hold that JSON.stringify writes the same: printable ASCII but the backslash of an escape (a quote cannot be there unescaped).</summary>
-    private static readonly System.Buffers.SearchValues<byte> PlainJsonBytes = System.Buffers.SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(b => b != '\\').Select(b => (byte)b)]);
     private HashSet<int>? _names;
 
     private bool TryWriteUntouched(JsValue value)
@@ -95,7 +93,8 @@ internal sealed partial class BoundedJsonWriter
     /// </summary>
     private void WriteJsonString<T>(ReadOnlySpan<byte> raw, T source, Func<T, string> decode)
     {
-        if (raw.Length <= 256 && !raw.ContainsAnyExcept(PlainJsonBytes))
+        // Plain text cannot hold a quote unescaped either: JSON.stringify writes it as it is.
+        if (raw.Length <= 256 && LazyJsonObject.IsPlain(raw))
         {
             Span<char> text = stackalloc char[raw.Length + 2];
             text[0] = text[^1] = '"';
@@ -123,23 +122,12 @@ internal sealed partial class BoundedJsonWriter
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(member);
             var indexLike = raw.Length > 0 && !raw.ContainsAnyExceptInRange((byte)'0', (byte)'9');
-            if (indexLike || raw.Contains((byte)'\\') || !names.Add(Fnv(raw)))
+            if (indexLike || raw.Contains((byte)'\\') || !names.Add(LazyJsonObject.NameHash(raw)))
             {
                 return false;
             }
         }
 
         return true;
-
-        static int Fnv(ReadOnlySpan<byte> name)
-        {
-            var hash = 2166136261;
-            foreach (var unit in name)
-            {
-                hash = (hash ^ unit) * 16777619;
-            }
-
-            return (int)hash;
-        }
     }
 }

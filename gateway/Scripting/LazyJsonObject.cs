@@ -29,8 +29,12 @@ internal sealed class LazyJsonObject : ObjectInstance
 {
     private const int IndexFrom = 8;
 
-    /// <summary>The bytes of a name that reads as it is written: printable ASCII but the backslash that starts an escape.</summary>
-    private static readonly SearchValues<byte> PlainNameBytes = SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(b => b != '\\').Select(b => (byte)b)]);
+    /// <summary>The bytes of a JSON name or string that reads as it is written: printable ASCII but the backslash that starts an escape.</summary>
+    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(b => b != '\\').Select(b => (byte)b)]);
+
+    /// <summary>FNV-1a's offset basis, varied per process.</summary>
+    private static readonly uint HashSeed = 2166136261 ^ (uint)Random.Shared.Next();
+
     private readonly JsonElement _json;
     private JsValue?[]? _read;
     private MemberIndex? _members;
@@ -210,8 +214,24 @@ internal sealed class LazyJsonObject : ObjectInstance
         return IsPlain(raw) ? raw.Length == name.Length && Ascii.Equals(raw, name) : member.NameEquals(name);
     }
 
-    /// <summary>ASCII without escapes: its bytes are its characters.</summary>
-    private static bool IsPlain(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept(PlainNameBytes);
+    /// <summary>A JSON name or string as written (<see cref="JsonMarshal"/>'s raw bytes) in printable ASCII without escapes: its bytes are its characters.</summary>
+    internal static bool IsPlain(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept(PlainBytes);
+
+    /// <summary>
+    /// FNV-1a over code units: the same for a plain name's bytes and its characters. A collision costs a comparison,
+    /// never a wrong answer; the start differs per process, so names that all collide cannot be prepared in advance.
+    /// </summary>
+    internal static int NameHash<T>(ReadOnlySpan<T> name)
+        where T : System.Numerics.IBinaryInteger<T>
+    {
+        var hash = HashSeed;
+        foreach (var unit in name)
+        {
+            hash = (hash ^ uint.CreateTruncating(unit)) * 16777619;
+        }
+
+        return (int)hash;
+    }
 
     private void MakeOrdinary()
     {
@@ -262,14 +282,14 @@ internal sealed class LazyJsonObject : ObjectInstance
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(member);
             _walk |= !IsPlain(raw);
-            _hashes[Count] = Hash(raw);
+            _hashes[Count] = NameHash(raw);
             _members[Count++] = member;
         }
 
         /// <summary>The index of the last member named <paramref name="name"/> (JSON.parse keeps the last of duplicates), or -1.</summary>
         public int Find(string name)
         {
-            var hash = Hash(name.AsSpan());
+            var hash = NameHash(name.AsSpan());
             for (var i = Count - 1; i >= 0; i--)
             {
                 if ((_walk || _hashes[i] == hash) && NameIs(_members[i], name))
@@ -279,19 +299,6 @@ internal sealed class LazyJsonObject : ObjectInstance
             }
 
             return -1;
-        }
-
-        // FNV-1a over code units: the same for ASCII bytes and their characters. A collision costs a comparison, never a wrong member.
-        private static int Hash<T>(ReadOnlySpan<T> name)
-            where T : System.Numerics.IBinaryInteger<T>
-        {
-            var hash = 2166136261;
-            foreach (var unit in name)
-            {
-                hash = (hash ^ uint.CreateTruncating(unit)) * 16777619;
-            }
-
-            return (int)hash;
         }
     }
 }
