@@ -19,7 +19,8 @@ internal sealed class RunDeadline(Func<long> timestamp, Func<TimeSpan?> threadCp
 {
     private static readonly Func<long> StopwatchTimestamp = Stopwatch.GetTimestamp;
     private static readonly Func<TimeSpan?> CurrentThreadCpuTime = ThreadCpuTime.Current;
-    private static readonly Func<TimeSpan?> RecentThreadCpuTime = CachedThreadCpuTime;
+    /// <summary>The calling thread's CPU time as read at most a millisecond ago (a read is a system call).</summary>
+    public static readonly Func<TimeSpan?> RecentThreadCpuTime = CachedThreadCpuTime;
     private readonly Func<TimeSpan?> _startCpuTime = startCpuTime ?? threadCpuTime;
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace HaloIlertGateway.Scripting;
 internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
 {
     private readonly ScriptingOptions _limits = options.Value;
+    private readonly TimeSpan _regexLimit = TimeSpan.FromMilliseconds(options.Value.RegexTimeoutMilliseconds);
 
     /// <summary>
     /// Runs <paramref name="request"/> through <paramref name="script"/>, held to the live time limit unless a
@@ -18,6 +19,16 @@ internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
     public TransformOutcome Run(CompiledTransform script, IncomingRequest request, TransformContext context, TimeSpan? timeLimit = null)
     {
         var started = Stopwatch.GetTimestamp();
+        var cpu = RegexTimeoutRetry.Start();
+        var outcome = RunOnce(script, request, context, timeLimit, started);
+        // A regular expression "timed out" while the machine, not the expression, held it up: run again, once.
+        return outcome is TransformOutcome.Fail { Failure.Limit: "regex-timeout" } && RegexTimeoutRetry.WasTheMachine(cpu, _regexLimit)
+            ? RunOnce(script, request, context, timeLimit, started)
+            : outcome;
+    }
+
+    private TransformOutcome RunOnce(CompiledTransform script, IncomingRequest request, TransformContext context, TimeSpan? timeLimit, long started)
+    {
         var run = new TransformRunState(_limits, context.Secrets);
         TransformEngine? engine = null;
         try
