@@ -132,13 +132,13 @@ internal sealed class TransformEngine : IDisposable
     private JsObject ToJs(TransformContext context) => JsObject.Create(_engine, ContextLayout,
         [Reuse(ref _route, context.Route), _name, IsoUtc(context.ReceivedAt), Settings(context.SettingsJson.Span), ToJs(context.NamedSecrets), _log, _drop]);
 
+    /// <summary>The string value of <paramref name="text"/>, the one made for the last run when it is the same text (a route and a method rarely change).</summary>
+    private static JsString Reuse(ref JsString last, string text) => string.Equals(last.ToString(), text, StringComparison.Ordinal) ? last : last = new JsString(text);
+
     /// <summary>
     /// <c>context.settings</c>: parsed once per engine while the settings stay the same (they change only when
     /// proxy.json does) and frozen, so that no run can change what the next run sees.
     /// </summary>
-    /// <summary>The string value of <paramref name="text"/>, the one made for the last run when it is the same text (a route and a method rarely change).</summary>
-    private static JsString Reuse(ref JsString last, string text) => string.Equals(last.ToString(), text, StringComparison.Ordinal) ? last : last = new JsString(text);
-
     private JsValue Settings(ReadOnlySpan<byte> json)
     {
         if (_settings is null || !json.SequenceEqual(_settingsJson))
