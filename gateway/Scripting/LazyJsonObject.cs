@@ -48,7 +48,8 @@ internal sealed class LazyJsonObject : ObjectInstance
 
     /// <summary>
     /// <paramref name="utf8"/> (JSON, nested at most <paramref name="maxDepth"/> deep) as a script value. Throws
-    /// <see cref="JsonException"/> when it is not JSON.
+    /// <see cref="JsonException"/> when it is not JSON. The document reads <paramref name="utf8"/> where it is, for as
+    /// long as the value lives: it must be memory that nothing reuses (a request body's own array is).
     /// </summary>
     public static JsValue Parse(Engine engine, ReadOnlyMemory<byte> utf8, int maxDepth)
     {
