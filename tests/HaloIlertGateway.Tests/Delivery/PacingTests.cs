@@ -47,10 +47,12 @@ public sealed class PacingTests
         Assert.True(burst[5] - firstPost >= Window, $"the sixth arrived {(burst[5] - firstPost).TotalMilliseconds} ms after the first post");
 
         // Never more than five in a window: sends are exact (DeliveryPacerTests); arrival times also carry each send's
-        // latency, so six consecutive arrivals span at least three quarters of the window.
+        // latency, which on a loaded machine has differed by 310 ms between two sends (events 13..18 arrived 441 ms
+        // apart, in the run that failed on three quarters). So six consecutive arrivals span at least half the window;
+        // a pacer that let a sixth through would put them milliseconds apart.
         for (var i = 0; i + 5 < burst.Count; i++)
         {
-            Assert.True(burst[i + 5] - burst[i] >= Window * 0.75, $"events {i}..{i + 5} arrived within {(burst[i + 5] - burst[i]).TotalMilliseconds} ms");
+            Assert.True(burst[i + 5] - burst[i] >= Window * 0.5, $"events {i}..{i + 5} arrived within {(burst[i + 5] - burst[i]).TotalMilliseconds} ms");
         }
 
         // Not slower than the limit either: 30 events in six windows, with room for a loaded machine.
