@@ -16,15 +16,13 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed partial class BoundedJsonWriter
 {
-    private static readonly JsString ToJsonName = new("toJSON");
-
     private HashSet<int>? _names;
 
     private bool TryWriteUntouched(JsValue value)
     {
         if (value is not LazyJsonObject lazy || !_replacer.IsUndefined() || _propertyList is not null || _gap.Length > 0 || !lazy.IsUntouched(out var json)
-            || engine.Intrinsics.Object.PrototypeObject.GetOwnProperty(ToJsonName) != PropertyDescriptor.Undefined
-            || engine.Intrinsics.Array.PrototypeObject.GetOwnProperty(ToJsonName) != PropertyDescriptor.Undefined)
+            || engine.Intrinsics.Object.PrototypeObject.GetOwnProperty(ToJsonKey) != PropertyDescriptor.Undefined
+            || engine.Intrinsics.Array.PrototypeObject.GetOwnProperty(ToJsonKey) != PropertyDescriptor.Undefined)
         {
             return false;
         }
