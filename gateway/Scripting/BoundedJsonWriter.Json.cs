@@ -16,7 +16,8 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed partial class BoundedJsonWriter
 {
-    private HashSet<int>? _names;
+    /// <summary>Objects of up to this many members have their name hashes checked on the stack, not in a rented array.</summary>
+    private const int StackNames = 128;
 
     private bool TryWriteUntouched(JsValue value)
     {
@@ -110,22 +111,46 @@ internal sealed partial class BoundedJsonWriter
 
     /// <summary>
     /// No index-like name, no name written with an escape, and no two members of one name (by a hash of the names as
-    /// written: a collision only costs the slower way).
+    /// written, sorted: a collision only costs the slower way). Allocates nothing for an object of up to
+    /// <see cref="StackNames"/> members.
     /// </summary>
-    private bool WritesAsItIs(JsonElement json)
+    private static bool WritesAsItIs(JsonElement json)
     {
-        var names = _names ??= [];
-        names.Clear();
-        foreach (var member in json.EnumerateObject())
+        var count = json.GetPropertyCount();
+        int[]? rented = null;
+        var hashes = count <= StackNames ? stackalloc int[count] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
+        try
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-            var indexLike = raw.Length > 0 && !raw.ContainsAnyExceptInRange((byte)'0', (byte)'9');
-            if (indexLike || raw.Contains((byte)'\\') || !names.Add(LazyJsonObject.NameHash(raw)))
+            var written = 0;
+            foreach (var member in json.EnumerateObject())
             {
-                return false;
+                var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+                var indexLike = raw.Length > 0 && !raw.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+                if (indexLike || raw.Contains((byte)'\\'))
+                {
+                    return false;
+                }
+
+                hashes[written++] = LazyJsonObject.NameHash(raw);
+            }
+
+            hashes.Sort();
+            for (var i = 1; i < hashes.Length; i++)
+            {
+                if (hashes[i] == hashes[i - 1])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
             }
         }
-
-        return true;
     }
 }

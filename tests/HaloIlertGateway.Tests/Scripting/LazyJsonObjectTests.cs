@@ -17,7 +17,9 @@ public sealed class LazyJsonObjectTests
     {
         File.ReadAllText(Path.Combine(RepositoryPaths.Root, "bench", "new-ticket.json")),
         """{"b":1,"a":2,"b":3,"1":"one","0":"zero","__proto__":{"x":1},"\u0061\u0062":"ab","n":[1,-0,1e400,-1e400,1.5e-320,12345678901234567890,{"deep":[[]]}],"s":"\ud83d\ude00\u0000é","":"empty","constructor":1}""",
-        ManyMembers(),
+        ManyMembers(",\"\\u006d1\":\"escaped\""),
+        ManyMembers(",\"m1\":\"again\""),
+        ManyMembers(""),
     };
 
     private static readonly string[] Probes =
@@ -148,7 +150,10 @@ public sealed class LazyJsonObjectTests
          "":"","nested":{"deep":{"deeper":[true,false,null,"x"]}}}
         """;
 
-    /// <summary>An object past the size at which members are found by an index, with one name written with escapes.</summary>
-    private static string ManyMembers() =>
-        "{" + string.Join(",", Enumerable.Range(0, 200).Select(i => $"\"m{i}\":{(i % 3 == 0 ? $"{{\"v\":{i}}}" : i % 3 == 1 ? "null" : $"\"{i}\"")}")) + ",\"\\u006d1\":\"escaped\"}";
+    /// <summary>
+    /// An object past the size at which members are found by an index, and past the size whose names the writer checks
+    /// on the stack, ending with <paramref name="tail"/>: a name written with escapes, a plain duplicate, or nothing.
+    /// </summary>
+    private static string ManyMembers(string tail) =>
+        "{" + string.Join(",", Enumerable.Range(0, 200).Select(i => $"\"m{i}\":{(i % 3 == 0 ? $"{{\"v\":{i}}}" : i % 3 == 1 ? "null" : $"\"{i}\"")}")) + tail + "}";
 }
