@@ -4,9 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Jint;
 using Jint.Native;
-using Jint.Native.Object;
-using Jint.Runtime;
-using Jint.Runtime.Descriptors;
 
 namespace HaloIlertGateway.Scripting;
 
@@ -14,10 +11,9 @@ namespace HaloIlertGateway.Scripting;
 /// A JSON object as a script sees it, read from its parsed JSON only where the script reads it. A transform reads a
 /// dozen members of a body of dozens; what it never reads is never made into script values.
 /// <para>
-/// It is the object <c>JSON.parse</c> would give, as far as a script can tell: reading a member by name reads the
-/// JSON (the last of duplicate names wins), and reads it once (an object or array read twice is the same value). Any
-/// other use (listing the keys, a change, a symbol, freezing) first makes it the ordinary object <c>JSON.parse</c>
-/// makes, in the same order, with the values already read, and from then on it is that object.
+/// It is the object <c>JSON.parse</c> would give, as far as a script can tell (<see cref="LazyObject"/>): reading a
+/// member by name reads the JSON (the last of duplicate names wins), and reads it once (an object or array read twice
+/// is the same value).
 /// </para>
 /// <para>
 /// The parsed JSON is a <see cref="JsonDocument"/> that is never disposed: a script may keep the body past its run
@@ -25,7 +21,7 @@ namespace HaloIlertGateway.Scripting;
 /// collected like any other.
 /// </para>
 /// </summary>
-internal sealed class LazyJsonObject : ObjectInstance
+internal sealed class LazyJsonObject : LazyObject
 {
     private const int IndexFrom = 8;
 
@@ -38,7 +34,6 @@ internal sealed class LazyJsonObject : ObjectInstance
     private readonly JsonElement _json;
     private JsValue?[]? _read;
     private MemberIndex? _members;
-    private bool _ordinary;
 
     private LazyJsonObject(Engine engine, JsonElement json)
         : base(engine)
@@ -59,83 +54,6 @@ internal sealed class LazyJsonObject : ObjectInstance
         return ToJs(engine, document.RootElement);
     }
 
-    public override PropertyDescriptor GetOwnProperty(JsValue property)
-    {
-        if (!_ordinary)
-        {
-            if (property.IsSymbol())
-            {
-                // JSON has no symbol keys, and defining one would have made this object ordinary.
-                return base.GetOwnProperty(property);
-            }
-
-            return TryRead(TypeConverter.ToString(property), out var value)
-                ? new PropertyDescriptor(value, PropertyFlag.ConfigurableEnumerableWritable)
-                : PropertyDescriptor.Undefined;
-        }
-
-        return base.GetOwnProperty(property);
-    }
-
-    public override JsValue Get(JsValue property, JsValue receiver)
-    {
-        if (_ordinary || property.IsSymbol())
-        {
-            return base.Get(property, receiver);
-        }
-
-        // A member read needs no descriptor: the value, or else what the prototype chain has.
-        return TryRead(TypeConverter.ToString(property), out var value) ? value : Prototype?.Get(property, receiver) ?? Undefined;
-    }
-
-    public override List<JsValue> GetOwnPropertyKeys(Types types = Types.String | Types.Symbol)
-    {
-        MakeOrdinary();
-        return base.GetOwnPropertyKeys(types);
-    }
-
-    public override IEnumerable<KeyValuePair<JsValue, PropertyDescriptor>> GetOwnProperties()
-    {
-        MakeOrdinary();
-        return base.GetOwnProperties();
-    }
-
-    public override bool DefineOwnProperty(JsValue property, PropertyDescriptor desc)
-    {
-        MakeOrdinary();
-        return base.DefineOwnProperty(property, desc);
-    }
-
-    public override bool Set(JsValue property, JsValue value, JsValue receiver)
-    {
-        MakeOrdinary();
-        return base.Set(property, value, receiver);
-    }
-
-    public override bool Delete(JsValue property)
-    {
-        MakeOrdinary();
-        return base.Delete(property);
-    }
-
-    public override void RemoveOwnProperty(JsValue property)
-    {
-        MakeOrdinary();
-        base.RemoveOwnProperty(property);
-    }
-
-    public override bool PreventExtensions()
-    {
-        MakeOrdinary();
-        return base.PreventExtensions();
-    }
-
-    protected override void SetOwnProperty(JsValue property, PropertyDescriptor desc)
-    {
-        MakeOrdinary();
-        base.SetOwnProperty(property, desc);
-    }
-
     /// <summary>
     /// The JSON this object still is exactly: no member of it has been read (so nothing under it can have changed), it is
     /// not yet ordinary, and its prototype is <c>Object.prototype</c>. Such an object is written out straight from its JSON.
@@ -143,7 +61,7 @@ internal sealed class LazyJsonObject : ObjectInstance
     public bool IsUntouched(out JsonElement json)
     {
         json = _json;
-        return !_ordinary && _read is null && ReferenceEquals(Prototype, _engine.Intrinsics.Object.PrototypeObject);
+        return !IsOrdinary && _read is null && ReferenceEquals(Prototype, _engine.Intrinsics.Object.PrototypeObject);
     }
 
     /// <summary><paramref name="json"/> as a script value: an object or array read lazily, anything else made now.</summary>
@@ -171,7 +89,7 @@ internal sealed class LazyJsonObject : ObjectInstance
     }
 
     /// <summary>The member <paramref name="name"/> as JSON.parse gives it (the last of duplicates), made once.</summary>
-    private bool TryRead(string name, out JsValue value)
+    protected override bool TryRead(string name, out JsValue value)
     {
         var (index, count, member) = (-1, 0, default(JsonElement));
         if (_members is null && _json.GetPropertyCount() <= IndexFrom)
@@ -234,19 +152,12 @@ internal sealed class LazyJsonObject : ObjectInstance
         return (int)hash;
     }
 
-    private void MakeOrdinary()
+    protected override void DefineMembers()
     {
-        if (_ordinary)
-        {
-            return;
-        }
-
-        _ordinary = true;
         var index = 0;
         foreach (var member in _json.EnumerateObject())
         {
-            var value = _read?[index] ?? ToJs(_engine, member.Value);
-            base.SetOwnProperty(member.Name, new PropertyDescriptor(value, PropertyFlag.ConfigurableEnumerableWritable));
+            DefineMember(member.Name, _read?[index] ?? ToJs(_engine, member.Value));
             index++;
         }
 
