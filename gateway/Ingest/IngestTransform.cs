@@ -146,20 +146,24 @@ internal sealed partial class IngestTransform(
             }
         }
 
-        foreach (var name in original.Headers.Keys)
+        // Headers the script left as they came are already on the outgoing request.
+        if (!ReferenceEquals(changed.Headers, original.Headers))
         {
-            if (!changed.Headers.ContainsKey(name) && !TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name))
+            foreach (var name in original.Headers.Keys)
             {
-                RemoveHeader(context, name);
+                if (!changed.Headers.ContainsKey(name) && !TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name))
+                {
+                    RemoveHeader(context, name);
+                }
             }
-        }
 
-        foreach (var (name, value) in changed.Headers)
-        {
-            if (!TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name) && (!original.Headers.TryGetValue(name, out var before) || before != value))
+            foreach (var (name, value) in changed.Headers)
             {
-                RemoveHeader(context, name);
-                AddHeader(context, name, value);
+                if (!TransformContract.ProtectedHeaders.Contains(name) && !hidden.Contains(name) && (!original.Headers.TryGetValue(name, out var before) || before != value))
+                {
+                    RemoveHeader(context, name);
+                    AddHeader(context, name, value);
+                }
             }
         }
 
@@ -179,6 +183,11 @@ internal sealed partial class IngestTransform(
 
     private static bool SameEntries(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
         if (a.Count != b.Count)
         {
             return false;

@@ -20,7 +20,7 @@ internal static class OwnMembers
             return false;
         }
 
-        value = obj is JsObject or LazyJsonObject && property.IsDataDescriptor() ? property.Value : obj.Get(key);
+        value = obj is JsObject or LazyObject && property.IsDataDescriptor() ? property.Value : obj.Get(key);
         return true;
     }
 }

@@ -32,7 +32,6 @@ internal sealed class TransformEngine : IDisposable
     private System.Text.StringBuilder _bodyText = new(InitialBodyChars);
     private readonly int _maxLogLength;
     private readonly int _maxJsonDepth;
-    private readonly List<KeyValuePair<string, JsValue>> _entries = [];
     private byte[] _settingsJson = [];
     private JsString _method = JsString.Empty;
     private JsString _route = JsString.Empty;
@@ -164,27 +163,8 @@ internal sealed class TransformEngine : IDisposable
         }
     }
 
-    private JsObject ToJs(IReadOnlyDictionary<string, string> values)
-    {
-        // One buffer per engine, reused: Jint copies the entries into the object.
-        _entries.Clear();
-        if (values is Dictionary<string, string> dictionary)
-        {
-            foreach (var (key, value) in dictionary)
-            {
-                _entries.Add(new(key, value));
-            }
-        }
-        else
-        {
-            foreach (var (key, value) in values)
-            {
-                _entries.Add(new(key, value));
-            }
-        }
-
-        return JsObject.CreateFromEntries(_engine, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries));
-    }
+    /// <summary>An object of strings, each made when the script reads it (headers, query, params, secrets, a form).</summary>
+    private LazyStringMap ToJs(IReadOnlyDictionary<string, string> values) => new(_engine, values);
 
     private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)
     {
@@ -201,10 +181,15 @@ internal sealed class TransformEngine : IDisposable
             TransformContract.ValidatePath(newPath);
         }
 
-        var headers = ReadStrings(result.Get("headers"), "headers", lowerCaseKeys: true);
-        TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
-        TransformContract.CheckSetHeaders(original.Headers, headers);
-        var query = ReadStrings(result.Get("query"), "query", lowerCaseKeys: false);
+        // Headers and query the script left as they came are forwarded as they came: the client's own, checked as such.
+        var headers = ReadStrings(result.Get("headers"), original.Headers, "headers", lowerCaseKeys: true);
+        if (!ReferenceEquals(headers, original.Headers))
+        {
+            TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
+            TransformContract.CheckSetHeaders(original.Headers, headers);
+        }
+
+        var query = ReadStrings(result.Get("query"), original.Query, "query", lowerCaseKeys: false);
         TransformContract.CheckQuery(query);
         var returnedBody = result.Get("body");
         var (body, isJson) = ReadBody(returnedBody);
@@ -246,8 +231,17 @@ internal sealed class TransformEngine : IDisposable
         return property.IsDataDescriptor() && property.Enumerable && property.Value.IsString() ? property.Value.AsString() : null;
     }
 
-    private static Dictionary<string, string> ReadStrings(JsValue value, string what, bool lowerCaseKeys)
+    /// <summary>
+    /// The strings a returned member holds: <paramref name="given"/> itself when it is the view of it the script was
+    /// given, unchanged; else read from the object (null and undefined members left out).
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> ReadStrings(JsValue value, IReadOnlyDictionary<string, string> given, string what, bool lowerCaseKeys)
     {
+        if (value is LazyStringMap view && view.IsUntouchedView(given))
+        {
+            return given;
+        }
+
         var comparer = lowerCaseKeys ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         if (IsMissing(value))
         {
