@@ -81,9 +81,9 @@ internal sealed class TransformEngine : IDisposable
     public OutgoingRequest? Invoke(IncomingRequest request, TransformContext context, TransformRunState run, TimeSpan timeLimit)
     {
         _run = run;
-        // Every limit starts afresh for this run: nothing measured since the last run (on whichever thread) counts.
+        // Every limit starts afresh for this run when Jint calls the script (Engine.Call resets the constraints, on this
+        // thread): nothing measured since the last run, or while the request is marshalled, counts.
         _deadline.Arm(timeLimit);
-        _engine.Constraints.Reset();
         try
         {
             var jsRequest = ToJs(request);

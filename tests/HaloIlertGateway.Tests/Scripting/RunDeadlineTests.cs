@@ -155,6 +155,24 @@ public sealed class RunDeadlineTests
         Assert.Equal("""{"n":20000}""", Encoding.UTF8.GetString(forward.Request.Body!));
     }
 
+    [Fact]
+    public void EveryRunOfAPooledEngineHasItsWholeStatementBudget()
+    {
+        // A loop of 2,000 fits the budget and one of 3,100 does not, so a count carried from one run of 2,000 to the
+        // next would stop the second.
+        var limits = new ScriptingOptions { MaxStatements = 3_000 };
+        var runner = new TransformRunner(Options.Create(limits));
+        var context = new TransformContext("loop", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
+        CompiledTransform Loop(int times) => CompiledTransform.Compile("loop", "loop.js",
+            $"function transform(r) {{ let n = 0; for (let i = 0; i < {times}; i++) {{ n++; }} r.body = {{ n }}; return r; }}", JintSandbox.Create(limits), DateTimeOffset.UtcNow);
+        var script = Loop(2_000);
+
+        var outcomes = Enumerable.Range(0, 4).Select(_ => runner.Run(script, Request("[]"), context)).ToList();
+
+        Assert.All(outcomes, outcome => Assert.IsType<TransformOutcome.Forward>(outcome));
+        Assert.Equal("statements", Assert.IsType<TransformOutcome.Fail>(runner.Run(Loop(3_100), Request("[]"), context)).Failure.Limit);
+    }
+
     private static IncomingRequest Request(string items)
     {
         var empty = new Dictionary<string, string>();
