@@ -131,11 +131,18 @@ log "warm-up: ${GATEWAY_WARMUP}s per gateway target, ${WARMUP}s per other target
 for target in "${TARGETS[@]}"; do
   run_wrk "${URL[$target]}" "$([[ $target == gateway-* ]] && echo "$GATEWAY_WARMUP" || echo "$WARMUP")" >/dev/null
 done
+# The gateway's own CPU (user + system, in clock ticks) from /proc: per request, it says what a route costs the
+# gateway apart from wrk and nginx, which share the same cores.
+TICKS=$(getconf CLK_TCK)
+gateway_ticks() { awk '{ print $14 + $15 }' "/proc/$DOTNET_PID/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
   for target in "${TARGETS[@]}"; do
+    before=$(gateway_ticks)
     read -r rps p50 p99 bad < <(run_wrk "${URL[$target]}" "$DURATION")
-    printf '%s\t%s\t%s\t%s\t%s\n' "$target" "$rps" "$p50" "$p99" "$bad" >> "$RESULTS"
-    log "round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms${bad:+, non-2xx $bad}"
+    cpu_us=$(awk -v t=$(( $(gateway_ticks) - before )) -v hz="$TICKS" -v n="$rps" -v d="$DURATION" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / (n * d) : 0) }')
+    [[ $target == gateway-* ]] || cpu_us="-"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$rps" "$p50" "$p99" "$bad" "$cpu_us" >> "$RESULTS"
+    log "round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms${bad:+, non-2xx $bad}, gateway CPU $cpu_us µs per request"
   done
 done
 RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$DOTNET_PID/status" 2>/dev/null || echo 0)
@@ -159,16 +166,21 @@ fi
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '\nHaloIlertGateway load test, %s, %s cores, commit %s, %s round(s) of %s s, wrk -t%s -c%s\n\n' \
   "$(date -u +%Y-%m-%d)" "$(nproc)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$ROUNDS" "$DURATION" "$THREADS" "$CONNECTIONS"
-printf '| target | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n'
+printf '| target | req/s | p50 ms | p99 ms | gateway CPU µs/request |\n|---|---:|---:|---:|---:|\n'
 declare -A RPS
 for target in "${TARGETS[@]}"; do
   RPS[$target]=$(awk -v t="$target" '$1 == t { print $2 }' "$RESULTS" | median)
-  printf '| %s | %s | %s | %s |\n' "$target" "${RPS[$target]}" \
-    "$(awk -v t="$target" '$1 == t { print $3 }' "$RESULTS" | median)" "$(awk -v t="$target" '$1 == t { print $4 }' "$RESULTS" | median)"
+  cpu=$([[ $target == gateway-* ]] && awk -v t="$target" '$1 == t { print $6 }' "$RESULTS" | median || echo "-")
+  printf '| %s | %s | %s | %s | %s |\n' "$target" "${RPS[$target]}" \
+    "$(awk -v t="$target" '$1 == t { print $3 }' "$RESULTS" | median)" "$(awk -v t="$target" '$1 == t { print $4 }' "$RESULTS" | median)" "$cpu"
 done
-awk -v a="${RPS[gateway-transform]}" -v b="${RPS[nginx-njs-transform]}" -v c="${RPS[gateway-passthrough]}" -v d="${RPS[gateway-transform-durable]}" -v rss="$RSS_KB" 'BEGIN {
+CPU_TRANSFORM=$(awk '$1 == "gateway-transform" { print $6 }' "$RESULTS" | median)
+CPU_PASSTHROUGH=$(awk '$1 == "gateway-passthrough" { print $6 }' "$RESULTS" | median)
+awk -v a="${RPS[gateway-transform]}" -v b="${RPS[nginx-njs-transform]}" -v c="${RPS[gateway-passthrough]}" -v d="${RPS[gateway-transform-durable]}" -v rss="$RSS_KB" \
+  -v ct="$CPU_TRANSFORM" -v cp="$CPU_PASSTHROUGH" 'BEGIN {
   printf "\ngateway-transform / nginx-njs-transform:   %.2f\n", a / b
   printf "gateway-transform / gateway-passthrough:   %.2f\n", a / c
   printf "gateway-transform-durable / nginx-njs:     %.2f\n", d / b
+  printf "gateway CPU per request, transform - passthrough: %.0f µs (%.0f against %.0f)\n", ct - cp, ct, cp
   printf "gateway peak RSS: %.0f MiB\n", rss / 1024 }'
 if [[ -n "$SOAK_REPORT" ]]; then echo "$SOAK_REPORT"; fi
