@@ -27,7 +27,7 @@ internal static class IncomingRequestReader
         var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
         // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
         var problem = Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth, out var parsed);
-        var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(context), HeadersOf(http.Request, route.HiddenHeaders),
+        var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(http.Request), HeadersOf(http.Request, route.HiddenHeaders),
             RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed });
         return (request, problem);
     }
@@ -65,10 +65,14 @@ internal static class IncomingRequestReader
     }
 
     // The three below run on every transformed request: plain loops, no LINQ.
-    private static Dictionary<string, string> QueryOf(RequestTransformContext context)
+    /// <summary>
+    /// The client's query, read from the request. Not from YARP's <c>context.Query.Collection</c>: reading that makes YARP
+    /// write the forwarded query anew from it (reordered and re-encoded) even when the script leaves the query alone.
+    /// </summary>
+    private static Dictionary<string, string> QueryOf(HttpRequest request)
     {
-        var query = new Dictionary<string, string>(context.Query.Collection.Count, StringComparer.Ordinal);
-        foreach (var (name, values) in context.Query.Collection)
+        var query = new Dictionary<string, string>(request.Query.Count, StringComparer.Ordinal);
+        foreach (var (name, values) in request.Query)
         {
             query[name] = values.ToString();
         }

@@ -17,6 +17,7 @@ public sealed class OutputContractTests
             case "dots": request.path = "/api/%2e%2e/%2e%2e/admin"; return request;
             case "slash": request.path = "/api/a%2Fb"; return request;
             case "path": request.path = "/api/events"; request.headers["x-note"] = "plain"; request.body = { ok: true }; return request;
+            case "query": request.query["added"] = "a b"; delete request.query["gone"]; return request;
             default: request.body = { method: request.method }; return request;
           }
         }
@@ -60,6 +61,31 @@ public sealed class OutputContractTests
         var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
         Assert.Equal("/api/events", received.PathAndQuery);
         Assert.Equal("plain", received.Headers["x-note"]);
+    }
+
+    [Fact]
+    public async Task AQueryTheScriptLeavesIsForwardedAsTheClientWroteIt()
+    {
+        await using var harness = await StartAsync(durable: false);
+        const string query = "?a=1&b=x+y&a=3&C=%2B&empty=";
+
+        using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + query, "{}");
+
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
+        Assert.EndsWith(query, received.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQueryTheScriptChangesIsForwardedAsTheScriptLeftIt()
+    {
+        await using var harness = await StartAsync(durable: false);
+
+        using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + "?kept=1&gone=2", """{"do":"query"}""");
+
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
+        Assert.EndsWith("?kept=1&added=a%20b", received.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Theory]
