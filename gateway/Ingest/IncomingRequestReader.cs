@@ -28,7 +28,7 @@ internal static class IncomingRequestReader
         // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
         var problem = Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth, out var parsed);
         var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(http.Request), HeadersOf(http.Request, route.HiddenHeaders),
-            RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed });
+            RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed }) { RawQuery = http.Request.QueryString.Value ?? string.Empty };
         return (request, problem);
     }
 

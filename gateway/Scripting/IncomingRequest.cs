@@ -10,4 +10,11 @@ internal sealed record IncomingRequest(
     IReadOnlyDictionary<string, string> Query,
     IReadOnlyDictionary<string, string> Headers,
     IReadOnlyDictionary<string, string> Params,
-    TransformBody Body);
+    TransformBody Body)
+{
+    /// <summary>
+    /// The query as the client wrote it (<c>"?a=1&amp;a=2"</c>, or empty), where known: a query the script leaves is
+    /// forwarded, stored and kept as a dead letter in this form, not rebuilt from <see cref="Query"/>'s joined values.
+    /// </summary>
+    public string? RawQuery { get; init; }
+}

@@ -37,7 +37,9 @@ public sealed class RejectedBodyTests
     {
         await using var harness = await StartAsync();
 
-        using var response = await harness.PostJsonAsync(TestRoutes.PathOf("tickets", "il1hps-rejected"), """{"title":"Printer "HP" offline"}""");
+        // The client's query is kept as written, through the dead letter and the replay.
+        const string query = "?a=1&b=x+y&a=3";
+        using var response = await harness.PostJsonAsync(TestRoutes.PathOf("tickets", "il1hps-rejected") + query, """{"title":"Printer "HP" offline"}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await GatewayHarness.ReadProblemAsync(response);
@@ -57,6 +59,7 @@ public sealed class RejectedBodyTests
 
         var delivered = Assert.Single(await harness.Ilert.WaitForAcceptedAsync(1));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"summary":"Printer \"HP\" offline","repaired":true}"""), delivered.Json));
+        Assert.EndsWith(query, delivered.PathAndQuery, StringComparison.Ordinal);
         Assert.Empty((await harness.Management.GetFromJsonAsync<JsonArray>("/_gateway/deadletters"))!);
     }
 

@@ -63,10 +63,12 @@ public sealed class OutputContractTests
         Assert.Equal("plain", received.Headers["x-note"]);
     }
 
-    [Fact]
-    public async Task AQueryTheScriptLeavesIsForwardedAsTheClientWroteIt()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AQueryTheScriptLeavesIsSentAsTheClientWroteIt(bool durable)
     {
-        await using var harness = await StartAsync(durable: false);
+        await using var harness = await StartAsync(durable);
         const string query = "?a=1&b=x+y&a=3&C=%2B&empty=";
 
         using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + query, "{}");
@@ -76,10 +78,12 @@ public sealed class OutputContractTests
         Assert.EndsWith(query, received.PathAndQuery, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AQueryTheScriptChangesIsForwardedAsTheScriptLeftIt()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AQueryTheScriptChangesIsSentAsTheScriptLeftIt(bool durable)
     {
-        await using var harness = await StartAsync(durable: false);
+        await using var harness = await StartAsync(durable);
 
         using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + "?kept=1&gone=2", """{"do":"query"}""");
 
