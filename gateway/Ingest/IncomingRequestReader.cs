@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using HaloIlertGateway.Problems;
+using Microsoft.AspNetCore.WebUtilities;
 using Yarp.ReverseProxy.Transforms;
 
 using HaloIlertGateway.Scripting;
@@ -27,8 +28,16 @@ internal static class IncomingRequestReader
         var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
         // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
         var problem = Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth, out var parsed);
-        var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/", QueryOf(http.Request), HeadersOf(http.Request, route.HiddenHeaders),
-            RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed }) { RawQuery = http.Request.QueryString.Value ?? string.Empty };
+        // The query YARP would forward now: the client's, unless a transform before this one changed it. Never read from
+        // context.Query.Collection: reading that makes YARP write the forwarded query anew from it (reordered and
+        // re-encoded) even when the script leaves the query alone.
+        var query = context.Query.QueryString;
+        var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/",
+            QueryOf(query == http.Request.QueryString ? http.Request.Query : new QueryCollection(QueryHelpers.ParseQuery(query.Value))),
+            HeadersOf(http.Request, route.HiddenHeaders), RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed })
+        {
+            RawQuery = query.Value ?? string.Empty,
+        };
         return (request, problem);
     }
 
@@ -65,14 +74,10 @@ internal static class IncomingRequestReader
     }
 
     // The three below run on every transformed request: plain loops, no LINQ.
-    /// <summary>
-    /// The client's query, read from the request. Not from YARP's <c>context.Query.Collection</c>: reading that makes YARP
-    /// write the forwarded query anew from it (reordered and re-encoded) even when the script leaves the query alone.
-    /// </summary>
-    private static Dictionary<string, string> QueryOf(HttpRequest request)
+    private static Dictionary<string, string> QueryOf(IQueryCollection parameters)
     {
-        var query = new Dictionary<string, string>(request.Query.Count, StringComparer.Ordinal);
-        foreach (var (name, values) in request.Query)
+        var query = new Dictionary<string, string>(parameters.Count, StringComparer.Ordinal);
+        foreach (var (name, values) in parameters)
         {
             query[name] = values.ToString();
         }

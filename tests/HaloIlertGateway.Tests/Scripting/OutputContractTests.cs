@@ -18,6 +18,7 @@ public sealed class OutputContractTests
             case "slash": request.path = "/api/a%2Fb"; return request;
             case "path": request.path = "/api/events"; request.headers["x-note"] = "plain"; request.body = { ok: true }; return request;
             case "query": request.query["added"] = "a b"; delete request.query["gone"]; return request;
+            case "echo-query": request.body = { region: request.query.region }; return request;
             default: request.body = { method: request.method }; return request;
           }
         }
@@ -76,6 +77,29 @@ public sealed class OutputContractTests
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
         var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
         Assert.EndsWith(query, received.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AQueryAYarpTransformBeforeTheScriptChangedIsWhatTheScriptSeesAndWhatIsSent(bool durable)
+    {
+        // ops may put YARP's own query transforms before the script's on a route.
+        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["contract"] = Script }, g =>
+        {
+            g.WithTransformRoute("contract", "contract", durable).Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000";
+            g.Settings.Remove("ReverseProxy:Routes:contract:Transforms:0:JsTransform");
+            g.Settings["ReverseProxy:Routes:contract:Transforms:0:QueryValueParameter"] = "region";
+            g.Settings["ReverseProxy:Routes:contract:Transforms:0:Append"] = "eu";
+            g.Settings["ReverseProxy:Routes:contract:Transforms:1:JsTransform"] = "contract";
+        });
+
+        using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + "?a=1", """{"do":"echo-query"}""");
+
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
+        Assert.EndsWith("?a=1&region=eu", received.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal("eu", received.Json!["region"]!.GetValue<string>());
     }
 
     [Theory]
