@@ -56,7 +56,7 @@ internal sealed class DeadLetters(
         {
             var id = store.Add(new DeadLetter(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
-                raw.Method, raw.Path + (raw.RawQuery ?? QueryString.Create(raw.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))).ToUriComponent()),
+                raw.Method, raw.Path + TransformContract.QueryFor(raw),
                 raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
                 raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
             faults.Succeeded();

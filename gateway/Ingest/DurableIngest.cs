@@ -103,11 +103,8 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
         var alertKey = changed.AlertKey;
         var integrationKey = changed.IntegrationKey ?? original.Params.GetValueOrDefault("integrationKey") ?? string.Empty;
         // The path in the form it goes on the wire (a checked script path is already in it; the client's is re-escaped),
-        // sent as it is: DeliverySender does not canonicalise it again. A query the script left is the client's, as written.
-        var query = ReferenceEquals(changed.Query, original.Query) && original.RawQuery is { } raw
-            ? raw
-            : QueryString.Create(changed.Query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))).ToUriComponent();
-        var pathAndQuery = new PathString(changed.Path).ToUriComponent() + query;
+        // sent as it is: DeliverySender does not canonicalise it again.
+        var pathAndQuery = new PathString(changed.Path).ToUriComponent() + TransformContract.QueryFor(original, changed);
         return new OutboxMessage(0, routeId, clusterId, Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), Digest(integrationKey),
             original.Method, pathAndQuery, headers, body, now, TraceParent: System.Diagnostics.Activity.Current?.Id);
     }

@@ -175,6 +175,18 @@ internal static class TransformContract
 
     public const string JsonContentType = "application/json; charset=utf-8";
 
+    /// <summary>
+    /// The query to send (or keep) for <paramref name="original"/>, returned by the script as <paramref name="changed"/>
+    /// (or not run yet): the client's as written when the script left it, else written from the values.
+    /// </summary>
+    public static string QueryFor(IncomingRequest original, OutgoingRequest? changed = null)
+    {
+        var query = changed?.Query ?? original.Query;
+        return ReferenceEquals(query, original.Query) && original.RawQuery is { } raw
+            ? raw
+            : QueryString.Create(query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))).ToUriComponent();
+    }
+
     /// <summary>Throws when a script added a protected header or gave one a new value. Leaving one out is allowed: it is kept.</summary>
     public static void CheckProtectedHeaders(IReadOnlyDictionary<string, string> original, IReadOnlyDictionary<string, string> returned, IReadOnlySet<string> routeProtected)
     {
