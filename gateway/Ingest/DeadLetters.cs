@@ -137,7 +137,9 @@ internal sealed class DeadLetters(
             ? new Dictionary<string, string>()
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
-        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || IncomingRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth) is not null))
+        // A valid JSON body is parsed once, here: the script reads this document.
+        System.Text.Json.JsonDocument? parsed = null;
+        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || IncomingRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth, out parsed) is not null))
             || (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(deadLetter.Body, maxJsonDepth) is not null))
         {
             // A body refused as JSON or XML reaches the script as text, so that a fixed transform can repair it.
@@ -145,7 +147,7 @@ internal sealed class DeadLetters(
         }
 
         var headers = new Dictionary<string, string>(deadLetter.Headers, StringComparer.OrdinalIgnoreCase);
-        return new IncomingRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body))
+        return new IncomingRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body) { Parsed = parsed })
         {
             RawQuery = split < 0 ? string.Empty : deadLetter.PathAndQuery[split..],
         };
