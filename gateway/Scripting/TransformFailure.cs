@@ -19,6 +19,9 @@ internal sealed record TransformFailure(string Transform, string Message, string
     /// <summary>One line for a dead letter's reason: the limit (or "error"), the message and the position.</summary>
     public string Describe() => $"{Limit ?? "error"}: {Message}{Where}";
 
+    /// <summary>The limit a regular expression that ran past its time breaks (which a run may do once more: <see cref="RegexTimeoutRetry"/>).</summary>
+    public const string RegexTimeout = "regex-timeout";
+
     private const int MaxMessageLength = 500;
 
     /// <summary>What Jint's stack guard says when the real stack runs low: the recursion limit, by another route.</summary>
@@ -38,7 +41,7 @@ internal sealed record TransformFailure(string Transform, string Message, string
         TransformContractException contract => new TransformFailure(script, Clean(contract.Message, secrets)),
         SandboxLimitException limit => LimitFailure(script, limit.Limit, Clean(limit.Message, secrets)),
         // RegexMatchTimeoutException is a TimeoutException: test it first.
-        RegexMatchTimeoutException => LimitFailure(script, "regex-timeout", "a regular expression ran past its time limit"),
+        RegexMatchTimeoutException => LimitFailure(script, RegexTimeout, "a regular expression ran past its time limit"),
         TimeoutException => LimitFailure(script, "timeout", "the script ran past its time limit"),
         StatementsCountOverflowException => LimitFailure(script, "statements", "the script executed more statements than allowed"),
         MemoryLimitExceededException => LimitFailure(script, "memory", "the script allocated more memory than allowed"),

@@ -22,7 +22,7 @@ internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
         var cpu = RegexTimeoutRetry.Start();
         var outcome = RunOnce(script, request, context, timeLimit, started);
         // A regular expression "timed out" while the machine, not the expression, held it up: run again, once.
-        return outcome is TransformOutcome.Fail { Failure.Limit: "regex-timeout" } && RegexTimeoutRetry.WasTheMachine(cpu, _regexLimit)
+        return outcome is TransformOutcome.Fail { Failure.Limit: TransformFailure.RegexTimeout } && RegexTimeoutRetry.WasTheMachine(cpu, _regexLimit)
             ? RunOnce(script, request, context, timeLimit, started)
             : outcome;
     }
