@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Load test, side by side in one run: the gateway (passthrough, transform direct, transform durable) against
-# nginx (passthrough, nginx+njs running the same halopsa.js) and the fake ilert itself (the limit).
+# Load test, side by side in one run: the gateway (passthrough, transform direct, the same route with a script that
+# returns the request unchanged, transform durable) against nginx (passthrough, nginx+njs running the same halopsa.js)
+# and the fake ilert itself (the limit).
 # Everything listens on 127.0.0.1; every loop is bounded. See bench/README.md.
 #
-#   bench/load.sh            3 rounds of 10 s per target after a warm-up (about 5 minutes)
+#   bench/load.sh            3 rounds of 10 s per target after a warm-up (about 6 minutes)
 #   bench/load.sh --quick    1 round of 4 s per target (under 90 seconds)
 #   bench/load.sh --soak     then the transform route until 1M requests, RSS sampled every 10 s (about 3 more minutes)
 set -euo pipefail
@@ -65,6 +66,9 @@ NGINX_PID=$!
 # and limits high enough not to throttle the load (the limiter still runs on every request). The alertKey prefix is
 # pinned to "halopsa" (by default it is the route's id) so that every route makes the event nginx+njs makes.
 mkdir -p "$WORK/root/transforms" && cp "$ROOT/proxy.json" "$WORK/root/" && cp "$ROOT"/transforms/*.js "$ROOT"/transforms/*.json "$WORK/root/transforms/"
+# The floor under any script: a transform that returns the request as it came still reads, checks and parses the
+# body, calls the engine and writes the body back.
+echo 'function transform(request) { return request; }' > "$WORK/root/transforms/identity.js"
 (cd "$WORK/root" && exec dotnet "$WORK/gateway/HaloIlertGateway.dll" \
   --urls="http://127.0.0.1:$GATEWAY_PORT" \
   --Serilog:MinimumLevel:Default=Warning \
@@ -75,6 +79,10 @@ mkdir -p "$WORK/root/transforms" && cp "$ROOT/proxy.json" "$WORK/root/" && cp "$
   --ReverseProxy:Routes:direct:Match:Path="/direct/api/v1/events/halopsa/{integrationKey}" \
   --ReverseProxy:Routes:direct:Metadata:BodyFormats=json --ReverseProxy:Routes:direct:RateLimiterPolicy=per-integration-key \
   --ReverseProxy:Routes:direct:Transforms:0:JsTransform=halopsa \
+  --ReverseProxy:Routes:identity:ClusterId=ilert --ReverseProxy:Routes:identity:Order=5 \
+  --ReverseProxy:Routes:identity:Match:Path="/identity/api/v1/events/halopsa/{integrationKey}" \
+  --ReverseProxy:Routes:identity:Metadata:BodyFormats=json --ReverseProxy:Routes:identity:RateLimiterPolicy=per-integration-key \
+  --ReverseProxy:Routes:identity:Transforms:0:JsTransform=identity \
   --ReverseProxy:Routes:verify:ClusterId=echo --ReverseProxy:Routes:verify:Order=5 \
   --ReverseProxy:Routes:verify:Match:Path="/verify/api/v1/events/halopsa/{integrationKey}" \
   --ReverseProxy:Routes:verify:Transforms:0:JsTransform=halopsa \
@@ -109,11 +117,12 @@ declare -A URL=(
   [fake-direct]="http://127.0.0.1:$FAKE_PORT/api/events"
   [gateway-passthrough]="http://127.0.0.1:$GATEWAY_PORT/api/v1/events/email/$KEY"
   [gateway-transform]="http://127.0.0.1:$GATEWAY_PORT/direct/api/v1/events/halopsa/$KEY"
+  [gateway-transform-identity]="http://127.0.0.1:$GATEWAY_PORT/identity/api/v1/events/halopsa/$KEY"
   [gateway-transform-durable]="http://127.0.0.1:$GATEWAY_PORT/api/v1/events/halopsa/$KEY"
   [nginx-passthrough]="http://127.0.0.1:$NGINX_PORT/api/v1/events/email/$KEY"
   [nginx-njs-transform]="http://127.0.0.1:$NGINX_PORT/api/v1/events/halopsa/$KEY"
 )
-TARGETS=(fake-direct gateway-passthrough gateway-transform gateway-transform-durable nginx-passthrough nginx-njs-transform)
+TARGETS=(fake-direct gateway-passthrough gateway-transform gateway-transform-identity gateway-transform-durable nginx-passthrough nginx-njs-transform)
 RESULTS="$WORK/results.tsv"; : > "$RESULTS"
 
 # One wrk run: prints "req/s p50_ms p99_ms".
@@ -176,11 +185,13 @@ for target in "${TARGETS[@]}"; do
 done
 CPU_TRANSFORM=$(awk '$1 == "gateway-transform" { print $6 }' "$RESULTS" | median)
 CPU_PASSTHROUGH=$(awk '$1 == "gateway-passthrough" { print $6 }' "$RESULTS" | median)
+CPU_IDENTITY=$(awk '$1 == "gateway-transform-identity" { print $6 }' "$RESULTS" | median)
 awk -v a="${RPS[gateway-transform]}" -v b="${RPS[nginx-njs-transform]}" -v c="${RPS[gateway-passthrough]}" -v d="${RPS[gateway-transform-durable]}" -v rss="$RSS_KB" \
-  -v ct="$CPU_TRANSFORM" -v cp="$CPU_PASSTHROUGH" 'BEGIN {
+  -v i="${RPS[gateway-transform-identity]}" -v ct="$CPU_TRANSFORM" -v cp="$CPU_PASSTHROUGH" -v ci="$CPU_IDENTITY" 'BEGIN {
   printf "\ngateway-transform / nginx-njs-transform:   %.2f\n", a / b
   printf "gateway-transform / gateway-passthrough:   %.2f\n", a / c
+  printf "gateway-transform-identity / passthrough: %.2f (the floor for any script)\n", i / c
   printf "gateway-transform-durable / nginx-njs:     %.2f\n", d / b
-  printf "gateway CPU per request, transform - passthrough: %.0f µs (%.0f against %.0f)\n", ct - cp, ct, cp
+  printf "gateway CPU per request, transform - passthrough: %.0f µs (%.0f against %.0f; identity %.0f)\n", ct - cp, ct, cp, ci
   printf "gateway peak RSS: %.0f MiB\n", rss / 1024 }'
 if [[ -n "$SOAK_REPORT" ]]; then echo "$SOAK_REPORT"; fi
