@@ -137,7 +137,7 @@ internal sealed partial class IngestTransform(
             context.Path = new PathString(changed.Path);
         }
 
-        if (!SameEntries(original.Query, changed.Query))
+        if (!TransformContract.LeftQuery(original, changed))
         {
             context.Query.Collection.Clear();
             foreach (var (key, value) in changed.Query)
@@ -179,29 +179,6 @@ internal sealed partial class IngestTransform(
                 AddHeader(context, HeaderNames.ContentType, contentType);
             }
         }
-    }
-
-    private static bool SameEntries(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
-
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetValue(key, out var other) || other != value)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static partial class Log

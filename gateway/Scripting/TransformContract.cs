@@ -179,12 +179,36 @@ internal static class TransformContract
     /// The query to send (or keep) for <paramref name="original"/>, returned by the script as <paramref name="changed"/>
     /// (or not run yet): the client's as written when the script left it, else written from the values.
     /// </summary>
-    public static string QueryFor(IncomingRequest original, OutgoingRequest? changed = null)
-    {
-        var query = changed?.Query ?? original.Query;
-        return ReferenceEquals(query, original.Query) && original.RawQuery is { } raw
+    public static string QueryFor(IncomingRequest original, OutgoingRequest? changed = null) =>
+        (changed is null || LeftQuery(original, changed)) && original.RawQuery is { } raw
             ? raw
-            : QueryString.Create(query.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))).ToUriComponent();
+            : QueryString.Create((changed?.Query ?? original.Query).Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value))).ToUriComponent();
+
+    /// <summary>
+    /// Whether the script left the query as it came: the same names with the same values, whether it returned the object
+    /// it was given or a copy. The direct and the durable route both decide by this.
+    /// </summary>
+    public static bool LeftQuery(IncomingRequest original, OutgoingRequest changed)
+    {
+        if (ReferenceEquals(original.Query, changed.Query))
+        {
+            return true;
+        }
+
+        if (original.Query.Count != changed.Query.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in original.Query)
+        {
+            if (!changed.Query.TryGetValue(key, out var other) || other != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Throws when a script added a protected header or gave one a new value. Leaving one out is allowed: it is kept.</summary>

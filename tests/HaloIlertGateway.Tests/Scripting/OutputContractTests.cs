@@ -19,6 +19,7 @@ public sealed class OutputContractTests
             case "path": request.path = "/api/events"; request.headers["x-note"] = "plain"; request.body = { ok: true }; return request;
             case "query": request.query["added"] = "a b"; delete request.query["gone"]; return request;
             case "echo-query": request.body = { region: request.query.region }; return request;
+            case "copy-query": request.query = Object.assign({}, request.query); return request;
             default: request.body = { method: request.method }; return request;
           }
         }
@@ -73,6 +74,21 @@ public sealed class OutputContractTests
         const string query = "?a=1&b=x+y&a=3&C=%2B&empty=";
 
         using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + query, "{}");
+
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
+        Assert.EndsWith(query, received.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AQueryTheScriptCopiesUnchangedIsSentAsTheClientWroteIt(bool durable)
+    {
+        await using var harness = await StartAsync(durable);
+        const string query = "?a=1&b=x+y&a=3";
+
+        using var response = await harness.PostJsonAsync(TestRoutes.PathOf("contract", "il1hps-contract") + query, """{"do":"copy-query"}""");
 
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
         var received = Assert.Single(await harness.Ilert.WaitForAsync(1));
