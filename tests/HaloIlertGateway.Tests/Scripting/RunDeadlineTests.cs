@@ -159,8 +159,9 @@ public sealed class RunDeadlineTests
     public void EveryRunOfAPooledEngineHasItsWholeStatementBudget()
     {
         // A loop of 2,000 fits the budget and one of 3,100 does not, so a count carried from one run of 2,000 to the
-        // next would stop the second.
-        var limits = new ScriptingOptions { MaxStatements = 3_000 };
+        // next would stop the second. The time limit is the largest allowed: only the statement count is under test, and
+        // a cold engine on a busy machine must not reach the time limit first.
+        var limits = new ScriptingOptions { MaxStatements = 3_000, TimeoutMilliseconds = 10_000 };
         var runner = new TransformRunner(Options.Create(limits));
         var context = new TransformContext("loop", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
         CompiledTransform Loop(int times) => CompiledTransform.Compile("loop", "loop.js",
