@@ -105,23 +105,28 @@ public sealed class GatewayProcess : IAsyncDisposable
         return output;
     }
 
-    /// <summary>True once <c>/healthz</c> answers; false if the process exits first.</summary>
+    /// <summary>
+    /// True once <c>/healthz</c> answers and the process has logged that it listens on <see cref="Address"/>; false if
+    /// it exits first. An answer alone is not enough: another test's gateway may hold the port for a while.
+    /// </summary>
     private async Task<bool> WaitUntilHealthyOrExitedAsync()
     {
+        // Kestrel logs this through Microsoft.Hosting.Lifetime, at Information in the shipped appsettings.json.
+        var listening = $"Now listening on: http://127.0.0.1:{Address.Port}";
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!_process!.HasExited)
         {
             try
             {
-                if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
+                if ((await client.GetAsync("/healthz")).IsSuccessStatusCode && _output.Any(line => line.EndsWith(listening, StringComparison.Ordinal)))
                 {
                     return true;
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet (or something else holds the port: the process exits).
+                // Not listening yet (or something else holds the port: the process exits, and starts again on another).
             }
 
             Assert.True(DateTime.UtcNow < deadline, "the gateway did not start within 30 s");
