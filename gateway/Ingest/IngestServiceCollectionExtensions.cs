@@ -17,6 +17,7 @@ internal static class IngestServiceCollectionExtensions
     public static IReverseProxyBuilder AddIngestTransforms(this IReverseProxyBuilder builder)
     {
         builder.AddTransformFactory<IngestTransformFactory>();
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, TransformedBodyClientFactory>();
         return builder;
     }
 }

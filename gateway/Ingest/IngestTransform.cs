@@ -169,10 +169,11 @@ internal sealed partial class IngestTransform(
 
         if (context.ProxyRequest.Content is { } content)
         {
-            // YARP 2.3 cannot swap the outgoing HttpContent: give it a new source stream and the exact new length.
+            // YARP 2.3 cannot swap the outgoing HttpContent here: the client's handler sends these bytes in its place
+            // (TransformedBodyClientFactory), with the content's headers and the exact new length.
             var bytes = changed.Body ?? [];
-            context.HttpContext.Request.Body = new MemoryStream(bytes, writable: false);
             content.Headers.ContentLength = bytes.Length;
+            context.ProxyRequest.Options.Set(TransformedBodyClientFactory.Body, bytes);
             if (TransformContract.ContentTypeFor(original, changed) is { } contentType)
             {
                 RemoveHeader(context, HeaderNames.ContentType);
