@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jint.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Scripting;
@@ -42,10 +43,24 @@ internal sealed class TransformRunner(IOptions<ScriptingOptions> options)
         }
         catch (Exception ex)
         {
-            // An engine stopped mid-run may hold half-changed state: never reuse it. Whatever was thrown (a limit, a
-            // script error, an engine fault, a new engine that could not be made) is a failed run, never an exception.
-            engine?.Dispose();
-            return new TransformOutcome.Fail(TransformFailure.From(ex, script.Name, context.Secrets), run.Logs, Stopwatch.GetElapsedTime(started));
+            // Whatever was thrown (a limit, a script error, an engine fault, a new engine that could not be made) is a
+            // failed run, never an exception.
+            var failure = TransformFailure.From(ex, script.Name, context.Secrets);
+            if (engine is not null && ex is JavaScriptException or TransformContractException && !failure.IsLimit)
+            {
+                // The script's own error (a throw, a TypeError) unwinds like any JavaScript exception, and a result the
+                // contract refuses comes after a whole run: Jint's stacks and the engine's helpers are as after a return
+                // (EngineReuseTests), so the engine goes back to the pool rather than a new one (about 50 KB) being
+                // built for the next request.
+                script.Return(engine);
+            }
+            else
+            {
+                // A limit or a fault may have stopped the engine mid-operation, with half-changed state: never reuse it.
+                engine?.Dispose();
+            }
+
+            return new TransformOutcome.Fail(failure, run.Logs, Stopwatch.GetElapsedTime(started));
         }
     }
 }
