@@ -155,6 +155,20 @@ public sealed class HostileScriptTests(HostileGateway gateway, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ADeepObjectLoggedIsCutAtTheLineLimit()
+    {
+        using var response = await gateway.SendAsync("deep-log");
+
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}");
+        // ScriptingOptions.MaxLogLineLength (1,000 characters), then "…"; the line's prefix (time, level, route) is short.
+        static bool Logged(string line) => line.Contains("logged: {\"a\":{\"a\":", StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => gateway.Process.Output.Any(Logged), "the deep object's log line", TimeSpan.FromSeconds(20));
+        var line = gateway.Process.Output.First(Logged);
+        Assert.EndsWith("…", line.TrimEnd(), StringComparison.Ordinal);
+        Assert.InRange(line.Length, 1_000, 1_300);
+    }
+
+    [Fact]
     public void NoSpellingOfTheKeyReachesTheLog()
     {
         // The key-upper and key-encoded cases put derived spellings into failure messages, which are logged.
