@@ -48,7 +48,8 @@ internal static partial class SecretRedactor
             // value, which one alternation would already have consumed.
             foreach (var keys in routes.Keys)
             {
-                text = keys.Replace(text, KeepPrefix);
+                var masking = text;
+                text = WithinTimeout(() => keys.Replace(masking, KeepPrefix));
             }
         }
 
@@ -173,6 +174,34 @@ internal static partial class SecretRedactor
     }
 
     private static readonly MatchEvaluator KeepPrefix = match => match.Groups["keep"].Value + Mask;
+
+    /// <summary>What a text becomes when its secrets could not be masked in time: nothing of it, never the text unmasked.</summary>
+    public const string Withheld = "[withheld: masking its secrets timed out]";
+
+    /// <summary>
+    /// <paramref name="mask"/>'s result. A learnt pattern's timeout is a backstop against a pathological text, not a
+    /// budget: a pause of the whole process (a garbage collection, a crowded machine) can outlast it, so a match that
+    /// timed out is tried once more, and if that times out as well the text is <see cref="Withheld"/>. Never throws:
+    /// the text is bound for a log line, an error body or a management response, none of which may fail for it.
+    /// </summary>
+    internal static string WithinTimeout(Func<string> mask)
+    {
+        try
+        {
+            return mask();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            try
+            {
+                return mask();
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return Withheld;
+            }
+        }
+    }
 
     /// <summary>The learnt patterns, and the literals one of which a text must contain for them to be tried.</summary>
     private sealed record RouteKeys(Regex[] Keys, System.Buffers.SearchValues<string> Anchors);

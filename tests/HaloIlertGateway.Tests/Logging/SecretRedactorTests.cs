@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HaloIlertGateway.Logging;
 
 namespace HaloIlertGateway.Tests.Logging;
@@ -24,6 +25,30 @@ public sealed class SecretRedactorTests
     [InlineData("/x?keyboard=us&monkey=1", "/x?keyboard=***&monkey=***")]
     public void AnIntegrationKeyInAnAlertSourcePathIsMasked(string text, string expected) =>
         Assert.Equal(expected, SecretRedactor.Redact(text));
+
+    [Fact]
+    public void AMaskThatTimedOutOnceIsTriedAgain()
+    {
+        // A pause of the whole process (a garbage collection, a crowded machine) can outlast a match's timeout.
+        var attempts = 0;
+
+        var masked = SecretRedactor.WithinTimeout(() => ++attempts == 1 ? throw new RegexMatchTimeoutException() : "/hooks/***/ticket");
+
+        Assert.Equal("/hooks/***/ticket", masked);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public void ATextWhoseMaskKeepsTimingOutIsWithheldNeverShown()
+    {
+        // Catastrophic backtracking: every attempt runs into its timeout.
+        var pathological = new Regex("(?<keep>(a+)+)b", RegexOptions.None, TimeSpan.FromMilliseconds(1));
+        var text = "/hooks/SECRETVALUE " + new string('a', 40);
+
+        var masked = SecretRedactor.WithinTimeout(() => pathological.Replace(text, "***"));
+
+        Assert.Equal(SecretRedactor.Withheld, masked);
+    }
 
     [Theory]
     [InlineData("/hooks/SECRETVALUE/ticket", "/hooks/***/ticket")]
