@@ -16,6 +16,16 @@ public static class ScriptTestKit
     internal static CompiledTransform Compile(string name, string source) =>
         CompiledTransform.Compile(name, name + ".js", source, JintSandbox.Create(Limits), DateTimeOffset.UtcNow);
 
+    /// <summary>A POST to "/" with <paramref name="json"/> as its body and no query, headers or route values.</summary>
+    internal static IncomingRequest JsonRequest(string json)
+    {
+        var empty = new Dictionary<string, string>();
+        return new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>A context for route <paramref name="route"/>, received now, with no settings and no secrets.</summary>
+    internal static TransformContext Context(string route) => new(route, DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
+
     internal static CompiledTransform CompileShipped(string name)
     {
         var path = Path.Combine(RepositoryPaths.Transforms, name + ".js");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Tests.Scripting;
@@ -71,11 +72,7 @@ public sealed class EngineReuseTests
     private static JsonNode Body(TransformOutcome outcome) =>
         JsonNode.Parse(Assert.IsType<TransformOutcome.Forward>(outcome).Request.Body!)!;
 
-    private static TransformContext Context() => new("reuse", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
+    private static TransformContext Context() => ScriptTestKit.Context("reuse");
 
-    private static IncomingRequest Request(bool fail)
-    {
-        var empty = new Dictionary<string, string>();
-        return new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json(Encoding.UTF8.GetBytes($$"""{"fail":{{(fail ? "true" : "false")}}}""")));
-    }
+    private static IncomingRequest Request(bool fail) => ScriptTestKit.JsonRequest(fail ? """{"fail":true}""" : """{"fail":false}""");
 }

@@ -18,10 +18,8 @@ public sealed class EventKeyTests
     public void TheKeysAreTheTopLevelStringsTheWrittenBodyHas(string body, string? integrationKey, string? alertKey)
     {
         var script = ScriptTestKit.Compile("keys", $"function transform(request) {{ request.body = {body}; return request; }}");
-        var empty = new Dictionary<string, string>();
-        var request = new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json("{}"u8.ToArray()));
 
-        var outcome = ScriptTestKit.Runner.Run(script, request, TransformContext.For("keys", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, empty));
+        var outcome = ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest("{}"), ScriptTestKit.Context("keys"));
 
         var forward = Assert.IsType<TransformOutcome.Forward>(outcome);
         Assert.Equal((integrationKey, alertKey), (forward.Request.IntegrationKey, forward.Request.AlertKey));

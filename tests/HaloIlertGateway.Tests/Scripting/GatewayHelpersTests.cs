@@ -113,7 +113,7 @@ public sealed class GatewayHelpersTests
 
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            var body = Forwarded(ScriptTestKit.Runner.Run(script, Request("{}"), Context("tamper")));
+            var body = Forwarded(ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest("{}"), ScriptTestKit.Context("tamper")));
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"refused":4,"text":"x","global":false}"""), body), body.ToJsonString());
         }
     }
@@ -130,7 +130,7 @@ public sealed class GatewayHelpersTests
         var script = CompiledTransform.Compile("limits", "limits.js", $"function transform(request) {{ request.body = {{ v: {call} }}; return request; }}", JintSandbox.Create(limits), DateTimeOffset.UtcNow);
         var body = JsonSerializer.Serialize(new { s = new string('<', 101) });
 
-        var outcome = new TransformRunner(Options.Create(limits)).Run(script, Request(body), Context("limits"));
+        var outcome = new TransformRunner(Options.Create(limits)).Run(script, ScriptTestKit.JsonRequest(body), ScriptTestKit.Context("limits"));
 
         var failure = Assert.IsType<TransformOutcome.Fail>(outcome).Failure;
         Assert.True(failure.Limit == limit, failure.Message);
@@ -140,14 +140,14 @@ public sealed class GatewayHelpersTests
     private static JsonNode Run(string code)
     {
         var script = ScriptTestKit.Compile("helper", $"function transform(request) {{ request.body = {{ v: (() => {{ {code} }})() }}; return request; }}");
-        return Forwarded(ScriptTestKit.Runner.Run(script, Request("{}"), Context("helper")))["v"]!;
+        return Forwarded(ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest("{}"), ScriptTestKit.Context("helper")))["v"]!;
     }
 
     /// <summary>Runs <paramref name="code"/> (which sees <c>input</c>, <c>gw</c> and the JavaScript <c>gwJs</c>) and returns its array of pairs.</summary>
     private static List<JsonArray> Compare(string code, IReadOnlyList<string> input)
     {
         var script = ScriptTestKit.Compile("compare", Reference + $"\nfunction transform(request) {{ const input = request.body.input; request.body = {{ v: (() => {{ {code} }})() }}; return request; }}");
-        var outcome = ScriptTestKit.Runner.Run(script, Request(JsonSerializer.Serialize(new { input })), Context("compare"), TimeSpan.FromSeconds(30));
+        var outcome = ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest(JsonSerializer.Serialize(new { input })), ScriptTestKit.Context("compare"), TimeSpan.FromSeconds(30));
         return Forwarded(outcome)["v"]!.AsArray().Select(pair => pair!.AsArray()).ToList();
     }
 
@@ -157,11 +157,4 @@ public sealed class GatewayHelpersTests
         return JsonNode.Parse(Encoding.UTF8.GetString(forward.Request.Body!))!;
     }
 
-    private static IncomingRequest Request(string json)
-    {
-        var empty = new Dictionary<string, string>();
-        return new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json(Encoding.UTF8.GetBytes(json)));
-    }
-
-    private static TransformContext Context(string name) => new(name, DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
 }

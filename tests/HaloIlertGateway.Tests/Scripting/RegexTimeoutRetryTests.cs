@@ -40,7 +40,7 @@ public sealed class RegexTimeoutRetryTests
         var script = Infrastructure.ScriptTestKit.Compile("redos", "function transform(request) { return /^(a+)+$/.test('a'.repeat(48) + '!') ? request : request; }");
         var request = new IncomingRequest("POST", "/", new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, string>(), TransformBody.None);
 
-        var outcome = Infrastructure.ScriptTestKit.Runner.Run(script, request, new TransformContext("redos", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []));
+        var outcome = Infrastructure.ScriptTestKit.Runner.Run(script, request, Infrastructure.ScriptTestKit.Context("redos"));
 
         Assert.Equal("regex-timeout", Assert.IsType<TransformOutcome.Fail>(outcome).Failure.Limit);
     }

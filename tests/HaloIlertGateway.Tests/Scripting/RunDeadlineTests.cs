@@ -1,5 +1,6 @@
 using System.Text;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Tests.Scripting;
@@ -145,7 +146,7 @@ public sealed class RunDeadlineTests
         var runner = new TransformRunner(Options.Create(limits));
         var script = CompiledTransform.Compile("count", "count.js", "function transform(r) { r.body = { n: r.body.items.length }; return r; }",
             JintSandbox.Create(limits), DateTimeOffset.UtcNow);
-        var context = new TransformContext("count", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
+        var context = ScriptTestKit.Context("count");
         Assert.IsType<TransformOutcome.Forward>(runner.Run(script, Request("[1]"), context));
         Thread.Sleep(600);
 
@@ -163,7 +164,7 @@ public sealed class RunDeadlineTests
         // a cold engine on a busy machine must not reach the time limit first.
         var limits = new ScriptingOptions { MaxStatements = 3_000, TimeoutMilliseconds = 10_000 };
         var runner = new TransformRunner(Options.Create(limits));
-        var context = new TransformContext("loop", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []);
+        var context = ScriptTestKit.Context("loop");
         CompiledTransform Loop(int times) => CompiledTransform.Compile("loop", "loop.js",
             $"function transform(r) {{ let n = 0; for (let i = 0; i < {times}; i++) {{ n++; }} r.body = {{ n }}; return r; }}", JintSandbox.Create(limits), DateTimeOffset.UtcNow);
         var script = Loop(2_000);
@@ -174,9 +175,5 @@ public sealed class RunDeadlineTests
         Assert.Equal("statements", Assert.IsType<TransformOutcome.Fail>(runner.Run(Loop(3_100), Request("[]"), context)).Failure.Limit);
     }
 
-    private static IncomingRequest Request(string items)
-    {
-        var empty = new Dictionary<string, string>();
-        return new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json(Encoding.UTF8.GetBytes($$"""{"items":{{items}}}""")));
-    }
+    private static IncomingRequest Request(string items) => ScriptTestKit.JsonRequest($$"""{"items":{{items}}}""");
 }

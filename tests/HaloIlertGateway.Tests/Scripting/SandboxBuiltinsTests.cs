@@ -25,10 +25,8 @@ public sealed class SandboxBuiltinsTests
     {
         var expected = new Engine().Evaluate($"JSON.stringify({{ v: {expression} }})").AsString();
         var script = ScriptTestKit.Compile("builtins", $"function transform(request) {{ request.body = {{ v: {expression} }}; return request; }}");
-        var empty = new Dictionary<string, string>();
-        var request = new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.Json("{}"u8.ToArray()));
 
-        var outcome = ScriptTestKit.Runner.Run(script, request, new TransformContext("builtins", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, []));
+        var outcome = ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest("{}"), ScriptTestKit.Context("builtins"));
 
         var forward = Assert.IsType<TransformOutcome.Forward>(outcome);
         Assert.Equal(expected, Encoding.UTF8.GetString(forward.Request.Body!));
