@@ -41,8 +41,9 @@ internal sealed partial class ProxyConfigStatus
 
     private void Refuse(ref string? slot, string reason)
     {
-        slot = reason;
+        // Logged before readiness can show it: whoever reads the reason there finds it in the log too.
         Log.Refused(_logger, reason, AppliedAt);
+        slot = reason;
     }
 
     private static partial class Log
