@@ -41,6 +41,17 @@ internal static class BenchmarkInputs
         return (request, new TransformContext("halopsa", DateTimeOffset.UtcNow, ReadOnlyMemory<byte>.Empty, TransformContract.SecretParams(parameters)));
     }
 
+    /// <summary>A case of a shipped transform's fixture file, as the engine gets it, with its context.</summary>
+    public static (IncomingRequest Request, TransformContext Context) FixtureRequest(string transform, string caseName)
+    {
+        var fixtures = TransformFixtureFile.Load(Path.Combine(Repository, "transforms", transform + TransformFixtureFile.Suffix));
+        var fixture = fixtures.Cases.Single(c => c.Name == caseName);
+        var request = fixture.Request.ToTransformRequest();
+        var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : fixtures.Settings;
+        return (request, TransformContext.For(fixture.Route ?? transform, fixture.ReceivedAt ?? TransformFixtureRunner.DefaultReceivedAt,
+            TransformSettingsProvider.FromJson(settings), request.Params));
+    }
+
     /// <summary>The request body of a HaloPSA sample, as the runbook sends it.</summary>
     public static byte[] SampleBody(string sample)
     {
