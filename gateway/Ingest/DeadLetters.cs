@@ -139,7 +139,7 @@ internal sealed class DeadLetters(
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
         // A valid JSON body is parsed once, here: the script reads this document.
         System.Text.Json.JsonDocument? parsed = null;
-        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || IncomingRequestReader.DescribeInvalidJson(deadLetter.Body, maxJsonDepth, out parsed) is not null))
+        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || JsonText.DescribeInvalid(deadLetter.Body, maxJsonDepth, out parsed) is not null))
             || (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(deadLetter.Body, maxJsonDepth) is not null))
         {
             // A body refused as JSON or XML reaches the script as text, so that a fixed transform can repair it.

@@ -68,7 +68,7 @@ internal static class IncomingRequestReader
             return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidXml, "The request body is not valid XML.", xmlError);
         }
 
-        return kind == TransformBodyKind.Json && DescribeInvalidJson(body, maxJsonDepth, out parsed) is { } jsonError
+        return kind == TransformBodyKind.Json && JsonText.DescribeInvalid(body, maxJsonDepth, out parsed) is { } jsonError
             ? new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError)
             : null;
     }
@@ -112,72 +112,6 @@ internal static class IncomingRequestReader
 
         return values;
     }
-
-    /// <summary>
-    /// Null when <paramref name="body"/> is JSON a script can be given, with the document parsed (the script reads it,
-    /// not parsed again); else where and why it is not.
-    /// </summary>
-    public static string? DescribeInvalidJson(byte[] body, int maxDepth, out JsonDocument? parsed)
-    {
-        parsed = null;
-        // A lone surrogate can only be written as a \u escape: a body with none needs no look at each token.
-        if (body.AsSpan().IndexOf("\\u"u8) >= 0 && DescribeInvalidJson(body, maxDepth) is { } invalid)
-        {
-            return invalid;
-        }
-
-        try
-        {
-#pragma warning disable CA2000 // Never disposed: the script's values read it for as long as they live (see LazyJsonObject).
-            parsed = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
-#pragma warning restore CA2000
-            return null;
-        }
-        catch (JsonException ex)
-        {
-            return Describe(ex);
-        }
-    }
-
-    /// <summary>Null when <paramref name="body"/> is JSON a script can be given; else where and why it is not.</summary>
-    public static string? DescribeInvalidJson(byte[] body, int maxDepth)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
-            while (reader.Read())
-            {
-                // The reader accepts any \uXXXX escape; a lone surrogate ("\ud800") is not text and cannot be sent on.
-                if (reader.ValueIsEscaped && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsWellFormed(ref reader))
-                {
-                    return $"Line {LineOf(body, reader.TokenStartIndex)}: a \\u escape is a lone surrogate (half of a UTF-16 pair), which is not text.";
-                }
-            }
-
-            return null;
-        }
-        catch (JsonException ex)
-        {
-            return Describe(ex);
-        }
-    }
-
-    private static string Describe(JsonException ex) => $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";
-
-    private static bool IsWellFormed(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            _ = reader.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static int LineOf(byte[] body, long offset) => body.AsSpan(0, (int)offset).Count((byte)'\n') + 1;
 
     /// <summary>
     /// The whole body when it is within <paramref name="limit"/>; else TooLarge, with the first <paramref name="keep"/>

@@ -1,5 +1,5 @@
 using System.Text;
-using HaloIlertGateway.Ingest;
+using HaloIlertGateway.Scripting;
 
 namespace HaloIlertGateway.Tests.Ingest;
 
@@ -30,9 +30,9 @@ public sealed class JsonBodyCheckTests
     {
         var body = Encoding.UTF8.GetBytes(json);
 
-        var described = IncomingRequestReader.DescribeInvalidJson(body, 10, out var parsed);
+        var described = JsonText.DescribeInvalid(body, 10, out var parsed);
 
-        Assert.Equal(IncomingRequestReader.DescribeInvalidJson(body, 10), described);
+        Assert.Equal(JsonText.DescribeInvalid(body, 10), described);
         Assert.Equal(described is null, parsed is not null);
     }
 }

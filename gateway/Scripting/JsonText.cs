@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace HaloIlertGateway.Scripting;
+
+/// <summary>
+/// JSON a script can be given: parsed by System.Text.Json, no deeper than the sandbox's limit, and with no lone
+/// surrogate in a <c>\u</c> escape (the reader accepts one, but it is not text and cannot be sent on). One check for a
+/// request body at the edge and a dead letter replayed.
+/// </summary>
+internal static class JsonText
+{
+    /// <summary>
+    /// Null when <paramref name="utf8"/> is JSON a script can be given, with the document parsed (the script reads it,
+    /// not parsed again); else where and why it is not.
+    /// </summary>
+    public static string? DescribeInvalid(byte[] utf8, int maxDepth, out JsonDocument? parsed)
+    {
+        parsed = null;
+        // A lone surrogate can only be written as a \u escape: a text with none needs no look at each token.
+        if (utf8.AsSpan().IndexOf("\\u"u8) >= 0 && DescribeInvalid(utf8, maxDepth) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+#pragma warning disable CA2000 // Never disposed: the script's values read it for as long as they live (see LazyJsonObject).
+            parsed = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
+#pragma warning restore CA2000
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return Describe(ex);
+        }
+    }
+
+    /// <summary>Null when <paramref name="utf8"/> is JSON a script can be given; else where and why it is not.</summary>
+    public static string? DescribeInvalid(byte[] utf8, int maxDepth)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+            while (reader.Read())
+            {
+                // The reader accepts any \uXXXX escape; a lone surrogate ("\ud800") is not text and cannot be sent on.
+                if (reader.ValueIsEscaped && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsWellFormed(ref reader))
+                {
+                    return $"Line {LineOf(utf8, reader.TokenStartIndex)}: a \\u escape is a lone surrogate (half of a UTF-16 pair), which is not text.";
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return Describe(ex);
+        }
+    }
+
+    private static string Describe(JsonException ex) => $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";
+
+    private static bool IsWellFormed(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static int LineOf(byte[] utf8, long offset) => utf8.AsSpan(0, (int)offset).Count((byte)'\n') + 1;
+}
