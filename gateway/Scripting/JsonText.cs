@@ -1,11 +1,14 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
 /// JSON a script can be given: parsed by System.Text.Json, no deeper than the sandbox's limit, and with no lone
 /// surrogate in a <c>\u</c> escape (the reader accepts one, but it is not text and cannot be sent on). One check for a
-/// request body at the edge and a dead letter replayed.
+/// request body at the edge, a dead letter replayed, and a script's own <c>JSON.parse</c>.
 /// </summary>
 internal static class JsonText
 {
@@ -56,6 +59,20 @@ internal static class JsonText
         {
             return Describe(ex);
         }
+    }
+
+    /// <summary>
+    /// The document of <paramref name="text"/> when it is JSON a script can be given, else null (nothing is said why:
+    /// the caller asks the language's own parser, which says it).
+    /// </summary>
+    public static JsonDocument? TryParse(string text, int maxDepth)
+    {
+        // A lone surrogate written as itself has no UTF-8: such a text is left to the caller too.
+        var utf8 = new byte[Encoding.UTF8.GetByteCount(text)];
+        return Utf8.FromUtf16(text, utf8, out _, out _, replaceInvalidSequences: false) == OperationStatus.Done
+            && DescribeInvalid(utf8, maxDepth, out var parsed) is null
+                ? parsed
+                : null;
     }
 
     private static string Describe(JsonException ex) => $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";

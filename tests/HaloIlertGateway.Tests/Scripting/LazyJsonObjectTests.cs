@@ -22,7 +22,7 @@ public sealed class LazyJsonObjectTests
         ManyMembers(""),
     };
 
-    private static readonly string[] Probes =
+    internal static readonly string[] Probes =
     [
         "JSON.stringify(b)",
         "JSON.stringify(Object.keys(b)) + Object.getOwnPropertyNames(b).length",
