@@ -47,7 +47,7 @@ function transform(request, context) {
     summary: number + " " + (fields("title") || "(no title)"),
     details: String(fields("description") || ""),
     alertKey: "autotask-" + String(id),
-    priority: isIn(context, "lowPriorities", ["1", "Low"], String(fields("priority") || "")) ? "LOW" : "HIGH",
+    priority: isIn(context, "lowPriorities", String(fields("priority") || "")) ? "LOW" : "HIGH",
     customDetails: {},
   };
   const details = { ticketNumber: fields("ticketnumber"), status, priority: fields("priority"), account: fields("accountname") || fields("companyname"), queue: fields("queue"), resource: fields("assignedresource") };
@@ -87,7 +87,7 @@ function restWebhook(request, context, body) {
     summary: number + " " + title,
     details: String(fields("description") || ""),
     alertKey: "autotask-" + String(body.Id),
-    priority: isIn(context, "lowPriorities", ["1", "Low"], String(fields("priority") || "")) ? "LOW" : "HIGH",
+    priority: isIn(context, "lowPriorities", String(fields("priority") || "")) ? "LOW" : "HIGH",
     customDetails: {},
   };
   const details = { action: body.Action, ticketNumber: fields("ticketnumber"), status: hasStatus ? fields("status") : undefined, priority: fields("priority"), companyID: fields("companyid"), queueID: fields("queueid"), assignedResourceID: fields("assignedresourceid"), changedBy: body.PersonID };
@@ -114,19 +114,38 @@ function toEvents(request, event, details) {
  * @returns {"ALERT" | "ACCEPT" | "RESOLVE"}
  */
 function eventTypeOf(context, status) {
-  return isIn(context, "resolveStatuses", ["5", "Complete"], status) ? "RESOLVE"
-    : isIn(context, "acceptStatuses", ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"], status) || /^waiting/i.test(status) ? "ACCEPT"
+  return isIn(context, "resolveStatuses", status) ? "RESOLVE"
+    : isIn(context, "acceptStatuses", status) || /^waiting/i.test(status) ? "ACCEPT"
     : "ALERT";
 }
 
 /**
  * @param {GatewayContext} context
- * @param {string} setting
- * @param {string[]} defaults
+ * @param {"acceptStatuses" | "resolveStatuses" | "lowPriorities"} setting
  * @param {string} value
  */
-function isIn(context, setting, defaults, value) {
-  return gw.list(context.settings[setting], defaults, true).indexOf(value.toLowerCase()) >= 0;
+function isIn(context, setting, value) {
+  return readSettings(context.settings)[setting].indexOf(value.toLowerCase()) >= 0;
+}
+
+/**
+ * The settings as lower-case lists, derived once per engine: context.settings is the same frozen object from run to
+ * run until proxy.json changes.
+ * @type {{ from: any, value: { acceptStatuses: string[], resolveStatuses: string[], lowPriorities: string[] } | null }}
+ */
+const derived = { from: null, value: null };
+
+/** @param {{ [key: string]: SettingValue }} settings */
+function readSettings(settings) {
+  if (derived.value === null || derived.from !== settings) {
+    derived.value = {
+      acceptStatuses: gw.list(settings["acceptStatuses"], ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"], true),
+      resolveStatuses: gw.list(settings["resolveStatuses"], ["5", "Complete"], true),
+      lowPriorities: gw.list(settings["lowPriorities"], ["1", "Low"], true),
+    };
+    derived.from = settings;
+  }
+  return derived.value;
 }
 
 /**

@@ -27,18 +27,18 @@ function transform(request, context) {
     throw new Error("the body is not a Freshservice ticket: it needs a ticket_id (Advanced) or freshdesk_webhook.ticket_id (Simple)");
   }
   const reference = String(ticket.ticket_id).replace(/^#/, "");
-  const matches = (/** @type {string} */ setting, /** @type {string[]} */ defaults, /** @type {any} */ value) =>
-    gw.list(context.settings[setting], defaults, true).indexOf(String(value || "").trim().toLowerCase()) >= 0;
+  const lists = readSettings(context.settings);
+  const matches = (/** @type {string[]} */ list, /** @type {any} */ value) => list.indexOf(String(value || "").trim().toLowerCase()) >= 0;
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: matches("resolveStatuses", ["Resolved", "Closed"], ticket.status) ? "RESOLVE"
-      : matches("acceptStatuses", ["Pending"], ticket.status) ? "ACCEPT" : "ALERT",
+    eventType: matches(lists.resolveStatuses, ticket.status) ? "RESOLVE"
+      : matches(lists.acceptStatuses, ticket.status) ? "ACCEPT" : "ALERT",
     summary: reference + " " + (ticket.subject || "(no subject)"),
     details: gw.htmlToText(ticket.description),
     alertKey: "freshservice-" + reference.toLowerCase(),
-    priority: matches("highPriorities", ["High", "Urgent"], ticket.priority) ? "HIGH" : "LOW",
+    priority: matches(lists.highPriorities, ticket.priority) ? "HIGH" : "LOW",
     customDetails: {},
   };
   for (const [name, value] of [["status", ticket.status], ["priority", ticket.priority], ["requester", ticket.requester_name], ["group", ticket.group], ["agent", ticket.agent]]) {
@@ -50,6 +50,26 @@ function transform(request, context) {
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
+}
+
+/**
+ * The settings as lower-case lists, derived once per engine: context.settings is the same frozen object from run to
+ * run until proxy.json changes.
+ * @type {{ from: any, value: { resolveStatuses: string[], acceptStatuses: string[], highPriorities: string[] } | null }}
+ */
+const derived = { from: null, value: null };
+
+/** @param {{ [key: string]: SettingValue }} settings */
+function readSettings(settings) {
+  if (derived.value === null || derived.from !== settings) {
+    derived.value = {
+      resolveStatuses: gw.list(settings["resolveStatuses"], ["Resolved", "Closed"], true),
+      acceptStatuses: gw.list(settings["acceptStatuses"], ["Pending"], true),
+      highPriorities: gw.list(settings["highPriorities"], ["High", "Urgent"], true),
+    };
+    derived.from = settings;
+  }
+  return derived.value;
 }
 
 /**
