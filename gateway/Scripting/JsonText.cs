@@ -19,8 +19,9 @@ internal static class JsonText
     public static string? DescribeInvalid(byte[] utf8, int maxDepth, out JsonDocument? parsed)
     {
         parsed = null;
-        // A lone surrogate can only be written as a \u escape: a text with none needs no look at each token.
-        if (utf8.AsSpan().IndexOf("\\u"u8) >= 0 && DescribeInvalid(utf8, maxDepth) is { } invalid)
+        // A lone surrogate can only be written as a \u escape of D800-DFFF: a text with none (escaped markup such as
+        // \u003C included) needs no look at each token.
+        if (MayEscapeASurrogate(utf8) && DescribeInvalid(utf8, maxDepth) is { } invalid)
         {
             return invalid;
         }
@@ -73,6 +74,21 @@ internal static class JsonText
             && DescribeInvalid(utf8, maxDepth, out var parsed) is null
                 ? parsed
                 : null;
+    }
+
+    /// <summary>Whether <paramref name="utf8"/> holds <c>\uD8</c> to <c>\uDF</c> (any case), the start of a surrogate's escape.</summary>
+    internal static bool MayEscapeASurrogate(ReadOnlySpan<byte> utf8)
+    {
+        for (var at = utf8.IndexOf("\\u"u8); at >= 0; at = utf8.IndexOf("\\u"u8))
+        {
+            utf8 = utf8[(at + 2)..];
+            if (utf8.Length >= 2 && (utf8[0] | 0x20) == 'd' && (utf8[1] | 0x20) is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(JsonException ex) => $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber:")[0]}";

@@ -18,6 +18,14 @@ public sealed class JsonBodyCheckTests
         """{"a":"\ud83d\ude00 fine"}""",
         """{"path":"C:\\users\\x"}""",
         """{"a":"\u0041 then \ud800 alone"}""",
+        """{"a":"\u003Cp\u003Emarkup escaped as a serializer does\u003C/p\u003E"}""",
+        """{"a":"\uDBFF high, in capitals"}""",
+        """{"a":"\udc00 low"}""",
+        """{"a":"\udfff"}""",
+        """{"\ud800name":1}""",
+        """{"a":"\\ud800 is a backslash and text"}""",
+        """{"a":"\ud7ff \ue000 either side of the surrogates"}""",
+        """{"a":"\ud""",
         """[1, 2""",
         """{"a":1} trailing""",
         string.Concat(Enumerable.Repeat("[", 11)) + new string(']', 11),
@@ -34,5 +42,17 @@ public sealed class JsonBodyCheckTests
 
         Assert.Equal(JsonText.DescribeInvalid(body, 10), described);
         Assert.Equal(described is null, parsed is not null);
+    }
+
+    [Theory]
+    [InlineData("""{"a":"\u003Cp\u003E \u00e9 \ud7ff \ue000"}""", false)]
+    [InlineData("""{"a":"plain"}""", false)]
+    [InlineData("""{"a":"\ud83d\ude00"}""", true)]
+    [InlineData("""{"a":"\uD800"}""", true)]
+    [InlineData("""{"a":"\uDfFf"}""", true)]
+    [InlineData("""{"a":"\u0041\udc00"}""", true)]
+    public void OnlyATextThatMayEscapeASurrogateIsReadTokenByToken(string json, bool tokenByToken)
+    {
+        Assert.Equal(tokenByToken, JsonText.MayEscapeASurrogate(Encoding.UTF8.GetBytes(json)));
     }
 }
