@@ -270,8 +270,8 @@ internal sealed partial class SandboxBuiltins
     /// <summary>
     /// <c>JSON.parse</c> of a string without a reviver, read the way a JSON request body is: parsed by System.Text.Json
     /// and made into script values where the script reads them (<see cref="LazyJsonObject"/>, which answers every probe
-    /// as the object <c>JSON.parse</c> gives). Jint's own parser allocates over 13 KB for any text in this sandbox, and
-    /// takes about four times as long (bench/RESULTS.md).
+    /// as the object <c>JSON.parse</c> gives). Jint's own parser allocates over 13 KB in this sandbox even for a text of
+    /// 27 characters, and takes about four times as long (bench/RESULTS.md).
     /// Anything else (a reviver, a value that is not a string, a text that is not JSON, too deep, or holds a lone
     /// surrogate) goes to Jint's parser, which gives the language's answer or its <c>SyntaxError</c>. So does a text
     /// longer than <see cref="LazyParseMaxLength"/>: Jint's parser checks the memory limit as it goes, while this one
