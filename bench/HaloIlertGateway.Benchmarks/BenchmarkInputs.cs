@@ -45,11 +45,7 @@ internal static class BenchmarkInputs
     public static (IncomingRequest Request, TransformContext Context) FixtureRequest(string transform, string caseName)
     {
         var fixtures = TransformFixtureFile.Load(Path.Combine(Repository, "transforms", transform + TransformFixtureFile.Suffix));
-        var fixture = fixtures.Cases.Single(c => c.Name == caseName);
-        var request = fixture.Request.ToTransformRequest();
-        var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : fixtures.Settings;
-        return (request, TransformContext.For(fixture.Route ?? transform, fixture.ReceivedAt ?? TransformFixtureRunner.DefaultReceivedAt,
-            TransformSettingsProvider.FromJson(settings), request.Params));
+        return TransformFixtureRunner.Inputs(transform, fixtures, fixtures.Cases.Single(c => c.Name == caseName));
     }
 
     /// <summary>The request body of a HaloPSA sample, as the runbook sends it.</summary>

@@ -19,11 +19,17 @@ internal sealed class TransformFixtureRunner(TransformRunner runner, TimeSpan ti
 
     public FixtureResult Run(CompiledTransform script, TransformFixtureFile file, TransformFixtureCase fixture)
     {
-        var request = fixture.Request.ToTransformRequest();
-        var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : file.Settings;
-        var context = TransformContext.For(fixture.Route ?? script.Name, fixture.ReceivedAt ?? DefaultReceivedAt, TransformSettingsProvider.FromJson(settings), request.Params);
+        var (request, context) = Inputs(script.Name, file, fixture);
         var outcome = runner.Run(script, request, context, timeLimit);
         return new FixtureResult(fixture.Name, Check(fixture.Expect, outcome), outcome);
+    }
+
+    /// <summary>The request and context a case of <paramref name="transform"/>'s fixture file runs with.</summary>
+    public static (IncomingRequest Request, TransformContext Context) Inputs(string transform, TransformFixtureFile file, TransformFixtureCase fixture)
+    {
+        var request = fixture.Request.ToTransformRequest();
+        var settings = fixture.Settings.ValueKind == JsonValueKind.Object ? fixture.Settings : file.Settings;
+        return (request, TransformContext.For(fixture.Route ?? transform, fixture.ReceivedAt ?? DefaultReceivedAt, TransformSettingsProvider.FromJson(settings), request.Params));
     }
 
     private static string? Check(FixtureExpectation expect, TransformOutcome outcome)
