@@ -143,19 +143,10 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var stepback = Enter(obj);
         Append("{");
         var any = false;
-        foreach (var key in _propertyList ?? obj.GetOwnPropertyKeys(Types.String))
+        // With a property list (the replacer's) every listed name; without, the own enumerable members.
+        foreach (var key in _propertyList ?? OwnMembers.EnumerableKeys(obj))
         {
-            // With a property list (the replacer's) every listed name is read; without, the own enumerable members.
-            JsValue value;
-            if (_propertyList is not null)
-            {
-                value = obj.Get(key);
-            }
-            else if (!OwnMembers.TryReadEnumerable(obj, key, out value))
-            {
-                continue;
-            }
-
+            var value = obj.Get(key);
             var mark = _out.Length;
             Separate(any);
             Quote(key.ToString());

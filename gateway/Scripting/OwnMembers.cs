@@ -1,26 +1,54 @@
+using Jint;
 using Jint.Native;
 using Jint.Native.Object;
+using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 
 namespace HaloIlertGateway.Scripting;
 
-/// <summary>Reading an object's own enumerable members as <c>Object.keys</c> and <c>value[key]</c> would, with one lookup where the spec allows it.</summary>
+/// <summary>An object's own enumerable members as <c>Object.keys</c> and <c>JSON.stringify</c> list them.</summary>
 internal static class OwnMembers
 {
     /// <summary>
-    /// False for a key that is not an own enumerable member. An ordinary object's data member is its descriptor's
-    /// value (no second lookup); an accessor, or an exotic object's member (a proxy's), is read as <c>value[key]</c> reads it.
+    /// The descriptor Jint gives for a member of a hidden-class object (one made by a literal or by
+    /// <see cref="JsObject.Create(Engine, JsObjectLayout, ReadOnlySpan{JsValue})"/>), whose members are all writable,
+    /// enumerable, configurable data. Anything else (a getter, a member defined otherwise, a deletion) turns the object
+    /// into a dictionary of ordinary descriptors for good.
     /// </summary>
-    public static bool TryReadEnumerable(ObjectInstance obj, JsValue key, out JsValue value)
+    private static readonly Type HiddenClassMember = HiddenClassDescriptorType();
+
+    /// <summary>
+    /// The own enumerable string keys of <paramref name="obj"/>, settled before any value is read, as the spec has it:
+    /// each is then read as <c>value[key]</c>. A hidden-class object's are all its keys, told by one descriptor instead
+    /// of one per member.
+    /// </summary>
+    public static List<JsValue> EnumerableKeys(ObjectInstance obj)
     {
-        var property = obj.GetOwnProperty(key);
-        if (property == PropertyDescriptor.Undefined || !property.Enumerable)
+        var keys = obj.GetOwnPropertyKeys(Types.String);
+        if (keys.Count == 0 || (obj is JsObject && obj.GetOwnProperty(keys[0]).GetType() == HiddenClassMember))
         {
-            value = JsValue.Undefined;
-            return false;
+            return keys;
         }
 
-        value = obj is JsObject or LazyObject && property.IsDataDescriptor() ? property.Value : obj.Get(key);
-        return true;
+        var kept = 0;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var property = obj.GetOwnProperty(keys[i]);
+            if (property != PropertyDescriptor.Undefined && property.Enumerable)
+            {
+                keys[kept++] = keys[i];
+            }
+        }
+
+        keys.RemoveRange(kept, keys.Count - kept);
+        return keys;
+    }
+
+    private static Type HiddenClassDescriptorType()
+    {
+        using var engine = new Engine();
+        var type = JsObject.CreateFromEntries(engine, [new("member", JsValue.Null)]).GetOwnProperty("member").GetType();
+        // Were it ever the ordinary descriptor, every object would pass for a hidden-class one: ask for each member then.
+        return type == typeof(PropertyDescriptor) ? typeof(void) : type;
     }
 }

@@ -112,9 +112,10 @@ internal sealed class GatewayHelpers
         // The engine's buffer, taken while in use: a getter read below may run a script that calls compact again.
         var kept = _kept ?? [];
         _kept = null;
-        foreach (var key in source.GetOwnPropertyKeys(Types.String))
+        foreach (var key in OwnMembers.EnumerableKeys(source))
         {
-            if (OwnMembers.TryReadEnumerable(source, key, out var member) && !member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
+            var member = source.Get(key);
+            if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
             {
                 kept.Add(new(key.AsString(), member));
             }

@@ -44,6 +44,30 @@ public sealed class BoundedJsonWriterTests
         }
     }
 
+    /// <summary>
+    /// An earlier member's <c>toJSON</c> changes the members after it while the object is written. As the spec has it,
+    /// the names are settled before the first value is written, and each is then read as <c>value[key]</c>: for a
+    /// literal's object (a hidden class until changed) and for one already made otherwise (the getter first).
+    /// </summary>
+    [Theory]
+    [InlineData("", "delete o.b; o.late = 1;")]
+    [InlineData("", "Object.defineProperty(o, 'b', { enumerable: false });")]
+    [InlineData("", "Object.defineProperty(o, 'b', { get() { return 'got'; } });")]
+    [InlineData("", "delete o.b; Object.prototype.b = 'inherited';")]
+    [InlineData("get g() { return 0; }, ", "delete o.b; o.late = 1;")]
+    [InlineData("get g() { return 0; }, ", "Object.defineProperty(o, 'b', { enumerable: false });")]
+    [InlineData("get g() { return 0; }, ", "Object.defineProperty(o, 'b', { get() { return 'got'; } });")]
+    public void AMemberChangedWhileItsObjectIsWrittenIsReadAsJsonStringifyReadsIt(string first, string change)
+    {
+        var expression = $"const o = {{ {first}a: {{ toJSON() {{ {change} return 1; }} }}, b: 2, c: 3 }}; return o;";
+        var expected = new Engine().Evaluate($"JSON.stringify((() => {{ {expression} }})())").AsString();
+        var engine = new Engine();
+
+        var actual = new BoundedJsonWriter(engine, 1_000_000, "test").Write(engine.Evaluate($"(() => {{ {expression} }})()"), JsValue.Undefined, JsValue.Undefined);
+
+        Assert.Equal(expected, actual);
+    }
+
     private static readonly (string Replacer, string Space)[] ReplacersAndSpaces =
     [
         ("undefined", "undefined"), ("undefined", "2"), ("undefined", "'--'"), ("undefined", "'0123456789abc'"), ("undefined", "20"),
