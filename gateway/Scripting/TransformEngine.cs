@@ -17,7 +17,14 @@ internal sealed class TransformEngine : IDisposable
     // The request and context objects are built as hidden-class objects, as object literals would be: one allocation
     // each, no descriptor or dictionary per member.
     private static readonly JsObjectLayout RequestLayout = new("method", "path", "query", "headers", "params", "body");
-    private static readonly JsObjectLayout ContextLayout = new("route", "transform", "receivedAt", "settings", "secrets", "log", "drop");
+    // The context's arrival time and secrets, which few scripts read, are made on the first read.
+    private static readonly JsObjectLayout ContextLayout = JsObjectLayout.CreateBuilder()
+        .Add("route").Add("transform")
+        .AddLazy("receivedAt", static (_, context) => new JsString(IsoUtc(((TransformContext)context!).ReceivedAt)))
+        .Add("settings")
+        .AddLazy("secrets", static (obj, context) => new LazyStringMap(obj.Engine, ((TransformContext)context!).NamedSecrets))
+        .Add("log").Add("drop")
+        .Build();
     private readonly Engine _engine;
     private readonly JsValue _transform;
     private readonly JsonParser _parser;
@@ -129,7 +136,7 @@ internal sealed class TransformEngine : IDisposable
     ]);
 
     private JsObject ToJs(TransformContext context) => JsObject.Create(_engine, ContextLayout,
-        [Reuse(ref _route, context.Route), _name, IsoUtc(context.ReceivedAt), Settings(context.SettingsJson.Span), ToJs(context.NamedSecrets), _log, _drop]);
+        [Reuse(ref _route, context.Route), _name, null!, Settings(context.SettingsJson.Span), null!, _log, _drop], context);
 
     /// <summary>The string value of <paramref name="text"/>, the one made for the last run when it is the same text (a route and a method rarely change).</summary>
     private static JsString Reuse(ref JsString last, string text) => string.Equals(last.ToString(), text, StringComparison.Ordinal) ? last : last = new JsString(text);
