@@ -18,8 +18,6 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
 {
-    private static readonly JsString ToJsonKey = new("toJSON");
-
     /// <summary>The characters a JSON string cannot hold as they are: quote, backslash, controls, and surrogates (checked for pairing).</summary>
     private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
         string.Concat("\\\"", new string(Enumerable.Range(0, 0x20).Select(c => (char)c).ToArray()), new string(Enumerable.Range(0xD800, 0x800).Select(c => (char)c).ToArray())));
@@ -84,7 +82,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
             return true;
         }
 
-        if (value is ObjectInstance candidate && candidate.Get(ToJsonKey) is var toJson && toJson.IsCallable())
+        if (value is ObjectInstance candidate && candidate.Get(Keys.ToJson) is var toJson && toJson.IsCallable())
         {
             value = SandboxBuiltins.Call(toJson, value, [key]);
         }
@@ -227,7 +225,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
 
     private int LengthOf(ObjectInstance array)
     {
-        var length = TypeConverter.ToLength(array.Get("length"));
+        var length = TypeConverter.ToLength(array.Get(Keys.Length));
         return length > (ulong)limit ? throw new SandboxLimitException("string-length", $"{what} would be longer than {limit} characters") : (int)length;
     }
 

@@ -117,19 +117,6 @@ internal sealed class TransformEngine : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    /// <summary>The names a returned request is read by, made once: a string given where Jint takes a key is a new value on every call.</summary>
-    private static class Names
-    {
-        public static readonly JsString Method = new("method");
-        public static readonly JsString Path = new("path");
-        public static readonly JsString Headers = new("headers");
-        public static readonly JsString Query = new("query");
-        public static readonly JsString Body = new("body");
-        public static readonly JsString ToJson = new("toJSON");
-        public static readonly JsString IntegrationKey = new("integrationKey");
-        public static readonly JsString AlertKey = new("alertKey");
-    }
-
     private JsObject ToJs(IncomingRequest request) => JsObject.Create(_engine, RequestLayout,
     [
         Reuse(ref _method, request.Method),
@@ -188,13 +175,13 @@ internal sealed class TransformEngine : IDisposable
 
     private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)
     {
-        var method = result.Get(Names.Method);
+        var method = result.Get(Keys.Method);
         if (!method.IsUndefined() && !string.Equals(TypeConverter.ToString(method), original.Method, StringComparison.OrdinalIgnoreCase))
         {
             throw new TransformContractException("the method cannot be changed");
         }
 
-        var path = result.Get(Names.Path);
+        var path = result.Get(Keys.Path);
         var newPath = path.IsUndefined() ? original.Path : TypeConverter.ToString(path);
         if (newPath != original.Path)
         {
@@ -202,18 +189,18 @@ internal sealed class TransformEngine : IDisposable
         }
 
         // Headers and query the script left as they came are forwarded as they came: the client's own, checked as such.
-        var headers = ReadStrings(result.Get(Names.Headers), original.Headers, "headers", lowerCaseKeys: true);
+        var headers = ReadStrings(result.Get(Keys.Headers), original.Headers, "headers", lowerCaseKeys: true);
         if (!ReferenceEquals(headers, original.Headers))
         {
             TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
             TransformContract.CheckSetHeaders(original.Headers, headers);
         }
 
-        var query = ReadStrings(result.Get(Names.Query), original.Query, "query", lowerCaseKeys: false);
+        var query = ReadStrings(result.Get(Keys.Query), original.Query, "query", lowerCaseKeys: false);
         TransformContract.CheckQuery(query);
-        var returnedBody = result.Get(Names.Body);
+        var returnedBody = result.Get(Keys.Body);
         var (body, isJson) = ReadBody(returnedBody);
-        return new OutgoingRequest(newPath, query, headers, body, isJson, EventKey(returnedBody, Names.IntegrationKey), EventKey(returnedBody, Names.AlertKey));
+        return new OutgoingRequest(newPath, query, headers, body, isJson, EventKey(returnedBody, Keys.IntegrationKey), EventKey(returnedBody, Keys.AlertKey));
     }
 
     private (byte[]? Body, bool IsJson) ReadBody(JsValue body)
@@ -242,7 +229,7 @@ internal sealed class TransformEngine : IDisposable
     /// <summary>A top-level string member of a body object as its JSON has it: own, enumerable, data (no getter runs), no <c>toJSON</c>.</summary>
     private static string? EventKey(JsValue body, JsString name)
     {
-        if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get(Names.ToJson).IsUndefined())
+        if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get(Keys.ToJson).IsUndefined())
         {
             return null;
         }

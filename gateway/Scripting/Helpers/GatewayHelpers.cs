@@ -98,7 +98,7 @@ internal sealed class GatewayHelpers
 
     /// <summary><c>{id, name}</c> as strings from a lookup object, or from a bare id (<paramref name="bareId"/>, else the value itself).</summary>
     private JsObject Ref(JsValue value, JsValue bareId) => value is ObjectInstance lookup
-        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get("id"), HtmlText.JsTrim), Text("gw.ref", lookup.Get("name"), HtmlText.JsTrim)])
+        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get(Keys.Id), HtmlText.JsTrim), Text("gw.ref", lookup.Get(Keys.Name), HtmlText.JsTrim)])
         : JsObject.Create(_engine, RefLayout, [Text("gw.ref", bareId.IsUndefined() ? value : bareId, HtmlText.JsTrim), JsString.Empty]);
 
     /// <summary>A new object of the own enumerable members of <paramref name="value"/> that are not null, undefined or "".</summary>
@@ -137,7 +137,7 @@ internal sealed class GatewayHelpers
         IEnumerable<string>? items = null;
         if (value is ObjectInstance array && array.IsArray())
         {
-            var length = TypeConverter.ToLength(array.Get("length"));
+            var length = TypeConverter.ToLength(array.Get(Keys.Length));
             if (length > (ulong)_maxArray)
             {
                 throw SandboxLimitException.ArrayLength("gw.list", (long)length, _maxArray);
@@ -157,7 +157,7 @@ internal sealed class GatewayHelpers
                 return fallback.IsUndefined() ? new JsArray(_engine) : fallback;
             }
 
-            items = Enumerable.Range(0, (int)TypeConverter.ToLength(given.Get("length"))).Select(i => TypeConverter.ToString(given.Get(i)));
+            items = Enumerable.Range(0, (int)TypeConverter.ToLength(given.Get(Keys.Length))).Select(i => TypeConverter.ToString(given.Get(i)));
         }
 
         var values = items.Where(item => item.Length > 0).Select(item => (JsValue)(lowerCase ? item.ToLowerInvariant() : item)).ToArray();
