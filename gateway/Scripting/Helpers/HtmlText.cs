@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace HaloIlertGateway.Scripting.Helpers;
 
@@ -16,7 +16,8 @@ namespace HaloIlertGateway.Scripting.Helpers;
 /// <item>spaces, tabs and no-break spaces at the end of a line are removed, runs of blank lines become one, and the
 /// text is trimmed as JavaScript's <c>trim()</c> does.</item>
 /// </list>
-/// One pass over the input per rule, no regular expressions, no backtracking: linear in the input's length.
+/// One pass over the input per rule, no regular expressions, no backtracking: linear in the input's length. The passes
+/// rewrite one buffer in place (none writes more than it reads), and only the result is made a string.
 /// </summary>
 internal static class HtmlText
 {
@@ -30,53 +31,129 @@ internal static class HtmlText
 
     private static readonly string[] BlockEnds = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "ul", "ol", "table", "blockquote"];
 
-    public static string ToText(string html)
+    /// <summary>Named entities by name in any case (their names are ASCII letters), looked up without a string made.</summary>
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> EntityByName =
+        new Dictionary<string, string>(NamedEntities, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static string ToText(string html) => Rewrite(html, static text =>
     {
-        var value = html.Contains('\r') ? html.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n') : html;
-        if (value.Contains('<'))
+        var length = text.Length;
+        if (text.Contains('\r'))
         {
-            value = ReplaceTags(value, MatchBreak, "\n");
-            value = ReplaceTags(value, MatchListItem, "\n- ");
-            value = ReplaceTags(value, MatchBlockEnd, "\n");
-            value = ReplaceTags(value, MatchAnyTag, string.Empty);
+            length = NormalizeLineEnds(text);
         }
 
-        if (value.Contains('&'))
+        if (text[..length].Contains('<'))
         {
-            value = DecodeEntities(value);
+            length = ReplaceTags(text[..length], MatchBreak, "\n");
+            length = ReplaceTags(text[..length], MatchListItem, "\n- ");
+            length = ReplaceTags(text[..length], MatchBlockEnd, "\n");
+            length = ReplaceTags(text[..length], MatchAnyTag, string.Empty);
         }
 
-        return JsTrim(CollapseBlankLines(RemoveTrailingSpace(value)));
-    }
+        if (text[..length].Contains('&'))
+        {
+            length = DecodeEntities(text[..length]);
+        }
+
+        length = CollapseBlankLines(text[..RemoveTrailingSpace(text[..length])]);
+        var (start, end) = JsTrimmed(text[..length]);
+        return (start, end - start);
+    });
 
     /// <summary>Decodes <c>&amp;#…;</c>, <c>&amp;#x…;</c> (up to U+10FFFF) and the named entities; leaves any other <c>&amp;…;</c> as written.</summary>
-    public static string DecodeEntities(string value)
+    public static string DecodeEntities(string value) =>
+        value.Contains('&') ? Rewrite(value, static text => (0, DecodeEntities(text))) : value;
+
+    /// <summary>
+    /// <paramref name="value"/> rewritten in one buffer by passes that each write no more than they read (so each can
+    /// write where it reads): the same string when the text comes out unchanged, else one new string.
+    /// </summary>
+    private static string Rewrite(string value, RewritePasses passes)
     {
-        var amp = value.IndexOf('&', StringComparison.Ordinal);
-        if (amp < 0)
+        char[]? rented = null;
+        var text = value.Length <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(value.Length));
+        try
         {
-            return value;
+            text = text[..value.Length];
+            value.CopyTo(text);
+            var (start, length) = passes(text);
+            var result = text.Slice(start, length);
+            return result.SequenceEqual(value) ? value : new string(result);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Texts of up to this many characters are rewritten on the stack, longer ones in a rented array.</summary>
+    private const int StackChars = 512;
+
+    /// <summary>Rewrites the text in place; gives where the result starts in it, and its length.</summary>
+    private delegate (int Start, int Length) RewritePasses(Span<char> text);
+
+    /// <summary>CR LF and lone CR become LF.</summary>
+    private static int NormalizeLineEnds(Span<char> text)
+    {
+        var written = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\r')
+            {
+                text[written++] = '\n';
+                if (i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+            }
+            else
+            {
+                text[written++] = text[i];
+            }
         }
 
-        var text = new StringBuilder(value.Length);
+        return written;
+    }
+
+    /// <summary>Each entity decoded in place (none is shorter than what it decodes to); gives the new length.</summary>
+    private static int DecodeEntities(Span<char> text)
+    {
+        var written = 0;
         var copied = 0;
-        for (; amp >= 0; amp = value.IndexOf('&', amp + 1))
+        for (var amp = text.IndexOf('&'); amp >= 0; amp = IndexOf(text, '&', amp + 1))
         {
-            if (MatchEntity(value, amp) is not { } entity)
+            if (MatchEntity(text, amp) is not { } entity)
             {
                 continue;
             }
 
-            text.Append(value, copied, amp - copied).Append(entity.Text);
+            written = Move(text, copied, amp, written);
+            if (entity.Code < 0)
+            {
+                // Left as written (a code point out of range, a name not known).
+                written = Move(text, amp, amp + entity.Length, written);
+            }
+            else
+            {
+                // Up to U+FFFF one UTF-16 unit, a lone surrogate's code included (as String.fromCharCode gives it); past it a pair.
+                written += entity.Code <= 0xFFFF
+                    ? Put(text, written, (char)entity.Code)
+                    : Put(text, written, (char)(0xD800 + ((entity.Code - 0x10000) >> 10)), (char)(0xDC00 + ((entity.Code - 0x10000) & 0x3FF)));
+            }
+
             copied = amp + entity.Length;
             amp = copied - 1;
         }
 
-        return text.Append(value, copied, value.Length - copied).ToString();
+        return Move(text, copied, text.Length, written);
     }
 
-    /// <summary>The decoded text and matched length of an entity at <paramref name="at"/> (an '&amp;'), or null.</summary>
-    private static (string Text, int Length)? MatchEntity(string value, int at)
+    /// <summary>The code point of an entity at <paramref name="at"/> (an '&amp;'; -1 for one left as written) and its length, or null for none.</summary>
+    private static (int Code, int Length)? MatchEntity(ReadOnlySpan<char> value, int at)
     {
         var i = at + 1;
         if (i < value.Length && value[i] == '#')
@@ -94,11 +171,8 @@ internal static class HtmlText
                 return null;
             }
 
-            var code = int.Parse(value.AsSpan(start, end - start), hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
-            var length = end + 1 - at;
-            return code is > 0 and <= 0x10FFFF
-                ? (code <= 0xFFFF ? ((char)code).ToString() : char.ConvertFromUtf32(code), length)
-                : (value.Substring(at, length), length);
+            var code = int.Parse(value[start..end], hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+            return (code is > 0 and <= 0x10FFFF ? code : -1, end + 1 - at);
         }
 
         var nameEnd = i;
@@ -112,20 +186,20 @@ internal static class HtmlText
             return null;
         }
 
-        var match = nameEnd + 1 - at;
-        return NamedEntities.TryGetValue(value.Substring(i, nameEnd - i).ToLowerInvariant(), out var decoded) ? (decoded, match) : (value.Substring(at, match), match);
+        return (EntityByName.TryGetValue(value[i..nameEnd], out var decoded) ? decoded[0] : -1, nameEnd + 1 - at);
     }
 
     /// <summary>The length of the tag a matcher finds at <paramref name="at"/> (a '&lt;'), or 0.</summary>
-    private delegate int TagMatcher(string value, int at);
+    private delegate int TagMatcher(ReadOnlySpan<char> value, int at);
 
-    private static string ReplaceTags(string value, TagMatcher match, string replacement)
+    /// <summary>Each tag <paramref name="match"/> finds replaced in place by <paramref name="replacement"/> (never longer than a tag); gives the new length.</summary>
+    private static int ReplaceTags(Span<char> text, TagMatcher match, string replacement)
     {
-        StringBuilder? text = null;
+        var written = 0;
         var copied = 0;
-        for (var at = value.IndexOf('<', StringComparison.Ordinal); at >= 0; at = value.IndexOf('<', at + 1))
+        for (var at = text.IndexOf('<'); at >= 0; at = IndexOf(text, '<', at + 1))
         {
-            var length = match(value, at);
+            var length = match(text, at);
             if (length < 0)
             {
                 break;
@@ -136,17 +210,18 @@ internal static class HtmlText
                 continue;
             }
 
-            text ??= new StringBuilder(value.Length);
-            text.Append(value, copied, at - copied).Append(replacement);
+            written = Move(text, copied, at, written);
+            replacement.CopyTo(text[written..]);
+            written += replacement.Length;
             copied = at + length;
             at = copied - 1;
         }
 
-        return text is null ? value : text.Append(value, copied, value.Length - copied).ToString();
+        return Move(text, copied, text.Length, written);
     }
 
     // Each returns the tag's length, 0 for no tag here, or -1 when no tag can follow (no '>' is left).
-    private static int MatchBreak(string value, int at)
+    private static int MatchBreak(ReadOnlySpan<char> value, int at)
     {
         if (at + 2 >= value.Length || value[at + 1] is not ('b' or 'B') || value[at + 2] is not ('r' or 'R'))
         {
@@ -167,18 +242,18 @@ internal static class HtmlText
         return i < value.Length && value[i] == '>' ? i + 1 - at : 0;
     }
 
-    private static int MatchListItem(string value, int at)
+    private static int MatchListItem(ReadOnlySpan<char> value, int at)
     {
         if (at + 2 >= value.Length || value[at + 1] is not ('l' or 'L') || value[at + 2] is not ('i' or 'I'))
         {
             return 0;
         }
 
-        var close = value.IndexOf('>', at + 3);
+        var close = IndexOf(value, '>', at + 3);
         return close < 0 ? -1 : close + 1 - at;
     }
 
-    private static int MatchBlockEnd(string value, int at)
+    private static int MatchBlockEnd(ReadOnlySpan<char> value, int at)
     {
         if (at + 1 >= value.Length || value[at + 1] != '/')
         {
@@ -188,7 +263,7 @@ internal static class HtmlText
         foreach (var name in BlockEnds)
         {
             var end = at + 2 + name.Length;
-            if (end < value.Length && value[end] == '>' && value.AsSpan(at + 2, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase) && IsAscii(value.AsSpan(at + 2, name.Length)))
+            if (end < value.Length && value[end] == '>' && value.Slice(at + 2, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase) && IsAscii(value.Slice(at + 2, name.Length)))
             {
                 return end + 1 - at;
             }
@@ -197,74 +272,106 @@ internal static class HtmlText
         return 0;
     }
 
-    private static int MatchAnyTag(string value, int at)
+    private static int MatchAnyTag(ReadOnlySpan<char> value, int at)
     {
-        var close = value.IndexOf('>', at + 1);
+        var close = IndexOf(value, '>', at + 1);
         return close < 0 ? -1 : close + 1 - at;
     }
 
-    /// <summary>Removes runs of space, tab and no-break space that end a line (before LF, CR, U+2028, U+2029 or the end).</summary>
-    private static string RemoveTrailingSpace(string value)
+    /// <summary>Removes runs of space, tab and no-break space that end a line (before LF, CR, U+2028, U+2029 or the end); gives the new length.</summary>
+    private static int RemoveTrailingSpace(Span<char> text)
     {
-        StringBuilder? text = null;
+        var written = 0;
         var copied = 0;
-        for (var i = 0; i < value.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (!IsTrailingSpace(value[i]))
+            if (!IsTrailingSpace(text[i]))
             {
                 continue;
             }
 
             var end = i;
-            while (end < value.Length && IsTrailingSpace(value[end]))
+            while (end < text.Length && IsTrailingSpace(text[end]))
             {
                 end++;
             }
 
-            if (end == value.Length || value[end] is '\n' or '\r' or '\u2028' or '\u2029')
+            if (end == text.Length || text[end] is '\n' or '\r' or '\u2028' or '\u2029')
             {
-                text ??= new StringBuilder(value.Length);
-                text.Append(value, copied, i - copied);
+                written = Move(text, copied, i, written);
                 copied = end;
             }
 
             i = end - 1;
         }
 
-        return text is null ? value : text.Append(value, copied, value.Length - copied).ToString();
+        return Move(text, copied, text.Length, written);
     }
 
-    private static string CollapseBlankLines(string value)
+    /// <summary>Runs of three or more line feeds become two; gives the new length.</summary>
+    private static int CollapseBlankLines(Span<char> text)
     {
-        if (!value.Contains("\n\n\n", StringComparison.Ordinal))
+        if (!text.Contains("\n\n\n", StringComparison.Ordinal))
         {
-            return value;
+            return text.Length;
         }
 
-        var text = new StringBuilder(value.Length);
-        for (var i = 0; i < value.Length; i++)
+        var written = 0;
+        for (var i = 0; i < text.Length; i++)
         {
-            if (value[i] != '\n')
+            if (text[i] != '\n')
             {
-                text.Append(value[i]);
+                text[written++] = text[i];
                 continue;
             }
 
             var end = i;
-            while (end < value.Length && value[end] == '\n')
+            while (end < text.Length && text[end] == '\n')
             {
                 end++;
             }
 
-            text.Append('\n', end - i >= 3 ? 2 : end - i);
+            var kept = end - i >= 3 ? 2 : end - i;
+            text.Slice(written, kept).Fill('\n');
+            written += kept;
             i = end - 1;
         }
 
-        return text.ToString();
+        return written;
+    }
+
+    /// <summary>Moves <c>text[from..to]</c> down to <paramref name="written"/> (never past where it is read); gives the new written length.</summary>
+    private static int Move(Span<char> text, int from, int to, int written)
+    {
+        if (from != written)
+        {
+            text[from..to].CopyTo(text[written..]);
+        }
+
+        return written + to - from;
+    }
+
+    private static int Put(Span<char> text, int at, params ReadOnlySpan<char> units)
+    {
+        units.CopyTo(text[at..]);
+        return units.Length;
+    }
+
+    /// <summary>The first <paramref name="c"/> at or after <paramref name="from"/>, or -1.</summary>
+    private static int IndexOf(ReadOnlySpan<char> text, char c, int from)
+    {
+        var found = text[from..].IndexOf(c);
+        return found < 0 ? -1 : from + found;
     }
 
     /// <summary>JavaScript's <c>String.prototype.trim</c>: its white space and line terminators, not .NET's.</summary>
     public static string JsTrim(string value)
+    {
+        var (start, end) = JsTrimmed(value);
+        return start == 0 && end == value.Length ? value : value[start..end];
+    }
+
+    private static (int Start, int End) JsTrimmed(ReadOnlySpan<char> value)
     {
         var start = 0;
         var end = value.Length;
@@ -278,7 +385,7 @@ internal static class HtmlText
             end--;
         }
 
-        return start == 0 && end == value.Length ? value : value[start..end];
+        return (start, end);
     }
 
     /// <summary>ECMAScript's WhiteSpace and LineTerminator: what <c>\s</c> and <c>trim()</c> see.</summary>
