@@ -73,6 +73,7 @@ public sealed class PostgresServer
         var binaries = FindBinaries();
         RemoveStoppedServers();
         var folder = Directory.CreateTempSubdirectory("gateway-pg-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var server = new PostgresServer(folder, FreePort(), binaries);
         if (IsRoot)
         {
@@ -96,15 +97,19 @@ public sealed class PostgresServer
         return server;
     }
 
+    /// <summary>The file in a server's folder that names the test process that made it.</summary>
+    private const string OwnerFile = "owner.pid";
+
     /// <summary>
-    /// Folders of earlier runs whose server is gone (a test host is not always given time to clean up): an hour old or
-    /// more, so that a server another test (or another test process) has stopped for a moment is never one of them.
+    /// Folders of earlier runs whose server is gone (the test host is stopped before its exit handler can remove them):
+    /// stopped, and made by a process that has ended, so that a server another test process has stopped for a moment
+    /// is never one of them. A folder that names no owner is left for an hour.
     /// </summary>
     private static void RemoveStoppedServers()
     {
         foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "gateway-pg-*"))
         {
-            if (!File.Exists(Path.Combine(stale, "data", "postmaster.pid")) && Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1))
+            if (!File.Exists(Path.Combine(stale, "data", "postmaster.pid")) && OwnerHasEnded(stale))
             {
                 try
                 {
@@ -115,6 +120,33 @@ public sealed class PostgresServer
                     // Another user's, or in use: left alone.
                 }
             }
+        }
+    }
+
+    private static bool OwnerHasEnded(string folder)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(Path.Combine(folder, OwnerFile)), out var owner)
+                ? !IsRunning(owner)
+                : Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
