@@ -123,17 +123,19 @@ public sealed class PostgresServer
         }
     }
 
-    private static bool OwnerHasEnded(string folder)
+    private static bool OwnerHasEnded(string folder) =>
+        OwnerOf(folder) is { } owner ? !IsRunning(owner) : Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
+
+    /// <summary>The test process named in <paramref name="folder"/>, or null when it names none (or it cannot be read).</summary>
+    private static int? OwnerOf(string folder)
     {
         try
         {
-            return int.TryParse(File.ReadAllText(Path.Combine(folder, OwnerFile)), out var owner)
-                ? !IsRunning(owner)
-                : Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
+            return int.TryParse(File.ReadAllText(Path.Combine(folder, OwnerFile)), out var owner) ? owner : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
+            return null;
         }
     }
 
