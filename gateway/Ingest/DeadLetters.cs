@@ -138,7 +138,7 @@ internal sealed class DeadLetters(
             : QueryHelpers.ParseQuery(deadLetter.PathAndQuery[split..]).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
         // A valid JSON body is parsed once, here: the script reads this document.
-        System.Text.Json.JsonDocument? parsed = null;
+        ParsedJson? parsed = null;
         if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || JsonText.DescribeInvalid(deadLetter.Body, maxJsonDepth, out parsed) is not null))
             || (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(deadLetter.Body, maxJsonDepth) is not null))
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Unicode;
 using HaloIlertGateway.Problems;
 using Microsoft.AspNetCore.WebUtilities;
@@ -41,7 +40,7 @@ internal static class IncomingRequestReader
         return (request, problem);
     }
 
-    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth, out JsonDocument? parsed)
+    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth, out ParsedJson? parsed)
     {
         parsed = null;
         // A content type without a body is refused as well: the sender is configured for a format this route does not take.

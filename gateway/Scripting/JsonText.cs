@@ -13,10 +13,10 @@ namespace HaloIlertGateway.Scripting;
 internal static class JsonText
 {
     /// <summary>
-    /// Null when <paramref name="utf8"/> is JSON a script can be given, with the document parsed (the script reads it,
+    /// Null when <paramref name="utf8"/> is JSON a script can be given, with the text parsed (the script reads it,
     /// not parsed again); else where and why it is not.
     /// </summary>
-    public static string? DescribeInvalid(byte[] utf8, int maxDepth, out JsonDocument? parsed)
+    public static string? DescribeInvalid(byte[] utf8, int maxDepth, out ParsedJson? parsed)
     {
         parsed = null;
         // A lone surrogate can only be written as a \u escape of D800-DFFF: a text with none (escaped markup such as
@@ -28,9 +28,7 @@ internal static class JsonText
 
         try
         {
-#pragma warning disable CA2000 // Never disposed: the script's values read it for as long as they live (see LazyJsonObject).
-            parsed = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
-#pragma warning restore CA2000
+            parsed = ParsedJson.Parse(utf8, maxDepth);
             return null;
         }
         catch (JsonException ex)
@@ -63,10 +61,10 @@ internal static class JsonText
     }
 
     /// <summary>
-    /// The document of <paramref name="text"/> when it is JSON a script can be given, else null (nothing is said why:
+    /// The parse of <paramref name="text"/> when it is JSON a script can be given, else null (nothing is said why:
     /// the caller asks the language's own parser, which says it).
     /// </summary>
-    public static JsonDocument? TryParse(string text, int maxDepth)
+    public static ParsedJson? TryParse(string text, int maxDepth)
     {
         // A lone surrogate written as itself has no UTF-8: such a text is left to the caller too.
         var utf8 = new byte[Encoding.UTF8.GetByteCount(text)];

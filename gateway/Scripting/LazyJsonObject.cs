@@ -16,9 +16,9 @@ namespace HaloIlertGateway.Scripting;
 /// is the same value).
 /// </para>
 /// <para>
-/// The parsed JSON is a <see cref="JsonDocument"/> that is never disposed: a script may keep the body past its run
-/// (in a top-level variable), so nothing may be returned to a pool under it. Undisposed, its buffer is garbage
-/// collected like any other.
+/// The parsed JSON is a run's <see cref="ParsedJson"/>, given back to the pool when the run ends. A script may keep the
+/// body past its run (in a top-level variable): an object read after that parses its own text again, once, into a
+/// document of its own that is never given back.
 /// </para>
 /// </summary>
 internal sealed class LazyJsonObject : LazyObject
@@ -31,28 +31,43 @@ internal sealed class LazyJsonObject : LazyObject
     /// <summary>FNV-1a's offset basis, varied per process.</summary>
     private static readonly uint HashSeed = 2166136261 ^ (uint)Random.Shared.Next();
 
-    private readonly JsonElement _json;
+    private JsonElement _json;
+    /// <summary>The run's parse <see cref="_json"/> is in, until the object reads a document of its own; null for a document never given back.</summary>
+    private ParsedJson? _source;
+    /// <summary>Where the object's text is in <see cref="ParsedJson.Utf8"/>, to parse it again once the run's parse is given back.</summary>
+    private readonly int _offset;
+    private readonly int _length;
     private JsValue?[]? _read;
     private MemberIndex? _members;
 
-    private LazyJsonObject(Engine engine, JsonElement json)
+    private LazyJsonObject(Engine engine, JsonElement json, ParsedJson? source)
         : base(engine)
     {
         _json = json;
+        if (source is not null)
+        {
+            _source = source;
+            var text = JsonMarshal.GetRawUtf8Value(json);
+            _offset = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(ref MemoryMarshal.GetReference(source.Utf8.Span), ref MemoryMarshal.GetReference(text));
+            _length = text.Length;
+        }
     }
 
     /// <summary>
-    /// <paramref name="utf8"/> (JSON, nested at most <paramref name="maxDepth"/> deep) as a script value. Throws
-    /// <see cref="JsonException"/> when it is not JSON. The document reads <paramref name="utf8"/> where it is, for as
-    /// long as the value lives: it must be memory that nothing reuses (a request body's own array is).
+    /// <paramref name="utf8"/> (JSON, nested at most <paramref name="maxDepth"/> deep) as a script value, in a document
+    /// never given back. Throws <see cref="JsonException"/> when it is not JSON. The document reads <paramref name="utf8"/>
+    /// where it is, for as long as the value lives: it must be memory that nothing reuses.
     /// </summary>
     public static JsValue Parse(Engine engine, ReadOnlyMemory<byte> utf8, int maxDepth)
     {
-#pragma warning disable CA2000 // Never disposed on purpose: see the class remarks.
+#pragma warning disable CA2000 // Never disposed on purpose: a script may keep the value for as long as it likes.
         var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
 #pragma warning restore CA2000
         return ToJs(engine, document.RootElement);
     }
+
+    /// <summary>The root of a run's parse as a script value, valid after the run gives the parse back.</summary>
+    public static JsValue ToJs(Engine engine, ParsedJson parsed) => ToJs(engine, parsed.Root, parsed);
 
     /// <summary>
     /// The JSON this object still is exactly: no member of it has been read (so nothing under it can have changed), it is
@@ -60,15 +75,42 @@ internal sealed class LazyJsonObject : LazyObject
     /// </summary>
     public bool IsUntouched(out JsonElement json)
     {
-        json = _json;
+        json = Json;
         return !IsOrdinary && _read is null && ReferenceEquals(Prototype, _engine.Intrinsics.Object.PrototypeObject);
     }
 
-    /// <summary><paramref name="json"/> as a script value: an object or array read lazily, anything else made now.</summary>
-    public static JsValue ToJs(Engine engine, JsonElement json) => json.ValueKind switch
+    /// <summary><paramref name="json"/> (of a document never given back) as a script value: an object or array read lazily, anything else made now.</summary>
+    public static JsValue ToJs(Engine engine, JsonElement json) => ToJs(engine, json, source: null);
+
+    /// <summary>
+    /// The object's JSON. Once the run that parsed it has given the parse back, the object's own text is parsed again
+    /// into a document of its own (once: what it has read so far stays as read).
+    /// </summary>
+    private JsonElement Json
     {
-        JsonValueKind.Object => new LazyJsonObject(engine, json),
-        JsonValueKind.Array => ArrayOf(engine, json),
+        get
+        {
+            if (_source is { IsReleased: true } source)
+            {
+                _json = Parse(source.Utf8.Slice(_offset, _length), source.MaxDepth);
+                (_source, _members) = (null, null);
+            }
+
+            return _json;
+        }
+    }
+
+    private static JsonElement Parse(ReadOnlyMemory<byte> utf8, int maxDepth)
+    {
+#pragma warning disable CA2000 // Never disposed on purpose: a script may keep the value for as long as it likes.
+        return JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth }).RootElement;
+#pragma warning restore CA2000
+    }
+
+    private static JsValue ToJs(Engine engine, JsonElement json, ParsedJson? source) => json.ValueKind switch
+    {
+        JsonValueKind.Object => new LazyJsonObject(engine, json, source),
+        JsonValueKind.Array => ArrayOf(engine, json, source),
         JsonValueKind.String => new JsString(json.GetString()!),
         JsonValueKind.Number => JsNumber.Create(json.GetDouble()),
         JsonValueKind.True => JsBoolean.True,
@@ -76,13 +118,13 @@ internal sealed class LazyJsonObject : LazyObject
         _ => JsValue.Null,
     };
 
-    private static JsArray ArrayOf(Engine engine, JsonElement json)
+    private static JsArray ArrayOf(Engine engine, JsonElement json, ParsedJson? source)
     {
         var items = new JsValue[json.GetArrayLength()];
         var index = 0;
         foreach (var item in json.EnumerateArray())
         {
-            items[index++] = ToJs(engine, item);
+            items[index++] = ToJs(engine, item, source);
         }
 
         return new JsArray(engine, items);
@@ -92,10 +134,11 @@ internal sealed class LazyJsonObject : LazyObject
     protected override bool TryRead(string name, out JsValue value)
     {
         var (index, count, member) = (-1, 0, default(JsonElement));
-        if (_members is null && _json.GetPropertyCount() <= IndexFrom)
+        var json = Json;
+        if (_members is null && json.GetPropertyCount() <= IndexFrom)
         {
             // A few members: one walk.
-            foreach (var candidate in _json.EnumerateObject())
+            foreach (var candidate in json.EnumerateObject())
             {
                 if (NameIs(candidate, name))
                 {
@@ -107,7 +150,7 @@ internal sealed class LazyJsonObject : LazyObject
         }
         else
         {
-            _members ??= Index(_json);
+            _members ??= Index(json);
             index = _members.Find(name);
             (count, member) = (_members.Count, index >= 0 ? _members.Value(index) : default);
         }
@@ -119,7 +162,7 @@ internal sealed class LazyJsonObject : LazyObject
         }
 
         _read ??= new JsValue?[count];
-        value = _read[index] ??= ToJs(_engine, member);
+        value = _read[index] ??= ToJs(_engine, member, _source);
         return true;
     }
 
@@ -155,9 +198,9 @@ internal sealed class LazyJsonObject : LazyObject
     protected override void DefineMembers()
     {
         var index = 0;
-        foreach (var member in _json.EnumerateObject())
+        foreach (var member in Json.EnumerateObject())
         {
-            DefineMember(member.Name, _read?[index] ?? ToJs(_engine, member.Value));
+            DefineMember(member.Name, _read?[index] ?? ToJs(_engine, member.Value, _source));
             index++;
         }
 

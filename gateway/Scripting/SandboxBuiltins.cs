@@ -43,6 +43,8 @@ internal sealed partial class SandboxBuiltins
     private readonly int _maxArray;
     private readonly int _maxJsonDepth;
     private readonly HashSet<ObjectInstance> _joining = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The parses <see cref="Parse"/> made since <see cref="ReleaseParses"/>, given back when the run ends.</summary>
+    private readonly List<ParsedJson> _parses = [];
 
     private SandboxBuiltins(Engine engine, ScriptingOptions limits)
     {
@@ -52,7 +54,8 @@ internal sealed partial class SandboxBuiltins
         _maxJsonDepth = limits.MaxJsonDepth;
     }
 
-    public static void Install(Engine engine, ScriptingOptions limits)
+    /// <summary>Installs the sandbox's built-ins in <paramref name="engine"/>; the engine calls <see cref="ReleaseParses"/> after each run.</summary>
+    public static SandboxBuiltins Install(Engine engine, ScriptingOptions limits)
     {
         var builtins = new SandboxBuiltins(engine, limits);
         foreach (var name in RemovedGlobals)
@@ -70,6 +73,19 @@ internal sealed partial class SandboxBuiltins
         {
             builtins.Guard(engine.Global, name, (self, args) => builtins.CheckEncoded(name, self, args.At(0)));
         }
+
+        return builtins;
+    }
+
+    /// <summary>Gives back to the pool what <c>JSON.parse</c> parsed: a value the script kept reads its text again (<see cref="ParsedJson"/>).</summary>
+    public void ReleaseParses()
+    {
+        foreach (var parsed in _parses)
+        {
+            parsed.Release();
+        }
+
+        _parses.Clear();
     }
 
     private void GuardStrings(ObjectInstance prototype)
@@ -277,10 +293,16 @@ internal sealed partial class SandboxBuiltins
     /// longer than <see cref="LazyParseMaxLength"/>: Jint's parser checks the memory limit as it goes, while this one
     /// allocates the whole document (and any array in it) in one call, before the next check.
     /// </summary>
-    private JsValue Parse(JsValue original, JsValue self, JsValue[] args) =>
-        args.At(0) is JsString { Length: <= LazyParseMaxLength } text && !args.At(1).IsCallable() && JsonText.TryParse(text.ToString(), _maxJsonDepth) is { } parsed
-            ? LazyJsonObject.ToJs(_engine, parsed.RootElement)
-            : Call(original, self, args);
+    private JsValue Parse(JsValue original, JsValue self, JsValue[] args)
+    {
+        if (args.At(0) is JsString { Length: <= LazyParseMaxLength } text && !args.At(1).IsCallable() && JsonText.TryParse(text.ToString(), _maxJsonDepth) is { } parsed)
+        {
+            _parses.Add(parsed);
+            return LazyJsonObject.ToJs(_engine, parsed);
+        }
+
+        return Call(original, self, args);
+    }
 
     private JsValue Stringify(JsValue[] args) =>
         new BoundedJsonWriter(_engine, _maxString, "JSON.stringify's result").Write(args.At(0), args.At(1), args.At(2)) is { } json ? json : JsValue.Undefined;

@@ -8,8 +8,8 @@ internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMe
 {
     public static TransformBody None => new(TransformBodyKind.None, ReadOnlyMemory<byte>.Empty);
 
-    /// <summary>A JSON body's document, when the gateway's edge already parsed it to check it (the script reads this one).</summary>
-    public System.Text.Json.JsonDocument? Parsed { get; init; }
+    /// <summary>A JSON body's parse, when the gateway's edge already parsed it to check it (the first run reads this one).</summary>
+    public ParsedJson? Parsed { get; init; }
 
     public static TransformBody Json(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Json, utf8);
 

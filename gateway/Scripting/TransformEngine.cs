@@ -28,6 +28,7 @@ internal sealed class TransformEngine : IDisposable
     private readonly Engine _engine;
     private readonly JsValue _transform;
     private readonly JsonParser _parser;
+    private readonly SandboxBuiltins _builtins;
     private readonly ClrFunction _log;
     private readonly ClrFunction _drop;
     private readonly JsValue _freeze;
@@ -44,6 +45,7 @@ internal sealed class TransformEngine : IDisposable
     private JsString _route = JsString.Empty;
     private JsValue? _settings;
     private TransformRunState? _run;
+    private ParsedJson? _runJson;
 
     public TransformEngine(string name, JintSandbox sandbox, in Prepared<Script> script)
     {
@@ -53,7 +55,7 @@ internal sealed class TransformEngine : IDisposable
         _maxBodyLength = sandbox.Limits.MaxStringLength;
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
         _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
-        SandboxBuiltins.Install(_engine, sandbox.Limits);
+        _builtins = SandboxBuiltins.Install(_engine, sandbox.Limits);
         Helpers.GatewayHelpers.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
         _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
@@ -112,6 +114,10 @@ internal sealed class TransformEngine : IDisposable
         {
             _deadline.Disarm();
             _run = null;
+            // The run's parses go back to the pool: a value the script kept reads its text again (ParsedJson).
+            _runJson?.Release();
+            _runJson = null;
+            _builtins.ReleaseParses();
         }
     }
 
@@ -126,10 +132,10 @@ internal sealed class TransformEngine : IDisposable
         ToJs(request.Params),
         request.Body.Kind switch
         {
-            TransformBodyKind.Json => request.Body.Parsed is { } parsed ? LazyJsonObject.ToJs(_engine, parsed.RootElement) : LazyJsonObject.Parse(_engine, request.Body.Utf8, _maxJsonDepth),
+            TransformBodyKind.Json => LazyJsonObject.ToJs(_engine, _runJson = request.Body.Parsed is { } parsed && parsed.TryTake() ? parsed : ParsedJson.Parse(request.Body.Utf8, _maxJsonDepth)),
             TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
                 .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal)),
-            TransformBodyKind.Xml => LazyJsonObject.Parse(_engine, XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth), _maxJsonDepth * 2 + 2),
+            TransformBodyKind.Xml => LazyJsonObject.ToJs(_engine, _runJson = ParsedJson.Parse(XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth), _maxJsonDepth * 2 + 2)),
             TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
             _ => JsValue.Null,
         },

@@ -60,6 +60,59 @@ public sealed class LazyJsonObjectTests
         Assert.True(differences.Length == 0, differences);
     }
 
+    /// <summary>Probes that give the run's parse back (<c>release()</c>) part-way: what was read before and what is read after.</summary>
+    private static readonly string[] ReleasedPartWay =
+    [
+        "{ release(); return JSON.stringify(b); }",
+        "{ const t = b.ticket || b; const s = t.status; release(); return JSON.stringify(b) + (s && s.name) + (t === (b.ticket || b)) + (s === t.status); }",
+        "{ b.ticket; release(); return JSON.stringify(Object.keys(b)) + JSON.stringify(b.ticket) + b.m120 + b.m0 + b['m\\u0031']; }",
+        "{ const n = b.n; release(); return JSON.stringify(n) + b.b + b['0'] + b.ab + (n === b.n); }",
+        "{ const t = b.ticket || b; t.summary; release(); t.extra = 1; return JSON.stringify(t); }",
+        "{ if (b.ticket) { b.ticket.status.name = 'x'; } release(); return JSON.stringify(b) + b.ticket?.status?.name; }",
+        "{ release(); const t = b.ticket || b; const s = t.status; release(); return JSON.stringify(s) + JSON.stringify(t); }",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void EveryProbeAnswersTheSameAfterTheRunsParseIsGivenBack(string body)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(body);
+
+        // Given back before the first read: every member is read from the object's own text, parsed again.
+        var before = ProbeDifferential.Differences(Probes, "b",
+            ("JSON.parse", engine => new JsonParser(engine).Parse(utf8)),
+            ("released", engine =>
+            {
+                var parsed = ParsedJson.Parse(utf8, 64);
+                var value = LazyJsonObject.ToJs(engine, parsed);
+                parsed.Release();
+                return value;
+            }));
+        // Given back part-way through the probe.
+        var partWay = ProbeDifferential.Differences(ReleasedPartWay, "b",
+            ("JSON.parse", WithRelease, engine => new JsonParser(engine).Parse(utf8)),
+            ("released part-way", WithRelease, engine =>
+            {
+                var parsed = ParsedJson.Parse(utf8, 64);
+                engine.SetValue("release", new Jint.Runtime.Interop.ClrFunction(engine, "release", (_, _) =>
+                {
+                    parsed.Release();
+                    return Jint.Native.JsValue.Undefined;
+                }));
+                return LazyJsonObject.ToJs(engine, parsed);
+            }));
+
+        Assert.True(before.Length == 0 && partWay.Length == 0, before + "\n" + partWay);
+    }
+
+    /// <summary>A strict engine with a global <c>release()</c> that does nothing (the released side replaces it).</summary>
+    private static Engine WithRelease()
+    {
+        var engine = new Engine(options => options.Strict());
+        engine.SetValue("release", new Jint.Runtime.Interop.ClrFunction(engine, "release", (_, _) => Jint.Native.JsValue.Undefined));
+        return engine;
+    }
+
     /// <summary>What the script did before the body is written out: a part it never looked into is written from its JSON.</summary>
     private static readonly string[] BeforeWriting =
     [
