@@ -19,6 +19,12 @@ internal sealed partial class BoundedJsonWriter
     /// <summary>Objects of up to this many members have their name hashes checked on the stack, not in a rented array.</summary>
     private const int StackNames = 128;
 
+    /// <summary>The bytes of a JSON name or string that reads as it is written: printable ASCII but the backslash that starts an escape.</summary>
+    private static readonly System.Buffers.SearchValues<byte> PlainBytes = System.Buffers.SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(b => b != '\\').Select(b => (byte)b)]);
+
+    /// <summary>FNV-1a's offset basis, varied per process.</summary>
+    private static readonly uint HashSeed = 2166136261 ^ (uint)Random.Shared.Next();
+
     private bool TryWriteUntouched(JsValue value)
     {
         if (value is not LazyJsonObject lazy || !_replacer.IsUndefined() || _propertyList is not null || _gap.Length > 0 || !lazy.IsUntouched(out var json)
@@ -93,7 +99,7 @@ internal sealed partial class BoundedJsonWriter
     private void WriteJsonString<T>(ReadOnlySpan<byte> raw, T source, Func<T, string> decode)
     {
         // Plain text cannot hold a quote unescaped either: JSON.stringify writes it as it is.
-        if (raw.Length <= 256 && LazyJsonObject.IsPlain(raw))
+        if (raw.Length <= 256 && IsPlain(raw))
         {
             Span<char> text = stackalloc char[raw.Length + 2];
             text[0] = text[^1] = '"';
@@ -107,6 +113,24 @@ internal sealed partial class BoundedJsonWriter
         }
 
         Quote(decode(source));
+    }
+
+    /// <summary>A JSON name or string as written (<see cref="JsonMarshal"/>'s raw bytes) in printable ASCII without escapes: its bytes are its characters.</summary>
+    private static bool IsPlain(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept(PlainBytes);
+
+    /// <summary>
+    /// FNV-1a over a name's bytes as written. A collision costs the slower way, never a wrong answer; the start differs
+    /// per process, so names that all collide cannot be prepared in advance.
+    /// </summary>
+    private static int NameHash(ReadOnlySpan<byte> name)
+    {
+        var hash = HashSeed;
+        foreach (var unit in name)
+        {
+            hash = (hash ^ unit) * 16777619;
+        }
+
+        return (int)hash;
     }
 
     /// <summary>
@@ -131,7 +155,7 @@ internal sealed partial class BoundedJsonWriter
                     return false;
                 }
 
-                hashes[written++] = LazyJsonObject.NameHash(raw);
+                hashes[written++] = NameHash(raw);
             }
 
             hashes.Sort();

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Jint;
 using Jint.Native;
 
@@ -23,22 +23,15 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed class LazyJsonObject : LazyObject
 {
-    private const int IndexFrom = 8;
-
-    /// <summary>The bytes of a JSON name or string that reads as it is written: printable ASCII but the backslash that starts an escape.</summary>
-    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(b => b != '\\').Select(b => (byte)b)]);
-
-    /// <summary>FNV-1a's offset basis, varied per process.</summary>
-    private static readonly uint HashSeed = 2166136261 ^ (uint)Random.Shared.Next();
-
     private JsonElement _json;
     /// <summary>The run's parse <see cref="_json"/> is in, until the object reads a document of its own; null for a document never given back.</summary>
     private ParsedJson? _source;
     /// <summary>Where the object's text is in <see cref="ParsedJson.Utf8"/>, to parse it again once the run's parse is given back.</summary>
     private readonly int _offset;
     private readonly int _length;
-    private JsValue?[]? _read;
-    private MemberIndex? _members;
+    /// <summary>The members read so far, in the order read: the value made of each is the one every later read gives.</summary>
+    private ReadMember[]? _read;
+    private int _readCount;
 
     private LazyJsonObject(Engine engine, JsonElement json, ParsedJson? source)
         : base(engine)
@@ -76,7 +69,7 @@ internal sealed class LazyJsonObject : LazyObject
     public bool IsUntouched(out JsonElement json)
     {
         json = Json;
-        return !IsOrdinary && _read is null && ReferenceEquals(Prototype, _engine.Intrinsics.Object.PrototypeObject);
+        return !IsOrdinary && _readCount == 0 && ReferenceEquals(Prototype, _engine.Intrinsics.Object.PrototypeObject);
     }
 
     /// <summary><paramref name="json"/> (of a document never given back) as a script value: an object or array read lazily, anything else made now.</summary>
@@ -93,7 +86,7 @@ internal sealed class LazyJsonObject : LazyObject
             if (_source is { IsReleased: true } source)
             {
                 _json = Parse(source.Utf8.Slice(_offset, _length), source.MaxDepth);
-                (_source, _members) = (null, null);
+                _source = null;
             }
 
             return _json;
@@ -130,130 +123,81 @@ internal sealed class LazyJsonObject : LazyObject
         return new JsArray(engine, items);
     }
 
-    /// <summary>The member <paramref name="name"/> as JSON.parse gives it (the last of duplicates), made once.</summary>
+    /// <summary>
+    /// The member <paramref name="name"/> as JSON.parse gives it (the last of duplicates), made once: found by
+    /// <see cref="JsonElement.TryGetProperty(ReadOnlySpan{byte}, out JsonElement)"/>, which compares names as JSON.parse
+    /// decodes them and finds the last of duplicates, and kept with the name it was read by.
+    /// </summary>
     protected override bool TryRead(string name, out JsValue value)
     {
-        var (index, count, member) = (-1, 0, default(JsonElement));
+        if (ReadBefore(name) is { } before)
+        {
+            value = before;
+            return true;
+        }
+
         var json = Json;
-        if (_members is null && json.GetPropertyCount() <= IndexFrom)
-        {
-            // A few members: one walk.
-            foreach (var candidate in json.EnumerateObject())
-            {
-                if (NameIs(candidate, name))
-                {
-                    (index, member) = (count, candidate.Value);
-                }
-
-                count++;
-            }
-        }
-        else
-        {
-            _members ??= Index(json);
-            index = _members.Find(name);
-            (count, member) = (_members.Count, index >= 0 ? _members.Value(index) : default);
-        }
-
-        if (index < 0)
+        if (!TryGetMember(json, name, out var member))
         {
             value = JsValue.Undefined;
             return false;
         }
 
-        _read ??= new JsValue?[count];
-        value = _read[index] ??= ToJs(_engine, member, _source);
+        value = ToJs(_engine, member, _source);
+        // No more distinct names can be found than the object has members.
+        _read ??= new ReadMember[json.GetPropertyCount()];
+        _read[_readCount++] = new ReadMember(name, value);
         return true;
     }
 
-    /// <summary>
-    /// Whether <paramref name="member"/> is named <paramref name="name"/>: a name written in plain ASCII (nearly all)
-    /// is compared as it is written, byte for character; any other is decoded first.
-    /// </summary>
-    private static bool NameIs(JsonProperty member, string name)
+    /// <summary>The value already made for the member <paramref name="name"/>, or null.</summary>
+    private JsValue? ReadBefore(string name)
     {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-        return IsPlain(raw) ? raw.Length == name.Length && Ascii.Equals(raw, name) : member.NameEquals(name);
-    }
-
-    /// <summary>A JSON name or string as written (<see cref="JsonMarshal"/>'s raw bytes) in printable ASCII without escapes: its bytes are its characters.</summary>
-    internal static bool IsPlain(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept(PlainBytes);
-
-    /// <summary>
-    /// FNV-1a over code units: the same for a plain name's bytes and its characters. A collision costs a comparison,
-    /// never a wrong answer; the start differs per process, so names that all collide cannot be prepared in advance.
-    /// </summary>
-    internal static int NameHash<T>(ReadOnlySpan<T> name)
-        where T : System.Numerics.IBinaryInteger<T>
-    {
-        var hash = HashSeed;
-        foreach (var unit in name)
+        for (var i = 0; i < _readCount; i++)
         {
-            hash = (hash ^ uint.CreateTruncating(unit)) * 16777619;
+            if (string.Equals(_read![i].Name, name, StringComparison.Ordinal))
+            {
+                return _read[i].Value;
+            }
         }
 
-        return (int)hash;
+        return null;
+    }
+
+    /// <summary>
+    /// The last member of <paramref name="json"/> named <paramref name="name"/>. A name that is not text (a lone
+    /// surrogate) has no UTF-8, and names no member of JSON a script is given (such a text is refused).
+    /// </summary>
+    private static bool TryGetMember(JsonElement json, string name, out JsonElement member)
+    {
+        byte[]? rented = null;
+        var utf8 = name.Length <= 128 ? stackalloc byte[name.Length * 3] : (rented = ArrayPool<byte>.Shared.Rent(name.Length * 3));
+        try
+        {
+            member = default;
+            return Utf8.FromUtf16(name, utf8, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+                && json.TryGetProperty(utf8[..written], out member);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     protected override void DefineMembers()
     {
-        var index = 0;
         foreach (var member in Json.EnumerateObject())
         {
-            DefineMember(member.Name, _read?[index] ?? ToJs(_engine, member.Value, _source));
-            index++;
+            var name = member.Name;
+            DefineMember(name, ReadBefore(name) ?? ToJs(_engine, member.Value, _source));
         }
 
-        (_read, _members) = (null, null);
+        (_read, _readCount) = (null, 0);
     }
 
-    private static MemberIndex Index(JsonElement json)
-    {
-        var members = new MemberIndex(json.GetPropertyCount());
-        foreach (var member in json.EnumerateObject())
-        {
-            members.Add(member);
-        }
-
-        return members;
-    }
-
-    /// <summary>
-    /// An object's members by a hash of their name, for a read in a few steps instead of a walk of every member. The
-    /// hash of a plain name (<see cref="IsPlain"/>) is the same over its bytes as over its characters; an object with
-    /// any other name is walked instead.
-    /// </summary>
-    private sealed class MemberIndex(int count)
-    {
-        private readonly int[] _hashes = new int[count];
-        private readonly JsonProperty[] _members = new JsonProperty[count];
-        private bool _walk;
-
-        public int Count { get; private set; }
-
-        public JsonElement Value(int index) => _members[index].Value;
-
-        public void Add(JsonProperty member)
-        {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
-            _walk |= !IsPlain(raw);
-            _hashes[Count] = NameHash(raw);
-            _members[Count++] = member;
-        }
-
-        /// <summary>The index of the last member named <paramref name="name"/> (JSON.parse keeps the last of duplicates), or -1.</summary>
-        public int Find(string name)
-        {
-            var hash = NameHash(name.AsSpan());
-            for (var i = Count - 1; i >= 0; i--)
-            {
-                if ((_walk || _hashes[i] == hash) && NameIs(_members[i], name))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-    }
+    /// <summary>A member read by name, and the value made of it.</summary>
+    private readonly record struct ReadMember(string Name, JsValue Value);
 }

@@ -31,6 +31,7 @@ public sealed class LazyJsonObjectTests
         "b.m120 + ':' + b.m0 + ':' + b.m199 + ':' + b.missing + ':' + b['m\\u0031'] + ('m5' in b) + b.hasOwnProperty('m7') + b.hasOwnProperty('toString')",
         "`${b}` + (b + '') + typeof b + Array.isArray(b) + (b instanceof Object) + (Object.getPrototypeOf(b) === Object.prototype)",
         "b.ticket === b.ticket && b.ticket?.status === b.ticket?.status",
+        "b['\\ud800'] + ':' + ('\\udc00x' in b) + ':' + b['\\ud83d\\ude00'] + ':' + b['x'.repeat(200)] + ':' + b['é'.repeat(100)]",
         "{ if (b.ticket) { b.ticket.status.name = 'x'; } return JSON.stringify(b); }",
         "{ const t = b.ticket || b; const s = t.status; t.extra = 1; if (s) { s.id = 9; } return JSON.stringify(b); }",
         "{ const t = b.ticket || b; t.summary; delete t.summary; delete t.b; return t.summary === undefined && !('summary' in t) && JSON.stringify(t); }",
