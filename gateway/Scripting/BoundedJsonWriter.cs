@@ -14,7 +14,8 @@ namespace HaloIlertGateway.Scripting;
 /// builds the whole document before it can be measured, so a ten-level shared array (10^10 elements from a few
 /// hundred bytes) ran for half a minute and gigabytes; here the limit is met as the document is written. Nesting is
 /// checked against the real stack, like the engine's own stack guard. Used for <c>JSON.stringify</c>, the body a
-/// script returns and objects given to <c>context.log</c>. One use per instance.
+/// script returns and objects given to <c>context.log</c>. Each write starts afresh, so an engine keeps one for the
+/// bodies its runs return; a write must not be begun while another on the same instance is under way.
 /// </summary>
 internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
 {
@@ -22,12 +23,15 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
         string.Concat("\\\"", new string(Enumerable.Range(0, 0x20).Select(c => (char)c).ToArray()), new string(Enumerable.Range(0xD800, 0x800).Select(c => (char)c).ToArray())));
 
-    private readonly StringBuilder _out = output?.Clear() ?? new StringBuilder();
+    private readonly StringBuilder _out = output ?? new StringBuilder();
     private readonly List<ObjectInstance> _stack = [];
     private JsValue _replacer = JsValue.Undefined;
     private List<JsValue>? _propertyList;
     private string _gap = string.Empty;
     private string _indent = string.Empty;
+
+    /// <summary>The characters the writer's buffer holds room for (it keeps its room from write to write).</summary>
+    public int Capacity => _out.Capacity;
 
     /// <summary>What was written so far: after a <see cref="SandboxLimitException"/>, the first <c>limit</c> characters.</summary>
     public string Written => _out.ToString();
@@ -58,6 +62,10 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
 
     private bool Serialize(JsValue value, JsValue replacer, JsValue space)
     {
+        // Whatever an earlier write left (one a limit or a cycle stopped half-way included) is gone.
+        _out.Clear();
+        _stack.Clear();
+        (_replacer, _propertyList, _gap, _indent) = (JsValue.Undefined, null, string.Empty, string.Empty);
         ReadReplacer(replacer);
         ReadGap(space);
         if (_replacer.IsUndefined())

@@ -37,7 +37,7 @@ internal sealed class TransformEngine : IDisposable
     private const int InitialBodyChars = 4096;
     private const int RetainedBodyChars = 64 * 1024;
     private readonly int _maxBodyLength;
-    private System.Text.StringBuilder _bodyText = new(InitialBodyChars);
+    private BoundedJsonWriter _bodyWriter;
     private readonly int _maxLogLength;
     private readonly int _maxJsonDepth;
     private byte[] _settingsJson = [];
@@ -53,6 +53,7 @@ internal sealed class TransformEngine : IDisposable
         _engine = new Engine(sandbox.Options);
         _deadline = _engine.Constraints.Find<RunDeadline>()!;
         _maxBodyLength = sandbox.Limits.MaxStringLength;
+        _bodyWriter = NewBodyWriter();
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
         _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
         _builtins = SandboxBuiltins.Install(_engine, sandbox.Limits);
@@ -221,16 +222,17 @@ internal sealed class TransformEngine : IDisposable
             return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false);
         }
 
-        // One text buffer per engine, reused run after run; a rare large body does not stay pinned to a pooled engine.
-        var json = new BoundedJsonWriter(_engine, _maxBodyLength, "the returned body", _bodyText).WriteUtf8(body)
-            ?? throw new TransformContractException("the body cannot be written as JSON");
-        if (_bodyText.Capacity > RetainedBodyChars)
+        // One writer and text buffer per engine, reused run after run; a rare large body does not stay pinned to a pooled engine.
+        var json = _bodyWriter.WriteUtf8(body) ?? throw new TransformContractException("the body cannot be written as JSON");
+        if (_bodyWriter.Capacity > RetainedBodyChars)
         {
-            _bodyText = new System.Text.StringBuilder(InitialBodyChars);
+            _bodyWriter = NewBodyWriter();
         }
 
         return (json, true);
     }
+
+    private BoundedJsonWriter NewBodyWriter() => new(_engine, _maxBodyLength, "the returned body", new System.Text.StringBuilder(InitialBodyChars));
 
     /// <summary>A top-level string member of a body object as its JSON has it: own, enumerable, data (no getter runs), no <c>toJSON</c>.</summary>
     private static string? EventKey(JsValue body, JsString name)

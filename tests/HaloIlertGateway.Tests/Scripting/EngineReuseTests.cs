@@ -40,6 +40,8 @@ public sealed class EngineReuseTests
     [InlineData("[1, [2, { toString() { throw new Error('in a join'); } }]].join();")]
     [InlineData("const it = (function* () { yield 1; throw new Error('in a generator'); })(); it.next(); it.next();")]
     [InlineData("return { path: 42 };")]
+    [InlineData("const b = { a: [1, { c: 'part-way' }] }; b.a.push(b); request.body = b; return request;")]
+    [InlineData("request.body = { first: 'written', get then() { throw new Error('in a getter the body writer reads'); } }; return request;")]
     public void AnEngineWhoseScriptThrewRunsTheNextRequestWhole(string failure)
     {
         var runner = new TransformRunner(Options.Create(Limits));
