@@ -29,6 +29,10 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     private List<JsValue>? _propertyList;
     private string _gap = string.Empty;
     private string _indent = string.Empty;
+    /// <summary>The object whose top-level string members <see cref="WriteUtf8(JsValue, JsString, JsString, out ValueTuple{string?, string?}?)"/> reads as it writes them, while it still may.</summary>
+    private ObjectInstance? _topLevel;
+    private (JsString First, JsString Second) _topLevelNames;
+    private (string? First, string? Second)? _topLevelStrings;
 
     /// <summary>The characters the writer's buffer holds room for (it keeps its room from write to write).</summary>
     public int Capacity => _out.Capacity;
@@ -39,12 +43,28 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
     /// <summary>The JSON text of <paramref name="value"/>, or null where <c>JSON.stringify</c> gives undefined.</summary>
     public string? Write(JsValue value, JsValue replacer, JsValue space) => Serialize(value, replacer, space) ? _out.ToString() : null;
 
-    /// <summary>The JSON of <paramref name="value"/> as UTF-8 (without making a string first), or null where it is undefined.</summary>
-    public byte[]? WriteUtf8(JsValue value)
+    /// <summary>
+    /// The JSON of <paramref name="value"/> as UTF-8 (without making a string first), or null where it is undefined; and
+    /// its top-level string members named <paramref name="first"/> and <paramref name="second"/> as written, when
+    /// <paramref name="value"/> is an object with no <c>toJSON</c> whose members are all enumerable data (no getter):
+    /// else <paramref name="topLevel"/> is null, and the caller asks the object itself.
+    /// </summary>
+    public byte[]? WriteUtf8(JsValue value, JsString first, JsString second, out (string? First, string? Second)? topLevel)
     {
-        if (!Serialize(value, JsValue.Undefined, JsValue.Undefined))
+        (_topLevel, _topLevelNames, _topLevelStrings) = (value as ObjectInstance, (first, second), null);
+        try
         {
-            return null;
+            topLevel = null;
+            if (!Serialize(value, JsValue.Undefined, JsValue.Undefined))
+            {
+                return null;
+            }
+
+            topLevel = _topLevelStrings;
+        }
+        finally
+        {
+            (_topLevel, _topLevelStrings) = (null, null);
         }
 
         var chunks = _out.GetChunks();
@@ -90,9 +110,17 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
             return true;
         }
 
-        if (value is ObjectInstance candidate && candidate.Get(Keys.ToJson) is var toJson && toJson.IsCallable())
+        if (value is ObjectInstance candidate && candidate.Get(Keys.ToJson) is var toJson && !toJson.IsUndefined())
         {
-            value = SandboxBuiltins.Call(toJson, value, [key]);
+            if (ReferenceEquals(candidate, _topLevel))
+            {
+                _topLevel = null;
+            }
+
+            if (toJson.IsCallable())
+            {
+                value = SandboxBuiltins.Call(toJson, value, [key]);
+            }
         }
 
         if (!_replacer.IsUndefined())
@@ -150,9 +178,22 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         Append("{");
         var any = false;
         // With a property list (the replacer's) every listed name; without, the own enumerable members.
-        foreach (var key in _propertyList ?? OwnMembers.EnumerableKeys(obj))
+        var allData = false;
+        var keys = _propertyList ?? OwnMembers.EnumerableKeys(obj, out allData);
+        var topLevel = allData && ReferenceEquals(obj, _topLevel);
+        if (topLevel)
+        {
+            _topLevelStrings = (null, null);
+        }
+
+        foreach (var key in keys)
         {
             var value = obj.Get(key);
+            if (topLevel && value is JsString text)
+            {
+                ReadTopLevel(key, text);
+            }
+
             var mark = _out.Length;
             Separate(any);
             Quote(key.ToString());
@@ -169,6 +210,21 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
 
         Leave(any, stepback);
         Append("}");
+    }
+
+    private void ReadTopLevel(JsValue key, JsString value)
+    {
+        var (first, second) = _topLevelStrings!.Value;
+        if (key.Equals(_topLevelNames.First))
+        {
+            first = value.ToString();
+        }
+        else if (key.Equals(_topLevelNames.Second))
+        {
+            second = value.ToString();
+        }
+
+        _topLevelStrings = (first, second);
     }
 
     private void WriteArray(ObjectInstance array)

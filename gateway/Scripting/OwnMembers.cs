@@ -22,10 +22,17 @@ internal static class OwnMembers
     /// each is then read as <c>value[key]</c>. A hidden-class object's are all its keys, told by one descriptor instead
     /// of one per member.
     /// </summary>
-    public static List<JsValue> EnumerableKeys(ObjectInstance obj)
+    public static List<JsValue> EnumerableKeys(ObjectInstance obj) => EnumerableKeys(obj, out _);
+
+    /// <summary>
+    /// The same, and whether every own member of <paramref name="obj"/> is enumerable data (a hidden-class object, or
+    /// none): reading one of these keys then runs no getter and finds nothing on the prototypes.
+    /// </summary>
+    public static List<JsValue> EnumerableKeys(ObjectInstance obj, out bool allData)
     {
         var keys = obj.GetOwnPropertyKeys(Types.String);
-        if (keys.Count == 0 || (obj is JsObject && obj.GetOwnProperty(keys[0]).GetType() == HiddenClassMember))
+        allData = keys.Count == 0 || (obj is JsObject && obj.GetOwnProperty(keys[0]).GetType() == HiddenClassMember);
+        if (allData)
         {
             return keys;
         }

@@ -206,35 +206,42 @@ internal sealed class TransformEngine : IDisposable
         var query = ReadStrings(result.Get(Keys.Query), original.Query, "query", lowerCaseKeys: false);
         TransformContract.CheckQuery(query);
         var returnedBody = result.Get(Keys.Body);
-        var (body, isJson) = ReadBody(returnedBody);
-        return new OutgoingRequest(newPath, query, headers, body, isJson, EventKey(returnedBody, Keys.IntegrationKey), EventKey(returnedBody, Keys.AlertKey));
+        var (body, isJson, keys) = ReadBody(returnedBody);
+        var (integrationKey, alertKey) = keys ?? (EventKey(returnedBody, Keys.IntegrationKey), EventKey(returnedBody, Keys.AlertKey));
+        return new OutgoingRequest(newPath, query, headers, body, isJson, integrationKey, alertKey);
     }
 
-    private (byte[]? Body, bool IsJson) ReadBody(JsValue body)
+    /// <summary>The body as sent, and its event keys when the writer could read them as it wrote it.</summary>
+    private (byte[]? Body, bool IsJson, (string?, string?)? Keys) ReadBody(JsValue body)
     {
         if (body.IsUndefined())
         {
-            return (null, false);
+            return (null, false, null);
         }
 
         if (body.IsString())
         {
-            return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false);
+            return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false, null);
         }
 
         // One writer and text buffer per engine, reused run after run; a rare large body does not stay pinned to a pooled engine.
-        var json = _bodyWriter.WriteUtf8(body) ?? throw new TransformContractException("the body cannot be written as JSON");
+        var json = _bodyWriter.WriteUtf8(body, Keys.IntegrationKey, Keys.AlertKey, out var keys)
+            ?? throw new TransformContractException("the body cannot be written as JSON");
         if (_bodyWriter.Capacity > RetainedBodyChars)
         {
             _bodyWriter = NewBodyWriter();
         }
 
-        return (json, true);
+        return (json, true, keys);
     }
 
     private BoundedJsonWriter NewBodyWriter() => new(_engine, _maxBodyLength, "the returned body", new System.Text.StringBuilder(InitialBodyChars));
 
-    /// <summary>A top-level string member of a body object as its JSON has it: own, enumerable, data (no getter runs), no <c>toJSON</c>.</summary>
+    /// <summary>
+    /// A top-level string member of a body object as its JSON has it: own, enumerable, data (no getter runs), no
+    /// <c>toJSON</c>. Asked of the object when the writer could not read it as it wrote it (an object with a getter or a
+    /// member defined otherwise, or one written straight from the request's JSON).
+    /// </summary>
     private static string? EventKey(JsValue body, JsString name)
     {
         if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get(Keys.ToJson).IsUndefined())
