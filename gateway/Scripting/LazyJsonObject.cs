@@ -51,13 +51,7 @@ internal sealed class LazyJsonObject : LazyObject
     /// never given back. Throws <see cref="JsonException"/> when it is not JSON. The document reads <paramref name="utf8"/>
     /// where it is, for as long as the value lives: it must be memory that nothing reuses.
     /// </summary>
-    public static JsValue Parse(Engine engine, ReadOnlyMemory<byte> utf8, int maxDepth)
-    {
-#pragma warning disable CA2000 // Never disposed on purpose: a script may keep the value for as long as it likes.
-        var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
-#pragma warning restore CA2000
-        return ToJs(engine, document.RootElement);
-    }
+    public static JsValue Parse(Engine engine, ReadOnlyMemory<byte> utf8, int maxDepth) => ToJs(engine, Parse(utf8, maxDepth));
 
     /// <summary>The root of a run's parse as a script value, valid after the run gives the parse back.</summary>
     public static JsValue ToJs(Engine engine, ParsedJson parsed) => ToJs(engine, parsed.Root, parsed);
