@@ -13,7 +13,7 @@ public sealed class OutboxLockTests
     public async Task ASecondGatewayOnTheSameOutboxRefusesToStartSayingWhichFileAndWhatToDo()
     {
         await using var ilert = await FakeIlert.StartAsync();
-        var folder = Directory.CreateTempSubdirectory("outbox-lock-").FullName;
+        var folder = TestFolders.Create("outbox-lock-");
         var database = Path.Combine(folder, "outbox.db");
         await using var first = new GatewayProcess(ilert.Address, $"--Gateway:Delivery:DatabasePath={database}");
         await first.StartAsync();
@@ -33,7 +33,7 @@ public sealed class OutboxLockTests
     [Fact]
     public void AnOutboxIsHeldUntilItsStoreIsDisposed()
     {
-        var folder = Directory.CreateTempSubdirectory("outbox-lock-").FullName;
+        var folder = TestFolders.Create("outbox-lock-");
         using (Open(folder))
         {
             var refused = Assert.Throws<OutboxUnavailableException>(() => Open(folder));
@@ -52,7 +52,7 @@ public sealed class OutboxLockTests
     public async Task AnOutboxThatCannotBeOpenedStopsTheStartNamingTheDatabaseAndTheCause()
     {
         await using var ilert = await FakeIlert.StartAsync();
-        var notAFolder = Path.Combine(Directory.CreateTempSubdirectory("outbox-bad-").FullName, "file");
+        var notAFolder = Path.Combine(TestFolders.Create("outbox-bad-"), "file");
         File.WriteAllText(notAFolder, "a file where the outbox's folder should be");
         var database = Path.Combine(notAFolder, "outbox.db");
         await using var gateway = new GatewayProcess(ilert.Address, $"--Gateway:Delivery:DatabasePath={database}");

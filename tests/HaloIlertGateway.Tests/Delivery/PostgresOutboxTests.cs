@@ -59,7 +59,7 @@ public sealed class PostgresOutboxTests : OutboxContract
     {
         var server = await PostgresServer.GetAsync();
         var secrets = new SecretStore(TimeProvider.System);
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pg-secret-").FullName, "connection");
+        var file = Path.Combine(TestFolders.Create("pg-secret-"), "connection");
         File.WriteAllText(file, server.ConnectionString("postgres") + ";Password=pg-s3cret-never-logged");
         using var database = new PostgresDatabase(Options.Create(new StoreOptions { Provider = StoreProvider.Postgres, ConnectionString = "file:" + file }), secrets, NullLogger<PostgresDatabase>.Instance);
 

@@ -1,5 +1,6 @@
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Delivery.Sqlite;
+using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,7 @@ namespace HaloIlertGateway.Tests.Delivery;
 /// <summary>The store contract on SQLite, plus what only a file can show: its migrations.</summary>
 public sealed class SqliteOutboxTests : OutboxContract
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("outbox-contract-").FullName;
+    private readonly string _folder = TestFolders.Create("outbox-contract-");
 
     private protected override (IOutbox Outbox, IDeadLetterStore DeadLetters, IDisposable Handle) Open(bool reopen = false)
     {

@@ -62,7 +62,7 @@ public sealed class StorageFaultTests
     [Fact]
     public async Task AGatewayStartsOnAFullOutboxAndAnswers503UntilThereIsRoom()
     {
-        var database = Path.Combine(Directory.CreateTempSubdirectory("outbox-full-").FullName, "outbox.db");
+        var database = Path.Combine(TestFolders.Create("outbox-full-"), "outbox.db");
         void Configure(GatewayFactory g)
         {
             g.WithFastRetries();

@@ -53,7 +53,7 @@ public sealed class PostgresServer
     /// <summary>The gateway's view of a database (as one replica): its connection string given as a secret file.</summary>
     internal static HaloIlertGateway.Delivery.Postgres.PostgresDatabase OpenAsReplica(string connectionString)
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pg-connection-").FullName, "connection");
+        var file = Path.Combine(TestFolders.Create("pg-connection-"), "connection");
         File.WriteAllText(file, connectionString);
         return new HaloIlertGateway.Delivery.Postgres.PostgresDatabase(
             Microsoft.Extensions.Options.Options.Create(new HaloIlertGateway.Delivery.StoreOptions { Provider = HaloIlertGateway.Delivery.StoreProvider.Postgres, ConnectionString = "file:" + file }),
@@ -73,7 +73,7 @@ public sealed class PostgresServer
         var binaries = FindBinaries();
         RemoveStoppedServers();
         var folder = Directory.CreateTempSubdirectory("gateway-pg-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(folder, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        TestFolders.MarkOwner(folder);
         var server = new PostgresServer(folder, FreePort(), binaries);
         if (IsRoot)
         {
@@ -85,20 +85,10 @@ public sealed class PostgresServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             server.StopAsync().Wait(TimeSpan.FromSeconds(10));
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The OS cleans the temp folder.
-            }
+            TestFolders.TryDelete(folder);
         };
         return server;
     }
-
-    /// <summary>The file in a server's folder that names the test process that made it.</summary>
-    private const string OwnerFile = "owner.pid";
 
     /// <summary>
     /// Folders of earlier runs whose server is gone (the test host is stopped before its exit handler can remove them):
@@ -109,46 +99,10 @@ public sealed class PostgresServer
     {
         foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "gateway-pg-*"))
         {
-            if (!File.Exists(Path.Combine(stale, "data", "postmaster.pid")) && OwnerHasEnded(stale))
+            if (!File.Exists(Path.Combine(stale, "data", "postmaster.pid")) && TestFolders.OwnerHasEnded(stale))
             {
-                try
-                {
-                    Directory.Delete(stale, recursive: true);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Another user's, or in use: left alone.
-                }
+                TestFolders.TryDelete(stale);
             }
-        }
-    }
-
-    private static bool OwnerHasEnded(string folder) =>
-        OwnerOf(folder) is { } owner ? !IsRunning(owner) : Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
-
-    /// <summary>The test process named in <paramref name="folder"/>, or null when it names none (or it cannot be read).</summary>
-    private static int? OwnerOf(string folder)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(Path.Combine(folder, OwnerFile)), out var owner) ? owner : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 
