@@ -125,13 +125,13 @@ function eventTypeOf(context, status) {
  * @param {string} value
  */
 function isIn(context, setting, value) {
-  return readSettings(context.settings)[setting].indexOf(value.toLowerCase()) >= 0;
+  return value.toLowerCase() in readSettings(context.settings)[setting];
 }
 
 /**
- * The settings as lower-case lists, derived once per engine: context.settings is the same frozen object from run to
+ * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from run to
  * run until proxy.json changes.
- * @type {{ from: any, value: { acceptStatuses: string[], resolveStatuses: string[], lowPriorities: string[] } | null }}
+ * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
  */
 const derived = { from: null, value: null };
 
@@ -139,9 +139,9 @@ const derived = { from: null, value: null };
 function readSettings(settings) {
   if (derived.value === null || derived.from !== settings) {
     derived.value = {
-      acceptStatuses: gw.list(settings["acceptStatuses"], ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"], true),
-      resolveStatuses: gw.list(settings["resolveStatuses"], ["5", "Complete"], true),
-      lowPriorities: gw.list(settings["lowPriorities"], ["1", "Low"], true),
+      acceptStatuses: gw.keySet(settings["acceptStatuses"], ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"], true),
+      resolveStatuses: gw.keySet(settings["resolveStatuses"], ["5", "Complete"], true),
+      lowPriorities: gw.keySet(settings["lowPriorities"], ["1", "Low"], true),
     };
     derived.from = settings;
   }

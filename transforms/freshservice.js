@@ -27,18 +27,18 @@ function transform(request, context) {
     throw new Error("the body is not a Freshservice ticket: it needs a ticket_id (Advanced) or freshdesk_webhook.ticket_id (Simple)");
   }
   const reference = String(ticket.ticket_id).replace(/^#/, "");
-  const lists = readSettings(context.settings);
-  const matches = (/** @type {string[]} */ list, /** @type {any} */ value) => list.indexOf(String(value || "").trim().toLowerCase()) >= 0;
+  const sets = readSettings(context.settings);
+  const matches = (/** @type {{ readonly [item: string]: true }} */ set, /** @type {any} */ value) => String(value || "").trim().toLowerCase() in set;
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: matches(lists.resolveStatuses, ticket.status) ? "RESOLVE"
-      : matches(lists.acceptStatuses, ticket.status) ? "ACCEPT" : "ALERT",
+    eventType: matches(sets.resolveStatuses, ticket.status) ? "RESOLVE"
+      : matches(sets.acceptStatuses, ticket.status) ? "ACCEPT" : "ALERT",
     summary: reference + " " + (ticket.subject || "(no subject)"),
     details: gw.htmlToText(ticket.description),
     alertKey: "freshservice-" + reference.toLowerCase(),
-    priority: matches(lists.highPriorities, ticket.priority) ? "HIGH" : "LOW",
+    priority: matches(sets.highPriorities, ticket.priority) ? "HIGH" : "LOW",
     customDetails: {},
   };
   for (const [name, value] of [["status", ticket.status], ["priority", ticket.priority], ["requester", ticket.requester_name], ["group", ticket.group], ["agent", ticket.agent]]) {
@@ -53,9 +53,9 @@ function transform(request, context) {
 }
 
 /**
- * The settings as lower-case lists, derived once per engine: context.settings is the same frozen object from run to
+ * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from run to
  * run until proxy.json changes.
- * @type {{ from: any, value: { resolveStatuses: string[], acceptStatuses: string[], highPriorities: string[] } | null }}
+ * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
  */
 const derived = { from: null, value: null };
 
@@ -63,9 +63,9 @@ const derived = { from: null, value: null };
 function readSettings(settings) {
   if (derived.value === null || derived.from !== settings) {
     derived.value = {
-      resolveStatuses: gw.list(settings["resolveStatuses"], ["Resolved", "Closed"], true),
-      acceptStatuses: gw.list(settings["acceptStatuses"], ["Pending"], true),
-      highPriorities: gw.list(settings["highPriorities"], ["High", "Urgent"], true),
+      resolveStatuses: gw.keySet(settings["resolveStatuses"], ["Resolved", "Closed"], true),
+      acceptStatuses: gw.keySet(settings["acceptStatuses"], ["Pending"], true),
+      highPriorities: gw.keySet(settings["highPriorities"], ["High", "Urgent"], true),
     };
     derived.from = settings;
   }

@@ -161,6 +161,13 @@ interface GatewayHelpers {
    * @example gw.list(context.settings["closedStatusNames"], ["Resolved", "Closed"], true) // ["resolved", "closed"]
    */
   list(setting: SettingValue | undefined, fallback?: string[], lowerCase?: boolean): string[];
+  /**
+   * The items `list` gives, as the keys of a frozen object without a prototype (every value is true), to test an item
+   * with `in`: an operator, where `indexOf` is a call. Keep it with the other settings a script derives once.
+   * @example "9" in gw.keySet(context.settings["closedStatusIds"], ["8", "9"]) // true
+   * @example "toString" in gw.keySet("a, b") // false: no prototype
+   */
+  keySet(setting: SettingValue | undefined, fallback?: string[], lowerCase?: boolean): { readonly [item: string]: true };
 }
 
 declare const gw: GatewayHelpers;

@@ -37,7 +37,7 @@ function transform(request, context) {
   const settings = readSettings(context.settings, context.route);
   const id = String(ticket.id);
   const ticketType = gw.ref(ticket.tickettype, ticket.tickettype_id);
-  if (settings.ignoredTicketTypeIds.indexOf(ticketType.id) >= 0) {
+  if (ticketType.id in settings.ignoredTicketTypeIds) {
     return context.drop("ticket type " + (ticketType.name || ticketType.id) + " is not sent to ilert");
   }
 
@@ -52,7 +52,7 @@ function transform(request, context) {
     summary: "#" + id + " " + (gw.text(ticket.summary) || "(no summary)") + (client ? " (" + client + ")" : ""),
     details: gw.htmlToText(ticket.details),
     alertKey: settings.alertKeyPrefix + "-" + id,
-    priority: settings.highPriorityIds.indexOf(priority.id) >= 0 ? "HIGH" : "LOW",
+    priority: priority.id in settings.highPriorityIds ? "HIGH" : "LOW",
     customDetails: gw.compact({
       ticketId: ticket.id,
       client,
@@ -74,7 +74,7 @@ function transform(request, context) {
 }
 
 /**
- * The settings as lists, derived once per engine and route: context.settings is the same frozen object from run to
+ * The settings as sets of items, derived once per engine and route: context.settings is the same frozen object from run to
  * run until proxy.json changes.
  * @type {{ from: any, route: string, value: ReturnType<typeof deriveSettings> | null }}
  */
@@ -99,10 +99,10 @@ function readSettings(settings, route) {
  */
 function deriveSettings(settings, route) {
   return {
-    closedStatusIds: gw.list(settings["closedStatusIds"], ["8", "9"]),
-    closedStatusNames: gw.list(settings["closedStatusNames"], ["Resolved", "Closed"], true),
-    highPriorityIds: gw.list(settings["highPriorityIds"], ["1", "2"]),
-    ignoredTicketTypeIds: gw.list(settings["ignoredTicketTypeIds"], []),
+    closedStatusIds: gw.keySet(settings["closedStatusIds"], ["8", "9"]),
+    closedStatusNames: gw.keySet(settings["closedStatusNames"], ["Resolved", "Closed"], true),
+    highPriorityIds: gw.keySet(settings["highPriorityIds"], ["1", "2"]),
+    ignoredTicketTypeIds: gw.keySet(settings["ignoredTicketTypeIds"], []),
     ticketUrl: gw.text(settings["ticketUrl"]),
     alertKeyPrefix: gw.text(settings["alertKeyPrefix"]) || route,
   };
@@ -115,7 +115,7 @@ function deriveSettings(settings, route) {
  * @param {ReturnType<typeof readSettings>} settings
  */
 function isClosed(status, dateClosed, settings) {
-  return settings.closedStatusIds.indexOf(status.id) >= 0
-    || (status.name !== "" && settings.closedStatusNames.indexOf(status.name.toLowerCase()) >= 0)
+  return status.id in settings.closedStatusIds
+    || (status.name !== "" && status.name.toLowerCase() in settings.closedStatusNames)
     || (typeof dateClosed === "string" && !dateClosed.startsWith(EMPTY_DATE) && gw.parseDate(dateClosed) !== null);
 }

@@ -25,7 +25,7 @@ function transform(request, context) {
   }
   const fields = issue.fields || {};
   const priority = fields.priority && fields.priority.name ? String(fields.priority.name) : "";
-  const high = gw.list(context.settings["highPriorities"], ["Highest", "High", "Critical", "Blocker"], true);
+  const high = gw.keySet(context.settings["highPriorities"], ["Highest", "High", "Critical", "Blocker"], true);
   const category = fields.status && fields.status.statusCategory && fields.status.statusCategory.key;
   const resolved = !!fields.resolution || category === "done" || body.webhookEvent === "jira:issue_deleted";
 
@@ -36,7 +36,7 @@ function transform(request, context) {
     summary: issue.key + " " + (fields.summary || "(no summary)"),
     details: documentText(fields.description),
     alertKey: "jira-" + String(issue.key).toLowerCase(),
-    priority: high.indexOf(priority.toLowerCase()) >= 0 ? "HIGH" : "LOW",
+    priority: priority.toLowerCase() in high ? "HIGH" : "LOW",
     customDetails: gw.compact({
       status: fields.status && fields.status.name,
       resolution: fields.resolution && fields.resolution.name,

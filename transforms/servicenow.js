@@ -28,19 +28,19 @@ function transform(request, context) {
     throw new Error("the body is not a ServiceNow incident: it needs a sys_id or a number");
   }
   const state = String(incident.state || "").trim().toLowerCase();
-  const accept = gw.list(context.settings["acceptStates"], ["2", "In Progress", "3", "On Hold"], true);
-  const resolve = gw.list(context.settings["resolveStates"], ["6", "Resolved", "7", "Closed", "8", "Canceled"], true);
+  const accept = gw.keySet(context.settings["acceptStates"], ["2", "In Progress", "3", "On Hold"], true);
+  const resolve = gw.keySet(context.settings["resolveStates"], ["6", "Resolved", "7", "Closed", "8", "Canceled"], true);
   const priorityNumber = (String(incident.priority || "").match(/^\s*(\d+)/) || ["", ""])[1];
   const reference = String(incident.number || incident.sys_id);
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: resolve.indexOf(state) >= 0 ? "RESOLVE" : accept.indexOf(state) >= 0 ? "ACCEPT" : "ALERT",
+    eventType: state in resolve ? "RESOLVE" : state in accept ? "ACCEPT" : "ALERT",
     summary: reference + " " + (incident.short_description || "(no short description)"),
     details: String(incident.description || ""),
     alertKey: "servicenow-" + reference.toLowerCase(),
-    priority: gw.list(context.settings["highPriorities"], ["1", "2"], true).indexOf(priorityNumber) >= 0 ? "HIGH" : "LOW",
+    priority: priorityNumber in gw.keySet(context.settings["highPriorities"], ["1", "2"], true) ? "HIGH" : "LOW",
     customDetails: gw.compact(Object.fromEntries([
       ["number", incident.number],
       ["state", incident.state],

@@ -27,20 +27,20 @@ function transform(request, context) {
   }
   const id = String(ticket.id);
   const status = String(ticket.status || "").toLowerCase();
-  const lists = {
-    accept: gw.list(context.settings["acceptStatuses"], ["pending", "hold"], true),
-    resolve: gw.list(context.settings["resolveStatuses"], ["solved", "closed"], true),
-    high: gw.list(context.settings["highPriorities"], ["high", "urgent"], true),
+  const sets = {
+    accept: gw.keySet(context.settings["acceptStatuses"], ["pending", "hold"], true),
+    resolve: gw.keySet(context.settings["resolveStatuses"], ["solved", "closed"], true),
+    high: gw.keySet(context.settings["highPriorities"], ["high", "urgent"], true),
   };
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: lists.resolve.indexOf(status) >= 0 ? "RESOLVE" : lists.accept.indexOf(status) >= 0 ? "ACCEPT" : "ALERT",
+    eventType: status in sets.resolve ? "RESOLVE" : status in sets.accept ? "ACCEPT" : "ALERT",
     summary: "#" + id + " " + (ticket.title || "(no subject)"),
     details: [ticket.description, ticket.latest_comment && "Latest comment: " + ticket.latest_comment].filter(Boolean).join("\n\n"),
     alertKey: "zendesk-" + id,
-    priority: lists.high.indexOf(String(ticket.priority || "").toLowerCase()) >= 0 ? "HIGH" : "LOW",
+    priority: String(ticket.priority || "").toLowerCase() in sets.high ? "HIGH" : "LOW",
     customDetails: gw.compact({
       ticketId: ticket.id,
       status: ticket.status,

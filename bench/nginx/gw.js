@@ -84,6 +84,12 @@ var gw = (function () {
     return items.filter(function (item) { return item !== ""; }).map(function (item) { return lowerCase ? item.toLowerCase() : item; });
   }
 
-  return { htmlToText: htmlToText, decodeEntities: decodeEntities, text: text, parseDate: parseDate, ref: ref, compact: compact, list: list };
+  function keySet(value, fallback, lowerCase) {
+    var set = Object.create(null);
+    list(value, Array.isArray(fallback) ? fallback : [], lowerCase).forEach(function (item) { set[String(item)] = true; });
+    return Object.freeze(set);
+  }
+
+  return { htmlToText: htmlToText, decodeEntities: decodeEntities, text: text, parseDate: parseDate, ref: ref, compact: compact, list: list, keySet: keySet };
 })();
 

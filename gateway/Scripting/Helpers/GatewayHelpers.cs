@@ -22,6 +22,8 @@ internal sealed class GatewayHelpers
     private static readonly JsObjectLayout RefLayout = new("id", "name");
 
     private readonly Engine _engine;
+    private readonly JsValue _objectCreate;
+    private readonly JsValue _objectFreeze;
     private List<KeyValuePair<string, JsValue>>? _kept = [];
     private readonly int _maxString;
     private readonly int _maxArray;
@@ -29,6 +31,8 @@ internal sealed class GatewayHelpers
     private GatewayHelpers(Engine engine, ScriptingOptions limits)
     {
         _engine = engine;
+        _objectCreate = engine.Intrinsics.Object.Get("create");
+        _objectFreeze = engine.Intrinsics.Object.Get("freeze");
         _maxString = limits.MaxStringLength;
         _maxArray = limits.MaxArrayLength;
     }
@@ -36,7 +40,6 @@ internal sealed class GatewayHelpers
     public static void Install(Engine engine, ScriptingOptions limits)
     {
         var helpers = new GatewayHelpers(engine, limits);
-        var freeze = engine.Intrinsics.Object.Get("freeze");
         var gw = new JsObject(engine);
         Add("htmlToText", 1, (_, args) => helpers.Text("gw.htmlToText", args.At(0), HtmlText.ToText));
         Add("decodeEntities", 1, (_, args) => helpers.Text("gw.decodeEntities", args.At(0), HtmlText.DecodeEntities));
@@ -45,13 +48,14 @@ internal sealed class GatewayHelpers
         Add("ref", 2, (_, args) => helpers.Ref(args.At(0), args.At(1)));
         Add("compact", 1, (_, args) => helpers.Compact(args.At(0)));
         Add("list", 3, (_, args) => helpers.List(args.At(0), args.At(1), TypeConverter.ToBoolean(args.At(2))));
-        engine.Call(freeze, gw);
+        Add("keySet", 3, (_, args) => helpers.KeySet(args.At(0), args.At(1), TypeConverter.ToBoolean(args.At(2))));
+        engine.Call(helpers._objectFreeze, gw);
         engine.Global.DefineOwnProperty(GlobalName, new PropertyDescriptor(gw, writable: false, enumerable: false, configurable: false));
 
         void Add(string name, int length, Func<JsValue, JsValue[], JsValue> body)
         {
             var function = new ClrFunction(engine, name, body, length, PropertyFlag.Configurable);
-            engine.Call(freeze, function);
+            engine.Call(helpers._objectFreeze, function);
             gw.FastSetDataProperty(name, function);
         }
     }
@@ -70,12 +74,7 @@ internal sealed class GatewayHelpers
 
     private JsValue ParseDate(JsValue value)
     {
-        if (value.IsString() && value.AsString().Length > _maxString)
-        {
-            throw SandboxLimitException.StringLength("gw.parseDate", value.AsString().Length, _maxString);
-        }
-
-        return ParseDateValue(value.IsString() ? value.AsString() : value.IsNumber() ? value.AsNumber() : null) is { } iso ? new JsString(iso) : JsValue.Null;
+        return ParseDateValue(value.IsString() ? StringWithin("gw.parseDate", value.AsString()) : value.IsNumber() ? value.AsNumber() : null) is { } iso ? new JsString(iso) : JsValue.Null;
     }
 
     private JsValue Text(string what, JsValue value, Func<string, string> work)
@@ -85,12 +84,7 @@ internal sealed class GatewayHelpers
             return JsString.Empty;
         }
 
-        var text = TypeConverter.ToString(value);
-        if (text.Length > _maxString)
-        {
-            throw SandboxLimitException.StringLength(what, text.Length, _maxString);
-        }
-
+        var text = StringWithin(what, TypeConverter.ToString(value));
         var result = work(text);
         // Unchanged text is given back as the string value it came as (no new one per call).
         return ReferenceEquals(result, text) && value is JsString ? value : result;
@@ -134,33 +128,70 @@ internal sealed class GatewayHelpers
     /// </summary>
     private JsValue List(JsValue value, JsValue fallback, bool lowerCase)
     {
-        IEnumerable<string>? items = null;
+        var items = SettingItems("gw.list", value, lowerCase);
+        if (items is null && (!lowerCase || fallback is not ObjectInstance given || !given.IsArray()))
+        {
+            return fallback.IsUndefined() ? new JsArray(_engine) : fallback;
+        }
+
+        items ??= FallbackItems("gw.list", (ObjectInstance)fallback, lowerCase);
+        return new JsArray(_engine, [.. items.Select(item => (JsValue)item)]);
+    }
+
+    /// <summary>
+    /// The items <see cref="List"/> gives (a fallback's as strings; a fallback that is not an array gives none) as the
+    /// keys of a frozen object without a prototype: a script tests an item with <c>in</c>, an operator, where
+    /// <c>indexOf</c> is a call. Every key's value is true.
+    /// </summary>
+    private ObjectInstance KeySet(JsValue value, JsValue fallback, bool lowerCase)
+    {
+        var items = SettingItems("gw.keySet", value, lowerCase)
+            ?? (fallback is ObjectInstance given && given.IsArray() ? FallbackItems("gw.keySet", given, lowerCase) : []);
+        var set = (ObjectInstance)_engine.Call(_objectCreate, JsValue.Null);
+        foreach (var item in items)
+        {
+            // Without a prototype, "__proto__" is a key like any other.
+            set.Set(item, JsBoolean.True);
+        }
+
+        _engine.Call(_objectFreeze, set);
+        return set;
+    }
+
+    /// <summary>The items of a list setting (an array or a comma-separated string), trimmed, without empty ones; null when it is neither or blank.</summary>
+    private string[]? SettingItems(string what, JsValue value, bool lowerCase)
+    {
+        IEnumerable<string> items;
         if (value is ObjectInstance array && array.IsArray())
         {
-            var length = TypeConverter.ToLength(array.Get(Keys.Length));
-            if (length > (ulong)_maxArray)
-            {
-                throw SandboxLimitException.ArrayLength("gw.list", (long)length, _maxArray);
-            }
-
-            items = Enumerable.Range(0, (int)length).Select(i => Text("gw.list", array.Get(i), HtmlText.JsTrim).AsString());
+            var length = ArrayLength(what, array);
+            items = Enumerable.Range(0, length).Select(i => Text(what, array.Get(i), HtmlText.JsTrim).AsString());
         }
-        else if (value.IsString() && HtmlText.JsTrim(value.AsString()).Length > 0)
+        else if (value.IsString() && HtmlText.JsTrim(StringWithin(what, value.AsString())).Length > 0)
         {
             items = value.AsString().Split(',').Select(HtmlText.JsTrim);
         }
-
-        if (items is null)
+        else
         {
-            if (!lowerCase || fallback is not ObjectInstance given || !given.IsArray())
-            {
-                return fallback.IsUndefined() ? new JsArray(_engine) : fallback;
-            }
-
-            items = Enumerable.Range(0, (int)TypeConverter.ToLength(given.Get(Keys.Length))).Select(i => TypeConverter.ToString(given.Get(i)));
+            return null;
         }
 
-        var values = items.Where(item => item.Length > 0).Select(item => (JsValue)(lowerCase ? item.ToLowerInvariant() : item)).ToArray();
-        return new JsArray(_engine, values);
+        return [.. items.Where(item => item.Length > 0).Select(item => lowerCase ? item.ToLowerInvariant() : item)];
     }
+
+    /// <summary>A fallback's items as strings; with <paramref name="lowerCase"/> lower-cased, empty ones left out.</summary>
+    private string[] FallbackItems(string what, ObjectInstance fallback, bool lowerCase)
+    {
+        var items = Enumerable.Range(0, ArrayLength(what, fallback)).Select(i => TypeConverter.ToString(fallback.Get(i)));
+        return lowerCase ? [.. items.Where(item => item.Length > 0).Select(item => item.ToLowerInvariant())] : [.. items];
+    }
+
+    private int ArrayLength(string what, ObjectInstance array)
+    {
+        var length = TypeConverter.ToLength(array.Get(Keys.Length));
+        return length <= (ulong)_maxArray ? (int)length : throw SandboxLimitException.ArrayLength(what, (long)length, _maxArray);
+    }
+
+    private string StringWithin(string what, string text) =>
+        text.Length <= _maxString ? text : throw SandboxLimitException.StringLength(what, text.Length, _maxString);
 }

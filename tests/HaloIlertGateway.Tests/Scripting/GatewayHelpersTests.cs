@@ -99,6 +99,12 @@ public sealed class GatewayHelpersTests
               () => [gw.list(undefined, ["Resolved", "Closed"], true), gwJs.list(undefined, ["Resolved", "Closed"], true)],
               () => [gw.list("  ", ["8", "9"]), gwJs.list("  ", ["8", "9"])],
               () => [gw.list(undefined), gwJs.list(undefined)],
+              () => [gw.keySet([" 8", 9, "", null], ["x"]), gwJs.keySet([" 8", 9, "", null], ["x"])],
+              () => [gw.keySet("Resolved, Closed,,", ["x"], true), gwJs.keySet("Resolved, Closed,,", ["x"], true)],
+              () => [gw.keySet(undefined, ["Resolved", "", 7], true), gwJs.keySet(undefined, ["Resolved", "", 7], true)],
+              () => [gw.keySet(undefined, ["Resolved", "", 7]), gwJs.keySet(undefined, ["Resolved", "", 7])],
+              () => [gw.keySet("  ", "8, 9"), gwJs.keySet("  ", "8, 9")],
+              () => [gw.keySet(undefined), gwJs.keySet(undefined)],
             ];
             return cases.map((c) => c());
             """, []);
@@ -106,6 +112,23 @@ public sealed class GatewayHelpersTests
         Assert.All(results, pair => Assert.Equal(pair[1]!.ToJsonString(), pair[0]!.ToJsonString()));
         Assert.Equal("""{"1":"y","2":"x","b":1,"a":2}""", results[7][0]!.ToJsonString());
         Assert.Equal("""{"a":1,"g":2,"b":3}""", results[0][0]!.ToJsonString());
+    }
+
+    [Fact]
+    public void KeySetIsAFrozenObjectWithoutAPrototypeWhoseKeysAreTheItems()
+    {
+        var results = Compare("""
+            const set = gw.keySet("8, __proto__, constructor, Closed", [], true);
+            const js = gwJs.keySet("8, __proto__, constructor, Closed", [], true);
+            const probe = (s) => ["8" in s, "__proto__" in s, "constructor" in s, "closed" in s, "Closed" in s, "toString" in s, "9" in s, Object.getPrototypeOf(s) === null, Object.isFrozen(s), Object.keys(s).join("|")];
+            let added;
+            try { set["9"] = true; added = "9" in set; } catch (e) { added = !(e instanceof TypeError); }
+            return [[probe(set), probe(js)], [added, false]];
+            """, []);
+
+        Assert.Equal(results[0][1]!.ToJsonString(), results[0][0]!.ToJsonString());
+        Assert.Equal("""[true,true,true,true,false,false,false,true,true,"8|__proto__|constructor|closed"]""", results[0][0]!.ToJsonString());
+        Assert.False(results[1][0]!.GetValue<bool>());
     }
 
     [Fact]
@@ -133,6 +156,11 @@ public sealed class GatewayHelpersTests
     [InlineData("gw.text(request.body.s)", "string-length")]
     [InlineData("gw.parseDate(request.body.s)", "string-length")]
     [InlineData("gw.list((() => { const a = []; a.length = 1e9; return a; })(), [])", "array-length")]
+    [InlineData("gw.list(undefined, (() => { const a = []; a.length = 1e9; return a; })(), true)", "array-length")]
+    [InlineData("gw.list(request.body.s)", "string-length")]
+    [InlineData("gw.keySet((() => { const a = []; a.length = 1e9; return a; })())", "array-length")]
+    [InlineData("gw.keySet(undefined, (() => { const a = []; a.length = 4294967295; return a; })())", "array-length")]
+    [InlineData("gw.keySet(request.body.s)", "string-length")]
     public void AnInputBeyondTheSandboxLimitsIsRefusedBeforeAnyWork(string call, string limit)
     {
         var limits = new ScriptingOptions { MaxStringLength = 100, MaxArrayLength = 100 };
