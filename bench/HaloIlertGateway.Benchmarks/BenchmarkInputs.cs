@@ -17,6 +17,7 @@ internal static class BenchmarkInputs
         ["ticket-resolved"] = "a resolved ticket resolves the alert its new ticket opened",
         ["ticket-closed"] = "a closed ticket resolves the alert its new ticket opened",
         ["low-priority-unassigned"] = "a low-priority unassigned ticket opens a LOW alert and leaves the empty team out",
+        ["full-payload"] = "the full payload (the whole ticket object) gives the same event as the recommended one",
     };
 
     public static TransformRunner Runner { get; } = new(Options.Create(new ScriptingOptions()));

@@ -11,7 +11,7 @@ public class TransformEngineBenchmarks
     private IncomingRequest _request = null!;
     private TransformContext _context = null!;
 
-    [Params("new-ticket", "status-in-progress", "ticket-resolved", "ticket-closed", "low-priority-unassigned")]
+    [Params("new-ticket", "status-in-progress", "ticket-resolved", "ticket-closed", "low-priority-unassigned", "full-payload")]
     public string Sample { get; set; } = "new-ticket";
 
     [GlobalSetup]

@@ -29,6 +29,9 @@ internal sealed class LazyJsonObject : LazyObject
     /// <summary>Where the object's text is in <see cref="ParsedJson.Utf8"/>, to parse it again once the run's parse is given back.</summary>
     private readonly int _offset;
     private readonly int _length;
+    /// <summary>Room for this many members read, at first (a transform reads a dozen members of its body's largest object).</summary>
+    private const int ReadFirst = 16;
+
     /// <summary>The members read so far, in the order read: the value made of each is the one every later read gives.</summary>
     private ReadMember[]? _read;
     private int _readCount;
@@ -138,8 +141,13 @@ internal sealed class LazyJsonObject : LazyObject
         }
 
         value = ToJs(_engine, member, _source);
-        // No more distinct names can be found than the object has members.
-        _read ??= new ReadMember[json.GetPropertyCount()];
+        if (_read is null || _readCount == _read.Length)
+        {
+            // No more distinct names can be found than the object has members; a script reads a few of a large object's.
+            var members = json.GetPropertyCount();
+            Array.Resize(ref _read, Math.Min(members, _read is null ? ReadFirst : _read.Length * 2));
+        }
+
         _read[_readCount++] = new ReadMember(name, value);
         return true;
     }

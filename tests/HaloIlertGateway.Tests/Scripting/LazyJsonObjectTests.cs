@@ -46,6 +46,8 @@ public sealed class LazyJsonObjectTests
         "{ Object.preventExtensions(b); b.newOne = 1; return b.newOne === undefined; }",
         "{ Object.prototype.toJSON = function () { return 'patched'; }; try { return JSON.stringify(b); } finally { delete Object.prototype.toJSON; } }",
         "{ const keep = b.n || b.ticket; globalThis.kept = keep; return typeof globalThis.kept; }",
+        // More members read than an object first has room for: each read again is the same value, the object made ordinary too.
+        "{ const t = b.ticket || b; const names = ['status', 'id', 'summary', 'details', 'dateoccurred', 'dateclosed', 'tickettype', 'priority', 'client_id', 'client_name', 'site_id', 'site_name', 'team', 'agent', 'organisation_id', 'department_id', 'workflow_name', 'oppcompanyname', 'b', 'a', 'n', ...Array.from({ length: 40 }, (_, i) => 'm' + i)]; const first = names.map((n) => t[n]); const same = names.every((n, i) => t[n] === first[i]); t.late = 1; return same + ':' + names.every((n, i) => t[n] === first[i]) + ':' + first.filter((v) => v !== undefined).length + JSON.stringify(first.slice(-3)); }",
     ];
 
     [Theory]
