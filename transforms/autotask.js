@@ -129,8 +129,8 @@ function isIn(context, setting, value) {
 }
 
 /**
- * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from run to
- * run until proxy.json changes.
+ * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
+ * run to run until proxy.json changes.
  * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
  */
 const derived = { from: null, value: null };

@@ -25,7 +25,6 @@ function transform(request, context) {
   }
   const fields = issue.fields || {};
   const priority = fields.priority && fields.priority.name ? String(fields.priority.name) : "";
-  const high = gw.keySet(context.settings["highPriorities"], ["Highest", "High", "Critical", "Blocker"], true);
   const category = fields.status && fields.status.statusCategory && fields.status.statusCategory.key;
   const resolved = !!fields.resolution || category === "done" || body.webhookEvent === "jira:issue_deleted";
 
@@ -36,7 +35,7 @@ function transform(request, context) {
     summary: issue.key + " " + (fields.summary || "(no summary)"),
     details: documentText(fields.description),
     alertKey: "jira-" + String(issue.key).toLowerCase(),
-    priority: priority.toLowerCase() in high ? "HIGH" : "LOW",
+    priority: priority.toLowerCase() in readSettings(context.settings).highPriorities ? "HIGH" : "LOW",
     customDetails: gw.compact({
       status: fields.status && fields.status.name,
       resolution: fields.resolution && fields.resolution.name,
@@ -78,4 +77,22 @@ function documentText(description) {
     blocks.push(parts.join(""));
   });
   return blocks.join("\n").trim();
+}
+
+/**
+ * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
+ * run to run until proxy.json changes.
+ * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
+ */
+const derived = { from: null, value: null };
+
+/** @param {{ [key: string]: SettingValue }} settings */
+function readSettings(settings) {
+  if (derived.value === null || derived.from !== settings) {
+    derived.value = {
+      highPriorities: gw.keySet(settings["highPriorities"], ["Highest", "High", "Critical", "Blocker"], true),
+    };
+    derived.from = settings;
+  }
+  return derived.value;
 }

@@ -28,19 +28,18 @@ function transform(request, context) {
     throw new Error("the body is not a ServiceNow incident: it needs a sys_id or a number");
   }
   const state = String(incident.state || "").trim().toLowerCase();
-  const accept = gw.keySet(context.settings["acceptStates"], ["2", "In Progress", "3", "On Hold"], true);
-  const resolve = gw.keySet(context.settings["resolveStates"], ["6", "Resolved", "7", "Closed", "8", "Canceled"], true);
+  const sets = readSettings(context.settings);
   const priorityNumber = (String(incident.priority || "").match(/^\s*(\d+)/) || ["", ""])[1];
   const reference = String(incident.number || incident.sys_id);
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: state in resolve ? "RESOLVE" : state in accept ? "ACCEPT" : "ALERT",
+    eventType: state in sets.resolveStates ? "RESOLVE" : state in sets.acceptStates ? "ACCEPT" : "ALERT",
     summary: reference + " " + (incident.short_description || "(no short description)"),
     details: String(incident.description || ""),
     alertKey: "servicenow-" + reference.toLowerCase(),
-    priority: priorityNumber in gw.keySet(context.settings["highPriorities"], ["1", "2"], true) ? "HIGH" : "LOW",
+    priority: priorityNumber in sets.highPriorities ? "HIGH" : "LOW",
     customDetails: gw.compact(Object.fromEntries([
       ["number", incident.number],
       ["state", incident.state],
@@ -72,4 +71,24 @@ function referenceField(name, value, names) {
   if (typeof value !== "string" || !/^[0-9a-f]{32}$/.test(value)) return [name, value];
   const known = names && typeof names === "object" && !Array.isArray(names) ? names[value] : undefined;
   return known ? [name, known] : [name + "SysId", value];
+}
+
+/**
+ * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
+ * run to run until proxy.json changes.
+ * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
+ */
+const derived = { from: null, value: null };
+
+/** @param {{ [key: string]: SettingValue }} settings */
+function readSettings(settings) {
+  if (derived.value === null || derived.from !== settings) {
+    derived.value = {
+      acceptStates: gw.keySet(settings["acceptStates"], ["2", "In Progress", "3", "On Hold"], true),
+      resolveStates: gw.keySet(settings["resolveStates"], ["6", "Resolved", "7", "Closed", "8", "Canceled"], true),
+      highPriorities: gw.keySet(settings["highPriorities"], ["1", "2"], true),
+    };
+    derived.from = settings;
+  }
+  return derived.value;
 }

@@ -27,20 +27,16 @@ function transform(request, context) {
   }
   const id = String(ticket.id);
   const status = String(ticket.status || "").toLowerCase();
-  const sets = {
-    accept: gw.keySet(context.settings["acceptStatuses"], ["pending", "hold"], true),
-    resolve: gw.keySet(context.settings["resolveStatuses"], ["solved", "closed"], true),
-    high: gw.keySet(context.settings["highPriorities"], ["high", "urgent"], true),
-  };
+  const sets = readSettings(context.settings);
 
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: status in sets.resolve ? "RESOLVE" : status in sets.accept ? "ACCEPT" : "ALERT",
+    eventType: status in sets.resolveStatuses ? "RESOLVE" : status in sets.acceptStatuses ? "ACCEPT" : "ALERT",
     summary: "#" + id + " " + (ticket.title || "(no subject)"),
     details: [ticket.description, ticket.latest_comment && "Latest comment: " + ticket.latest_comment].filter(Boolean).join("\n\n"),
     alertKey: "zendesk-" + id,
-    priority: String(ticket.priority || "").toLowerCase() in sets.high ? "HIGH" : "LOW",
+    priority: String(ticket.priority || "").toLowerCase() in sets.highPriorities ? "HIGH" : "LOW",
     customDetails: gw.compact({
       ticketId: ticket.id,
       status: ticket.status,
@@ -56,4 +52,24 @@ function transform(request, context) {
   request.path = "/api/events";
   request.body = /** @type {any} */ (event);
   return request;
+}
+
+/**
+ * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
+ * run to run until proxy.json changes.
+ * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
+ */
+const derived = { from: null, value: null };
+
+/** @param {{ [key: string]: SettingValue }} settings */
+function readSettings(settings) {
+  if (derived.value === null || derived.from !== settings) {
+    derived.value = {
+      acceptStatuses: gw.keySet(settings["acceptStatuses"], ["pending", "hold"], true),
+      resolveStatuses: gw.keySet(settings["resolveStatuses"], ["solved", "closed"], true),
+      highPriorities: gw.keySet(settings["highPriorities"], ["high", "urgent"], true),
+    };
+    derived.from = settings;
+  }
+  return derived.value;
 }
