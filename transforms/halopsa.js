@@ -34,7 +34,12 @@ function transform(request, context) {
     throw new Error("ticket.id is missing");
   }
 
-  const settings = readSettings(context.settings, context.route);
+  if (derived.from !== context.settings || derived.route !== context.route) {
+    derived.value = deriveSettings(context.settings, context.route);
+    derived.from = context.settings;
+    derived.route = context.route;
+  }
+  const settings = /** @type {ReturnType<typeof deriveSettings>} */ (derived.value);
   const id = String(ticket.id);
   const ticketType = gw.ref(ticket.tickettype, ticket.tickettype_id);
   if (ticketType.id in settings.ignoredTicketTypeIds) {
@@ -45,10 +50,16 @@ function transform(request, context) {
   const priority = gw.ref(ticket.priority, ticket.priority_id);
   const client = gw.text(ticket.client_name);
 
+  // Closed or resolved: a closing status id or name, or a real dateclosed (HaloPSA writes an empty one as 1900-01-01).
+  const dateClosed = ticket.dateclosed;
+  const closed = status.id in settings.closedStatusIds
+    || (status.name !== "" && status.name.toLowerCase() in settings.closedStatusNames)
+    || (typeof dateClosed === "string" && !dateClosed.startsWith(EMPTY_DATE) && gw.parseDate(dateClosed) !== null);
+
   /** @type {IlertEvent} */
   const event = {
     integrationKey: request.params["integrationKey"],
-    eventType: isClosed(status, ticket.dateclosed, settings) ? "RESOLVE" : "ALERT",
+    eventType: closed ? "RESOLVE" : "ALERT",
     summary: "#" + id + " " + (gw.text(ticket.summary) || "(no summary)") + (client ? " (" + client + ")" : ""),
     details: gw.htmlToText(ticket.details),
     alertKey: settings.alertKeyPrefix + "-" + id,
@@ -75,23 +86,11 @@ function transform(request, context) {
 
 /**
  * The settings as sets of items, derived once per engine and route: context.settings is the same frozen object from run to
- * run until proxy.json changes.
+ * run until proxy.json changes. Checked in transform() itself, not in a function of its own: a call costs Jint as much as
+ * the check.
  * @type {{ from: any, route: string, value: ReturnType<typeof deriveSettings> | null }}
  */
 const derived = { from: null, route: "", value: null };
-
-/**
- * @param {{ [key: string]: SettingValue }} settings
- * @param {string} route
- */
-function readSettings(settings, route) {
-  if (derived.value === null || derived.from !== settings || derived.route !== route) {
-    derived.value = deriveSettings(settings, route);
-    derived.from = settings;
-    derived.route = route;
-  }
-  return derived.value;
-}
 
 /**
  * @param {{ [key: string]: SettingValue }} settings
@@ -106,16 +105,4 @@ function deriveSettings(settings, route) {
     ticketUrl: gw.text(settings["ticketUrl"]),
     alertKeyPrefix: gw.text(settings["alertKeyPrefix"]) || route,
   };
-}
-
-/**
- * Closed or resolved: a closing status id or name, or a real dateclosed (HaloPSA writes an empty one as 1900-01-01).
- * @param {{ id: string, name: string }} status
- * @param {any} dateClosed
- * @param {ReturnType<typeof readSettings>} settings
- */
-function isClosed(status, dateClosed, settings) {
-  return status.id in settings.closedStatusIds
-    || (status.name !== "" && status.name.toLowerCase() in settings.closedStatusNames)
-    || (typeof dateClosed === "string" && !dateClosed.startsWith(EMPTY_DATE) && gw.parseDate(dateClosed) !== null);
 }
