@@ -112,9 +112,10 @@ interface IlertEvent {
 
 /**
  * `gw`: helpers for what PSA transforms keep doing, implemented in the gateway (C#) rather than interpreted, so they
- * cost a fraction of the same work written in the script. A frozen global: it cannot be changed or replaced (and a
- * script cannot declare its own `gw`). Each helper refuses input beyond the sandbox's string-length or array-length
- * limit (a "transform-limit" failure), and does only its own work.
+ * cost a fraction of the same work written in the script. A frozen object: its helpers cannot be changed, and a script
+ * cannot declare its own `gw`. A run that assigns the global `gw` does so for itself: the next run has the helpers
+ * again. Each helper refuses input beyond the sandbox's string-length or array-length limit (a "transform-limit"
+ * failure), and does only its own work.
  */
 interface GatewayHelpers {
   /**

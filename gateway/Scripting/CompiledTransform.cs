@@ -82,8 +82,21 @@ internal sealed class CompiledTransform
 
     public TransformEngine Rent() => _idle.Get();
 
-    /// <summary>Gives back an engine whose run succeeded (a failed one is disposed instead: it may hold half-changed state).</summary>
-    public void Return(TransformEngine engine) => _idle.Return(engine);
+    /// <summary>
+    /// Gives back an engine whose run succeeded or failed by the script's own error (one a limit stopped is disposed
+    /// instead: it may hold half-changed state). One that cannot run again is disposed here.
+    /// </summary>
+    public void Return(TransformEngine engine)
+    {
+        if (engine.CanRunAgain)
+        {
+            _idle.Return(engine);
+        }
+        else
+        {
+            engine.Dispose();
+        }
+    }
 
     private TransformEngine CreateEngine() => new(Name, _sandbox, _prepared);
 

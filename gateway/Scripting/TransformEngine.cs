@@ -29,6 +29,7 @@ internal sealed class TransformEngine : IDisposable
     private readonly JsValue _transform;
     private readonly JsonParser _parser;
     private readonly SandboxBuiltins _builtins;
+    private readonly Helpers.GatewayHelpers _helpers;
     private readonly ClrFunction _log;
     private readonly ClrFunction _drop;
     private readonly JsValue _freeze;
@@ -57,7 +58,7 @@ internal sealed class TransformEngine : IDisposable
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
         _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
         _builtins = SandboxBuiltins.Install(_engine, sandbox.Limits);
-        Helpers.GatewayHelpers.Install(_engine, sandbox.Limits);
+        _helpers = Helpers.GatewayHelpers.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
         _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
         _drop = new ClrFunction(_engine, "drop", (_, args) => Drop(args));
@@ -78,6 +79,11 @@ internal sealed class TransformEngine : IDisposable
         finally
         {
             _deadline.Disarm();
+        }
+
+        if (!_helpers.IsGlobal)
+        {
+            throw new TransformContractException($"the script declares or replaces '{Helpers.GatewayHelpers.GlobalName}', the gateway's helpers: give yours another name");
         }
 
         _transform = _engine.GetValue(TransformContract.FunctionName);
@@ -115,12 +121,17 @@ internal sealed class TransformEngine : IDisposable
         {
             _deadline.Disarm();
             _run = null;
+            // A run that assigned the global gw did so for itself; one that made it read-only leaves an engine not run again.
+            CanRunAgain = _helpers.RestoreGlobal();
             // The run's parses go back to the pool: a value the script kept reads its text again (ParsedJson).
             _runJson?.Release();
             _runJson = null;
             _builtins.ReleaseParses();
         }
     }
+
+    /// <summary>False once a run left the engine in a state the next script must not see (see <see cref="Helpers.GatewayHelpers.RestoreGlobal"/>).</summary>
+    public bool CanRunAgain { get; private set; } = true;
 
     public void Dispose() => _engine.Dispose();
 

@@ -10,9 +10,15 @@ namespace HaloIlertGateway.Scripting.Helpers;
 
 /// <summary>
 /// <c>gw</c>: the work every PSA transform repeats, done in C# instead of being interpreted (README "Helpers",
-/// <c>transforms/gateway.d.ts</c>). One frozen global object of frozen functions: a script can call them, not change
-/// them for the next run. Each takes and returns plain JavaScript values and does only its own work; each refuses
-/// input beyond the sandbox's string and array limits before doing any.
+/// <c>transforms/gateway.d.ts</c>). One frozen object of frozen functions: a script can call them, not change them.
+/// Each takes and returns plain JavaScript values and does only its own work; each refuses input beyond the sandbox's
+/// string and array limits before doing any.
+/// <para>
+/// The global <c>gw</c> is writable, as <c>JSON</c> is: Jint remembers where it found a global name only when the
+/// global is writable, and searches the scopes for any other at every read (0.4 µs a run of halopsa.js, which reads
+/// <c>gw</c> a dozen times). It cannot be deleted or declared again (it is not configurable). A run that assigns it
+/// does so for itself: <see cref="RestoreGlobal"/> puts the helpers back after every run.
+/// </para>
 /// </summary>
 internal sealed class GatewayHelpers
 {
@@ -21,7 +27,10 @@ internal sealed class GatewayHelpers
     /// <summary><c>{ id, name }</c>: built as a hidden-class object, as an object literal would be (no descriptor or dictionary per member).</summary>
     private static readonly JsObjectLayout RefLayout = new("id", "name");
 
+    private static readonly JsString GlobalKey = new(GlobalName);
+
     private readonly Engine _engine;
+    private readonly JsObject _gw;
     private readonly JsValue _objectCreate;
     private readonly JsValue _objectFreeze;
     private List<KeyValuePair<string, JsValue>>? _kept = [];
@@ -31,16 +40,17 @@ internal sealed class GatewayHelpers
     private GatewayHelpers(Engine engine, ScriptingOptions limits)
     {
         _engine = engine;
+        _gw = new JsObject(engine);
         _objectCreate = engine.Intrinsics.Object.Get("create");
         _objectFreeze = engine.Intrinsics.Object.Get("freeze");
         _maxString = limits.MaxStringLength;
         _maxArray = limits.MaxArrayLength;
     }
 
-    public static void Install(Engine engine, ScriptingOptions limits)
+    public static GatewayHelpers Install(Engine engine, ScriptingOptions limits)
     {
         var helpers = new GatewayHelpers(engine, limits);
-        var gw = new JsObject(engine);
+        var gw = helpers._gw;
         Add("htmlToText", 1, (_, args) => helpers.Text("gw.htmlToText", args.At(0), HtmlText.ToText));
         Add("decodeEntities", 1, (_, args) => helpers.Text("gw.decodeEntities", args.At(0), HtmlText.DecodeEntities));
         Add("text", 1, (_, args) => helpers.Text("gw.text", args.At(0), HtmlText.JsTrim));
@@ -50,7 +60,8 @@ internal sealed class GatewayHelpers
         Add("list", 3, (_, args) => helpers.List(args.At(0), args.At(1), TypeConverter.ToBoolean(args.At(2))));
         Add("keySet", 3, (_, args) => helpers.KeySet(args.At(0), args.At(1), TypeConverter.ToBoolean(args.At(2))));
         engine.Call(helpers._objectFreeze, gw);
-        engine.Global.DefineOwnProperty(GlobalName, new PropertyDescriptor(gw, writable: false, enumerable: false, configurable: false));
+        helpers.DefineGlobal();
+        return helpers;
 
         void Add(string name, int length, Func<JsValue, JsValue[], JsValue> body)
         {
@@ -59,6 +70,18 @@ internal sealed class GatewayHelpers
             gw.FastSetDataProperty(name, function);
         }
     }
+
+    /// <summary>
+    /// Makes the global <c>gw</c> the helpers again, if a script assigned it. False when it cannot: a script redefined it
+    /// as read-only with something else in it, and the engine must not run another script.
+    /// </summary>
+    public bool RestoreGlobal() => IsGlobal || DefineGlobal();
+
+    /// <summary>Whether the global <c>gw</c> is the helpers.</summary>
+    public bool IsGlobal => ReferenceEquals(_engine.Global.GetOwnProperty(GlobalKey).Value, _gw);
+
+    private bool DefineGlobal() =>
+        _engine.Global.DefineOwnProperty(GlobalKey, new PropertyDescriptor(_gw, writable: true, enumerable: false, configurable: false));
 
     /// <summary>ISO-8601 UTC with milliseconds, or null: ISO 8601 with or without a zone (none is UTC), RFC 1123, epoch milliseconds.</summary>
     public static string? ParseDateValue(object? value)

@@ -132,22 +132,59 @@ public sealed class GatewayHelpersTests
     }
 
     [Fact]
-    public void HelpersAreFrozenAndStayTheSameForTheNextRun()
+    public void HelpersAreFrozenAndAnAssignedGlobalIsTheHelpersAgainInTheNextRun()
     {
         var script = ScriptTestKit.Compile("tamper", """
             function transform(request) {
-              const attempts = [() => { gw.htmlToText = () => "x"; }, () => { gw.extra = 1; }, () => { delete gw.text; }, () => { gw.text.call = null; }];
+              const attempts = [() => { gw.htmlToText = () => "x"; }, () => { gw.extra = 1; }, () => { delete gw.text; }, () => { gw.text.call = null; },
+                () => { delete globalThis.gw; }, () => { Object.defineProperty(globalThis, "gw", { get: () => null }); }];
               const refused = attempts.filter((a) => { try { a(); return false; } catch (e) { return e instanceof TypeError; } }).length;
-              request.body = { refused, text: gw.htmlToText("<b>x</b>"), global: Object.getOwnPropertyDescriptor(globalThis, "gw").writable };
+              const text = gw.htmlToText("<b>x</b>");
+              gw = { htmlToText: () => "mine" };
+              request.body = { refused, text, assigned: gw.htmlToText("") };
               return request;
             }
             """);
 
-        foreach (var _ in Enumerable.Range(0, 2))
+        foreach (var _ in Enumerable.Range(0, 3))
         {
             var body = Forwarded(ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest("{}"), ScriptTestKit.Context("tamper")));
-            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"refused":4,"text":"x","global":false}"""), body), body.ToJsonString());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"refused":6,"text":"x","assigned":"mine"}"""), body), body.ToJsonString());
         }
+    }
+
+    [Fact]
+    public void AnEngineWhoseGlobalWasMadeReadOnlyWithSomethingElseIsNotRunAgain()
+    {
+        // The run still answers; the helpers cannot be put back, so the next run gets another engine.
+        var script = ScriptTestKit.Compile("readonly", """
+            let runs = 0;
+            function transform(request) {
+              runs++;
+              const text = gw.htmlToText("<b>x</b>");
+              Object.defineProperty(globalThis, "gw", { value: { htmlToText: () => "mine" }, writable: false });
+              request.body = { text, runs };
+              return request;
+            }
+            """);
+
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            var body = Forwarded(ScriptTestKit.Runner.Run(script, ScriptTestKit.JsonRequest("{}"), ScriptTestKit.Context("readonly")));
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"text":"x","runs":1}"""), body), body.ToJsonString());
+        }
+    }
+
+    [Theory]
+    [InlineData("var gw = { text: (v) => v };", "declares or replaces 'gw'")]
+    [InlineData("gw = null;", "declares or replaces 'gw'")]
+    [InlineData("let gw = 1;", "has already been declared")]
+    [InlineData("function gw() {}", "Cannot declare global function gw")]
+    public void AScriptCannotDeclareOrReplaceTheHelpers(string topLevel, string message)
+    {
+        var refused = Assert.Throws<TransformCompilationException>(() =>
+            ScriptTestKit.Compile("declares", topLevel + "\nfunction transform(request) { return request; }"));
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]
