@@ -21,6 +21,15 @@
 const EMPTY_DATE = "1900-01-01";
 
 /**
+ * The settings as sets of items, derived once per engine and route: context.settings is the same frozen object from run to
+ * run until proxy.json changes. Checked in transform() itself, not in a function of its own: a call costs Jint as much as
+ * the check. Declared above transform(): njs (bench/load.sh runs this script in nginx too) refuses to read a const
+ * declared further down.
+ * @type {{ from: any, route: string, value: ReturnType<typeof deriveSettings> | null }}
+ */
+const derived = { from: null, route: "", value: null };
+
+/**
  * @param {GatewayRequest} request
  * @param {GatewayContext} context
  * @returns {GatewayRequest | null}
@@ -83,14 +92,6 @@ function transform(request, context) {
   request.body = /** @type {any} */ (event);
   return request;
 }
-
-/**
- * The settings as sets of items, derived once per engine and route: context.settings is the same frozen object from run to
- * run until proxy.json changes. Checked in transform() itself, not in a function of its own: a call costs Jint as much as
- * the check.
- * @type {{ from: any, route: string, value: ReturnType<typeof deriveSettings> | null }}
- */
-const derived = { from: null, route: "", value: null };
 
 /**
  * @param {{ [key: string]: SettingValue }} settings
