@@ -2,6 +2,7 @@ using HaloIlertGateway.Admin;
 using HaloIlertGateway.Cli;
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
+using HaloIlertGateway.Http;
 using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Logging;
 using HaloIlertGateway.Observability;
@@ -30,6 +31,8 @@ builder.Services.AddGatewayLogging(builder.Configuration);
 // RFC 7807 bodies for every error the gateway answers itself.
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
+// Memory admission: request bodies are held within one budget, counted as they arrive (never by a declared length).
+builder.Services.AddGatewayLimits();
 // Secrets from env/files; inbound credential checks as auth schemes and policies named by routes.
 builder.Services.AddGatewaySecurity();
 // Rate-limit policies from proxy.json, partitioned per integration key, header or client IP.
@@ -56,12 +59,16 @@ var app = builder.Build();
 // The outbox first: a storage fault at start names the database and the cause.
 app.OpenOutbox();
 
+// The client's address from X-Forwarded-For, believed only from the proxies in Gateway:ForwardedHeaders.
+app.UseGatewayForwardedHeaders();
 app.UseExceptionHandler();
 app.UseGatewayRequestLogging();
 // /_gateway in any spelling is the management port's, never forwarded from the public one.
 app.UseManagementFence();
 // A bounded ring of the last requests (keys masked) for the operator page.
 RecentRequests.UseRecentRequests(app);
+// Under a transform route's path, only that route: another method or a path shaped around it is a 405 or 404, never the passthrough.
+app.UseAlertRouteFence();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -10,14 +10,17 @@ namespace HaloIlertGateway.Admin;
 /// <summary>
 /// <c>GET /_gateway/delivery</c> (counters, outbox depth and oldest age), <c>GET /_gateway/outbox</c>,
 /// <c>GET /_gateway/deadletters[/{id}]</c>, <c>POST /_gateway/deadletters/{id}/replay</c>,
-/// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>, <c>GET /_gateway/cluster</c>
-/// (the replicas sharing the store and which holds which lease). Listings are redacted.
+/// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>,
+/// <c>DELETE /_gateway/deadletters?kind=&amp;route=&amp;olderThan=</c> (bulk), <c>GET /_gateway/cluster</c> (the replicas
+/// sharing the store and which holds which lease). Listings are redacted and read no bodies; every <c>limit</c> is 1 to
+/// 1,000.
 /// </summary>
 internal sealed class DeliveryEndpoints(
-    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetters deadLetters, SecretStore secrets,
-    IOptions<StoreOptions> storeOptions, TimeProvider time)
+    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetters deadLetters, KeyClassStore keys,
+    SecretStore secrets, IOptions<StoreOptions> storeOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider time)
 {
     private const int DefaultLimit = 100;
+    private const int MaxLimit = 1_000;
 
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway)
     {
@@ -31,25 +34,33 @@ internal sealed class DeliveryEndpoints(
         dead.MapPost("/{id:long}/replay", api.ReplayAsync);
         dead.MapPost("/replay", api.ReplayAllAsync);
         dead.MapDelete("/{id:long}", api.Delete);
+        dead.MapDelete("/", api.DeleteMatching);
         return endpoints;
     }
 
     public Ok<DeliverySummary> Summary()
     {
+        var now = time.GetUtcNow();
         var (depth, oldest) = outbox.Stats();
+        var usage = outbox.Usage();
+        var budgets = deliveryOptions.Value.Budgets;
+        var (known, refused) = keys.Count(now);
         return TypedResults.Ok(new DeliverySummary(
             metrics.Queued, metrics.Delivered, metrics.Retried, metrics.DeadLettered, depth,
-            oldest is { } at ? (time.GetUtcNow() - at).TotalSeconds : 0, store.Count()));
+            oldest is { } at ? (now - at).TotalSeconds : 0, store.Count(),
+            new StorageView(usage.Events, usage.Probation, budgets.Probation, usage.DeadLetters, budgets.DeadLetters, usage.AnonymousDeadLetters,
+                budgets.AnonymousDeadLetters, usage.Total, budgets.Total),
+            new KeysView(known, refused)));
     }
 
     public Ok<ClusterView> Cluster() =>
         TypedResults.Ok(new ClusterView(storeOptions.Value.Provider.ToString(), replica.Name, replicas.List(), outbox.Leases(time.GetUtcNow())));
 
-    public Ok<IEnumerable<OutboxEventView>> ListOutbox(int? limit) =>
-        TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues)));
+    public Results<Ok<IEnumerable<OutboxEventView>>, ProblemHttpResult> ListOutbox(int? limit) =>
+        InvalidLimit(limit) ?? (Results<Ok<IEnumerable<OutboxEventView>>, ProblemHttpResult>)TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues)));
 
-    public Ok<IEnumerable<DeadLetterView>> ListDeadLetters(int? limit) =>
-        TypedResults.Ok(store.List(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false)));
+    public Results<Ok<IEnumerable<DeadLetterView>>, ProblemHttpResult> ListDeadLetters(int? limit) =>
+        InvalidLimit(limit) ?? (Results<Ok<IEnumerable<DeadLetterView>>, ProblemHttpResult>)TypedResults.Ok(store.List(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false)));
 
     public Results<Ok<DeadLetterView>, ProblemHttpResult> GetDeadLetter(long id) =>
         store.Get(id) is { } d ? TypedResults.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id);
@@ -57,9 +68,41 @@ internal sealed class DeliveryEndpoints(
     public async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(long id) =>
         await deadLetters.ReplayAsync(id) is { Outcome: not "not-found" } result ? TypedResults.Ok(result) : NotFound(id);
 
-    public async Task<Ok<IReadOnlyList<ReplayResult>>> ReplayAllAsync(int? limit) => TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? 1000));
+    public async Task<Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>> ReplayAllAsync(int? limit) =>
+        InvalidLimit(limit) ?? (Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>)TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? MaxLimit));
 
     public Results<NoContent, ProblemHttpResult> Delete(long id) => store.Delete(id) ? TypedResults.NoContent() : NotFound(id);
+
+    /// <summary>
+    /// Removes every dead letter of <paramref name="kind"/>, of <paramref name="route"/>, and dead for longer than
+    /// <paramref name="olderThan"/> (a time span, e.g. <c>1.00:00:00</c>); at least one must be given.
+    /// </summary>
+    public Results<Ok<BulkDeleteResult>, ProblemHttpResult> DeleteMatching(string? kind, string? route, string? olderThan)
+    {
+        TimeSpan? age = null;
+        if (olderThan is not null)
+        {
+            if (!TimeSpan.TryParse(olderThan, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed < TimeSpan.Zero)
+            {
+                return BadRequest($"olderThan must be a time span such as 1.00:00:00 (a day) or 00:30:00, not '{olderThan}'.");
+            }
+
+            age = parsed;
+        }
+
+        var filter = new DeadLetterFilter(NullIfEmpty(kind), NullIfEmpty(route), age is { } span ? time.GetUtcNow() - span : null);
+        return filter.IsEmpty
+            ? BadRequest("Name what to delete: kind, route or olderThan (olderThan=00:00:00 deletes every dead letter).")
+            : TypedResults.Ok(new BulkDeleteResult(store.Delete(filter)));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static ProblemHttpResult? InvalidLimit(int? limit) =>
+        limit is < 1 or > MaxLimit ? BadRequest($"limit must be from 1 to {MaxLimit}, not {limit}.") : null;
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request.", type: GatewayProblems.TypePrefix + GatewayProblems.InvalidRequest);
 
     private static ProblemHttpResult NotFound(long id) => GatewayProblems.NotFoundResult($"No dead letter {id}.", "Not found.");
 }

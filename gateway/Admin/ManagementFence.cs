@@ -1,3 +1,4 @@
+using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -5,9 +6,8 @@ namespace HaloIlertGateway.Admin;
 
 /// <summary>
 /// On the public port, <c>/_gateway</c> and everything under it is a 404 problem: never forwarded to ilert, never
-/// served. The path is judged as a lenient server behind ilert's edge might read it, not as Kestrel matched it:
-/// percent-decoded (twice), backslashes as slashes, empty and dot segments resolved, <c>;parameters</c> cut, any case.
-/// So <c>/_gateway%2Finfo</c>, <c>//_gateway/info</c> and <c>/_gateway;/info</c> are fenced as well.
+/// served. The path is judged as a lenient server behind ilert's edge might read it (<see cref="PathSegments"/>), in any
+/// case. So <c>/_gateway%2Finfo</c>, <c>//_gateway/info</c> and <c>/_gateway;/info</c> are fenced as well.
 /// </summary>
 internal static class ManagementFence
 {
@@ -33,25 +33,7 @@ internal static class ManagementFence
             return false;
         }
 
-        var path = target.Split('?', '#')[0];
-        path = Uri.UnescapeDataString(Uri.UnescapeDataString(path)).Replace('\\', '/');
-        var segments = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var segment = part.Split(';')[0].Trim();
-            if (segment == "..")
-            {
-                if (segments.Count > 0)
-                {
-                    segments.RemoveAt(segments.Count - 1);
-                }
-            }
-            else if (segment is not ("." or ""))
-            {
-                segments.Add(segment);
-            }
-        }
-
+        var segments = PathSegments.Of(target);
         return segments.Count > 0 && string.Equals(segments[0], Prefix, StringComparison.OrdinalIgnoreCase);
     }
 }

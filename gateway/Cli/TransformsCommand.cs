@@ -144,7 +144,7 @@ internal static class TransformsCommand
         problem = string.Empty;
         if (!TransformBody.IsJson(contentType))
         {
-            if (XmlBody.IsXml(contentType) && XmlBody.DescribeInvalid(System.Text.Encoding.UTF8.GetBytes(text), new ScriptingOptions().MaxJsonDepth) is { } xmlError)
+            if (XmlBody.IsXml(contentType) && XmlBody.DescribeInvalid(System.Text.Encoding.UTF8.GetBytes(text), BodyLimits.From(new ScriptingOptions()), out _) is { } xmlError)
             {
                 problem = xmlError;
                 return null;

@@ -7,6 +7,8 @@ namespace HaloIlertGateway.Delivery;
 /// alert's next events go on) or <c>transform-failed</c> (the raw request as it arrived, to replay through the
 /// current script). Delivery dead
 /// letters keep the transformed request with its cluster and keys; transform failures keep the route values.
+/// <see cref="Anonymous"/>: it came from an integration key ilert has not accepted (a refused body of anyone, an event of
+/// a key on probation): such dead letters have a smaller budget of their own and are pruned first.
 /// </summary>
 internal sealed record DeadLetter(
     long Id,
@@ -24,7 +26,8 @@ internal sealed record DeadLetter(
     DateTimeOffset CreatedAt,
     DateTimeOffset DeadAt,
     int Attempts,
-    int? LastStatus)
+    int? LastStatus,
+    bool Anonymous = false)
 {
     public const string Expired = "expired";
     public const string IlertRejected = "ilert-rejected";
@@ -37,9 +40,9 @@ internal sealed record DeadLetter(
 
     public static DeadLetter FromMessage(OutboxMessage message, string kind, string reason, DateTimeOffset now) => new(
         0, kind, reason, message.Route, message.Cluster, message.OrderingKey, message.PacingKey, message.Method, message.PathAndQuery,
-        message.Headers, message.Body, new Dictionary<string, string>(), message.CreatedAt, now, message.Attempts, message.LastStatus);
+        message.Headers, message.Body, new Dictionary<string, string>(), message.CreatedAt, now, message.Attempts, message.LastStatus, message.Probation);
 
     /// <summary>A delivery dead letter as a fresh outbox message (a replay queues it behind its alert's pending events).</summary>
     public OutboxMessage ToMessage(DateTimeOffset now) =>
-        new(0, Route, Cluster!, OrderingKey!, PacingKey!, Method, PathAndQuery, Headers, Body, now);
+        new(0, Route, Cluster!, OrderingKey!, PacingKey!, Method, PathAndQuery, Headers, Body, now, Probation: Anonymous);
 }

@@ -11,6 +11,7 @@ internal sealed partial class DeliveryAttempts(
     DeliverySender sender,
     IDeliveryPacer pacer,
     IOutbox store,
+    DeliveryKeys keys,
     DeliveryMetrics metrics,
     StoreFaults faults,
     IOptions<DeliveryOptions> options,
@@ -53,7 +54,31 @@ internal sealed partial class DeliveryAttempts(
             faults.Report("record a delivery attempt", ex);
         }
 
+        try
+        {
+            // What ilert said of the key: known after a 2xx, refused after "no such key".
+            keys.Learn(message, result);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("record what ilert said of an integration key", ex);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// An event whose key may not be sent to (refused by ilert, or not allowed) becomes a dead letter without an
+    /// attempt; its alert's next events follow it there.
+    /// </summary>
+    public void SetAside(OutboxMessage message, KeyClass keyClass)
+    {
+        var reason = keyClass == KeyClass.Refused
+            ? $"not sent: ilert refused its integration key as unknown{(keys.RefusedUntil(message.PacingKey) is { } until ? $" (until {until:u})" : string.Empty)}"
+            : $"not sent: its integration key is not in {DeliveryOptions.SectionName}:AllowedKeys";
+        store.Bury(message, DeadLetter.IlertRejected, reason, time.GetUtcNow());
+        metrics.OnDeadLettered();
+        Log.SetAside(logger, message.Id, message.Route, reason);
     }
 
     private void Record(OutboxMessage message, DeliveryResult result, bool clientWaiting)
@@ -110,5 +135,8 @@ internal sealed partial class DeliveryAttempts(
 
         [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Event {Id} of route {Route} expired after {Attempts} attempts and is now a dead letter")]
         public static partial void Expired(ILogger logger, long id, string route, int attempts);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Event {Id} of route {Route} is now a dead letter, {Reason}")]
+        public static partial void SetAside(ILogger logger, long id, string route, string reason);
     }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace HaloIlertGateway.Delivery;
 
 /// <summary>Durable delivery: the outbox, retries, pacing and dead letters. Section <c>Gateway:Delivery</c>.</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : IValidatableObject
 {
     public const string SectionName = "Gateway:Delivery";
 
@@ -12,15 +12,18 @@ public sealed class DeliveryOptions
     public string DatabasePath { get; set; } = "data/outbox.db";
 
     /// <summary>
-    /// Largest size of the outbox database, in bytes: a budget of disk for events waiting on ilert. When it is full (or
-    /// the disk is), alert routes answer 503 with Retry-After until deliveries make room. Default 1 GiB.
+    /// The store's budget, in bytes: events and dead letters together, each row counted as its body, headers and path
+    /// plus 256 bytes, the same on SQLite and PostgreSQL. When it is full (or the disk is), alert routes answer 503 with
+    /// Retry-After until deliveries make room. A SQLite file is capped a quarter above it (its indexes and free pages).
+    /// Default 1 GiB.
     /// </summary>
     [Range(65_536, 1_099_511_627_776)]
     public long MaxOutboxBytes { get; set; } = 1L << 30;
 
     /// <summary>
     /// Bytes kept of a body that an alert route refuses (invalid JSON or UTF-8, a media type it does not take, over its
-    /// size limit), in its <c>rejected</c> dead letter; a larger body is kept up to this. Default 1 MiB.
+    /// size limit), in its <c>rejected</c> dead letter; a larger body is kept up to this, and never more than half the
+    /// anonymous dead letters' budget. Default 1 MiB.
     /// </summary>
     [Range(0, 104_857_600)]
     public int MaxRejectedBodyBytes { get; set; } = 1024 * 1024;
@@ -88,4 +91,106 @@ public sealed class DeliveryOptions
     /// <summary>How often the worker looks for due events when nothing wakes it. Default 1 second.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The ilert integration keys this gateway accepts events for, as secret references (<c>env:NAME</c>,
+    /// <c>file:/path</c>; a value may list several keys separated by commas, spaces or new lines). Empty (the default):
+    /// every key, in its class (known, probation, refused). Set: an event for any other key is answered 403 and never
+    /// stored or sent, and a listed key is known from the start.
+    /// </summary>
+    public List<string> AllowedKeys { get; set; } = [];
+
+    /// <summary>
+    /// ilert's answers that mean "no such integration key": the key is then refused for <see cref="RefusedKeyFor"/>.
+    /// Default 404 (ilert's own agent treats 404 as a bad key; the events API does not document it).
+    /// </summary>
+    public List<int> KeyRefusalStatuses { get; set; } = [StatusCodes.Status404NotFound];
+
+    /// <summary>How long a key ilert refused as unknown is refused at ingest (answered 404, nothing stored). Default 15 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RefusedKeyFor { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The share of <see cref="MaxSendsPerWindow"/>, in percent, that events of keys on probation (never yet accepted by
+    /// ilert) may use together; known keys are served first. Default 10 (70 of ilert's 700 a minute).
+    /// </summary>
+    [Range(1, 100)]
+    public int ProbationSharePercent { get; set; } = 10;
+
+    /// <summary>
+    /// Bytes of the outbox that events of keys on probation may hold together; past it they are answered 503. Default a
+    /// sixteenth of <see cref="MaxOutboxBytes"/> (64 MiB of 1 GiB).
+    /// </summary>
+    [Range(65_536, 1_099_511_627_776)]
+    public long? MaxProbationBytes { get; set; }
+
+    /// <summary>Dead letters' own budget in the outbox. Section <c>Gateway:Delivery:DeadLetters</c>.</summary>
+    public DeadLetterOptions DeadLetters { get; set; } = new();
+
+    /// <summary>Sends per <see cref="PacingWindow"/> that keys on probation may use together (at least one).</summary>
+    public int ProbationSendsPerWindow => Math.Max(1, MaxSendsPerWindow * ProbationSharePercent / 100);
+
+    /// <summary>What the store holds each class of row to, with the defaults worked out.</summary>
+    internal StoreBudgets Budgets => new(
+        MaxOutboxBytes,
+        MaxProbationBytes ?? MaxOutboxBytes / 16,
+        DeadLetters.MaxBytes ?? MaxOutboxBytes / 4,
+        DeadLetters.MaxAnonymousBytes ?? MaxOutboxBytes / 32);
+
+    /// <summary>Bytes kept of a refused body: <see cref="MaxRejectedBodyBytes"/>, and at most half the anonymous dead letters' budget.</summary>
+    internal int RejectedBodyBytesKept => (int)Math.Min(MaxRejectedBodyBytes, Budgets.AnonymousDeadLetters / 2);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(DeadLetters, new ValidationContext(DeadLetters), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            yield return new ValidationResult($"{SectionName}:DeadLetters: {result.ErrorMessage}", [nameof(DeadLetters)]);
+        }
+
+        var budgets = Budgets;
+        if (budgets.AnonymousDeadLetters > budgets.DeadLetters)
+        {
+            yield return new ValidationResult($"{SectionName}:DeadLetters:MaxAnonymousBytes must not be more than MaxBytes.", [nameof(DeadLetters)]);
+        }
+
+        if (budgets.DeadLetters + budgets.Probation > MaxOutboxBytes / 2)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}: DeadLetters:MaxBytes plus MaxProbationBytes must be at most half of MaxOutboxBytes: the rest is kept for events of known keys.",
+                [nameof(MaxOutboxBytes)]);
+        }
+
+        if (KeyRefusalStatuses.Any(status => status is < 400 or > 499 or 408 or 429))
+        {
+            yield return new ValidationResult($"{SectionName}:KeyRefusalStatuses must be 4xx statuses other than 408 and 429.", [nameof(KeyRefusalStatuses)]);
+        }
+    }
+}
+
+/// <summary>
+/// The dead letters' budget: bytes and age, pruned oldest first. Dead letters of anonymous input (requests from an
+/// integration key ilert has not accepted, refused bodies among them) have a smaller cap of their own and go first.
+/// Section <c>Gateway:Delivery:DeadLetters</c>.
+/// </summary>
+public sealed class DeadLetterOptions
+{
+    /// <summary>
+    /// Bytes all dead letters may hold; past it the oldest are removed (anonymous ones first). Default a quarter of
+    /// <c>MaxOutboxBytes</c> (256 MiB of 1 GiB).
+    /// </summary>
+    [Range(16_384, 1_099_511_627_776)]
+    public long? MaxBytes { get; set; }
+
+    /// <summary>
+    /// Bytes dead letters of anonymous input may hold; past it the oldest of them are removed. Default a thirty-second of
+    /// <c>MaxOutboxBytes</c> (32 MiB of 1 GiB).
+    /// </summary>
+    [Range(4_096, 1_099_511_627_776)]
+    public long? MaxAnonymousBytes { get; set; }
+
+    /// <summary>How long a dead letter is kept before it is removed (checked every minute). Default 14 days.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(14);
 }

@@ -7,7 +7,8 @@ namespace HaloIlertGateway.Delivery;
 /// ilert's limit, exactly: at most <see cref="DeliveryOptions.RatePerMinutePerKey"/> sends per integration key in
 /// any rolling <see cref="DeliveryOptions.PacingWindow"/> (ilert takes 50 a minute; the gateway counts its window
 /// <see cref="DeliveryOptions.PacingMargin"/> longer, since ilert counts arrivals), a burst of up to that many at
-/// once, and at most <see cref="DeliveryOptions.MaxSendsPerWindow"/> across all keys. Each key keeps the times of its
+/// once, at most <see cref="DeliveryOptions.MaxSendsPerWindow"/> across all keys, and at most
+/// <see cref="DeliveryOptions.ProbationSendsPerWindow"/> across keys ilert has not accepted yet. Each key keeps the times of its
 /// sends within the window (a log of at most N entries): a send is allowed when fewer than N fall inside the window
 /// ending now, so no window of that length ever holds more than N. A 429 from ilert pauses the key
 /// (<see cref="Pause"/>); other keys go on.
@@ -23,12 +24,14 @@ internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvi
 
     private readonly ConcurrentDictionary<string, SendLog> _keys = new(StringComparer.Ordinal);
     private readonly SendLog _all = new();
+    private readonly SendLog _probation = new();
     private readonly int _perKey = options.Value.RatePerMinutePerKey;
     private readonly int _overall = options.Value.MaxSendsPerWindow;
+    private readonly int _probationShare = options.Value.ProbationSendsPerWindow;
     private readonly long _window = (long)((options.Value.PacingWindow + options.Value.PacingMargin).TotalSeconds * time.TimestampFrequency);
 
-    /// <summary>Takes a send for the key if the window allows it now.</summary>
-    public bool TryAcquire(string pacingKey)
+    /// <summary>Takes a send for the key if the windows allow it now. Locks are taken key, probation, all: always in that order.</summary>
+    public bool TryAcquire(string pacingKey, bool probation)
     {
         var now = time.GetTimestamp();
         var log = _keys.GetOrAdd(pacingKey, _ => new SendLog());
@@ -39,14 +42,27 @@ internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvi
                 return false;
             }
 
-            lock (_all)
+            lock (_probation)
             {
-                if (_all.NextTurn(now, _overall, _window) > now)
+                if (probation && _probation.NextTurn(now, _probationShare, _window) > now)
                 {
                     return false;
                 }
 
-                _all.Add(now);
+                lock (_all)
+                {
+                    if (_all.NextTurn(now, _overall, _window) > now)
+                    {
+                        return false;
+                    }
+
+                    _all.Add(now);
+                }
+
+                if (probation)
+                {
+                    _probation.Add(now);
+                }
             }
 
             log.Add(now);
@@ -57,7 +73,7 @@ internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvi
     }
 
     /// <summary>When the key may send next (now, if it may now).</summary>
-    public DateTimeOffset NextTurn(string pacingKey)
+    public DateTimeOffset NextTurn(string pacingKey, bool probation)
     {
         var now = time.GetTimestamp();
         var turn = now;
@@ -69,13 +85,40 @@ internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvi
             }
         }
 
+        if (probation)
+        {
+            lock (_probation)
+            {
+                turn = Math.Max(turn, _probation.NextTurn(now, _probationShare, _window));
+            }
+        }
+
         lock (_all)
         {
             turn = Math.Max(turn, _all.NextTurn(now, _overall, _window));
         }
 
-        return time.GetUtcNow() + TimeSpan.FromSeconds((turn - now) / (double)time.TimestampFrequency);
+        return At(now, turn);
     }
+
+    public DateTimeOffset NextProbationTurn()
+    {
+        var now = time.GetTimestamp();
+        long turn;
+        lock (_probation)
+        {
+            turn = _probation.NextTurn(now, _probationShare, _window);
+        }
+
+        lock (_all)
+        {
+            turn = Math.Max(turn, _all.NextTurn(now, _overall, _window));
+        }
+
+        return At(now, turn);
+    }
+
+    private DateTimeOffset At(long now, long turn) => time.GetUtcNow() + TimeSpan.FromSeconds((turn - now) / (double)time.TimestampFrequency);
 
     /// <summary>ilert answered 429 for this key: none of its events is sent before <paramref name="pause"/> has passed.</summary>
     public void Pause(string pacingKey, TimeSpan pause)

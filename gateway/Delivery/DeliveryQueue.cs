@@ -20,13 +20,14 @@ internal sealed class DeliveryQueue(
     /// <summary>
     /// Stores <paramref name="message"/> and attempts it while the client waits if it may. Null when it could not be
     /// stored (nothing was: the client must send it again); else its id, and the attempt's result when that is an
-    /// answer for the client (not a retry).
+    /// answer for the client (not a retry). An event of a key on probation that finds the probation budget full is
+    /// not stored either: <see cref="StoreBudgetException"/> (not a fault of the store).
     /// </summary>
     public async Task<Submission?> SubmitAsync(OutboxMessage message)
     {
         // A claim is asked for only when the key may send now: an event of a key that has used its window is stored
         // for the worker without being claimed and released again.
-        var claimUntil = MaySendNow(message.PacingKey) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
+        var claimUntil = MaySendNow(message) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
         long id;
         bool claimed;
         using (var span = Hosting.GatewayActivitySource.Source.StartActivity("outbox.write"))
@@ -37,6 +38,11 @@ internal sealed class DeliveryQueue(
                 faults.Succeeded();
                 span?.SetTag("gateway.outbox.id", id);
             }
+            catch (StoreBudgetException ex) when (ex.Probation)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the probation budget is full");
+                throw;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the event could not be stored");
@@ -46,7 +52,7 @@ internal sealed class DeliveryQueue(
         }
 
         metrics.OnQueued();
-        if (claimed && !MayAttemptNow(message.PacingKey))
+        if (claimed && !MayAttemptNow(message))
         {
             // Another sender took the key's last turn in between: the worker sends it at the key's next turn.
             claimed = false;
@@ -77,11 +83,11 @@ internal sealed class DeliveryQueue(
     }
 
     /// <summary>Whether the key's window has room now (a question only: no turn is taken). A pacer that cannot be asked says no.</summary>
-    private bool MaySendNow(string pacingKey)
+    private bool MaySendNow(OutboxMessage message)
     {
         try
         {
-            return pacer.NextTurn(pacingKey) <= time.GetUtcNow();
+            return pacer.NextTurn(message.PacingKey, message.Probation) <= time.GetUtcNow();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -91,11 +97,11 @@ internal sealed class DeliveryQueue(
     }
 
     /// <summary>Takes the key's turn. A pacer that cannot be asked (a shared database down) says no: the event is stored, the worker sends it.</summary>
-    private bool MayAttemptNow(string pacingKey)
+    private bool MayAttemptNow(OutboxMessage message)
     {
         try
         {
-            return pacer.TryAcquire(pacingKey);
+            return pacer.TryAcquire(message.PacingKey, message.Probation);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

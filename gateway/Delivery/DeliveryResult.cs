@@ -9,6 +9,9 @@ internal sealed record DeliveryResult(DeliveryOutcome Outcome, int? Status, byte
 {
     /// <summary>ilert's Content-Encoding, when it encoded the body despite being asked for identity.</summary>
     public string? ContentEncoding { get; init; }
+
+    /// <summary>ilert's <c>correlation-id</c> response header, logged with a refusal so that ilert's support can find it.</summary>
+    public string? CorrelationId { get; init; }
 }
 
 internal enum DeliveryOutcome

@@ -60,6 +60,7 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
             return new DeliveryResult(outcome, status, body, response.Content.Headers.ContentType?.ToString(), retryAfter, outcome == DeliveryOutcome.Delivered ? null : $"ilert answered {status}")
             {
                 ContentEncoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(", ", response.Content.Headers.ContentEncoding) : null,
+                CorrelationId = response.Headers.TryGetValues("correlation-id", out var correlation) ? CorrelationIdOf(correlation) : null,
             };
         }
         catch (HttpRequestException ex)
@@ -71,6 +72,10 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
             return Retry("timed out");
         }
     }
+
+    /// <summary>ilert's correlation id as it may be logged: a bounded token, never whatever a response put there.</summary>
+    private static string? CorrelationIdOf(IEnumerable<string> values) =>
+        values.FirstOrDefault() is { Length: > 0 and <= 128 } id && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? id : null;
 
     /// <summary>A healthy destination if health checks say so, else any: passive health is not enabled for a single destination.</summary>
     private static Yarp.ReverseProxy.Model.DestinationState? FirstDestination(Yarp.ReverseProxy.Model.ClusterDestinationsState state) =>

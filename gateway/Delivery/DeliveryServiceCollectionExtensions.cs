@@ -26,6 +26,12 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<IOutbox>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresOutbox>() : provider.GetRequiredService<SqliteOutbox>());
         services.TryAddSingleton<IDeadLetterStore>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresDeadLetterStore>() : provider.GetRequiredService<SqliteDeadLetterStore>());
         services.TryAddSingleton<IDeliveryPacer>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresPacer>() : provider.GetRequiredService<DeliveryPacer>());
+        services.TryAddSingleton<IStoreDatabase>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresDatabase>() : provider.GetRequiredService<SqliteDatabase>());
+        services.TryAddSingleton<KeyClassStore>();
+        services.TryAddSingleton<DeliveryKeys>();
+        services.TryAddSingleton<IReplayGuard, ReplayGuardStore>();
+        services.TryAddSingleton<StoreUpkeep>();
+        services.AddHostedService(provider => provider.GetRequiredService<StoreUpkeep>());
         services.TryAddSingleton<ReplicaIdentity>();
         services.TryAddSingleton<SingleReplica>();
         services.TryAddSingleton<PostgresReplicas>();

@@ -4,16 +4,22 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// Delivers what the outbox holds: the oldest pending event of each alert, when due and when its integration key's
-/// pace allows, several alerts at once. Woken by new events; otherwise it sleeps until the next event falls due.
+/// pace allows, several alerts at once. Known keys are served first; within a class the keys take turns, so one key's
+/// backlog never holds back another key's head; keys on probation share a small part of the budget
+/// (<see cref="DeliveryOptions.ProbationSharePercent"/>), and an event of a key ilert refused is set aside unsent.
+/// Woken by new events; otherwise it sleeps until the next event falls due or the next paced turn comes.
 /// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
 /// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
-internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, IDeliveryPacer pacer, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, IDeliveryPacer pacer, DeliveryKeys keys, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Keys that have used their window, and when their next turn comes (the worker's own: one loop runs at a time).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _waiting = new(StringComparer.Ordinal);
 
     /// <summary>Asks the worker to look at the outbox now.</summary>
     public void Wake()
@@ -81,28 +87,45 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
     private static readonly TimeSpan MaximumPause = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Claims and attempts what is due: whether it attempted anything, and when the earliest key that had to wait for
-    /// its pace gets its next turn (null when none waited).
+    /// Claims and attempts what is due: whether it attempted (or set aside) anything, and when it should look next at
+    /// the latest (the earliest paced turn it waits for; null when it waits for none).
     /// </summary>
     private async Task<(bool Attempted, DateTimeOffset? NextTurn)> DeliverDueAsync(DeliveryOptions settings, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
-        var due = store.Due(now, settings.Concurrency * 4);
-        var waiting = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var key in _waiting.Where(pair => pair.Value <= now).Select(pair => pair.Key).ToList())
+        {
+            _waiting.Remove(key);
+        }
+
+        // A key that has used its window is not asked for (a mass incident's backlog would otherwise be read, and claimed
+        // and released, at every look); keys on probation only while their share has room.
+        var probationTurn = pacer.NextProbationTurn();
+        var probationOpen = probationTurn <= time.GetUtcNow();
+        var due = store.Due(now, settings.Concurrency * 4, new DueFilter([.. _waiting.Keys], probationOpen, settings.Concurrency));
         var batch = new List<OutboxMessage>();
+        var setAside = false;
         foreach (var message in due)
         {
-            // A key that has used its window is passed over without a write (a mass incident's backlog would otherwise
-            // be claimed and released at every look); its events wait for its turn.
-            if (waiting.ContainsKey(message.PacingKey))
+            if (_waiting.ContainsKey(message.PacingKey))
             {
                 continue;
             }
 
-            var turn = pacer.NextTurn(message.PacingKey);
+            // The key's class as it is now (the event's own mark may be older: the key may have become known since).
+            var keyClass = keys.ClassOf(message.PacingKey);
+            if (keyClass is KeyClass.Refused or KeyClass.NotAllowed)
+            {
+                attempts.SetAside(message, keyClass);
+                setAside = true;
+                continue;
+            }
+
+            var probation = keyClass == KeyClass.Probation;
+            var turn = pacer.NextTurn(message.PacingKey, probation);
             if (turn > time.GetUtcNow())
             {
-                waiting[message.PacingKey] = turn;
+                _waiting[message.PacingKey] = turn;
                 continue;
             }
 
@@ -113,39 +136,45 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
                 continue;
             }
 
-            if (pacer.TryAcquire(message.PacingKey))
+            if (pacer.TryAcquire(message.PacingKey, probation))
             {
-                batch.Add(message);
+                batch.Add(message with { Probation = probation });
                 continue;
             }
 
             // Another sender took the turn in between.
             store.Release(message.Id);
-            waiting[message.PacingKey] = pacer.NextTurn(message.PacingKey);
+            _waiting[message.PacingKey] = pacer.NextTurn(message.PacingKey, probation);
         }
 
-        DateTimeOffset? nextTurn = waiting.Count > 0 ? waiting.Values.Min() : null;
+        DateTimeOffset? nextTurn = _waiting.Count > 0 ? _waiting.Values.Min() : null;
+        if (!probationOpen && (nextTurn is null || probationTurn < nextTurn))
+        {
+            nextTurn = probationTurn;
+        }
 
         await Parallel.ForEachAsync(
             batch,
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stoppingToken },
             async (message, cancellationToken) => await attempts.AttemptAsync(message, clientWaiting: false, cancellationToken));
-        return (batch.Count > 0, nextTurn);
+        return (batch.Count > 0 || setAside, nextTurn);
     }
 
     /// <summary>
-    /// How long to sleep when nothing was attempted: until the next event falls due or the next pacing turn comes,
-    /// whichever is first (a new event wakes the worker sooner), at most the poll interval.
+    /// How long to sleep when nothing was attempted: until the next event falls due or the next paced turn comes,
+    /// whichever is first (a new event wakes the worker sooner), at most the poll interval. A head due already that was
+    /// not taken waits for a paced turn (its key's, or the probation share's), which <paramref name="nextTurn"/> says.
     /// </summary>
     private TimeSpan NextLook(DeliveryOptions settings, DateTimeOffset? nextTurn)
     {
-        var wake = time.GetUtcNow() + settings.PollInterval;
+        var now = time.GetUtcNow();
+        var wake = now + settings.PollInterval;
         if (nextTurn is { } turn && turn < wake)
         {
             wake = turn;
         }
 
-        if (store.NextDue() is { } next && next < wake)
+        if (store.NextDue() is { } next && next > now && next < wake)
         {
             wake = next;
         }

@@ -6,15 +6,23 @@ namespace HaloIlertGateway.Delivery;
 /// </summary>
 internal interface IDeadLetterStore
 {
+    /// <summary>
+    /// Keeps a dead letter; older ones are pruned to the dead letters' budgets (anonymous ones first). Throws
+    /// <see cref="StoreBudgetException"/> when the outbox as a whole has no room for it.
+    /// </summary>
     long Add(DeadLetter deadLetter);
 
     DeadLetter? Get(long id);
 
+    /// <summary>The oldest dead letters, without their bodies (a listing never reads one).</summary>
     IReadOnlyList<DeadLetter> List(int limit);
 
     long Count();
 
     bool Delete(long id);
+
+    /// <summary>Removes every dead letter <paramref name="filter"/> matches; returns how many.</summary>
+    long Delete(DeadLetterFilter filter);
 
     /// <summary>A replay that failed again: the new reason, the time, one more attempt.</summary>
     void UpdateReason(long id, string reason, DateTimeOffset now);

@@ -5,6 +5,7 @@ namespace HaloIlertGateway.Delivery;
 /// <see cref="OrderingKey"/> groups the events of one alert (delivered in <see cref="Id"/> order);
 /// <see cref="PacingKey"/> is the ilert integration key's digest (sent at the configured rate).
 /// <see cref="TraceParent"/> is the W3C trace context of the request that queued it, so later attempts log under its trace id.
+/// <see cref="Probation"/>: its key has not been accepted by ilert yet (served after known keys, one in flight at a time).
 /// </summary>
 internal sealed record OutboxMessage(
     long Id,
@@ -21,4 +22,5 @@ internal sealed record OutboxMessage(
     DateTimeOffset? NextAttemptAt = null,
     string? LastError = null,
     int? LastStatus = null,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    bool Probation = false);

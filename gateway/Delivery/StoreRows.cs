@@ -9,9 +9,96 @@ namespace HaloIlertGateway.Delivery;
 /// </summary>
 internal static class StoreRows
 {
-    public const string MessageColumns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent";
+    public const string MessageColumns = "id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, last_error, last_status, trace_parent, probation";
 
-    public const string DeadLetterColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status";
+    public const string DeadLetterColumns = "id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status, anonymous";
+
+    /// <summary>The columns of a listing: the same, with every body read as empty (a listing shows none, and never reads one).</summary>
+    public static string WithoutBody(string columns, string empty) => columns.Replace(", body,", $", {empty} AS body,", StringComparison.Ordinal);
+
+    /// <summary>The bytes an outbox row counts against the budgets (<see cref="StoreBudgets"/>), in SQL; <paramref name="length"/> is the dialect's byte length function.</summary>
+    public static string MessageSize(string row, string length) =>
+        $"({length}({row}.body) + {length}({row}.headers) + {length}({row}.path) + {StoreBudgets.RowOverhead})";
+
+    /// <summary>The bytes a dead letter counts against the budgets, in SQL.</summary>
+    public static string DeadLetterSize(string row, string length) =>
+        $"({length}({row}.body) + {length}({row}.headers) + {length}({row}.path) + {length}({row}.reason) + {length}({row}.route_values) + {StoreBudgets.RowOverhead})";
+
+    /// <summary>The categories of <c>store_usage</c>: events of known keys, of keys on probation, dead letters, anonymous dead letters.</summary>
+    public const string EventsUsage = "events";
+    public const string ProbationUsage = "probation";
+    public const string DeadUsage = "dead";
+    public const string AnonymousDeadUsage = "dead-anonymous";
+
+    /// <summary>What each class of row holds now (the triggers of <c>outbox</c> and <c>dead_letters</c> keep <c>store_usage</c> exact).</summary>
+    public static StoreUsage Usage(DbConnection connection, DbTransaction? transaction)
+    {
+        var bytes = Query(connection, transaction, "SELECT category, SUM(bytes) FROM store_usage GROUP BY category", r => (r.GetString(0), r.IsDBNull(1) ? 0L : Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)))
+            .ToDictionary(pair => pair.Item1, pair => pair.Item2);
+        var anonymous = bytes.GetValueOrDefault(AnonymousDeadUsage);
+        return new StoreUsage(bytes.GetValueOrDefault(EventsUsage), bytes.GetValueOrDefault(ProbationUsage), bytes.GetValueOrDefault(DeadUsage) + anonymous, anonymous);
+    }
+
+    /// <summary>
+    /// Keeps the dead letters within their budgets, oldest first: anonymous ones within theirs, then all within theirs
+    /// (anonymous ones removed first). <paramref name="keep"/> (the dead letter just added) is never removed.
+    /// </summary>
+    public static void PruneDeadLetters(DbConnection connection, DbTransaction transaction, StoreBudgets budgets, long keep)
+    {
+        while (Usage(connection, transaction) is var usage
+            && (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || usage.DeadLetters > budgets.DeadLetters))
+        {
+            if (RemoveOldestDeadLetter(connection, transaction, anonymous: true, keep))
+            {
+                continue;
+            }
+
+            if (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || !RemoveOldestDeadLetter(connection, transaction, anonymous: false, keep))
+            {
+                // Only the new one is left of what is over: it stays, whatever its size.
+                return;
+            }
+        }
+    }
+
+    /// <summary>Adds a dead letter within the budgets (see <see cref="IDeadLetterStore.Add"/>); returns its id.</summary>
+    public static long AddDeadLetter(DbConnection connection, DbTransaction transaction, DeadLetter deadLetter, StoreBudgets budgets)
+    {
+        var id = InsertDeadLetter(connection, transaction, deadLetter);
+        PruneDeadLetters(connection, transaction, budgets, id);
+        return Usage(connection, transaction).Total > budgets.Total ? throw StoreBudgetException.For(probation: false, budgets) : id;
+    }
+
+    /// <summary>Removes the dead letters <paramref name="filter"/> matches; returns how many.</summary>
+    public static long DeleteDeadLetters(DbConnection connection, DbTransaction? transaction, DeadLetterFilter filter)
+    {
+        // Only the conditions given (a NULL parameter has no type PostgreSQL could infer).
+        var conditions = new List<string> { "TRUE" };
+        var parameters = new List<(string Name, object? Value)>();
+        if (filter.Kind is { } kind)
+        {
+            conditions.Add("kind = @kind");
+            parameters.Add(("@kind", kind));
+        }
+
+        if (filter.Route is { } route)
+        {
+            conditions.Add("route = @route");
+            parameters.Add(("@route", route));
+        }
+
+        if (filter.DeadBefore is { } before)
+        {
+            conditions.Add("dead_at < @before");
+            parameters.Add(("@before", before.ToUnixTimeMilliseconds()));
+        }
+
+        return Execute(connection, transaction, $"DELETE FROM dead_letters WHERE {string.Join(" AND ", conditions)}", [.. parameters]);
+    }
+
+    private static bool RemoveOldestDeadLetter(DbConnection connection, DbTransaction transaction, bool anonymous, long keep) =>
+        Execute(connection, transaction, "DELETE FROM dead_letters WHERE id = (SELECT id FROM dead_letters WHERE anonymous = @anonymous AND id <> @keep ORDER BY id LIMIT 1)",
+            ("@anonymous", anonymous), ("@keep", keep)) > 0;
 
     /// <summary>Adds an event, due at its creation time; returns its id. SQLite and PostgreSQL read the same statement.</summary>
     public static long InsertMessage(DbConnection connection, DbTransaction? transaction, OutboxMessage message) =>
@@ -21,18 +108,18 @@ internal static class StoreRows
         ScalarAsync<long>(connection, transaction, InsertMessageSql, MessageParameters(message));
 
     public static long InsertDeadLetter(DbConnection connection, DbTransaction? transaction, DeadLetter d) => Scalar<long>(connection, transaction, """
-        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status)
-        VALUES (@kind, @reason, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @values, @created, @dead, @attempts, @status)
+        INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status, anonymous)
+        VALUES (@kind, @reason, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @values, @created, @dead, @attempts, @status, @anonymous)
         RETURNING id
         """,
         ("@kind", d.Kind), ("@reason", d.Reason), ("@route", d.Route), ("@cluster", d.Cluster), ("@ordering", d.OrderingKey), ("@pacing", d.PacingKey),
         ("@method", d.Method), ("@path", d.PathAndQuery), ("@headers", JsonSerializer.Serialize(d.Headers)), ("@body", d.Body),
         ("@values", JsonSerializer.Serialize(d.RouteValues)), ("@created", d.CreatedAt.ToUnixTimeMilliseconds()), ("@dead", d.DeadAt.ToUnixTimeMilliseconds()),
-        ("@attempts", d.Attempts), ("@status", d.LastStatus));
+        ("@attempts", d.Attempts), ("@status", d.LastStatus), ("@anonymous", d.Anonymous));
 
     private const string InsertMessageSql = """
-        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent)
-        VALUES (@route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @created, @trace)
+        INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent, probation)
+        VALUES (@route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @created, @trace, @probation)
         RETURNING id
         """;
 
@@ -41,17 +128,18 @@ internal static class StoreRows
         ("@route", message.Route), ("@cluster", message.Cluster), ("@ordering", message.OrderingKey), ("@pacing", message.PacingKey),
         ("@method", message.Method), ("@path", message.PathAndQuery), ("@headers", JsonSerializer.Serialize(message.Headers)),
         ("@body", message.Body), ("@created", message.CreatedAt.ToUnixTimeMilliseconds()), ("@attempts", message.Attempts), ("@trace", message.TraceParent),
+        ("@probation", message.Probation),
     ];
 
     public static OutboxMessage Message(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
         Strings(r.GetString(7)), (byte[])r[8], Time(r.GetInt64(9)), r.GetInt32(10), Time(r.GetInt64(11)),
-        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13), r.IsDBNull(14) ? null : r.GetString(14));
+        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetInt32(13), r.IsDBNull(14) ? null : r.GetString(14), r.GetBoolean(15));
 
     public static DeadLetter DeadLetter(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetString(8), Strings(r.GetString(9)), (byte[])r[10], Strings(r.GetString(11)),
-        Time(r.GetInt64(12)), Time(r.GetInt64(13)), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15));
+        Time(r.GetInt64(12)), Time(r.GetInt64(13)), r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15), r.GetBoolean(16));
 
     public static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 

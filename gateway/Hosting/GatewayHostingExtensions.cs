@@ -47,6 +47,10 @@ internal static class GatewayHostingExtensions
         builder.Services.AddSingleton<ProxyConfigStatus>();
         builder.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IConfigChangeListener, ProxyConfigChangeListener>();
 
+        // Kestrel reads its endpoints from configuration but not its limits: bound here, so that Kestrel:Limits in
+        // appsettings.json (the shipped connection and buffer limits), proxy.json, the environment or --args apply.
+        builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
+
         var configured = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? builder.Configuration[WebHostDefaults.HttpPortsKey] ?? builder.Configuration[WebHostDefaults.HttpsPortsKey];
         if (string.IsNullOrEmpty(configured) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {

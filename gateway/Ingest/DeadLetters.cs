@@ -27,8 +27,8 @@ internal sealed class DeadLetters(
     IProxyStateLookup proxy,
     TimeProvider time)
 {
-    /// <summary>Bytes kept of a refused body (<see cref="DeliveryOptions.MaxRejectedBodyBytes"/>).</summary>
-    public int MaxRejectedBodyBytes => options.Value.MaxRejectedBodyBytes;
+    /// <summary>Bytes kept of a refused body (<see cref="DeliveryOptions.MaxRejectedBodyBytes"/>, within the anonymous dead letters' budget).</summary>
+    public int MaxRejectedBodyBytes => options.Value.RejectedBodyBytesKept;
 
     /// <summary>
     /// Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id, or
@@ -58,7 +58,7 @@ internal sealed class DeadLetters(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + TransformContract.QueryFor(raw),
                 raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
-                raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null));
+                raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null, Anonymous: !durable.IsKnownKeyOf(raw)));
             faults.Succeeded();
             metrics.OnDeadLettered();
             return id;
@@ -79,7 +79,7 @@ internal sealed class DeadLetters(
 
         if (deadLetter.IsTransformed)
         {
-            var outboxId = store.Requeue(deadLetter, time.GetUtcNow());
+            var outboxId = store.Requeue(deadLetter with { Anonymous = !durable.IsKnown(deadLetter.PacingKey!) }, time.GetUtcNow());
             metrics.OnQueued();
             worker.Wake();
             return new ReplayResult(id, "queued", outboxId, null);
@@ -107,7 +107,7 @@ internal sealed class DeadLetters(
         }
 
         var route = IngestRoute.From(state.Config, transform, scripting.Value.MaxBodyBytes, credentials.HiddenHeaders(state.Config));
-        var request = ToRequest(deadLetter, scripting.Value.MaxJsonDepth);
+        var request = ToRequest(deadLetter, BodyLimits.From(scripting.Value));
         var now = time.GetUtcNow();
         switch (runs.RunForRoute(route, request, now))
         {
@@ -129,7 +129,7 @@ internal sealed class DeadLetters(
         }
     }
 
-    private static IncomingRequest ToRequest(DeadLetter deadLetter, int maxJsonDepth)
+    private static IncomingRequest ToRequest(DeadLetter deadLetter, BodyLimits limits)
     {
         var split = deadLetter.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = split < 0 ? deadLetter.PathAndQuery : deadLetter.PathAndQuery[..split];
@@ -139,15 +139,17 @@ internal sealed class DeadLetters(
         var kind = TransformBody.KindOf(deadLetter.Headers.GetValueOrDefault("content-type"), deadLetter.Body.Length);
         // A valid JSON body is parsed once, here: the script reads this document.
         ParsedJson? parsed = null;
-        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || JsonText.DescribeInvalid(deadLetter.Body, maxJsonDepth, out parsed) is not null))
-            || (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(deadLetter.Body, maxJsonDepth) is not null))
+        byte[]? converted = null;
+        if ((kind == TransformBodyKind.Json && (!System.Text.Unicode.Utf8.IsValid(deadLetter.Body) || JsonText.DescribeInvalid(deadLetter.Body, limits.MaxDepth, out parsed) is not null))
+            || (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(deadLetter.Body, limits, out converted) is not null)
+            || (kind == TransformBodyKind.Form && FormBody.DescribeInvalid(deadLetter.Body, limits.MaxNodes) is not null))
         {
             // A body refused as JSON or XML reaches the script as text, so that a fixed transform can repair it.
             kind = TransformBodyKind.Text;
         }
 
         var headers = new Dictionary<string, string>(deadLetter.Headers, StringComparer.OrdinalIgnoreCase);
-        return new IncomingRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body) { Parsed = parsed })
+        return new IncomingRequest(deadLetter.Method, path, query, headers, deadLetter.RouteValues, new TransformBody(kind, deadLetter.Body) { Parsed = parsed, Converted = converted })
         {
             RawQuery = split < 0 ? string.Empty : deadLetter.PathAndQuery[split..],
         };

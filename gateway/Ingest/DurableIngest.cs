@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
@@ -13,8 +11,11 @@ namespace HaloIlertGateway.Ingest;
 /// before anything else and sends it at once if it may). ilert's answer goes back to the client when there is one
 /// (2xx, or a 4xx other than 408/429); otherwise the client gets 202 queued and the worker delivers the event later,
 /// in order. Never a 2xx without a durable write: a store that cannot be written answers 503.
+/// Admission comes first, by what ilert has said of the event's integration key (<see cref="DeliveryKeys"/>): a key it
+/// refused (404) or one not allowed (403) is answered at once and nothing is stored or sent; a key on probation is
+/// stored only within the probation budget (503 past it).
 /// </summary>
-internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOptions> options)
+internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, DeliveryMetrics metrics, StoreFaults faults, IOptions<DeliveryOptions> options)
 {
     /// <summary>Headers never stored with an event or a dead letter: they could carry a client's credential.</summary>
     public static readonly IReadOnlySet<string> NotStoredHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };
@@ -25,7 +26,46 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
     /// <summary>Stores, attempts if it may, and answers the client.</summary>
     public async Task AcceptAsync(HttpContext http, IngestRoute route, IncomingRequest original, OutgoingRequest changed, DateTimeOffset receivedAt)
     {
-        if (await queue.SubmitAsync(ToMessage(route.RouteId, route.ClusterId, original, changed, route.HiddenHeaders, receivedAt)) is not { } submitted)
+        var message = ToMessage(route.RouteId, route.ClusterId, original, changed, route.HiddenHeaders, receivedAt);
+        KeyClass keyClass;
+        try
+        {
+            keyClass = keys.ClassOf(message.PacingKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("read an integration key's class", ex);
+            await WriteUnavailableAsync(http);
+            return;
+        }
+
+        if (Refusal(keyClass, message.PacingKey) is { } refusal)
+        {
+            IngestOutcome.Set(http, IngestOutcome.Refused);
+            metrics.OnRejected(refusal.Kind);
+            await GatewayProblems.WriteAsync(http, refusal);
+            return;
+        }
+
+        Submission? submitted;
+        try
+        {
+            submitted = await queue.SubmitAsync(message with { Probation = keyClass == KeyClass.Probation });
+        }
+        catch (StoreBudgetException ex) when (ex.Probation)
+        {
+            IngestOutcome.Set(http, IngestOutcome.Unavailable);
+            metrics.OnRejected(GatewayProblems.ProbationFull);
+            await GatewayProblems.WriteAsync(http, new GatewayProblem(StatusCodes.Status503ServiceUnavailable, GatewayProblems.ProbationFull,
+                "Events for integration keys ilert has not accepted yet are held back.",
+                "ilert has not yet accepted an event with this integration key, and the outbox's share for such keys is full; nothing was stored. Send it again after Retry-After.")
+            {
+                RetryAfterSeconds = options.Value.UnavailableRetryAfterSeconds,
+            });
+            return;
+        }
+
+        if (submitted is null)
         {
             await WriteUnavailableAsync(http);
             return;
@@ -61,6 +101,17 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
         }
     }
 
+    /// <summary>The problem that refuses an event for its key's class, or null when it may be stored.</summary>
+    private GatewayProblem? Refusal(KeyClass keyClass, string pacingKey) => keyClass switch
+    {
+        KeyClass.Refused => new GatewayProblem(StatusCodes.Status404NotFound, GatewayProblems.IntegrationKeyRefused, "ilert does not know this integration key.",
+            $"ilert refused an earlier event with this integration key as unknown; events for it are not accepted{(keys.RefusedUntil(pacingKey) is { } until ? $" until {until:u}" : string.Empty)}. "
+            + "Check the key in ilert (Alert sources), then send again."),
+        KeyClass.NotAllowed => new GatewayProblem(StatusCodes.Status403Forbidden, GatewayProblems.IntegrationKeyNotAllowed, "This integration key is not accepted here.",
+            "This gateway accepts events only for the integration keys its operators listed."),
+        _ => null,
+    };
+
     /// <summary>503 <c>outbox-unavailable</c> with Retry-After: the event was not stored, so it must be sent again.</summary>
     public Task WriteUnavailableAsync(HttpContext http)
     {
@@ -71,8 +122,32 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
     }
 
     /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id. Throws when it cannot be stored.</summary>
-    public Task<long> EnqueueAsync(string routeId, string clusterId, IncomingRequest original, OutgoingRequest changed, IReadOnlySet<string> hiddenHeaders, DateTimeOffset now) =>
-        queue.EnqueueAsync(ToMessage(routeId, clusterId, original, changed, hiddenHeaders, now));
+    public Task<long> EnqueueAsync(string routeId, string clusterId, IncomingRequest original, OutgoingRequest changed, IReadOnlySet<string> hiddenHeaders, DateTimeOffset now)
+    {
+        var message = ToMessage(routeId, clusterId, original, changed, hiddenHeaders, now);
+        return queue.EnqueueAsync(message with { Probation = !IsKnown(message.PacingKey) });
+    }
+
+    /// <summary>
+    /// Whether ilert has accepted the integration key of a request's route (its <c>integrationKey</c> route value): a
+    /// dead letter of any other is anonymous input (<see cref="DeadLetter.Anonymous"/>). A store that cannot say: no.
+    /// </summary>
+    public bool IsKnownKeyOf(IncomingRequest request) =>
+        request.Params.GetValueOrDefault("integrationKey") is { Length: > 0 } key && IsKnown(DeliveryKeys.Digest(key));
+
+    /// <summary>Whether ilert has accepted the pacing key's integration key. A store that cannot say: no.</summary>
+    public bool IsKnown(string pacingKey)
+    {
+        try
+        {
+            return keys.ClassOf(pacingKey) == KeyClass.Known;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("read an integration key's class", ex);
+            return false;
+        }
+    }
 
     /// <summary>
     /// The outgoing request as an outbox event. Its alert is the route, the ilert integration key and the
@@ -105,10 +180,7 @@ internal sealed class DurableIngest(DeliveryQueue queue, IOptions<DeliveryOption
         // The path in the form it goes on the wire (a checked script path is already in it; the client's is re-escaped),
         // sent as it is: DeliverySender does not canonicalise it again.
         var pathAndQuery = new PathString(changed.Path).ToUriComponent() + TransformContract.QueryFor(original, changed);
-        return new OutboxMessage(0, routeId, clusterId, Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), Digest(integrationKey),
+        return new OutboxMessage(0, routeId, clusterId, DeliveryKeys.Digest($"{routeId}\n{integrationKey}\n{alertKey?.Trim().ToLowerInvariant()}"), DeliveryKeys.Digest(integrationKey),
             original.Method, pathAndQuery, headers, body, now, TraceParent: System.Diagnostics.Activity.Current?.Id);
     }
-
-    /// <summary>Keys are stored as digests: the outbox never needs them in clear, and listings cannot show them.</summary>
-    private static string Digest(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
 }

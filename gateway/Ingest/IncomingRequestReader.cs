@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Unicode;
+using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
 using Microsoft.AspNetCore.WebUtilities;
 using Yarp.ReverseProxy.Transforms;
@@ -11,7 +11,8 @@ namespace HaloIlertGateway.Ingest;
 
 /// <summary>
 /// Turns an incoming request into the <see cref="IncomingRequest"/> a script sees, enforcing the route's input rules
-/// first: body size (413), a body format the route takes (415), UTF-8 (400) and valid JSON or XML (400).
+/// first: the body budget (503), body size (413), a body format the route takes (415), UTF-8 (400) and valid JSON, XML or
+/// form (400), each within its limits (<see cref="BodyLimits"/>).
 /// </summary>
 internal static class IncomingRequestReader
 {
@@ -20,29 +21,35 @@ internal static class IncomingRequestReader
     /// as it came (its body read up to <paramref name="keepBytes"/> when it is over the route's limit), so that the
     /// caller can keep it.
     /// </summary>
-    public static async Task<(IncomingRequest Request, GatewayProblem? Problem)> ReadAsync(RequestTransformContext context, IngestRoute route, int maxJsonDepth, int keepBytes)
+    public static async Task<(IncomingRequest Request, GatewayProblem? Problem)> ReadAsync(RequestTransformContext context, IngestRoute route, BodyLimits limits, int keepBytes, BodyBudget budget)
     {
         var http = context.HttpContext;
-        var (body, tooLarge) = await ReadBodyAsync(http.Request, route.MaxBodyBytes, keepBytes, context.CancellationToken);
+        var read = await RequestBodyReader.ReadAsync(http.Request, route.MaxBodyBytes, keepBytes, budget.LeaseFor(http), context.CancellationToken);
+        var (body, tooLarge) = (read.Body, read.Status == BodyReadStatus.TooLarge);
         var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
-        // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
-        var problem = Refusal(http.Request, route, body, tooLarge, kind, maxJsonDepth, out var parsed);
+        ParsedJson? parsed = null;
+        byte[]? converted = null;
+        var problem = read.Status == BodyReadStatus.OverBudget
+            ? GatewayProblems.BusyProblem(budget.RetryAfterSeconds)
+            : Refusal(http.Request, route, body, tooLarge, kind, limits, out parsed, out converted);
         // The query YARP would forward now: the client's, unless a transform before this one changed it. Never read from
         // context.Query.Collection: reading that makes YARP write the forwarded query anew from it (reordered and
         // re-encoded) even when the script leaves the query alone.
         var query = context.Query.QueryString;
+        // Methods are case-sensitive tokens, but no sender means "post" as anything but POST: one spelling from here on.
         var request = new IncomingRequest(http.Request.Method.ToUpperInvariant(), context.Path.Value ?? "/",
             QueryOf(query == http.Request.QueryString ? http.Request.Query : new QueryCollection(QueryHelpers.ParseQuery(query.Value))),
-            HeadersOf(http.Request, route.HiddenHeaders), RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed })
+            HeadersOf(http.Request, route.HiddenHeaders), RouteValuesOf(http.Request), new TransformBody(kind, body) { Parsed = parsed, Converted = converted })
         {
             RawQuery = query.Value ?? string.Empty,
         };
         return (request, problem);
     }
 
-    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, int maxJsonDepth, out ParsedJson? parsed)
+    private static GatewayProblem? Refusal(HttpRequest http, IngestRoute route, byte[] body, bool tooLarge, TransformBodyKind kind, BodyLimits limits, out ParsedJson? parsed, out byte[]? converted)
     {
         parsed = null;
+        converted = null;
         // A content type without a body is refused as well: the sender is configured for a format this route does not take.
         var declared = body.Length > 0 ? kind : http.ContentType is not null ? TransformBody.KindOf(http.ContentType, 1) : TransformBodyKind.None;
         if (!route.Formats.Takes(declared))
@@ -62,12 +69,18 @@ internal static class IncomingRequestReader
             return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidEncoding, "The request body is not valid UTF-8.");
         }
 
-        if (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(body, maxJsonDepth) is { } xmlError)
+        // Each body is made into the value a script reads once, here, within the limits (the script's clock has not started).
+        if (kind == TransformBodyKind.Xml && XmlBody.DescribeInvalid(body, limits, out converted) is { } xmlError)
         {
             return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidXml, "The request body is not valid XML.", xmlError);
         }
 
-        return kind == TransformBodyKind.Json && JsonText.DescribeInvalid(body, maxJsonDepth, out parsed) is { } jsonError
+        if (kind == TransformBodyKind.Form && FormBody.DescribeInvalid(body, limits.MaxNodes) is { } formError)
+        {
+            return new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidForm, "The request body is not a form the gateway takes.", formError);
+        }
+
+        return kind == TransformBodyKind.Json && JsonText.DescribeInvalid(body, limits.MaxDepth, out parsed) is { } jsonError
             ? new GatewayProblem(StatusCodes.Status400BadRequest, GatewayProblems.InvalidJson, "The request body is not valid JSON.", jsonError)
             : null;
     }
@@ -110,43 +123,5 @@ internal static class IncomingRequestReader
         }
 
         return values;
-    }
-
-    /// <summary>
-    /// The whole body when it is within <paramref name="limit"/>; else TooLarge, with the first <paramref name="keep"/>
-    /// bytes at most (nothing more is read).
-    /// </summary>
-    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit, int keep, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            var prefix = new byte[Math.Min(keep, request.ContentLength.Value)];
-            var got = await request.Body.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
-            return (prefix[..got], true);
-        }
-
-        if (request.ContentLength is { } declared)
-        {
-            // The usual case: the length is known, so the body is read straight into its own array.
-            var exact = new byte[declared];
-            var read = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
-            return (read == exact.Length ? exact : exact[..read], false);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
-        {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken);
-            if (read == 0)
-            {
-                return (buffer.WrittenSpan.ToArray(), false);
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return (buffer.WrittenSpan[..Math.Min(keep, buffer.WrittenCount)].ToArray(), true);
-            }
-        }
     }
 }

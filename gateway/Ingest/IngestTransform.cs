@@ -1,3 +1,4 @@
+using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal sealed partial class IngestTransform(
     TransformRuns runs,
     DurableIngest durable,
     DeadLetters deadLetters,
+    BodyBudget budget,
     IOptions<ScriptingOptions> options,
     TimeProvider time,
     ILogger<IngestTransform> logger) : RequestTransform
@@ -28,7 +30,7 @@ internal sealed partial class IngestTransform(
         span?.SetTag("gateway.transform", route.Transform);
         var http = context.HttpContext;
         var receivedAt = time.GetUtcNow();
-        var (request, problem) = await IncomingRequestReader.ReadAsync(context, route, options.Value.MaxJsonDepth, route.Durable ? deadLetters.MaxRejectedBodyBytes : 0);
+        var (request, problem) = await IncomingRequestReader.ReadAsync(context, route, BodyLimits.From(options.Value), route.Durable ? deadLetters.MaxRejectedBodyBytes : 0, budget);
         if (problem is not null)
         {
             IngestOutcome.Set(http, IngestOutcome.Refused);
@@ -87,7 +89,8 @@ internal sealed partial class IngestTransform(
     /// <summary>A request refused for its body: the 4xx, and on a durable route the request kept as a <c>rejected</c> dead letter.</summary>
     private async Task RefuseAsync(HttpContext http, IncomingRequest raw, GatewayProblem problem)
     {
-        if (route.Durable)
+        // A 503 (the body budget spent) kept nothing: the sender is told to send it again.
+        if (route.Durable && problem.Status < StatusCodes.Status500InternalServerError)
         {
             if (deadLetters.AddRejected(route, raw, problem, http.Request.ContentLength) is not { } id)
             {

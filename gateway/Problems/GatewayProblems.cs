@@ -10,6 +10,7 @@ internal static class GatewayProblems
 
     public const string InvalidJson = "invalid-json";
     public const string InvalidXml = "invalid-xml";
+    public const string InvalidForm = "invalid-form";
     public const string PayloadTooLarge = "payload-too-large";
     public const string TransformFailed = "transform-failed";
     public const string TransformLimit = "transform-limit";
@@ -23,13 +24,33 @@ internal static class GatewayProblems
     public const string InvalidEncoding = "invalid-encoding";
     public const string OutboxUnavailable = "outbox-unavailable";
     public const string EventUnsendable = "event-unsendable";
+    public const string Busy = "busy";
+    public const string IntegrationKeyRefused = "integration-key-refused";
+    public const string IntegrationKeyNotAllowed = "integration-key-not-allowed";
+    public const string ProbationFull = "probation-full";
+    public const string InvalidRequest = "invalid-request";
+    public const string MethodNotAllowed = "method-not-allowed";
 
     /// <summary>A 404 <c>not-found</c> problem, as the management endpoints answer for an unknown name or id.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFoundResult(string detail, string title) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title, type: TypePrefix + NotFound);
 
-    public static Task WriteAsync(HttpContext context, GatewayProblem problem) =>
-        WriteAsync(context, problem.Status, problem.Kind, problem.Title, problem.Detail, problem.Extensions);
+    public static Task WriteAsync(HttpContext context, GatewayProblem problem)
+    {
+        if (problem.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteAsync(context, problem.Status, problem.Kind, problem.Title, problem.Detail, problem.Extensions);
+    }
+
+    /// <summary>503 <c>busy</c>: the request bodies the gateway may hold at once are held; nothing of this one was kept.</summary>
+    public static GatewayProblem BusyProblem(int retryAfterSeconds) => new(StatusCodes.Status503ServiceUnavailable, Busy, "The gateway is busy.",
+        "It holds as many request bodies as it may at once; nothing of this request was kept. Send it again after Retry-After.")
+    {
+        RetryAfterSeconds = retryAfterSeconds,
+    };
 
     public static Task WriteAsync(HttpContext context, int status, string kind, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + kind, extensions: extensions)

@@ -34,6 +34,9 @@ internal sealed partial class RateLimitPolicies : IDisposable
         return (current.Options.Policies.GetValueOrDefault(name), current.Generation);
     }
 
+    /// <summary>The name of the policy every route partitioned by a client-chosen value is held to as well, if any.</summary>
+    public string? ClientPolicy => Volatile.Read(ref _current).Options.ClientPolicy;
+
     /// <summary>The names declared when the gateway started: each is registered with ASP.NET Core's rate limiter.</summary>
     public static IReadOnlyCollection<string> DeclaredNames(IConfiguration configuration) =>
         [.. configuration.GetSection(RateLimitingOptions.SectionName + ":Policies").GetChildren().Select(child => child.Key)];
@@ -60,6 +63,7 @@ internal sealed partial class RateLimitPolicies : IDisposable
         {
             var options = configuration.GetSection(RateLimitingOptions.SectionName).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
             problems.AddRange(options.Policies.SelectMany(pair => pair.Value.Problems(pair.Key)));
+            problems.AddRange(options.ClientPolicyProblems());
             return options;
         }
         catch (InvalidOperationException ex)

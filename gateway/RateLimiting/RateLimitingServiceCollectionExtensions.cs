@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HaloIlertGateway.RateLimiting;
@@ -19,6 +20,11 @@ internal static class RateLimitingServiceCollectionExtensions
             {
                 options.AddPolicy(name, new ConfiguredRateLimiterPolicy(name, policies));
             }
+
+            // The client policy, as ASP.NET Core's global limiter: it runs before the route's own.
+            var client = new ClientRateLimiter(policies);
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(client.GetPartition);
+            options.OnRejected = client.OnRejected;
         });
         return services;
     }

@@ -68,6 +68,13 @@ public sealed class ScriptingOptions
     public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>
+    /// Elements and attributes of an XML body, or fields of a form body, that the gateway makes into the value a script
+    /// reads; a body with more is refused (400) before anything else is done with it. Default 10,000.
+    /// </summary>
+    [Range(16, 1_000_000)]
+    public int MaxBodyNodes { get; set; } = 10_000;
+
+    /// <summary>
     /// Length of one array a script creates, and of the result of <c>flat</c>, <c>flatMap</c> and <c>concat</c>. Default 1,000,000.
     /// </summary>
     [Range(1_000, 100_000_000)]

@@ -11,6 +11,9 @@ internal readonly record struct TransformBody(TransformBodyKind Kind, ReadOnlyMe
     /// <summary>A JSON body's parse, when the gateway's edge already parsed it to check it (the first run reads this one).</summary>
     public ParsedJson? Parsed { get; init; }
 
+    /// <summary>An XML body as the JSON a script reads, when the gateway's edge already made it to check the document.</summary>
+    public byte[]? Converted { get; init; }
+
     public static TransformBody Json(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Json, utf8);
 
     public static TransformBody Text(ReadOnlyMemory<byte> utf8) => new(TransformBodyKind.Text, utf8);

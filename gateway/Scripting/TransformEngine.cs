@@ -41,6 +41,7 @@ internal sealed class TransformEngine : IDisposable
     private BoundedJsonWriter _bodyWriter;
     private readonly int _maxLogLength;
     private readonly int _maxJsonDepth;
+    private readonly BodyLimits _bodyLimits;
     private byte[] _settingsJson = [];
     private JsString _method = JsString.Empty;
     private JsString _route = JsString.Empty;
@@ -57,6 +58,7 @@ internal sealed class TransformEngine : IDisposable
         _bodyWriter = NewBodyWriter();
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
         _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
+        _bodyLimits = BodyLimits.From(sandbox.Limits);
         _builtins = SandboxBuiltins.Install(_engine, sandbox.Limits);
         _helpers = Helpers.GatewayHelpers.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
@@ -147,7 +149,7 @@ internal sealed class TransformEngine : IDisposable
             TransformBodyKind.Json => LazyJsonObject.ToJs(_engine, _runJson = request.Body.Parsed is { } parsed && parsed.TryTake() ? parsed : ParsedJson.Parse(request.Body.Utf8, _maxJsonDepth)),
             TransformBodyKind.Form => ToJs(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span))
                 .ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal)),
-            TransformBodyKind.Xml => LazyJsonObject.ToJs(_engine, _runJson = ParsedJson.Parse(XmlBody.ToJson(request.Body.Utf8, _maxJsonDepth), _maxJsonDepth * 2 + 2)),
+            TransformBodyKind.Xml => LazyJsonObject.ToJs(_engine, _runJson = ParsedJson.Parse(request.Body.Converted ?? XmlBody.ToJson(request.Body.Utf8, _bodyLimits), _maxJsonDepth * 2 + 2)),
             TransformBodyKind.Text => System.Text.Encoding.UTF8.GetString(request.Body.Utf8.Span),
             _ => JsValue.Null,
         },

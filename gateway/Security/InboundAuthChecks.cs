@@ -83,6 +83,11 @@ internal sealed partial class InboundAuthChecks : IDisposable
                 problems.Add($"{where}: TimestampTolerance must be more than 0 and at most 01:00:00, not {options.TimestampTolerance}.");
             }
 
+            if (options.ReplayWindow is { } window && (window <= TimeSpan.Zero || window > TimeSpan.FromDays(365)))
+            {
+                problems.Add($"{where}: ReplayWindow must be more than 0 and at most 365.00:00:00, not {window}.");
+            }
+
             if (options.MaxBodyBytes <= 0)
             {
                 problems.Add($"{where}: MaxBodyBytes must be a positive number of bytes, not {options.MaxBodyBytes}.");

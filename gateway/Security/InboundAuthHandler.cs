@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -13,13 +14,14 @@ namespace HaloIlertGateway.Security;
 /// constant time (SHA-256 digests compared with <see cref="CryptographicOperations.FixedTimeEquals"/>), or a sender's
 /// signature over the raw body (<see cref="SignatureCheck"/>), read here before anything parses it and handed on
 /// unchanged. A failure is a 401 problem: for a credential it does not say which part was wrong; for a signature it
-/// names the check and the rule that failed. A body too long to verify is a 413.
+/// names the check and the rule that failed. A body too long to verify is a 413; one the body budget cannot hold, a 503.
 /// </summary>
-internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets, InboundAuthChecks checks, TimeProvider time)
+internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets, InboundAuthChecks checks, BodyBudget budget, IReplayGuard replays, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private string? _signatureFailure;
-    private bool _bodyTooLarge;
+    private BodyReadStatus _bodyRead;
+    private bool _replayGuardDown;
 
     private InboundAuthOptions Check => checks.Get(Scheme.Name) ?? throw new InvalidOperationException($"No inbound check '{Scheme.Name}'.");
 
@@ -51,10 +53,23 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var check = Check;
-        if (_bodyTooLarge)
+        switch (_bodyRead)
         {
-            return GatewayProblems.WriteAsync(Context, StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large.",
-                $"The check '{Scheme.Name}' verifies bodies of up to {check.MaxBodyBytes} bytes.");
+            case BodyReadStatus.TooLarge:
+                return GatewayProblems.WriteAsync(Context, StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large.",
+                    $"The check '{Scheme.Name}' verifies bodies of up to {check.MaxBodyBytes} bytes.");
+            case BodyReadStatus.OverBudget:
+                return GatewayProblems.WriteAsync(Context, GatewayProblems.BusyProblem(budget.RetryAfterSeconds));
+        }
+
+        if (_replayGuardDown)
+        {
+            // Whether the signature was used before cannot be known: refused, and the sender is told to try again.
+            return GatewayProblems.WriteAsync(Context, new GatewayProblem(StatusCodes.Status503ServiceUnavailable, GatewayProblems.OutboxUnavailable,
+                "The signature cannot be checked for a replay now.", "The store that remembers accepted signatures cannot be reached; send the request again after Retry-After.")
+            {
+                RetryAfterSeconds = 5,
+            });
         }
 
         if (check.Kind is InboundAuthKind.Bearer or InboundAuthKind.Basic)
@@ -74,15 +89,63 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
 
     private async Task<AuthenticateResult> VerifySignatureAsync(InboundAuthOptions check)
     {
-        var body = await BufferedBody.ReadAsync(Request, check.MaxBodyBytes, Context.RequestAborted);
-        if (body is null)
+        var read = await BufferedBody.ReadAsync(Request, check.MaxBodyBytes, budget.LeaseFor(Context), Context.RequestAborted);
+        _bodyRead = read.Status;
+        if (read.Status != BodyReadStatus.Complete)
         {
-            _bodyTooLarge = true;
-            return AuthenticateResult.Fail("The body is too large to verify.");
+            return AuthenticateResult.Fail(read.Status == BodyReadStatus.TooLarge ? "The body is too large to verify." : "The body budget is spent.");
         }
 
-        _signatureFailure = SignatureCheck.Verify(check, Request.Headers, body, [.. AcceptedSecrets(check)], time.GetUtcNow());
-        return _signatureFailure is null ? Success() : AuthenticateResult.Fail(_signatureFailure);
+        var now = time.GetUtcNow();
+        _signatureFailure = SignatureCheck.Verify(check, Request.Headers, read.Body, [.. AcceptedSecrets(check)], now);
+        if (_signatureFailure is not null)
+        {
+            return AuthenticateResult.Fail(_signatureFailure);
+        }
+
+        // A valid signature is accepted once (a captured request replayed is refused), and remembered only if the request
+        // ends in a 2xx: a sender's retry of a request that failed here carries the same signature and must pass.
+        var marks = ReplayMarks(check);
+        try
+        {
+            if (!replays.TryRecord(marks, now + check.ReplayWindowOrDefault, now))
+            {
+                _signatureFailure = $"this signature{(marks.Count > 1 ? " or delivery id" : string.Empty)} was accepted before (a replay)";
+                return AuthenticateResult.Fail(_signatureFailure);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ReplayGuardDown(Logger, Scheme.Name, ex.GetType().Name, ex.Message);
+            _replayGuardDown = true;
+            return AuthenticateResult.Fail("The replay guard cannot be reached.");
+        }
+
+        Response.OnCompleted(() =>
+        {
+            if (Response.StatusCode is < 200 or > 299)
+            {
+                replays.Forget(marks);
+            }
+
+            return Task.CompletedTask;
+        });
+        return Success();
+    }
+
+    /// <summary>Digests of the signature and, when the sender sends one, its delivery id: a mark never holds either in clear.</summary>
+    private List<string> ReplayMarks(InboundAuthOptions check)
+    {
+        List<string> marks = [Mark("signature", Request.Headers[check.CredentialHeader].ToString().Trim())];
+        if (check.DeliveryIdHeaderOrDefault is { } header && Request.Headers[header].ToString().Trim() is { Length: > 0 } deliveryId)
+        {
+            marks.Add(Mark("delivery", deliveryId));
+        }
+
+        return marks;
+
+        string Mark(string what, string value) =>
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Scheme.Name}\n{what}\n{value}")));
     }
 
     /// <summary>The values of the check's secrets that resolve now (read per request: a rotated file applies at once).</summary>
@@ -126,5 +189,11 @@ internal sealed class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
         }
 
         return presented.Length > 0;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Inbound check {Check}: the replay guard cannot be written ({ExceptionType}: {Error}); signed requests are answered 503 until it can")]
+        public static partial void ReplayGuardDown(ILogger logger, string check, string exceptionType, string error);
     }
 }

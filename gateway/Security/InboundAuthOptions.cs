@@ -35,6 +35,31 @@ public sealed class InboundAuthOptions
     /// <summary>For signature checks: the largest body read to verify it; a longer one gets 413. Default 1 MiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// For signature checks: how long an accepted signature (and the sender's delivery id) is remembered, cluster-wide,
+    /// so that the same signed request is refused as a replay. Default: twice <see cref="TimestampTolerance"/> for
+    /// <c>ZendeskSignature</c> (an older timestamp is refused anyway), 7 days for the kinds that sign only the body.
+    /// </summary>
+    public TimeSpan? ReplayWindow { get; set; }
+
+    /// <summary>
+    /// For signature checks: the header that carries the sender's own id of a delivery, remembered with the signature.
+    /// Defaults: <c>X-Atlassian-Webhook-Identifier</c> (HubSignature), <c>X-Zendesk-Webhook-Invocation-Id</c>
+    /// (ZendeskSignature); Autotask sends none.
+    /// </summary>
+    public string? DeliveryIdHeader { get; set; }
+
+    /// <summary>How long an accepted signature is remembered, with the default worked out.</summary>
+    public TimeSpan ReplayWindowOrDefault => ReplayWindow ?? (Kind == InboundAuthKind.ZendeskSignature ? TimestampTolerance * 2 : TimeSpan.FromDays(7));
+
+    /// <summary>The delivery-id header, with the default worked out; null when the sender sends none.</summary>
+    public string? DeliveryIdHeaderOrDefault => DeliveryIdHeader ?? Kind switch
+    {
+        InboundAuthKind.HubSignature => "X-Atlassian-Webhook-Identifier",
+        InboundAuthKind.ZendeskSignature => "X-Zendesk-Webhook-Invocation-Id",
+        _ => null,
+    };
+
     /// <summary>True for the kinds that sign the body (verified before anything reads it).</summary>
     public bool SignsBody => Kind is InboundAuthKind.ZendeskSignature or InboundAuthKind.HubSignature or InboundAuthKind.AutotaskSignature;
 

@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// at start or later: every use opens a connection, migrates first if that has not happened yet, and throws when it
 /// cannot; callers turn that into a 503 and an Unhealthy readiness, and the next use tries again.
 /// </summary>
-internal sealed partial class PostgresDatabase : IDisposable
+internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
 {
     /// <summary>Any number, the same in every replica: the advisory lock migrations run under.</summary>
     private const long MigrationLock = 0x48616c6f_4d696772;
@@ -38,6 +38,50 @@ internal sealed partial class PostgresDatabase : IDisposable
         """,
         // 2: the replicas' heartbeats, for the management API's view of the cluster.
         "CREATE TABLE replicas (id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, seen_at BIGINT NOT NULL)",
+        // 3: admission. A key's class on its events (probation) and dead letters (anonymous); the bytes each class of row
+        // holds (store_usage, kept by triggers in shards per connection, so that concurrent writers do not queue on one
+        // row); the classes ilert gave keys; the signatures already used.
+        $$"""
+        ALTER TABLE outbox ADD COLUMN probation BOOLEAN NOT NULL DEFAULT false;
+        ALTER TABLE dead_letters ADD COLUMN anonymous BOOLEAN NOT NULL DEFAULT false;
+        CREATE INDEX outbox_by_pacing ON outbox (pacing_key, locked_until);
+        CREATE INDEX dead_letters_by_class ON dead_letters (anonymous, id);
+        CREATE INDEX dead_letters_by_age ON dead_letters (dead_at);
+        CREATE TABLE store_usage (category TEXT NOT NULL, shard INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (category, shard));
+        INSERT INTO store_usage (category, shard, bytes) VALUES
+            ('{{StoreRows.EventsUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.MessageSize("o", "octet_length")}}), 0) FROM outbox o)),
+            ('{{StoreRows.DeadUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.DeadLetterSize("d", "octet_length")}}), 0) FROM dead_letters d));
+        CREATE FUNCTION gateway_usage_add(usage_category TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $f$
+            INSERT INTO store_usage (category, shard, bytes) VALUES (usage_category, pg_backend_pid() % 8, delta)
+            ON CONFLICT (category, shard) DO UPDATE SET bytes = store_usage.bytes + EXCLUDED.bytes
+        $f$;
+        CREATE FUNCTION outbox_usage() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                PERFORM gateway_usage_add(CASE WHEN OLD.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, -{{StoreRows.MessageSize("OLD", "octet_length")}});
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                PERFORM gateway_usage_add(CASE WHEN NEW.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, {{StoreRows.MessageSize("NEW", "octet_length")}});
+            END IF;
+            RETURN NULL;
+        END
+        $f$;
+        CREATE TRIGGER outbox_usage AFTER INSERT OR DELETE OR UPDATE OF probation ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_usage();
+        CREATE FUNCTION dead_letters_usage() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                PERFORM gateway_usage_add(CASE WHEN OLD.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, -{{StoreRows.DeadLetterSize("OLD", "octet_length")}});
+            ELSE
+                PERFORM gateway_usage_add(CASE WHEN NEW.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, {{StoreRows.DeadLetterSize("NEW", "octet_length")}});
+            END IF;
+            RETURN NULL;
+        END
+        $f$;
+        CREATE TRIGGER dead_letters_usage AFTER INSERT OR DELETE ON dead_letters FOR EACH ROW EXECUTE FUNCTION dead_letters_usage();
+        CREATE TABLE delivery_keys (pacing_key TEXT PRIMARY KEY, state TEXT NOT NULL, until BIGINT, changed_at BIGINT NOT NULL);
+        CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
+        CREATE INDEX replay_guard_by_expiry ON replay_guard (expires_at);
+        """,
     ];
 
     /// <summary>The database's time, in Unix milliseconds: what the cluster's pacing and heartbeats are timed by.</summary>
@@ -124,6 +168,15 @@ internal sealed partial class PostgresDatabase : IDisposable
     }
 
     public void Dispose() => _source.Dispose();
+
+    public T InTransaction<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, T> work)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var result = work(connection, transaction);
+        transaction.Commit();
+        return result;
+    }
 
     /// <summary>
     /// Holds the advisory lock of an alert until the transaction ends: its events are stored (and requeued) one at a

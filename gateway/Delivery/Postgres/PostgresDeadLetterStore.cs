@@ -1,15 +1,16 @@
+using Microsoft.Extensions.Options;
+
 namespace HaloIlertGateway.Delivery.Postgres;
 
 /// <summary><see cref="IDeadLetterStore"/> in the cluster's PostgreSQL database, beside the outbox.</summary>
-internal sealed class PostgresDeadLetterStore(PostgresDatabase db) : IDeadLetterStore
+internal sealed class PostgresDeadLetterStore(PostgresDatabase db, IOptions<DeliveryOptions> options) : IDeadLetterStore
 {
     private const string Columns = StoreRows.DeadLetterColumns;
 
-    public long Add(DeadLetter deadLetter)
-    {
-        using var connection = db.Open();
-        return StoreRows.InsertDeadLetter(connection, null, deadLetter);
-    }
+    private readonly StoreBudgets _budgets = options.Value.Budgets;
+
+    public long Add(DeadLetter deadLetter) =>
+        db.InTransaction((connection, transaction) => StoreRows.AddDeadLetter(connection, transaction, deadLetter, _budgets));
 
     public DeadLetter? Get(long id)
     {
@@ -20,7 +21,7 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db) : IDeadLetter
     public IReadOnlyList<DeadLetter> List(int limit)
     {
         using var connection = db.Open();
-        return StoreRows.Query(connection, null, $"SELECT {Columns} FROM dead_letters ORDER BY id LIMIT @limit", StoreRows.DeadLetter, ("limit", limit));
+        return StoreRows.Query(connection, null, $"SELECT {StoreRows.WithoutBody(Columns, "''::bytea")} FROM dead_letters ORDER BY id LIMIT @limit", StoreRows.DeadLetter, ("limit", limit));
     }
 
     public long Count()
@@ -33,6 +34,12 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db) : IDeadLetter
     {
         using var connection = db.Open();
         return StoreRows.Execute(connection, null, "DELETE FROM dead_letters WHERE id = @id", ("id", id)) == 1;
+    }
+
+    public long Delete(DeadLetterFilter filter)
+    {
+        using var connection = db.Open();
+        return StoreRows.DeleteDeadLetters(connection, null, filter);
     }
 
     public void UpdateReason(long id, string reason, DateTimeOffset now)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace HaloIlertGateway.Delivery.Postgres;
 
 /// <summary>
@@ -7,12 +9,18 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// head when no older event of the alert is pending; events of one alert are stored one at a time (a transaction-scoped
 /// advisory lock on the alert), so ids follow the order in which they were stored and a head is never overtaken.
 /// </summary>
-internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica) : IOutbox
+internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica, IOptions<DeliveryOptions> options) : IOutbox
 {
     private const string Columns = StoreRows.MessageColumns;
 
     /// <summary>No older event of the same alert is pending.</summary>
     private const string IsHead = "NOT EXISTS (SELECT 1 FROM outbox older WHERE older.ordering_key = outbox.ordering_key AND older.id < outbox.id)";
+
+    /// <summary>An event of a key on probation is claimed only while no other event of its key is (one in flight until ilert answers).</summary>
+    private const string OneInFlight =
+        "(NOT probation OR NOT EXISTS (SELECT 1 FROM outbox other WHERE other.pacing_key = outbox.pacing_key AND other.id <> outbox.id AND other.locked_until >= @now))";
+
+    private readonly StoreBudgets _budgets = options.Value.Budgets;
 
     public async Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil)
     {
@@ -20,21 +28,34 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
         await using var transaction = await connection.BeginTransactionAsync();
         await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey);
         var id = await StoreRows.InsertMessageAsync(connection, transaction, message);
+        // The budgets are read after the insert, as every replica's writes left them: a refused event leaves nothing.
+        var usage = StoreRows.Usage(connection, transaction);
+        if (usage.Total > _budgets.Total || (message.Probation && usage.Probation > _budgets.Probation))
+        {
+            await transaction.RollbackAsync();
+            throw StoreBudgetException.For(message.Probation, _budgets);
+        }
+
         var claimed = claimUntil is { } until && await StoreRows.ExecuteAsync(connection, transaction,
-            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead}",
-            ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id)) == 1;
+            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead} AND {OneInFlight}",
+            ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", message.CreatedAt.ToUnixTimeMilliseconds())) == 1;
         await transaction.CommitAsync();
         return (id, claimed);
     }
 
-    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit)
+    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit, DueFilter filter)
     {
         using var connection = db.Open();
         return StoreRows.Query(connection, null, $"""
-            SELECT {Columns} FROM outbox
-            WHERE next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}
-            ORDER BY id LIMIT @limit
-            """, StoreRows.Message, ("now", now.ToUnixTimeMilliseconds()), ("limit", limit));
+            SELECT {Columns} FROM outbox JOIN (
+                SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
+                WHERE next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}
+                    AND (NOT probation OR @probation) AND pacing_key <> ALL(@skip)
+            ) heads ON id = head
+            WHERE turn <= @perKey
+            ORDER BY probation, turn, id LIMIT @limit
+            """, StoreRows.Message, ("now", now.ToUnixTimeMilliseconds()), ("probation", filter.Probation), ("skip", filter.SkipKeys.ToArray()),
+            ("perKey", (long)filter.PerKey), ("limit", limit));
     }
 
     public DateTimeOffset? NextDue()
@@ -48,7 +69,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         using var connection = db.Open();
         return StoreRows.Execute(connection, null,
-            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}",
+            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND (locked_until IS NULL OR locked_until < @now) AND {IsHead} AND {OneInFlight}",
             ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", now.ToUnixTimeMilliseconds())) == 1;
     }
 
@@ -76,15 +97,22 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
-        StoreRows.InsertDeadLetter(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
+        var deadLetter = StoreRows.InsertDeadLetter(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
         StoreRows.Execute(connection, transaction, "DELETE FROM outbox WHERE id = @id", ("id", message.Id));
+        StoreRows.PruneDeadLetters(connection, transaction, _budgets, deadLetter);
         transaction.Commit();
     }
 
     public IReadOnlyList<OutboxMessage> List(int limit)
     {
         using var connection = db.Open();
-        return StoreRows.Query(connection, null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT @limit", StoreRows.Message, ("limit", limit));
+        return StoreRows.Query(connection, null, $"SELECT {StoreRows.WithoutBody(Columns, "''::bytea")} FROM outbox ORDER BY id LIMIT @limit", StoreRows.Message, ("limit", limit));
+    }
+
+    public StoreUsage Usage()
+    {
+        using var connection = db.Open();
+        return StoreRows.Usage(connection, null);
     }
 
     public IReadOnlyList<Lease> Leases(DateTimeOffset now)
@@ -109,5 +137,9 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
         using var transaction = connection.BeginTransaction();
         StoreRows.Execute(connection, transaction, "INSERT INTO write_probe (data) VALUES (decode(repeat('00', 4096), 'hex')); DELETE FROM write_probe;");
         transaction.Commit();
+        if (StoreRows.Usage(connection, null).Total + 4096 > _budgets.Total)
+        {
+            throw StoreBudgetException.For(probation: false, _budgets);
+        }
     }
 }

@@ -14,43 +14,68 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     /// <summary>The all-keys budget's log. Pacing keys are hex digests, never this.</summary>
     private const string AllKeys = "*";
 
+    /// <summary>The log of sends of keys on probation (their share of the all-keys budget).</summary>
+    private const string ProbationKeys = "~probation";
+
     private const string NowMs = PostgresDatabase.NowMs;
 
     private const string DatabaseNow = "SELECT " + NowMs;
 
     private readonly long _window = (long)(options.Value.PacingWindow + options.Value.PacingMargin).TotalMilliseconds;
 
-    public bool TryAcquire(string pacingKey)
+    /// <summary>Locks are taken key, probation, all: always in that order.</summary>
+    public bool TryAcquire(string pacingKey, bool probation)
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
         PostgresDatabase.LockPacingKey(connection, transaction, pacingKey);
+        if (probation)
+        {
+            PostgresDatabase.LockPacingKey(connection, transaction, ProbationKeys);
+        }
+
         PostgresDatabase.LockPacingKey(connection, transaction, AllKeys);
         var now = StoreRows.Scalar<long>(connection, transaction, DatabaseNow);
-        StoreRows.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key IN (@key, @all) AND sent_at <= @oldest",
-            ("key", pacingKey), ("all", AllKeys), ("oldest", now - _window));
-        if (Turn(connection, transaction, pacingKey, options.Value.RatePerMinutePerKey, now) > now
-            || Turn(connection, transaction, AllKeys, options.Value.MaxSendsPerWindow, now) > now)
+        var logs = probation ? new[] { pacingKey, ProbationKeys, AllKeys } : [pacingKey, AllKeys];
+        StoreRows.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key = ANY(@keys) AND sent_at <= @oldest",
+            ("keys", logs), ("oldest", now - _window));
+        if (Turn(connection, transaction, pacingKey, probation, now) > now)
         {
             transaction.Commit();
             return false;
         }
 
-        StoreRows.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) VALUES (@key, @now), (@all, @now)",
-            ("key", pacingKey), ("all", AllKeys), ("now", now));
+        StoreRows.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) SELECT unnest(@keys), @now",
+            ("keys", logs), ("now", now));
         transaction.Commit();
         return true;
     }
 
-    public DateTimeOffset NextTurn(string pacingKey)
+    public DateTimeOffset NextTurn(string pacingKey, bool probation)
     {
         using var connection = db.Open();
         var now = StoreRows.Scalar<long>(connection, null, DatabaseNow);
+        return At(now, Turn(connection, null, pacingKey, probation, now));
+    }
+
+    public DateTimeOffset NextProbationTurn()
+    {
+        using var connection = db.Open();
+        var now = StoreRows.Scalar<long>(connection, null, DatabaseNow);
+        return At(now, Math.Max(
+            Turn(connection, null, ProbationKeys, options.Value.ProbationSendsPerWindow, now),
+            Turn(connection, null, AllKeys, options.Value.MaxSendsPerWindow, now)));
+    }
+
+    /// <summary>The database's clock says how long to wait; this process's clock says when that is here.</summary>
+    private DateTimeOffset At(long now, long turn) => time.GetUtcNow() + TimeSpan.FromMilliseconds(turn - now);
+
+    private long Turn(NpgsqlConnection connection, NpgsqlTransaction? transaction, string pacingKey, bool probation, long now)
+    {
         var turn = Math.Max(
-            Turn(connection, null, pacingKey, options.Value.RatePerMinutePerKey, now),
-            Turn(connection, null, AllKeys, options.Value.MaxSendsPerWindow, now));
-        // The database's clock says how long to wait; this process's clock says when that is here.
-        return time.GetUtcNow() + TimeSpan.FromMilliseconds(turn - now);
+            Turn(connection, transaction, pacingKey, options.Value.RatePerMinutePerKey, now),
+            Turn(connection, transaction, AllKeys, options.Value.MaxSendsPerWindow, now));
+        return probation ? Math.Max(turn, Turn(connection, transaction, ProbationKeys, options.Value.ProbationSendsPerWindow, now)) : turn;
     }
 
     public void Pause(string pacingKey, TimeSpan pause)

@@ -1,17 +1,16 @@
+using Microsoft.Extensions.Options;
+
 namespace HaloIlertGateway.Delivery.Sqlite;
 
 /// <summary><see cref="IDeadLetterStore"/> in SQLite, in the same database file as the outbox.</summary>
-internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStore
+internal sealed class SqliteDeadLetterStore(SqliteDatabase db, IOptions<DeliveryOptions> options) : IDeadLetterStore
 {
     private const string Columns = StoreRows.DeadLetterColumns;
 
-    public long Add(DeadLetter deadLetter)
-    {
-        lock (db.Gate)
-        {
-            return StoreRows.InsertDeadLetter(db.Connection, null, deadLetter);
-        }
-    }
+    private readonly StoreBudgets _budgets = options.Value.Budgets;
+
+    public long Add(DeadLetter deadLetter) =>
+        db.InTransaction((connection, transaction) => StoreRows.AddDeadLetter(connection, transaction, deadLetter, _budgets));
 
     public DeadLetter? Get(long id)
     {
@@ -25,7 +24,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
     {
         lock (db.Gate)
         {
-            return db.Query(null, $"SELECT {Columns} FROM dead_letters ORDER BY id LIMIT $limit", StoreRows.DeadLetter, ("$limit", limit));
+            return db.Query(null, $"SELECT {StoreRows.WithoutBody(Columns, "x''")} FROM dead_letters ORDER BY id LIMIT $limit", StoreRows.DeadLetter, ("$limit", limit));
         }
     }
 
@@ -45,6 +44,14 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
         }
     }
 
+    public long Delete(DeadLetterFilter filter)
+    {
+        lock (db.Gate)
+        {
+            return StoreRows.DeleteDeadLetters(db.Connection, null, filter);
+        }
+    }
+
     public void UpdateReason(long id, string reason, DateTimeOffset now)
     {
         lock (db.Gate)
@@ -58,6 +65,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db) : IDeadLetterStor
     {
         lock (db.Gate)
         {
+            db.EnsureFile();
             using var transaction = db.Connection.BeginTransaction();
             var message = deadLetter.ToMessage(now);
             var id = StoreRows.InsertMessage(db.Connection, transaction, message);

@@ -1,11 +1,13 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Delivery.Sqlite;
 
 /// <summary>
 /// <see cref="IOutbox"/> in SQLite. Inserts from concurrent requests are committed together (group commit: one fsync
-/// for a batch, not one per event); <c>is_head</c> marks the oldest event of each alert.
+/// for a batch, not one per event), each within the budgets (a savepoint per event: one refused event leaves the rest
+/// of its batch stored); <c>is_head</c> marks the oldest event of each alert.
 /// </summary>
 internal sealed class SqliteOutbox : IOutbox, IDisposable
 {
@@ -17,11 +19,13 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     private readonly Task _writer;
 
     private readonly ReplicaIdentity _replica;
+    private readonly StoreBudgets _budgets;
 
-    public SqliteOutbox(SqliteDatabase db, ReplicaIdentity replica)
+    public SqliteOutbox(SqliteDatabase db, ReplicaIdentity replica, IOptions<DeliveryOptions> options)
     {
         _db = db;
         _replica = replica;
+        _budgets = options.Value.Budgets;
         _writer = Task.Run(WriteBatchesAsync);
     }
 
@@ -36,15 +40,20 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         return done.Task;
     }
 
-    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit)
+    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit, DueFilter filter)
     {
         lock (_db.Gate)
         {
             return _db.Query(null, $"""
-                SELECT {Columns} FROM outbox
-                WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
-                ORDER BY id LIMIT $limit
-                """, StoreRows.Message, ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
+                SELECT {Columns} FROM outbox JOIN (
+                    SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
+                    WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
+                        AND (probation = 0 OR $probation) AND pacing_key NOT IN (SELECT value FROM json_each($skip))
+                ) ON id = head
+                WHERE turn <= $perKey
+                ORDER BY probation, turn, id LIMIT $limit
+                """, StoreRows.Message, ("$now", now.ToUnixTimeMilliseconds()), ("$probation", filter.Probation),
+                ("$skip", System.Text.Json.JsonSerializer.Serialize(filter.SkipKeys)), ("$perKey", filter.PerKey), ("$limit", limit));
         }
     }
 
@@ -61,7 +70,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         lock (_db.Gate)
         {
-            return _db.Execute(null, "UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now)",
+            return _db.Execute(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
                 ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1;
         }
     }
@@ -102,9 +111,10 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             using var transaction = _db.Connection.BeginTransaction();
-            StoreRows.InsertDeadLetter(_db.Connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
+            var deadLetter = StoreRows.InsertDeadLetter(_db.Connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
             _db.Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
             PromoteHead(_db, transaction, message.OrderingKey);
+            StoreRows.PruneDeadLetters(_db.Connection, transaction, _budgets, deadLetter);
             transaction.Commit();
         }
     }
@@ -113,7 +123,15 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         lock (_db.Gate)
         {
-            return _db.Query(null, $"SELECT {Columns} FROM outbox ORDER BY id LIMIT $limit", StoreRows.Message, ("$limit", limit));
+            return _db.Query(null, $"SELECT {StoreRows.WithoutBody(Columns, "x''")} FROM outbox ORDER BY id LIMIT $limit", StoreRows.Message, ("$limit", limit));
+        }
+    }
+
+    public StoreUsage Usage()
+    {
+        lock (_db.Gate)
+        {
+            return StoreRows.Usage(_db.Connection, null);
         }
     }
 
@@ -142,9 +160,14 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         lock (_db.Gate)
         {
+            _db.EnsureFile();
             using var transaction = _db.Connection.BeginTransaction();
             _db.Execute(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;");
             transaction.Commit();
+            if (StoreRows.Usage(_db.Connection, null).Total + 4096 > _budgets.Total)
+            {
+                throw StoreBudgetException.For(probation: false, _budgets);
+            }
         }
     }
 
@@ -178,13 +201,14 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
 
             try
             {
-                var results = new (long Id, bool Claimed)[batch.Count];
+                var results = new (long Id, bool Claimed)?[batch.Count];
                 lock (_db.Gate)
                 {
+                    _db.EnsureFile();
                     using var transaction = _db.Connection.BeginTransaction();
                     for (var i = 0; i < batch.Count; i++)
                     {
-                        results[i] = Insert(transaction, batch[i]);
+                        results[i] = InsertWithinBudget(transaction, batch[i]);
                     }
 
                     transaction.Commit();
@@ -192,7 +216,14 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
 
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Done.SetResult(results[i]);
+                    if (results[i] is { } result)
+                    {
+                        batch[i].Done.SetResult(result);
+                    }
+                    else
+                    {
+                        batch[i].Done.SetException(StoreBudgetException.For(batch[i].Message.Probation, _budgets));
+                    }
                 }
             }
             catch (Exception ex)
@@ -205,17 +236,30 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         }
     }
 
-    private (long Id, bool Claimed) Insert(SqliteTransaction transaction, PendingEnqueue pending)
+    /// <summary>The event stored (and claimed if it may be), or null when that would exceed a budget (then nothing of it is).</summary>
+    private (long Id, bool Claimed)? InsertWithinBudget(SqliteTransaction transaction, PendingEnqueue pending)
     {
+        const string Savepoint = "enqueue";
+        transaction.Save(Savepoint);
         var id = StoreRows.InsertMessage(_db.Connection, transaction, pending.Message);
-        var claimed = PromoteHead(_db, transaction, pending.Message.OrderingKey) == id && pending.ClaimUntil is not null;
-        if (claimed)
+        var usage = StoreRows.Usage(_db.Connection, transaction);
+        if (usage.Total > _budgets.Total || (pending.Message.Probation && usage.Probation > _budgets.Probation))
         {
-            _db.Execute(transaction, "UPDATE outbox SET locked_until = $until WHERE id = $id", ("$until", pending.ClaimUntil!.Value.ToUnixTimeMilliseconds()), ("$id", id));
+            transaction.Rollback(Savepoint);
+            transaction.Release(Savepoint);
+            return null;
         }
 
+        transaction.Release(Savepoint);
+        var claimed = PromoteHead(_db, transaction, pending.Message.OrderingKey) == id && pending.ClaimUntil is { } until
+            && _db.Execute(transaction, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND {OneInFlight}",
+                ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", pending.Message.CreatedAt.ToUnixTimeMilliseconds())) == 1;
         return (id, claimed);
     }
+
+    /// <summary>An event of a key on probation is claimed only while no other event of its key is (one in flight until ilert answers).</summary>
+    private const string OneInFlight =
+        "(probation = 0 OR NOT EXISTS (SELECT 1 FROM outbox other WHERE other.pacing_key = outbox.pacing_key AND other.id <> outbox.id AND other.locked_until >= $now))";
 
     private sealed record PendingEnqueue(OutboxMessage Message, DateTimeOffset? ClaimUntil, TaskCompletionSource<(long Id, bool Claimed)> Done);
 }

@@ -22,15 +22,15 @@ public sealed class DeliveryPacerTests
         var (pacer, time) = Create();
         var start = time.GetUtcNow();
 
-        Assert.All(Enumerable.Range(0, 50), _ => Assert.True(pacer.TryAcquire("key")));
-        Assert.False(pacer.TryAcquire("key"));
-        Assert.Equal(start + Window, pacer.NextTurn("key"));
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.True(pacer.TryAcquire("key", probation: false)));
+        Assert.False(pacer.TryAcquire("key", probation: false));
+        Assert.Equal(start + Window, pacer.NextTurn("key", probation: false));
 
         time.Advance(Window - TimeSpan.FromMilliseconds(1));
-        Assert.False(pacer.TryAcquire("key"));
+        Assert.False(pacer.TryAcquire("key", probation: false));
         time.Advance(TimeSpan.FromMilliseconds(1));
         // The whole first burst has left the window: another burst of 50 may go.
-        Assert.Equal(50, Enumerable.Range(0, 60).Count(_ => pacer.TryAcquire("key")));
+        Assert.Equal(50, Enumerable.Range(0, 60).Count(_ => pacer.TryAcquire("key", probation: false)));
     }
 
     [Fact]
@@ -41,14 +41,14 @@ public sealed class DeliveryPacerTests
         var sends = new List<DateTimeOffset>();
         while (sends.Count < 300)
         {
-            if (pacer.TryAcquire("key"))
+            if (pacer.TryAcquire("key", probation: false))
             {
                 sends.Add(time.GetUtcNow());
             }
             else
             {
                 // Sometimes straight to the next turn, sometimes a little before or after it.
-                var turn = pacer.NextTurn("key");
+                var turn = pacer.NextTurn("key", probation: false);
                 time.SetUtcNow(turn + TimeSpan.FromMilliseconds(random.Next(-500, 3_000)) is var at && at > time.GetUtcNow() ? at : turn);
             }
         }
@@ -67,48 +67,48 @@ public sealed class DeliveryPacerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
         var pacer = new DeliveryPacer(Options.Create(new DeliveryOptions { RatePerMinutePerKey = 1, PacingWindow = Window, PacingMargin = TimeSpan.FromSeconds(1) }), time);
-        Assert.True(pacer.TryAcquire("key"));
+        Assert.True(pacer.TryAcquire("key", probation: false));
 
         time.Advance(Window);
-        Assert.False(pacer.TryAcquire("key"));
+        Assert.False(pacer.TryAcquire("key", probation: false));
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(pacer.TryAcquire("key"));
+        Assert.True(pacer.TryAcquire("key", probation: false));
     }
 
     [Fact]
     public void AnotherKeyIsNeverHeldUp()
     {
         var (pacer, _) = Create();
-        Assert.All(Enumerable.Range(0, 50), _ => Assert.True(pacer.TryAcquire("busy")));
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.True(pacer.TryAcquire("busy", probation: false)));
 
-        Assert.False(pacer.TryAcquire("busy"));
-        Assert.All(Enumerable.Range(0, 50), _ => Assert.True(pacer.TryAcquire("quiet")));
+        Assert.False(pacer.TryAcquire("busy", probation: false));
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.True(pacer.TryAcquire("quiet", probation: false)));
     }
 
     [Fact]
     public void TheBudgetAcrossAllKeysHoldsToo()
     {
         var (pacer, time) = Create(perKey: 50, overall: 120);
-        var sent = Enumerable.Range(0, 5).Sum(key => Enumerable.Range(0, 50).Count(_ => pacer.TryAcquire("key" + key)));
+        var sent = Enumerable.Range(0, 5).Sum(key => Enumerable.Range(0, 50).Count(_ => pacer.TryAcquire("key" + key, probation: false)));
 
         Assert.Equal(120, sent);
-        Assert.False(pacer.TryAcquire("fresh"));
+        Assert.False(pacer.TryAcquire("fresh", probation: false));
         time.Advance(Window);
-        Assert.True(pacer.TryAcquire("fresh"));
+        Assert.True(pacer.TryAcquire("fresh", probation: false));
     }
 
     [Fact]
     public void A429PausesItsKeyForRetryAfterAndNoOtherKey()
     {
         var (pacer, time) = Create();
-        Assert.True(pacer.TryAcquire("limited"));
+        Assert.True(pacer.TryAcquire("limited", probation: false));
 
         pacer.Pause("limited", TimeSpan.FromSeconds(30));
 
-        Assert.False(pacer.TryAcquire("limited"));
-        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(30), pacer.NextTurn("limited"));
-        Assert.True(pacer.TryAcquire("other"));
+        Assert.False(pacer.TryAcquire("limited", probation: false));
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(30), pacer.NextTurn("limited", probation: false));
+        Assert.True(pacer.TryAcquire("other", probation: false));
         time.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(pacer.TryAcquire("limited"));
+        Assert.True(pacer.TryAcquire("limited", probation: false));
     }
 }

@@ -12,7 +12,7 @@ public sealed class PostgresOutboxTests : OutboxContract
 {
     private string? _connectionString;
 
-    private protected override (IOutbox Outbox, IDeadLetterStore DeadLetters, IDisposable Handle) Open(bool reopen = false)
+    private protected override StoreUnderTest Open(bool reopen, DeliveryOptions options)
     {
         if (!reopen || _connectionString is null)
         {
@@ -20,7 +20,7 @@ public sealed class PostgresOutboxTests : OutboxContract
         }
 
         var database = PostgresServer.OpenAsReplica(_connectionString);
-        return (new PostgresOutbox(database, new ReplicaIdentity()), new PostgresDeadLetterStore(database), database);
+        return new StoreUnderTest(new PostgresOutbox(database, new ReplicaIdentity(), Options.Create(options)), new PostgresDeadLetterStore(database, Options.Create(options)), database, database);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class PostgresOutboxTests : OutboxContract
 
         var versions = await Task.WhenAll(replicas.Select(replica => Task.Run(replica.Version)));
 
-        Assert.All(versions, version => Assert.Equal(2, version));
+        Assert.All(versions, version => Assert.Equal(3, version));
         replicas.ForEach(replica => replica.Dispose());
     }
 
@@ -41,7 +41,8 @@ public sealed class PostgresOutboxTests : OutboxContract
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         using var first = PostgresServer.OpenAsReplica(connectionString);
         using var second = PostgresServer.OpenAsReplica(connectionString);
-        var (a, b) = (new PostgresOutbox(first, new ReplicaIdentity()), new PostgresOutbox(second, new ReplicaIdentity()));
+        var options = Options.Create(new DeliveryOptions());
+        var (a, b) = (new PostgresOutbox(first, new ReplicaIdentity(), options), new PostgresOutbox(second, new ReplicaIdentity(), options));
         var now = DateTimeOffset.UtcNow;
         var ids = new List<long>();
         for (var i = 0; i < 20; i++)

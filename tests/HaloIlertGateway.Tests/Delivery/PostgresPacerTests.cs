@@ -16,10 +16,10 @@ public sealed class PostgresPacerTests
     {
         var (first, second) = await TwoReplicasAsync();
 
-        var grants = BlockingCalls.OnThreads(20, i => (i % 2 == 0 ? first : second).TryAcquire("key-a"));
+        var grants = BlockingCalls.OnThreads(20, i => (i % 2 == 0 ? first : second).TryAcquire("key-a", probation: false));
 
         Assert.Equal(5, grants.Count(granted => granted));
-        Assert.True(first.NextTurn("key-a") > DateTimeOffset.UtcNow.AddSeconds(20), "the next turn is when the first send leaves the window");
+        Assert.True(first.NextTurn("key-a", probation: false) > DateTimeOffset.UtcNow.AddSeconds(20), "the next turn is when the first send leaves the window");
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class PostgresPacerTests
     {
         var (first, second) = await TwoReplicasAsync();
 
-        var grants = BlockingCalls.OnThreads(30, i => (i % 2 == 0 ? first : second).TryAcquire($"key-{i % 3}"));
+        var grants = BlockingCalls.OnThreads(30, i => (i % 2 == 0 ? first : second).TryAcquire($"key-{i % 3}", probation: false));
 
         Assert.Equal(7, grants.Count(granted => granted));
     }
@@ -39,9 +39,9 @@ public sealed class PostgresPacerTests
 
         first.Pause("key-a", TimeSpan.FromMinutes(1));
 
-        Assert.False(second.TryAcquire("key-a"));
-        Assert.True(second.NextTurn("key-a") > DateTimeOffset.UtcNow.AddSeconds(50));
-        Assert.True(second.TryAcquire("key-b"));
+        Assert.False(second.TryAcquire("key-a", probation: false));
+        Assert.True(second.NextTurn("key-a", probation: false) > DateTimeOffset.UtcNow.AddSeconds(50));
+        Assert.True(second.TryAcquire("key-b", probation: false));
     }
 
     private static async Task<(PostgresPacer, PostgresPacer)> TwoReplicasAsync()

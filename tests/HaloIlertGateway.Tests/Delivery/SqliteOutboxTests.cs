@@ -13,11 +13,12 @@ public sealed class SqliteOutboxTests : OutboxContract
 {
     private readonly string _folder = TestFolders.Create("outbox-contract-");
 
-    private protected override (IOutbox Outbox, IDeadLetterStore DeadLetters, IDisposable Handle) Open(bool reopen = false)
+    private protected override StoreUnderTest Open(bool reopen, DeliveryOptions options)
     {
-        var database = OpenDatabase(_folder);
-        var outbox = new SqliteOutbox(database, new ReplicaIdentity());
-        return (outbox, new SqliteDeadLetterStore(database), new Handle(outbox, database));
+        options.DatabasePath = "outbox.db";
+        var database = OpenDatabase(_folder, options);
+        var outbox = new SqliteOutbox(database, new ReplicaIdentity(), Options.Create(options));
+        return new StoreUnderTest(outbox, new SqliteDeadLetterStore(database, Options.Create(options)), database, new Handle(outbox, database));
     }
 
     [Fact]
@@ -25,11 +26,11 @@ public sealed class SqliteOutboxTests : OutboxContract
     {
         using (var database = OpenDatabase(_folder))
         {
-            Assert.Equal(2, database.Version);
+            Assert.Equal(3, database.Version);
         }
 
         using var again = OpenDatabase(_folder);
-        Assert.Equal(2, again.Version);
+        Assert.Equal(3, again.Version);
     }
 
     [Fact]
@@ -52,17 +53,17 @@ public sealed class SqliteOutboxTests : OutboxContract
             create.ExecuteNonQuery();
         }
 
-        var (outbox, deadLetters, handle) = Open();
+        var (outbox, deadLetters, _, handle) = Open(reopen: false, new DeliveryOptions());
         using (handle)
         {
-            var pending = Assert.Single(outbox.Due(DateTimeOffset.UnixEpoch.AddSeconds(1), 10));
+            var pending = Assert.Single(outbox.Due(DateTimeOffset.UnixEpoch.AddSeconds(1), 10, DueFilter.Any));
             Assert.Equal(("alert", null), (pending.OrderingKey, pending.TraceParent));
             Assert.Equal(0, deadLetters.Count());
         }
     }
 
-    private static SqliteDatabase OpenDatabase(string folder) => new(
-        Options.Create(new DeliveryOptions { DatabasePath = "outbox.db" }),
+    private static SqliteDatabase OpenDatabase(string folder, DeliveryOptions? options = null) => new(
+        Options.Create(options ?? new DeliveryOptions { DatabasePath = "outbox.db" }),
         new HostingEnvironment { ContentRootPath = folder },
         NullLogger<SqliteDatabase>.Instance);
 

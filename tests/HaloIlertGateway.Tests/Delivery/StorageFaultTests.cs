@@ -7,9 +7,9 @@ using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
 namespace HaloIlertGateway.Tests.Delivery;
 
 /// <summary>
-/// Storage faults degrade, never crash. The outbox here is a real SQLite file capped small
-/// (<c>Gateway:Delivery:MaxOutboxBytes</c>, SQLite's <c>max_page_count</c>): when it is full every write fails with
-/// SQLITE_FULL, exactly as on a full disk, and deliveries free room again.
+/// Storage faults degrade, never crash. The outbox here is a real SQLite file with a small budget
+/// (<c>Gateway:Delivery:MaxOutboxBytes</c>): when it is full every write is refused, exactly as on a full disk, and
+/// deliveries free room again.
 /// </summary>
 public sealed class StorageFaultTests
 {
@@ -22,6 +22,7 @@ public sealed class StorageFaultTests
             g.Settings["Gateway:Delivery:MaxOutboxBytes"] = "131072";
             g.Settings["Gateway:RateLimiting:Policies:per-integration-key:TokenLimit"] = "100000";
         });
+        await KnownToIlertAsync(harness);
         harness.Ilert.Respond = _ => FakeIlert.Unreachable;
         var acknowledged = new List<int>();
         HttpResponseMessage? refused = null;
@@ -48,7 +49,7 @@ public sealed class StorageFaultTests
 
         // ilert comes back: deliveries free room, and everything acknowledged arrives.
         harness.Ilert.Respond = null;
-        var accepted = await harness.Ilert.WaitForAcceptedAsync(acknowledged.Count, TimeSpan.FromSeconds(60));
+        var accepted = await harness.Ilert.WaitForAcceptedAsync(acknowledged.Count + 1, TimeSpan.FromSeconds(60));
         var delivered = accepted.Select(r => r.Json!["alertKey"]!.GetValue<string>()).ToHashSet();
         Assert.All(acknowledged, ticket => Assert.Contains("halopsa-" + ticket, delivered));
         await Eventually.TrueAsync(async () => await OutboxCheckAsync(harness) == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
@@ -74,6 +75,7 @@ public sealed class StorageFaultTests
         var acknowledged = 0;
         await using (var first = await GatewayHarness.StartAsync(configure: Configure))
         {
+            await KnownToIlertAsync(first);
             first.Ilert.Respond = _ => FakeIlert.Unreachable;
             for (var ticket = 1; ticket <= 1000; ticket++)
             {
@@ -98,6 +100,14 @@ public sealed class StorageFaultTests
         var delivered = await second.Ilert.WaitForAcceptedAsync(acknowledged, TimeSpan.FromSeconds(60));
         Assert.Equal(acknowledged, delivered.Select(r => r.Json!["alertKey"]!.GetValue<string>()).Distinct().Count());
         await Eventually.TrueAsync(async () => await OutboxCheckAsync(second) == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>ilert accepts the key's first event, as it did before the outage: the key is known, and may fill the outbox.</summary>
+    private static async Task KnownToIlertAsync(GatewayHarness harness)
+    {
+        using var first = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(0, 1));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await harness.Ilert.WaitForAcceptedAsync(1);
     }
 
     private static async Task<string> OutboxCheckAsync(GatewayHarness harness)

@@ -65,7 +65,9 @@ public sealed class FakeIlert : IAsyncDisposable
             var result = fake!.Respond?.Invoke(request)
                 ?? Results.Json(new { alertKey = "fake", alertUrl = "http://127.0.0.1/alert", responseCode = "NEW_INCIDENT_CREATED" }, statusCode: StatusCodes.Status202Accepted);
             await result.ExecuteAsync(context);
-            fake._received.Enqueue(request with { AnsweredStatus = context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode });
+            // A dropped connection answered nothing, even while Kestrel has not yet flagged the request as aborted.
+            var dropped = result is DropConnection || context.RequestAborted.IsCancellationRequested;
+            fake._received.Enqueue(request with { AnsweredStatus = dropped ? 0 : context.Response.StatusCode });
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

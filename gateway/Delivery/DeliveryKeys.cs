@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using HaloIlertGateway.Security;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Delivery;
+
+/// <summary>
+/// What the gateway has learned of integration keys from ilert's answers, and what it does with it: a key ilert
+/// accepted (2xx) is known; a key ilert refused as unknown (<see cref="DeliveryOptions.KeyRefusalStatuses"/>) is refused
+/// for <see cref="DeliveryOptions.RefusedKeyFor"/>; any other is on probation. The classes live in the shared store
+/// (<see cref="KeyClassStore"/>); this replica keeps known and refused keys in memory for a short while (a class
+/// another replica changes is seen here within <see cref="CacheFor"/>). With <see cref="DeliveryOptions.AllowedKeys"/>
+/// set, those keys are known from the start and every other key is not allowed at all.
+/// </summary>
+internal sealed partial class DeliveryKeys
+{
+    /// <summary>How long this replica trusts what it read of a key's class before reading it again.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+
+    private const int MaxCached = 100_000;
+
+    private readonly KeyClassStore _store;
+    private readonly IOptions<DeliveryOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeliveryKeys> _logger;
+    private readonly HashSet<string>? _allowed;
+    private readonly ConcurrentDictionary<string, (KeyClass Class, DateTimeOffset ValidUntil)> _cache = new(StringComparer.Ordinal);
+
+    public DeliveryKeys(KeyClassStore store, SecretStore secrets, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryKeys> logger)
+    {
+        _store = store;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        if (options.Value.AllowedKeys.Count > 0)
+        {
+            _allowed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var reference in options.Value.AllowedKeys)
+            {
+                var value = SecretReference.TryParse(reference, out var parsed) ? secrets.Read(parsed!) : null;
+                if (value is null)
+                {
+                    throw new InvalidOperationException(
+                        $"{DeliveryOptions.SectionName}:AllowedKeys: '{reference}' is not a secret reference that is set (write env:NAME or file:/path, and set it).");
+                }
+
+                foreach (var key in value.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                {
+                    secrets.Remember(key);
+                    _allowed.Add(Digest(key));
+                }
+            }
+        }
+    }
+
+    /// <summary>Keys are kept as digests: the store never needs them in clear, and listings cannot show them.</summary>
+    public static string Digest(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
+
+    /// <summary>The class of a pacing key (an integration key's <see cref="Digest"/>) now. Throws when the store cannot be read.</summary>
+    public KeyClass ClassOf(string pacingKey)
+    {
+        if (_allowed is not null && !_allowed.Contains(pacingKey))
+        {
+            return KeyClass.NotAllowed;
+        }
+
+        var now = _time.GetUtcNow();
+        if (_cache.TryGetValue(pacingKey, out var cached) && cached.ValidUntil > now)
+        {
+            return cached.Class;
+        }
+
+        var (found, until) = _store.Get(pacingKey, now);
+        if (_allowed is not null && found != KeyClass.Refused)
+        {
+            // An operator's own key is known from the start; ilert can still refuse it (a deleted alert source).
+            found = KeyClass.Known;
+        }
+
+        if (found != KeyClass.Probation)
+        {
+            Remember(pacingKey, found, found == KeyClass.Refused && until < now + CacheFor ? until.Value : now + CacheFor);
+        }
+
+        return found;
+    }
+
+    /// <summary>When the refusal of a refused key ends, as this replica knows it.</summary>
+    public DateTimeOffset? RefusedUntil(string pacingKey) =>
+        _cache.TryGetValue(pacingKey, out var cached) && cached.Class == KeyClass.Refused ? cached.ValidUntil : null;
+
+    /// <summary>
+    /// Learns from ilert's answer to an event of the key: 2xx makes it known, a refusal status refuses it. Throws when
+    /// the store cannot be written.
+    /// </summary>
+    public void Learn(OutboxMessage message, DeliveryResult result)
+    {
+        var options = _options.Value;
+        var now = _time.GetUtcNow();
+        if (result.Outcome == DeliveryOutcome.Delivered)
+        {
+            if (message.Probation || !(_cache.TryGetValue(message.PacingKey, out var cached) && cached.Class == KeyClass.Known))
+            {
+                _store.SetKnown(message.PacingKey, now);
+                Remember(message.PacingKey, KeyClass.Known, now + CacheFor);
+                Log.Known(_logger, message.Route);
+            }
+
+            return;
+        }
+
+        if (result.Outcome == DeliveryOutcome.Rejected && result.Status is { } status && options.KeyRefusalStatuses.Contains(status))
+        {
+            var until = now + options.RefusedKeyFor;
+            _store.SetRefused(message.PacingKey, until, now);
+            Remember(message.PacingKey, KeyClass.Refused, until);
+            Log.Refused(_logger, message.Route, status, result.CorrelationId ?? "none", until);
+        }
+    }
+
+    private void Remember(string pacingKey, KeyClass found, DateTimeOffset validUntil)
+    {
+        if (_cache.Count >= MaxCached)
+        {
+            // A bound, not a policy: what is forgotten is read from the store again.
+            _cache.Clear();
+        }
+
+        _cache[pacingKey] = (found, validUntil);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4401, Level = LogLevel.Information, Message = "ilert accepted an event of route {Route}: its integration key is known")]
+        public static partial void Known(ILogger logger, string route);
+
+        [LoggerMessage(EventId = 4402, Level = LogLevel.Warning, Message = "ilert answered {Status} to an event of route {Route} (correlation-id {CorrelationId}): its integration key is refused until {Until:u}; events for it are answered 404 and not stored")]
+        public static partial void Refused(ILogger logger, string route, int status, string correlationId, DateTimeOffset until);
+    }
+}

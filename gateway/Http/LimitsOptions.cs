@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HaloIlertGateway.Http;
+
+/// <summary>
+/// What the public port holds in memory for requests it reads whole (transform routes, signature checks).
+/// Section <c>Gateway:Limits</c>. Kestrel's own limits (connections, buffers, data rates) are under <c>Kestrel:Limits</c>.
+/// </summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Gateway:Limits";
+
+    /// <summary>
+    /// Bytes of request bodies held at once, across every request being read. A body is counted as its bytes arrive
+    /// (never by the length it declares) and given back when its request ends; a request that would go past the budget
+    /// gets 503 with Retry-After at once. Default 64 MiB: with Kestrel's buffers (2,048 connections of 32 KiB) it
+    /// leaves the shipped 384 MiB container more than half its memory for everything else.
+    /// </summary>
+    [Range(1_048_576, 4_294_967_296)]
+    public long MaxBufferedBodyBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The share of <see cref="MaxBufferedBodyBytes"/> one client address may hold (the address after forwarded
+    /// headers from trusted proxies, see <c>Gateway:ForwardedHeaders</c>), so that one sender cannot take it all.
+    /// Default 16 MiB.
+    /// </summary>
+    [Range(65_536, 4_294_967_296)]
+    public long MaxBufferedBodyBytesPerClient { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>The Retry-After (seconds) of a 503 answered because the budget is spent. Default 2.</summary>
+    [Range(1, 3_600)]
+    public int BusyRetryAfterSeconds { get; set; } = 2;
+}
