@@ -38,18 +38,21 @@ internal sealed class DeadLetters(
         Keep(route, raw, DeadLetter.TransformFailed, failure.Describe());
 
     /// <summary>
-    /// Keeps a request refused for its body before any script ran, as it came (a body over the route's limit up to
-    /// <see cref="MaxRejectedBodyBytes"/>), so that ops can fix the sender's template or the transform and replay it.
+    /// Keeps a request refused for its body before any script ran, as it came, its body up to
+    /// <see cref="MaxRejectedBodyBytes"/>, so that ops can fix the sender's template or the transform and replay it.
     /// </summary>
     public long? AddRejected(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength)
     {
         metrics.OnRejected(problem.Kind);
-        var kept = raw.Body.Utf8.Length;
-        var truncated = declaredLength > kept ? $" (the first {kept} of {declaredLength} bytes kept)" : string.Empty;
-        return Keep(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}{truncated}");
+        var length = Math.Max(declaredLength ?? 0, raw.Body.Utf8.Length);
+        var kept = raw.Body.Utf8[..Math.Min(raw.Body.Utf8.Length, MaxRejectedBodyBytes)];
+        var truncated = length > kept.Length ? $" (the first {kept.Length} of {length} bytes kept)" : string.Empty;
+        return Keep(route, raw, kept, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}{truncated}");
     }
 
-    private long? Keep(IngestRoute route, IncomingRequest raw, string kind, string reason)
+    private long? Keep(IngestRoute route, IncomingRequest raw, string kind, string reason) => Keep(route, raw, raw.Body.Utf8, kind, reason);
+
+    private long? Keep(IngestRoute route, IncomingRequest raw, ReadOnlyMemory<byte> body, string kind, string reason)
     {
         var now = time.GetUtcNow();
         try
@@ -58,7 +61,7 @@ internal sealed class DeadLetters(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + TransformContract.QueryFor(raw),
                 raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
-                raw.Body.Utf8.ToArray(), raw.Params, now, now, 1, null, Anonymous: !durable.IsKnownKeyOf(raw)));
+                body.ToArray(), raw.Params, now, now, 1, null, Anonymous: !durable.IsKnownKeyOf(raw)));
             faults.Succeeded();
             metrics.OnDeadLettered();
             return id;

@@ -125,7 +125,15 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
         {
             if (Response.StatusCode is < 200 or > 299)
             {
-                replays.Forget(marks);
+                try
+                {
+                    replays.Forget(marks);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The mark stays until it expires: the sender's retry is then refused as a replay, and says so.
+                    Log.ReplayGuardDown(Logger, Scheme.Name, ex.GetType().Name, ex.Message);
+                }
             }
 
             return Task.CompletedTask;

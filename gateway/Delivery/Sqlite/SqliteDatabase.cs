@@ -50,7 +50,14 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
     /// <summary>The schema version this file is at (the number of migrations applied).</summary>
     public long Version => SqliteMigrations.VersionOf(Connection);
 
-    public void Dispose() => Connection.Dispose();
+    /// <summary>Closes the file, after any work in progress on it (a request's last write can end after the host stops).</summary>
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            Connection.Dispose();
+        }
+    }
 
     public T InTransaction<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, T> work)
     {

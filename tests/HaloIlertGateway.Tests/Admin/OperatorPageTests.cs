@@ -107,6 +107,31 @@ public sealed class OperatorPageTests
     }
 
     [SkippableFact]
+    public async Task DeadLettersOfAKindAreDeletedTogether()
+    {
+        await using var harness = await StartWithFragileDurableRouteAsync();
+        foreach (var n in (int[])[1, 2, 3])
+        {
+            using var failed = await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), "{\"ok\":false,\"n\":" + n + "}");
+        }
+
+        using var rejected = await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-page"), "not json");
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await Assertions.Expect(page.Locator("#deadletters tbody tr")).ToHaveCountAsync(4, new() { Timeout = 10_000 });
+
+        await page.SelectOptionAsync("#bulk-kind", "transform-failed");
+        await page.ClickAsync("#bulk-delete");
+
+        await Assertions.Expect(page.Locator("#replay-result")).ToContainTextAsync("3 dead letters deleted", Patiently);
+        await Assertions.Expect(page.Locator("#deadletters tbody tr")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#deadletters")).ToContainTextAsync("rejected", Patiently);
+        await Assertions.Expect(page.Locator("#delivery-stats")).ToContainTextAsync("keys known 0", Patiently);
+        await browser.ScreenshotAsync("dead-letters-bulk-delete");
+    }
+
+    [SkippableFact]
     public async Task ReplayingADeadLetterDeliversItToIlert()
     {
         await using var harness = await StartWithFragileDurableRouteAsync();

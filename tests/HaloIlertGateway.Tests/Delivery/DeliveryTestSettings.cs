@@ -16,6 +16,14 @@ internal static class DeliveryTestSettings
         return gateway;
     }
 
+    /// <summary>ilert's own limits (50 a minute per key, 700 across keys), on top of <see cref="WithFastRetries"/>.</summary>
+    public static GatewayFactory WithIlertLimits(this GatewayFactory gateway)
+    {
+        gateway.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "50";
+        gateway.Settings["Gateway:Delivery:MaxSendsPerWindow"] = "700";
+        return gateway;
+    }
+
     /// <summary>The shared store: PostgreSQL at <paramref name="connectionString"/>, given as a secret file like a Kubernetes secret.</summary>
     public static GatewayFactory WithPostgres(this GatewayFactory gateway, string connectionString)
     {

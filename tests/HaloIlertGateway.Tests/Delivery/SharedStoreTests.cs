@@ -81,6 +81,61 @@ public sealed class SharedStoreTests
         Assert.Single(seen["replicas"]!.AsArray(), r => r!["self"]!.GetValue<bool>() && r["id"]!.GetValue<string>() == seen["self"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task OnPostgresTheKeyClassesAndTheBudgetsHoldForEveryReplica()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        void Configure(GatewayFactory g)
+        {
+            g.WithFastRetries().WithPostgres(connectionString);
+            // 4 MiB in all: events of keys on probation 256 KiB, cluster-wide.
+            g.Settings["Gateway:Delivery:MaxOutboxBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await using var a = await GatewayHarness.StartAsync(configure: Configure);
+        await using var b = await GatewayHarness.StartAsync(configure: Configure);
+        a.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
+        b.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(a, 1);
+
+        // A key ilert refused through replica A is refused at replica B's door.
+        using (var first = await a.PostJsonAsync(GenuineAlerts.Path("il1hps-refused-on-a"), Ticket(1, 1)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        }
+
+        using (var atB = await b.PostJsonAsync(GenuineAlerts.Path("il1hps-refused-on-a"), Ticket(2, 1)))
+        {
+            Assert.Equal("urn:haloilertgateway:problem:integration-key-refused", (await GatewayHarness.ReadProblemAsync(atB))["type"]!.GetValue<string>());
+        }
+
+        // ilert unreachable: made-up keys through both replicas fill the probation budget, which they share.
+        a.Ilert.Respond = b.Ilert.Respond = _ => FakeIlert.Unreachable;
+        var summary = new string('x', 4_000);
+        var refusedAt = new HashSet<string>();
+        for (var i = 0; i < 200 && refusedAt.Count < 2; i++)
+        {
+            var (name, replica) = i % 2 == 0 ? ("a", a) : ("b", b);
+            using var response = await replica.PostJsonAsync(GenuineAlerts.Path($"il1hps-stranger-{i}"), "{\"ticket\":{\"id\":7,\"summary\":\"" + summary + "\"}}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Equal("urn:haloilertgateway:problem:probation-full", (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>());
+                refusedAt.Add(name);
+            }
+        }
+
+        Assert.Equal(["a", "b"], refusedAt.Order());
+        var storage = (await GenuineAlerts.DeliveryAsync(b))["storage"]!;
+        Assert.InRange(storage["probationBytes"]!.GetValue<long>(), storage["probationBudget"]!.GetValue<long>() - 8_000, storage["probationBudget"]!.GetValue<long>());
+
+        // The known key is still stored through either replica, while ilert is down.
+        foreach (var replica in (GatewayHarness[])[a, b])
+        {
+            using var genuine = await replica.PostJsonAsync(GenuineAlerts.Path(), Ticket(9, 1));
+            Assert.Equal(HttpStatusCode.Accepted, genuine.StatusCode);
+        }
+    }
+
     private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
     {
         using var response = await harness.Management.GetAsync("/readyz");

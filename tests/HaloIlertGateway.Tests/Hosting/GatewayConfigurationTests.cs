@@ -2,6 +2,9 @@ using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Tests.Hosting;
 
@@ -44,6 +47,18 @@ public sealed class GatewayConfigurationTests : IDisposable
     {
         Assert.Equal(GatewayHostingExtensions.DefaultUrl, Build([]).WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
         Assert.Equal("http://127.0.0.1:7000", Build(["--urls=http://127.0.0.1:7000"]).WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
+    }
+
+    [Fact]
+    public void KestrelsLimitsComeFromConfigurationWithTheShippedDefaults()
+    {
+        using var shipped = Build([]).Build();
+        using var overridden = Build(["--Kestrel:Limits:MaxConcurrentConnections=10"]).Build();
+
+        var limits = shipped.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+        Assert.Equal((2048L, 32768L), (limits.MaxConcurrentConnections, limits.MaxRequestBufferSize));
+        Assert.Equal(240, limits.MinRequestBodyDataRate!.BytesPerSecond);
+        Assert.Equal(10, overridden.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxConcurrentConnections);
     }
 
     public void Dispose() => Directory.Delete(_contentRoot, recursive: true);

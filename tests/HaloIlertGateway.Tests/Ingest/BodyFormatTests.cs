@@ -68,4 +68,25 @@ public sealed class BodyFormatTests
         Assert.Equal("urn:haloilertgateway:problem:invalid-xml", (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>());
         Assert.Empty(harness.Ilert.Received);
     }
+
+    public static TheoryData<string, string, string> BodiesBeyondTheirBounds() => new()
+    {
+        { "application/xml", "<t>" + string.Concat(Enumerable.Repeat("<e>1</e>", 90_000)) + "</t>", "more than 10000 elements and attributes" },
+        { "application/xml", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>caf\u00e9</t>", "declares the encoding 'ISO-8859-1'" },
+        { "application/x-www-form-urlencoded", string.Join('&', Enumerable.Range(0, 20_000).Select(i => $"f{i}=1")), "more than 10000 fields" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BodiesBeyondTheirBounds))]
+    public async Task ABodyBeyondWhatItMayCostToReadIsRefusedBeforeAnyScriptRuns(string contentType, string body, string why)
+    {
+        await using var harness = await StartAsync();
+
+        using var response = await harness.PostAsync(TestRoutes.PathOf("tickets", "il1formats"), body, contentType);
+        var problem = await GatewayHarness.ReadProblemAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(why, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(harness.Ilert.Received);
+    }
 }

@@ -98,6 +98,54 @@ public sealed class SignatureCheckTests : IDisposable
         Assert.Empty(harness.Ilert.Received);
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task ASignedRequestIsAcceptedOnceAndItsReplayIsRefused(string kind)
+    {
+        await using var harness = await StartAsync(kind);
+        var signed = Signed(kind, _current, Body);
+
+        using var first = await SendAsync(harness, signed);
+        using var replay = await SendAsync(harness, WithBody(signed, Body));
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Contains("was accepted before (a replay)", (await GatewayHarness.ReadProblemAsync(replay))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(await harness.Ilert.WaitForAsync(1));
+        await Eventually.TrueAsync(async () => (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/delivery"))!["outboxDepth"]!.GetValue<long>() == 0, "an empty outbox");
+        Assert.Single(harness.Ilert.Received);
+    }
+
+    [Fact]
+    public async Task ASignedRequestThatFailedHereMayBeSentAgain()
+    {
+        await using var harness = await StartAsync("HubSignature");
+        var notJson = Encoding.UTF8.GetBytes("{\"title\": unquoted}");
+
+        // Refused for its body (400): not remembered, so the sender's retry, the same signed request, is judged again.
+        using var first = await SendAsync(harness, Signed("HubSignature", _current, notJson));
+        using var retry = await SendAsync(harness, Signed("HubSignature", _current, notJson));
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (first.StatusCode, retry.StatusCode));
+        Assert.Equal("urn:haloilertgateway:problem:invalid-json", (await GatewayHarness.ReadProblemAsync(retry))["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ADeliveryIdSeenBeforeIsAReplayEvenUnderAFreshSignature()
+    {
+        await using var harness = await StartAsync("HubSignature");
+        var first = Signed("HubSignature", _current, Body);
+        first.Headers.Add("X-Atlassian-Webhook-Identifier", "jira-delivery-1");
+        var other = Signed("HubSignature", _current, Encoding.UTF8.GetBytes("""{"title":"Another","id":44}"""));
+        other.Headers.Add("X-Atlassian-Webhook-Identifier", "jira-delivery-1");
+
+        using var accepted = await SendAsync(harness, first);
+        using var replay = await SendAsync(harness, other);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Unauthorized), (accepted.StatusCode, replay.StatusCode));
+        Assert.Contains("signature or delivery id was accepted before", (await GatewayHarness.ReadProblemAsync(replay))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _secrets.Dispose();
 
     private Task<GatewayHarness> StartAsync(string kind, Action<GatewayFactory>? configure = null) =>

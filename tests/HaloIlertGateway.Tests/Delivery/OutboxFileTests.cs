@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Tests.Infrastructure;
+using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
+
+namespace HaloIlertGateway.Tests.Delivery;
+
+/// <summary>
+/// The store's file is the file: an outbox deleted under the running gateway is noticed (503, Unhealthy), and when a
+/// file is at its path again the gateway opens it and carries over what it still held; nothing acknowledged is lost.
+/// </summary>
+public sealed class OutboxFileTests
+{
+    [Fact]
+    public async Task ADeletedOutboxRefusesEventsUntilAFileIsBackAndWhatItHeldIsDelivered()
+    {
+        var database = Path.Combine(TestFolders.Create("outbox-deleted-"), "outbox.db");
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.WithFastRetries();
+            g.Settings["Gateway:Delivery:DatabasePath"] = database;
+        });
+        harness.Ilert.Respond = _ => FakeIlert.Unreachable;
+        using (var before = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-file", Ticket(1, 1)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);
+        }
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(database)!))
+        {
+            File.Delete(file);
+        }
+
+        using (var during = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-file", Ticket(2, 1)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+            Assert.Equal("urn:haloilertgateway:problem:outbox-unavailable", (await GatewayHarness.ReadProblemAsync(during))["type"]!.GetValue<string>());
+        }
+
+        Assert.Equal("Unhealthy", await OutboxCheckAsync(harness));
+
+        // An empty file at the path (or the file restored): opened, with the event it held carried over.
+        await File.WriteAllBytesAsync(database, []);
+        await Eventually.TrueAsync(async () => await OutboxCheckAsync(harness) == "Healthy", "the outbox check Healthy again");
+        using (var after = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-file", Ticket(3, 1)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+        }
+
+        harness.Ilert.Respond = null;
+        var delivered = await harness.Ilert.WaitForAcceptedAsync(2);
+        Assert.Equal(["halopsa-1", "halopsa-3"], delivered.Select(r => r.Json!["alertKey"]!.GetValue<string>()).Distinct().Order());
+        Assert.True(new FileInfo(database).Length > 0);
+        Assert.Contains(harness.Gateway.Logs.Events, e => e.RenderMessage().Contains("was replaced under the running gateway", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
+    {
+        using var response = await harness.Management.GetAsync("/readyz");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["outbox"]!["status"]!.GetValue<string>();
+    }
+}
