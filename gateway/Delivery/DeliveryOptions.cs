@@ -190,6 +190,14 @@ public sealed class DeadLetterOptions
     [Range(4_096, 1_099_511_627_776)]
     public long? MaxAnonymousBytes { get; set; }
 
+    /// <summary>
+    /// Bytes kept of the body of a request from a key ilert has not accepted, in its dead letter (a refused body, a
+    /// failed transform): a flood of made-up keys keeps a little of each, and its churn stays small on disk too (PostgreSQL
+    /// reclaims the space of removed rows only when it vacuums). Default 64 KiB.
+    /// </summary>
+    [Range(0, 104_857_600)]
+    public int MaxAnonymousBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>How long a dead letter is kept before it is removed (checked every minute). Default 14 days.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(14);

@@ -35,7 +35,7 @@ internal sealed class DeadLetters(
     /// null when the outbox cannot be written (the client is then told to send it again).
     /// </summary>
     public long? AddTransformFailure(IngestRoute route, IncomingRequest raw, TransformFailure failure) =>
-        Keep(route, raw, DeadLetter.TransformFailed, failure.Describe());
+        Keep(route, raw, DeadLetter.TransformFailed, failure.Describe(), declaredLength: null);
 
     /// <summary>
     /// Keeps a request refused for its body before any script ran, as it came, its body up to
@@ -44,16 +44,28 @@ internal sealed class DeadLetters(
     public long? AddRejected(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength)
     {
         metrics.OnRejected(problem.Kind);
-        var length = Math.Max(declaredLength ?? 0, raw.Body.Utf8.Length);
-        var kept = raw.Body.Utf8[..Math.Min(raw.Body.Utf8.Length, MaxRejectedBodyBytes)];
-        var truncated = length > kept.Length ? $" (the first {kept.Length} of {length} bytes kept)" : string.Empty;
-        return Keep(route, raw, kept, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}{truncated}");
+        return Keep(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}", declaredLength);
     }
 
-    private long? Keep(IngestRoute route, IncomingRequest raw, string kind, string reason) => Keep(route, raw, raw.Body.Utf8, kind, reason);
-
-    private long? Keep(IngestRoute route, IncomingRequest raw, ReadOnlyMemory<byte> body, string kind, string reason)
+    /// <summary>
+    /// Keeps the raw request (credential headers left out) as a dead letter of <paramref name="kind"/>. Its body is kept
+    /// whole, but for a refused one (up to <see cref="MaxRejectedBodyBytes"/>) and for anonymous input, a key ilert has
+    /// not accepted (up to <see cref="DeadLetterOptions.MaxAnonymousBodyBytes"/>: what is most likely a flood keeps
+    /// little, so that its churn stays small on disk too).
+    /// </summary>
+    private long? Keep(IngestRoute route, IncomingRequest raw, string kind, string reason, long? declaredLength)
     {
+        var anonymous = !durable.IsKnownKeyOf(raw);
+        var limit = anonymous ? Math.Min(options.Value.DeadLetters.MaxAnonymousBodyBytes, MaxRejectedBodyBytes)
+            : kind == DeadLetter.Rejected ? MaxRejectedBodyBytes
+            : int.MaxValue;
+        var body = raw.Body.Utf8[..Math.Min(raw.Body.Utf8.Length, limit)];
+        var length = Math.Max(declaredLength ?? 0, raw.Body.Utf8.Length);
+        if (length > body.Length)
+        {
+            reason += $" (the first {body.Length} of {length} bytes kept)";
+        }
+
         var now = time.GetUtcNow();
         try
         {
@@ -61,7 +73,7 @@ internal sealed class DeadLetters(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + TransformContract.QueryFor(raw),
                 raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
-                body.ToArray(), raw.Params, now, now, 1, null, Anonymous: !durable.IsKnownKeyOf(raw)));
+                body.ToArray(), raw.Params, now, now, 1, null, anonymous));
             faults.Succeeded();
             metrics.OnDeadLettered();
             return id;

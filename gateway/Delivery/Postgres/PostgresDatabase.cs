@@ -40,7 +40,8 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         "CREATE TABLE replicas (id TEXT PRIMARY KEY, started_at BIGINT NOT NULL, seen_at BIGINT NOT NULL)",
         // 3: admission. A key's class on its events (probation) and dead letters (anonymous); the bytes each class of row
         // holds (store_usage, kept by triggers in shards per connection, so that concurrent writers do not queue on one
-        // row); the classes ilert gave keys; the signatures already used.
+        // row); the classes ilert gave keys; the signatures already used. The space of pruned rows is reused only after a
+        // vacuum: the tables that churn are vacuumed after a fixed number of removed rows, not a share of the table.
         $$"""
         ALTER TABLE outbox ADD COLUMN probation BOOLEAN NOT NULL DEFAULT false;
         ALTER TABLE dead_letters ADD COLUMN anonymous BOOLEAN NOT NULL DEFAULT false;
@@ -81,6 +82,9 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE TABLE delivery_keys (pacing_key TEXT PRIMARY KEY, state TEXT NOT NULL, until BIGINT, changed_at BIGINT NOT NULL);
         CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
         CREATE INDEX replay_guard_by_expiry ON replay_guard (expires_at);
+        ALTER TABLE dead_letters SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 500,
+            toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 500);
+        ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0.05, toast.autovacuum_vacuum_scale_factor = 0.05);
         """,
     ];
 
