@@ -35,7 +35,9 @@ public sealed class AlertRouteFenceTests
         }
 
         Assert.StartsWith("urn:haloilertgateway:problem:", (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(harness.Ilert.Received);
+        // The route itself is untouched: a genuine alert goes through, and it is all that reached ilert.
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
+        Assert.Single(harness.Ilert.Received);
     }
 
     [Theory]

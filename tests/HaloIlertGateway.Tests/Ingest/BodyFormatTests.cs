@@ -87,6 +87,7 @@ public sealed class BodyFormatTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(why, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(harness.Ilert.Received);
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
+        Assert.Single(harness.Ilert.Received);
     }
 }
