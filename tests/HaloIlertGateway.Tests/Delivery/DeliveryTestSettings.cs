@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.Tests.Delivery;
@@ -32,6 +34,13 @@ internal static class DeliveryTestSettings
         gateway.Settings["Gateway:Store:Provider"] = "Postgres";
         gateway.Settings["Gateway:Store:ConnectionString"] = "file:" + file;
         return gateway;
+    }
+
+    /// <summary>The status of readiness's outbox check (<c>Healthy</c>, <c>Unhealthy</c>).</summary>
+    public static async Task<string> OutboxCheckAsync(this GatewayHarness harness)
+    {
+        using var response = await harness.Management.GetAsync("/readyz");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["outbox"]!["status"]!.GetValue<string>();
     }
 
     /// <summary>A HaloPSA ticket body; <paramref name="step"/> goes into the summary so order can be read back.</summary>

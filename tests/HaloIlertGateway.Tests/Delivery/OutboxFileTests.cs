@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using HaloIlertGateway.Tests.Infrastructure;
 using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
 
@@ -38,11 +36,11 @@ public sealed class OutboxFileTests
             Assert.Equal("urn:haloilertgateway:problem:outbox-unavailable", (await GatewayHarness.ReadProblemAsync(during))["type"]!.GetValue<string>());
         }
 
-        Assert.Equal("Unhealthy", await OutboxCheckAsync(harness));
+        Assert.Equal("Unhealthy", await harness.OutboxCheckAsync());
 
         // An empty file at the path (or the file restored): opened, with the event it held carried over.
         await File.WriteAllBytesAsync(database, []);
-        await Eventually.TrueAsync(async () => await OutboxCheckAsync(harness) == "Healthy", "the outbox check Healthy again");
+        await Eventually.TrueAsync(async () => await harness.OutboxCheckAsync() == "Healthy", "the outbox check Healthy again");
         using (var after = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-file", Ticket(3, 1)))
         {
             Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
@@ -53,11 +51,5 @@ public sealed class OutboxFileTests
         Assert.Equal(["halopsa-1", "halopsa-3"], delivered.Select(r => r.Json!["alertKey"]!.GetValue<string>()).Distinct().Order());
         Assert.True(new FileInfo(database).Length > 0);
         Assert.Contains(harness.Gateway.Logs.Events, e => e.RenderMessage().Contains("was replaced under the running gateway", StringComparison.Ordinal));
-    }
-
-    private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
-    {
-        using var response = await harness.Management.GetAsync("/readyz");
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["outbox"]!["status"]!.GetValue<string>();
     }
 }

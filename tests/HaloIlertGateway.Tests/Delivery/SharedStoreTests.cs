@@ -47,14 +47,14 @@ public sealed class SharedStoreTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
             Assert.NotNull(during.Headers.RetryAfter);
             Assert.Equal("urn:haloilertgateway:problem:outbox-unavailable", (await GatewayHarness.ReadProblemAsync(during))["type"]!.GetValue<string>());
-            Assert.Equal("Unhealthy", await OutboxCheckAsync(harness));
+            Assert.Equal("Unhealthy", await harness.OutboxCheckAsync());
         }
         finally
         {
             await server.StartAgainAsync();
         }
 
-        await Eventually.TrueAsync(async () => await OutboxCheckAsync(harness) == "Healthy", "readiness to recover", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => await harness.OutboxCheckAsync() == "Healthy", "readiness to recover", TimeSpan.FromSeconds(30));
         using var after = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-pg-outage", Ticket(2, 1));
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
         var delivered = await harness.Ilert.WaitForAcceptedAsync(2, TimeSpan.FromSeconds(30));
@@ -134,11 +134,5 @@ public sealed class SharedStoreTests
             using var genuine = await replica.PostJsonAsync(GenuineAlerts.Path(), Ticket(9, 1));
             Assert.Equal(HttpStatusCode.Accepted, genuine.StatusCode);
         }
-    }
-
-    private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
-    {
-        using var response = await harness.Management.GetAsync("/readyz");
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["outbox"]!["status"]!.GetValue<string>();
     }
 }

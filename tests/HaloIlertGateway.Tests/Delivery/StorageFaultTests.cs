@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using HaloIlertGateway.Tests.Infrastructure;
 using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
 
@@ -44,7 +42,7 @@ public sealed class StorageFaultTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal("urn:haloilertgateway:problem:outbox-unavailable", (await GatewayHarness.ReadProblemAsync(refused))["type"]!.GetValue<string>());
-        Assert.Equal("Unhealthy", await OutboxCheckAsync(harness));
+        Assert.Equal("Unhealthy", await harness.OutboxCheckAsync());
         Assert.NotEmpty(acknowledged);
 
         // ilert comes back: deliveries free room, and everything acknowledged arrives.
@@ -52,7 +50,7 @@ public sealed class StorageFaultTests
         var accepted = await harness.Ilert.WaitForAcceptedAsync(acknowledged.Count + 1, TimeSpan.FromSeconds(60));
         var delivered = accepted.Select(r => r.Json!["alertKey"]!.GetValue<string>()).ToHashSet();
         Assert.All(acknowledged, ticket => Assert.Contains("halopsa-" + ticket, delivered));
-        await Eventually.TrueAsync(async () => await OutboxCheckAsync(harness) == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => await harness.OutboxCheckAsync() == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
         using var after = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(5000, 1));
         Assert.True(after.IsSuccessStatusCode, $"{after.StatusCode}");
         // Every failed write was counted; the burst was logged as an error once.
@@ -94,12 +92,12 @@ public sealed class StorageFaultTests
         second.Ilert.Respond = _ => FakeIlert.Unreachable;
         using var refused = await second.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(5000, 1));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Equal("Unhealthy", await OutboxCheckAsync(second));
+        Assert.Equal("Unhealthy", await second.OutboxCheckAsync());
 
         second.Ilert.Respond = null;
         var delivered = await second.Ilert.WaitForAcceptedAsync(acknowledged, TimeSpan.FromSeconds(60));
         Assert.Equal(acknowledged, delivered.Select(r => r.Json!["alertKey"]!.GetValue<string>()).Distinct().Count());
-        await Eventually.TrueAsync(async () => await OutboxCheckAsync(second) == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => await second.OutboxCheckAsync() == "Healthy", "the outbox check Healthy again", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>ilert accepts the key's first event, as it did before the outage: the key is known, and may fill the outbox.</summary>
@@ -108,11 +106,5 @@ public sealed class StorageFaultTests
         using var first = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(0, 1));
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         await harness.Ilert.WaitForAcceptedAsync(1);
-    }
-
-    private static async Task<string> OutboxCheckAsync(GatewayHarness harness)
-    {
-        using var response = await harness.Management.GetAsync("/readyz");
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["outbox"]!["status"]!.GetValue<string>();
     }
 }
