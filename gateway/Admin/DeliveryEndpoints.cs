@@ -11,12 +11,13 @@ namespace HaloIlertGateway.Admin;
 /// <c>GET /_gateway/delivery</c> (counters, outbox depth and oldest age), <c>GET /_gateway/outbox</c>,
 /// <c>GET /_gateway/deadletters[/{id}]</c>, <c>POST /_gateway/deadletters/{id}/replay</c>,
 /// <c>POST /_gateway/deadletters/replay</c> (all), <c>DELETE /_gateway/deadletters/{id}</c>,
-/// <c>DELETE /_gateway/deadletters?kind=&amp;route=&amp;olderThan=</c> (bulk), <c>GET /_gateway/cluster</c> (the replicas
+/// <c>DELETE /_gateway/deadletters?kind=&amp;route=&amp;olderThan=</c> (bulk), <c>DELETE /_gateway/keys/refused</c>,
+/// <c>GET /_gateway/cluster</c> (the replicas
 /// sharing the store and which holds which lease). Listings are redacted and read no bodies; every <c>limit</c> is 1 to
 /// 1,000.
 /// </summary>
 internal sealed class DeliveryEndpoints(
-    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetters deadLetters, KeyClassStore keys,
+    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetters deadLetters, DeliveryKeys keys,
     SecretStore secrets, IOptions<StoreOptions> storeOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider time)
 {
     private const int DefaultLimit = 100;
@@ -28,6 +29,7 @@ internal sealed class DeliveryEndpoints(
         endpoints.MapGet("/_gateway/delivery", api.Summary);
         endpoints.MapGet("/_gateway/outbox", api.ListOutbox);
         endpoints.MapGet("/_gateway/cluster", api.Cluster);
+        endpoints.MapDelete("/_gateway/keys/refused", api.ForgetRefusals);
         var dead = endpoints.MapGroup("/_gateway/deadletters");
         dead.MapGet("/", api.ListDeadLetters);
         dead.MapGet("/{id:long}", api.GetDeadLetter);
@@ -44,7 +46,7 @@ internal sealed class DeliveryEndpoints(
         var (depth, oldest) = outbox.Stats();
         var usage = outbox.Usage();
         var budgets = deliveryOptions.Value.Budgets;
-        var (known, refused) = keys.Count(now);
+        var (known, refused) = keys.Count();
         return TypedResults.Ok(new DeliverySummary(
             metrics.Queued, metrics.Delivered, metrics.Retried, metrics.DeadLettered, depth,
             oldest is { } at ? (now - at).TotalSeconds : 0, store.Count(),
@@ -95,6 +97,9 @@ internal sealed class DeliveryEndpoints(
             ? BadRequest("Name what to delete: kind, route or olderThan (olderThan=00:00:00 deletes every dead letter).")
             : TypedResults.Ok(new BulkDeleteResult(store.Delete(filter)));
     }
+
+    /// <summary>Every integration key ilert refused is on probation again (for an operator who fixed the alert source or the transform).</summary>
+    public Ok<ForgottenKeys> ForgetRefusals() => TypedResults.Ok(new ForgottenKeys(keys.ForgetRefusals()));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

@@ -26,7 +26,7 @@ internal sealed partial class DeliveryKeys
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryKeys> _logger;
     private readonly HashSet<string>? _allowed;
-    private readonly ConcurrentDictionary<string, (KeyClass Class, DateTimeOffset ValidUntil)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
 
     public DeliveryKeys(KeyClassStore store, SecretStore secrets, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryKeys> logger)
     {
@@ -81,7 +81,7 @@ internal sealed partial class DeliveryKeys
 
         if (found != KeyClass.Probation)
         {
-            Remember(pacingKey, found, found == KeyClass.Refused && until < now + CacheFor ? until.Value : now + CacheFor);
+            Remember(pacingKey, found, until, now);
         }
 
         return found;
@@ -89,7 +89,30 @@ internal sealed partial class DeliveryKeys
 
     /// <summary>When the refusal of a refused key ends, as this replica knows it.</summary>
     public DateTimeOffset? RefusedUntil(string pacingKey) =>
-        _cache.TryGetValue(pacingKey, out var cached) && cached.Class == KeyClass.Refused ? cached.ValidUntil : null;
+        _cache.TryGetValue(pacingKey, out var cached) && cached.Class == KeyClass.Refused ? cached.Until : null;
+
+    /// <summary>How many keys the store holds known, and refused now.</summary>
+    public (long Known, long Refused) Count() => _store.Count(_time.GetUtcNow());
+
+    /// <summary>
+    /// Forgets every refusal (an operator who fixed the alert source, or a transform that sent events to the wrong
+    /// path): those keys are on probation again, here at once and on other replicas within <see cref="CacheFor"/>.
+    /// Returns how many keys were refused.
+    /// </summary>
+    public int ForgetRefusals()
+    {
+        var forgotten = _store.ForgetRefusals();
+        foreach (var (key, cached) in _cache)
+        {
+            if (cached.Class == KeyClass.Refused)
+            {
+                _cache.TryRemove(KeyValuePair.Create(key, cached));
+            }
+        }
+
+        Log.RefusalsForgotten(_logger, forgotten);
+        return forgotten;
+    }
 
     /// <summary>
     /// Learns from ilert's answer to an event of the key: 2xx makes it known, a refusal status refuses it. Throws when
@@ -104,7 +127,7 @@ internal sealed partial class DeliveryKeys
             if (message.Probation || !(_cache.TryGetValue(message.PacingKey, out var cached) && cached.Class == KeyClass.Known))
             {
                 _store.SetKnown(message.PacingKey, now);
-                Remember(message.PacingKey, KeyClass.Known, now + CacheFor);
+                Remember(message.PacingKey, KeyClass.Known, null, now);
                 Log.Known(_logger, message.Route);
             }
 
@@ -115,12 +138,13 @@ internal sealed partial class DeliveryKeys
         {
             var until = now + options.RefusedKeyFor;
             _store.SetRefused(message.PacingKey, until, now);
-            Remember(message.PacingKey, KeyClass.Refused, until);
+            Remember(message.PacingKey, KeyClass.Refused, until, now);
             Log.Refused(_logger, message.Route, status, result.CorrelationId ?? "none", until);
         }
     }
 
-    private void Remember(string pacingKey, KeyClass found, DateTimeOffset validUntil)
+    /// <summary>Keeps what was read or learned for <see cref="CacheFor"/> (a refusal no longer than it lasts).</summary>
+    private void Remember(string pacingKey, KeyClass found, DateTimeOffset? until, DateTimeOffset now)
     {
         if (_cache.Count >= MaxCached)
         {
@@ -128,8 +152,12 @@ internal sealed partial class DeliveryKeys
             _cache.Clear();
         }
 
-        _cache[pacingKey] = (found, validUntil);
+        var validUntil = now + CacheFor;
+        _cache[pacingKey] = new Cached(found, until, until < validUntil ? until.Value : validUntil);
     }
+
+    /// <summary>A key's class as this replica read or learned it, when a refusal ends, and until when to trust it.</summary>
+    private sealed record Cached(KeyClass Class, DateTimeOffset? Until, DateTimeOffset ValidUntil);
 
     private static partial class Log
     {
@@ -138,5 +166,8 @@ internal sealed partial class DeliveryKeys
 
         [LoggerMessage(EventId = 4402, Level = LogLevel.Warning, Message = "ilert answered {Status} to an event of route {Route} (correlation-id {CorrelationId}): its integration key is refused until {Until:u}; events for it are answered 404 and not stored")]
         public static partial void Refused(ILogger logger, string route, int status, string correlationId, DateTimeOffset until);
+
+        [LoggerMessage(EventId = 4403, Level = LogLevel.Warning, Message = "{Count} refused integration keys forgotten on request: they are on probation again")]
+        public static partial void RefusalsForgotten(ILogger logger, int count);
     }
 }

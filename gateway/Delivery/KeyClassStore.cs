@@ -40,6 +40,10 @@ internal sealed class KeyClassStore(IStoreDatabase db)
         return (counts.GetValueOrDefault(Known), counts.GetValueOrDefault(Refused));
     });
 
+    /// <summary>Forgets every refusal, ended or not (the keys are on probation again); returns how many.</summary>
+    public int ForgetRefusals() => db.InTransaction((connection, transaction) =>
+        StoreRows.Execute(connection, transaction, "DELETE FROM delivery_keys WHERE state = @refused", ("@refused", Refused)));
+
     /// <summary>Forgets refusals that have ended (the key is on probation again); returns how many.</summary>
     public int Prune(DateTimeOffset now) => db.InTransaction((connection, transaction) =>
         StoreRows.Execute(connection, transaction, "DELETE FROM delivery_keys WHERE state = @refused AND until <= @now",

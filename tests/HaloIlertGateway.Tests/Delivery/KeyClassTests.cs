@@ -71,6 +71,14 @@ public sealed class KeyClassTests
         Assert.DoesNotContain(Stranger, problem.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Stranger, harness.Gateway.Logs.AllText, StringComparison.Ordinal);
         Assert.Contains(harness.Gateway.Logs.Events, e => e.RenderMessage().Contains("refused until", StringComparison.Ordinal));
+
+        // The operator fixed the alert source: the refusal is forgotten, and the next event is sent again.
+        using var forget = await harness.Management.DeleteAsync("/_gateway/keys/refused");
+        Assert.Contains("\"forgotten\":1", await forget.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        harness.Ilert.Respond = null;
+        using var accepted = await harness.PostJsonAsync(GenuineAlerts.Path(Stranger), Ticket(3, 1));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(2, harness.Ilert.Received.Count);
     }
 
     [Fact]
