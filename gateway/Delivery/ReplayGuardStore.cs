@@ -5,11 +5,12 @@ namespace HaloIlertGateway.Delivery;
 /// <summary>
 /// <see cref="IReplayGuard"/> in the store (<c>replay_guard</c>): a mark is a row keyed by its digest, taken by an
 /// insert that an unexpired row of the same key turns away (the unique key decides, also between replicas writing at
-/// once). One implementation for both providers: the SQL is the same.
+/// once); <c>confirmed</c> tells an accepted request from one being handled. One implementation for both providers: the
+/// SQL is the same.
 /// </summary>
 internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
 {
-    public bool TryRecord(IReadOnlyList<string> marks, DateTimeOffset expiresAt, DateTimeOffset now)
+    public ReplayCheck TryHold(IReadOnlyList<string> marks, DateTimeOffset holdUntil, DateTimeOffset now)
     {
         try
         {
@@ -18,24 +19,29 @@ internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
                 foreach (var mark in marks)
                 {
                     var taken = StoreRows.Execute(connection, transaction, """
-                        INSERT INTO replay_guard (key, expires_at) VALUES (@key, @expires)
-                        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE replay_guard.expires_at <= @now
-                        """, ("@key", mark), ("@expires", expiresAt.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds()));
+                        INSERT INTO replay_guard (key, expires_at, confirmed) VALUES (@key, @until, @no)
+                        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at, confirmed = EXCLUDED.confirmed WHERE replay_guard.expires_at <= @now
+                        """, ("@key", mark), ("@until", holdUntil.ToUnixTimeMilliseconds()), ("@no", false), ("@now", now.ToUnixTimeMilliseconds()));
                     if (taken == 0)
                     {
                         // Seen before: the transaction is rolled back, so none of this request's marks stays.
-                        throw new ReplayedException();
+                        var confirmed = StoreRows.Scalar<bool>(connection, transaction, "SELECT confirmed FROM replay_guard WHERE key = @key", ("@key", mark));
+                        throw new MarkTakenException(confirmed ? ReplayCheck.Replayed : ReplayCheck.InProgress);
                     }
                 }
 
-                return true;
+                return ReplayCheck.Held;
             });
         }
-        catch (ReplayedException)
+        catch (MarkTakenException taken)
         {
-            return false;
+            return taken.Check;
         }
     }
+
+    public void Confirm(IReadOnlyList<string> marks, DateTimeOffset expiresAt) => db.InTransaction((connection, transaction) =>
+        marks.Sum(mark => StoreRows.Execute(connection, transaction, "UPDATE replay_guard SET confirmed = @yes, expires_at = @expires WHERE key = @key",
+            ("@yes", true), ("@expires", expiresAt.ToUnixTimeMilliseconds()), ("@key", mark))));
 
     public void Forget(IReadOnlyList<string> marks) => db.InTransaction((connection, transaction) =>
         marks.Sum(mark => StoreRows.Execute(connection, transaction, "DELETE FROM replay_guard WHERE key = @key", ("@key", mark))));
@@ -43,5 +49,8 @@ internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
     public int Prune(DateTimeOffset now) => db.InTransaction((connection, transaction) =>
         StoreRows.Execute(connection, transaction, "DELETE FROM replay_guard WHERE expires_at <= @now", ("@now", now.ToUnixTimeMilliseconds())));
 
-    private sealed class ReplayedException : Exception;
+    private sealed class MarkTakenException(ReplayCheck check) : Exception
+    {
+        public ReplayCheck Check { get; } = check;
+    }
 }

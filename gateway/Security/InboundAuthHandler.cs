@@ -19,9 +19,13 @@ namespace HaloIlertGateway.Security;
 internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SecretStore secrets, InboundAuthChecks checks, BodyBudget budget, IReplayGuard replays, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>How long a signed request's marks are held while it is handled, at most (a process that dies mid-request lets go then).</summary>
+    private static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(2);
+
     private string? _signatureFailure;
     private BodyReadStatus _bodyRead;
     private bool _replayGuardDown;
+    private ReplayCheck _replay;
 
     private InboundAuthOptions Check => checks.Get(Scheme.Name) ?? throw new InvalidOperationException($"No inbound check '{Scheme.Name}'.");
 
@@ -60,6 +64,16 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
                     $"The check '{Scheme.Name}' verifies bodies of up to {check.MaxBodyBytes} bytes.");
             case BodyReadStatus.OverBudget:
                 return GatewayProblems.WriteAsync(Context, GatewayProblems.BusyProblem(budget.RetryAfterSeconds));
+        }
+
+        if (_replay == ReplayCheck.InProgress)
+        {
+            // The same signed request is being handled now (a sender that retried before its first try was answered).
+            return GatewayProblems.WriteAsync(Context, new GatewayProblem(StatusCodes.Status503ServiceUnavailable, GatewayProblems.Busy,
+                "The same signed request is being handled.", "A request with this signature is in progress; if it fails, this one will be taken. Send it again after Retry-After.")
+            {
+                RetryAfterSeconds = 5,
+            });
         }
 
         if (_replayGuardDown)
@@ -103,16 +117,13 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
             return AuthenticateResult.Fail(_signatureFailure);
         }
 
-        // A valid signature is accepted once (a captured request replayed is refused), and remembered only if the request
-        // ends in a 2xx: a sender's retry of a request that failed here carries the same signature and must pass.
+        // A valid signature is accepted once (a captured request replayed is refused). Its marks are held while the request
+        // is handled and kept only if it ends in a 2xx: a sender's retry of a request that failed here carries the same
+        // signature and must pass.
         var marks = ReplayMarks(check);
         try
         {
-            if (!replays.TryRecord(marks, now + check.ReplayWindowOrDefault, now))
-            {
-                _signatureFailure = $"this signature{(marks.Count > 1 ? " or delivery id" : string.Empty)} was accepted before (a replay)";
-                return AuthenticateResult.Fail(_signatureFailure);
-            }
+            _replay = replays.TryHold(marks, now + HoldFor, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -121,19 +132,29 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
             return AuthenticateResult.Fail("The replay guard cannot be reached.");
         }
 
+        if (_replay != ReplayCheck.Held)
+        {
+            _signatureFailure = $"this signature{(marks.Count > 1 ? " or delivery id" : string.Empty)} was accepted before (a replay)";
+            return AuthenticateResult.Fail(_signatureFailure);
+        }
+
         Response.OnCompleted(() =>
         {
-            if (Response.StatusCode is < 200 or > 299)
+            try
             {
-                try
+                if (Response.StatusCode is >= 200 and <= 299)
+                {
+                    replays.Confirm(marks, time.GetUtcNow() + check.ReplayWindowOrDefault);
+                }
+                else
                 {
                     replays.Forget(marks);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The mark stays until it expires: the sender's retry is then refused as a replay, and says so.
-                    Log.ReplayGuardDown(Logger, Scheme.Name, ex.GetType().Name, ex.Message);
-                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The hold runs out by itself (HoldFor): the sender's retry passes after that.
+                Log.ReplayGuardDown(Logger, Scheme.Name, ex.GetType().Name, ex.Message);
             }
 
             return Task.CompletedTask;
@@ -141,10 +162,13 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
         return Success();
     }
 
-    /// <summary>Digests of the signature and, when the sender sends one, its delivery id: a mark never holds either in clear.</summary>
+    /// <summary>
+    /// Digests of the signature as it decodes (however its header is spelled) and, when the sender sends one, of its
+    /// delivery id: a mark never holds either in clear.
+    /// </summary>
     private List<string> ReplayMarks(InboundAuthOptions check)
     {
-        List<string> marks = [Mark("signature", Request.Headers[check.CredentialHeader].ToString().Trim())];
+        List<string> marks = [Mark("signature", Convert.ToHexStringLower(SignatureCheck.Presented(check, Request.Headers) ?? []))];
         if (check.DeliveryIdHeaderOrDefault is { } header && Request.Headers[header].ToString().Trim() is { Length: > 0 } deliveryId)
         {
             marks.Add(Mark("delivery", deliveryId));

@@ -66,6 +66,14 @@ internal static class SignatureCheck
         return matched ? null : $"{header} does not match the body for any configured secret";
     }
 
+    /// <summary>
+    /// The signature the request presents, decoded (null when it presents none, or none in the kind's form): one value
+    /// however its header is spelled (a prefix in any case, hex in any case, base64 with spaces), so that a replay
+    /// cannot pass as new by being spelled anew.
+    /// </summary>
+    public static byte[]? Presented(InboundAuthOptions check, IHeaderDictionary headers) =>
+        headers[check.CredentialHeader].ToString().Trim() is { Length: > 0 } value ? Decode(check.Kind, value) : null;
+
     private static byte[] Sign(InboundAuthKind kind, byte[] key, byte[] prefix, ReadOnlySpan<byte> body)
     {
         using var hmac = IncrementalHash.CreateHMAC(kind == InboundAuthKind.AutotaskSignature ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256, key);

@@ -80,7 +80,7 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         $f$;
         CREATE TRIGGER dead_letters_usage AFTER INSERT OR DELETE ON dead_letters FOR EACH ROW EXECUTE FUNCTION dead_letters_usage();
         CREATE TABLE delivery_keys (pacing_key TEXT PRIMARY KEY, state TEXT NOT NULL, until BIGINT, changed_at BIGINT NOT NULL);
-        CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
+        CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, confirmed BOOLEAN NOT NULL DEFAULT false);
         CREATE INDEX replay_guard_by_expiry ON replay_guard (expires_at);
         ALTER TABLE dead_letters SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 500,
             toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 500);

@@ -68,7 +68,7 @@ internal static class SqliteMigrations
                 UPDATE store_usage SET bytes = bytes - {StoreRows.DeadLetterSize("OLD", "length")} WHERE category = {DeadLetterCategory("OLD")};
             END;
             CREATE TABLE delivery_keys (pacing_key TEXT PRIMARY KEY, state TEXT NOT NULL, until INTEGER, changed_at INTEGER NOT NULL);
-            CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+            CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX replay_guard_by_expiry ON replay_guard (expires_at);
             """,
         ],

@@ -44,8 +44,9 @@ internal static class SqliteSalvage
         Copy(from, "SELECT pacing_key, state, until, changed_at FROM delivery_keys", reader => StoreRows.Execute(to, transaction,
             "INSERT OR IGNORE INTO delivery_keys (pacing_key, state, until, changed_at) VALUES (@key, @state, @until, @changed)",
             ("@key", reader.GetString(0)), ("@state", reader.GetString(1)), ("@until", reader.IsDBNull(2) ? null : reader.GetInt64(2)), ("@changed", reader.GetInt64(3))));
-        Copy(from, "SELECT key, expires_at FROM replay_guard", reader => StoreRows.Execute(to, transaction,
-            "INSERT OR IGNORE INTO replay_guard (key, expires_at) VALUES (@key, @expires)", ("@key", reader.GetString(0)), ("@expires", reader.GetInt64(1))));
+        Copy(from, "SELECT key, expires_at, confirmed FROM replay_guard", reader => StoreRows.Execute(to, transaction,
+            "INSERT OR IGNORE INTO replay_guard (key, expires_at, confirmed) VALUES (@key, @expires, @confirmed)",
+            ("@key", reader.GetString(0)), ("@expires", reader.GetInt64(1)), ("@confirmed", reader.GetBoolean(2))));
         StoreRows.Execute(to, transaction, "UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key))");
         transaction.Commit();
         return (events, deadLetters);

@@ -1,5 +1,6 @@
 using System.Text;
 using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Security;
 
 namespace HaloIlertGateway.Tests.Delivery;
 
@@ -358,20 +359,24 @@ public abstract class OutboxContract : IDisposable
     }
 
     [Fact]
-    public void ASignatureMarkIsTakenOnceUntilItExpiresAllOrNone()
+    public void ASignatureMarkIsHeldThenConfirmedOrForgottenAllOrNone()
     {
         var guard = new ReplayGuardStore(Store().Database);
 
-        Assert.True(guard.TryRecord(["sig-1", "delivery-1"], T0.AddMinutes(10), T0));
-        Assert.False(guard.TryRecord(["sig-1"], T0.AddMinutes(10), T0.AddMinutes(1)));
-        Assert.False(guard.TryRecord(["sig-2", "delivery-1"], T0.AddMinutes(10), T0.AddMinutes(1)));
+        Assert.Equal(ReplayCheck.Held, guard.TryHold(["sig-1", "delivery-1"], T0.AddMinutes(2), T0));
+        Assert.Equal(ReplayCheck.InProgress, guard.TryHold(["sig-1"], T0.AddMinutes(2), T0.AddMinutes(1)));
+        guard.Confirm(["sig-1", "delivery-1"], T0.AddMinutes(10));
+        Assert.Equal(ReplayCheck.Replayed, guard.TryHold(["sig-1"], T0.AddMinutes(5), T0.AddMinutes(3)));
+        Assert.Equal(ReplayCheck.Replayed, guard.TryHold(["sig-2", "delivery-1"], T0.AddMinutes(5), T0.AddMinutes(3)));
         // "sig-2" was not kept by the refusal above: all or none.
-        Assert.True(guard.TryRecord(["sig-2"], T0.AddMinutes(10), T0.AddMinutes(1)));
-        Assert.True(guard.TryRecord(["sig-1"], T0.AddMinutes(20), T0.AddMinutes(10)));
-
+        Assert.Equal(ReplayCheck.Held, guard.TryHold(["sig-2"], T0.AddMinutes(5), T0.AddMinutes(3)));
         guard.Forget(["sig-2"]);
-        Assert.True(guard.TryRecord(["sig-2"], T0.AddMinutes(30), T0.AddMinutes(2)));
-        Assert.Equal(2, guard.Prune(T0.AddMinutes(20)));
+        Assert.Equal(ReplayCheck.Held, guard.TryHold(["sig-2"], T0.AddMinutes(6), T0.AddMinutes(4)));
+
+        // A confirmed mark expires; a hold that was never confirmed or forgotten (a process that died) runs out too.
+        Assert.Equal(ReplayCheck.Held, guard.TryHold(["sig-1"], T0.AddMinutes(12), T0.AddMinutes(10)));
+        Assert.Equal(ReplayCheck.Held, guard.TryHold(["sig-2"], T0.AddMinutes(8), T0.AddMinutes(6)));
+        Assert.Equal(2, guard.Prune(T0.AddMinutes(10)));
     }
 
     public void Dispose()

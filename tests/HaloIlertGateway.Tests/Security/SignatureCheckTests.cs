@@ -117,6 +117,21 @@ public sealed class SignatureCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task ASignatureSpelledAnewIsStillAReplay()
+    {
+        await using var harness = await StartAsync("HubSignature");
+        var signed = Signed("HubSignature", _current, Body);
+        var respelled = WithBody(signed, Body);
+        respelled.Headers.Remove("X-Hub-Signature");
+        respelled.Headers.Add("X-Hub-Signature", "SHA256=" + signed.Headers.GetValues("X-Hub-Signature").Single()["sha256=".Length..].ToUpperInvariant());
+
+        using var first = await SendAsync(harness, signed);
+        using var replay = await SendAsync(harness, respelled);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Unauthorized), (first.StatusCode, replay.StatusCode));
+    }
+
+    [Fact]
     public async Task ASignedRequestThatFailedHereMayBeSentAgain()
     {
         await using var harness = await StartAsync("HubSignature");
