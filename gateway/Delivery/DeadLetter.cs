@@ -7,8 +7,9 @@ namespace HaloIlertGateway.Delivery;
 /// alert's next events go on) or <c>transform-failed</c> (the raw request as it arrived, to replay through the
 /// current script). Delivery dead
 /// letters keep the transformed request with its cluster and keys; transform failures keep the route values.
-/// <see cref="Anonymous"/>: it came from an integration key ilert has not accepted (a refused body of anyone, an event of
-/// a key on probation): such dead letters have a smaller budget of their own and are pruned first.
+/// <see cref="Anonymous"/>: anonymous input, never acknowledged as an event (a request of a key ilert has not accepted
+/// that was refused for its body or whose transform failed) or refused by ilert for a key it never accepted: such dead
+/// letters have a smaller budget of their own and are pruned first. An acknowledged event that expired never is.
 /// </summary>
 internal sealed record DeadLetter(
     long Id,
@@ -40,7 +41,9 @@ internal sealed record DeadLetter(
 
     public static DeadLetter FromMessage(OutboxMessage message, string kind, string reason, DateTimeOffset now) => new(
         0, kind, reason, message.Route, message.Cluster, message.OrderingKey, message.PacingKey, message.Method, message.PathAndQuery,
-        message.Headers, message.Body, new Dictionary<string, string>(), message.CreatedAt, now, message.Attempts, message.LastStatus, message.Probation);
+        message.Headers, message.Body, new Dictionary<string, string>(), message.CreatedAt, now, message.Attempts, message.LastStatus,
+        // An event was acknowledged to its sender: it is anonymous only when ilert itself refused its never-accepted key.
+        Anonymous: message.Probation && kind == IlertRejected);
 
     /// <summary>A delivery dead letter as a fresh outbox message (a replay queues it behind its alert's pending events).</summary>
     public OutboxMessage ToMessage(DateTimeOffset now) =>

@@ -8,8 +8,8 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// What the gateway has learned of integration keys from ilert's answers, and what it does with it: a key ilert
-/// accepted (2xx) is known; a key ilert refused as unknown (<see cref="DeliveryOptions.KeyRefusalStatuses"/>) is refused
-/// for <see cref="DeliveryOptions.RefusedKeyFor"/>; any other is on probation. The classes live in the shared store
+/// accepted (2xx) is known; a key on probation that ilert refused as unknown (<see cref="DeliveryOptions.KeyRefusalStatuses"/>)
+/// is refused for <see cref="DeliveryOptions.RefusedKeyFor"/>; any other is on probation. The classes live in the shared store
 /// (<see cref="KeyClassStore"/>); this replica keeps known and refused keys in memory for a short while (a class
 /// another replica changes is seen here within <see cref="CacheFor"/>). With <see cref="DeliveryOptions.AllowedKeys"/>
 /// set, those keys are known from the start and every other key is not allowed at all.
@@ -134,7 +134,10 @@ internal sealed partial class DeliveryKeys
             return;
         }
 
-        if (result.Outcome == DeliveryOutcome.Rejected && result.Status is { } status && options.KeyRefusalStatuses.Contains(status))
+        // Only a key ilert has never accepted is refused: a known key's 404 is more likely a wrong path or an edge page,
+        // and its events stay replayable dead letters.
+        if (result.Outcome == DeliveryOutcome.Rejected && result.Status is { } status && options.RefusalStatuses.Contains(status)
+            && message.Probation && !(_cache.TryGetValue(message.PacingKey, out var known) && known.Class == KeyClass.Known))
         {
             var until = now + options.RefusedKeyFor;
             _store.SetRefused(message.PacingKey, until, now);

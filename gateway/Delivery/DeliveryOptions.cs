@@ -101,10 +101,14 @@ public sealed class DeliveryOptions : IValidatableObject
     public List<string> AllowedKeys { get; set; } = [];
 
     /// <summary>
-    /// ilert's answers that mean "no such integration key": the key is then refused for <see cref="RefusedKeyFor"/>.
-    /// Default 404 (ilert's own agent treats 404 as a bad key; the events API does not document it).
+    /// ilert's answers that mean "no such integration key": a key on probation that gets one is refused for
+    /// <see cref="RefusedKeyFor"/> (a key ilert has accepted before never is). Default 404 (ilert's own agent treats 404
+    /// as a bad key; the events API does not document it); an empty list refuses no key.
     /// </summary>
-    public List<int> KeyRefusalStatuses { get; set; } = [StatusCodes.Status404NotFound];
+    public int[]? KeyRefusalStatuses { get; set; }
+
+    /// <summary><see cref="KeyRefusalStatuses"/>, with the default worked out.</summary>
+    internal IReadOnlyList<int> RefusalStatuses => KeyRefusalStatuses ?? [StatusCodes.Status404NotFound];
 
     /// <summary>How long a key ilert refused as unknown is refused at ingest (answered 404, nothing stored). Default 15 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
@@ -162,7 +166,7 @@ public sealed class DeliveryOptions : IValidatableObject
                 [nameof(MaxOutboxBytes)]);
         }
 
-        if (KeyRefusalStatuses.Any(status => status is < 400 or > 499 or 408 or 429))
+        if (RefusalStatuses.Any(status => status is < 400 or > 499 or 408 or 429))
         {
             yield return new ValidationResult($"{SectionName}:KeyRefusalStatuses must be 4xx statuses other than 408 and 429.", [nameof(KeyRefusalStatuses)]);
         }

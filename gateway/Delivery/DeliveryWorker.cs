@@ -112,8 +112,9 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
                 continue;
             }
 
-            // The key's class as it is now (the event's own mark may be older: the key may have become known since).
-            var keyClass = keys.ClassOf(message.PacingKey);
+            // The key's class as it is now (the event's own mark may be older: the key may have become known since); a
+            // store that cannot say leaves the event's own mark.
+            var keyClass = ClassOf(message);
             if (keyClass is KeyClass.Refused or KeyClass.NotAllowed)
             {
                 attempts.SetAside(message, keyClass);
@@ -158,6 +159,19 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stoppingToken },
             async (message, cancellationToken) => await attempts.AttemptAsync(message, clientWaiting: false, cancellationToken));
         return (batch.Count > 0 || setAside, nextTurn);
+    }
+
+    private KeyClass ClassOf(OutboxMessage message)
+    {
+        try
+        {
+            return keys.ClassOf(message.PacingKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("read an integration key's class", ex);
+            return message.Probation ? KeyClass.Probation : KeyClass.Known;
+        }
     }
 
     /// <summary>

@@ -10,4 +10,10 @@ namespace HaloIlertGateway.Delivery;
 internal interface IStoreDatabase
 {
     T InTransaction<T>(Func<DbConnection, DbTransaction, T> work);
+
+    /// <summary>
+    /// Reads, outside a transaction: what is read may be read from a file that is no longer at its path (a SQLite outbox
+    /// deleted under the gateway), which writes refuse but reads need not.
+    /// </summary>
+    T Read<T>(Func<DbConnection, T> work);
 }

@@ -12,8 +12,8 @@ internal sealed class KeyClassStore(IStoreDatabase db)
     private const string Refused = "refused";
 
     /// <summary>The key's class at <paramref name="now"/>, and when a refusal ends.</summary>
-    public (KeyClass Class, DateTimeOffset? Until) Get(string pacingKey, DateTimeOffset now) => db.InTransaction((connection, transaction) =>
-        StoreRows.Query(connection, transaction, "SELECT state, until FROM delivery_keys WHERE pacing_key = @key",
+    public (KeyClass Class, DateTimeOffset? Until) Get(string pacingKey, DateTimeOffset now) => db.Read(connection =>
+        StoreRows.Query(connection, null, "SELECT state, until FROM delivery_keys WHERE pacing_key = @key",
             r => (r.GetString(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1)), ("@key", pacingKey)) switch
         {
             [(Known, _)] => (KeyClass.Known, null),
@@ -32,9 +32,9 @@ internal sealed class KeyClassStore(IStoreDatabase db)
         Upsert(connection, transaction, pacingKey, Refused, until.ToUnixTimeMilliseconds(), now));
 
     /// <summary>How many keys are known, and how many refused at <paramref name="now"/>.</summary>
-    public (long Known, long Refused) Count(DateTimeOffset now) => db.InTransaction((connection, transaction) =>
+    public (long Known, long Refused) Count(DateTimeOffset now) => db.Read(connection =>
     {
-        var counts = StoreRows.Query(connection, transaction,
+        var counts = StoreRows.Query(connection, null,
             "SELECT state, COUNT(*) FROM delivery_keys WHERE state = @known OR until > @now GROUP BY state",
             r => (r.GetString(0), r.GetInt64(1)), ("@known", Known), ("@now", now.ToUnixTimeMilliseconds())).ToDictionary(pair => pair.Item1, pair => pair.Item2);
         return (counts.GetValueOrDefault(Known), counts.GetValueOrDefault(Refused));

@@ -16,13 +16,16 @@ internal static class StoreRows
     /// <summary>The columns of a listing: the same, with every body read as empty (a listing shows none, and never reads one).</summary>
     public static string WithoutBody(string columns, string empty) => columns.Replace(", body,", $", {empty} AS body,", StringComparison.Ordinal);
 
-    /// <summary>The bytes an outbox row counts against the budgets (<see cref="StoreBudgets"/>), in SQL; <paramref name="length"/> is the dialect's byte length function.</summary>
-    public static string MessageSize(string row, string length) =>
-        $"({length}({row}.body) + {length}({row}.headers) + {length}({row}.path) + {StoreBudgets.RowOverhead})";
+    /// <summary>
+    /// The bytes an outbox row counts against the budgets (<see cref="StoreBudgets"/>), in SQL; <paramref name="bytes"/>
+    /// gives the dialect's byte length of a column (of text too: the same count on every provider).
+    /// </summary>
+    public static string MessageSize(string row, Func<string, string> bytes) =>
+        $"({bytes(row + ".body")} + {bytes(row + ".headers")} + {bytes(row + ".path")} + {StoreBudgets.RowOverhead})";
 
     /// <summary>The bytes a dead letter counts against the budgets, in SQL.</summary>
-    public static string DeadLetterSize(string row, string length) =>
-        $"({length}({row}.body) + {length}({row}.headers) + {length}({row}.path) + {length}({row}.reason) + {length}({row}.route_values) + {StoreBudgets.RowOverhead})";
+    public static string DeadLetterSize(string row, Func<string, string> bytes) =>
+        $"({bytes(row + ".body")} + {bytes(row + ".headers")} + {bytes(row + ".path")} + {bytes(row + ".reason")} + {bytes(row + ".route_values")} + {StoreBudgets.RowOverhead})";
 
     /// <summary>The categories of <c>store_usage</c>: events of known keys, of keys on probation, dead letters, anonymous dead letters.</summary>
     public const string EventsUsage = "events";
@@ -48,12 +51,15 @@ internal static class StoreRows
         while (Usage(connection, transaction) is var usage
             && (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || usage.DeadLetters > budgets.DeadLetters))
         {
-            if (RemoveOldestDeadLetter(connection, transaction, anonymous: true, keep))
+            // One row at a time when a row or two is over (as each is added); in batches when a lowered budget is far over.
+            var over = Math.Max(usage.AnonymousDeadLetters - budgets.AnonymousDeadLetters, usage.DeadLetters - budgets.DeadLetters);
+            var rows = over > 1024 * 1024 ? 64 : 1;
+            if (RemoveOldestDeadLetters(connection, transaction, anonymous: true, keep, rows))
             {
                 continue;
             }
 
-            if (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || !RemoveOldestDeadLetter(connection, transaction, anonymous: false, keep))
+            if (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || !RemoveOldestDeadLetters(connection, transaction, anonymous: false, keep, rows))
             {
                 // Only the new one is left of what is over: it stays, whatever its size.
                 return;
@@ -96,11 +102,14 @@ internal static class StoreRows
         return Execute(connection, transaction, $"DELETE FROM dead_letters WHERE {string.Join(" AND ", conditions)}", [.. parameters]);
     }
 
-    private static bool RemoveOldestDeadLetter(DbConnection connection, DbTransaction transaction, bool anonymous, long keep) =>
-        Execute(connection, transaction, "DELETE FROM dead_letters WHERE id = (SELECT id FROM dead_letters WHERE anonymous = @anonymous AND id <> @keep ORDER BY id LIMIT 1)",
-            ("@anonymous", anonymous), ("@keep", keep)) > 0;
+    private static bool RemoveOldestDeadLetters(DbConnection connection, DbTransaction transaction, bool anonymous, long keep, int rows) =>
+        Execute(connection, transaction, "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE anonymous = @anonymous AND id <> @keep ORDER BY id LIMIT @rows)",
+            ("@anonymous", anonymous), ("@keep", keep), ("@rows", rows)) > 0;
 
-    /// <summary>Adds an event, due at its creation time; returns its id. SQLite and PostgreSQL read the same statement.</summary>
+    /// <summary>
+    /// Adds an event, due at its creation time; returns its id. It is on probation only if its key still is when it is
+    /// written (ilert may have accepted the key since the event was classed). SQLite and PostgreSQL read the same statement.
+    /// </summary>
     public static long InsertMessage(DbConnection connection, DbTransaction? transaction, OutboxMessage message) =>
         Scalar<long>(connection, transaction, InsertMessageSql, MessageParameters(message));
 
@@ -119,7 +128,8 @@ internal static class StoreRows
 
     private const string InsertMessageSql = """
         INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent, probation)
-        VALUES (@route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @created, @trace, @probation)
+        VALUES (@route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @created, @trace,
+            @probation AND NOT EXISTS (SELECT 1 FROM delivery_keys WHERE pacing_key = @pacing AND state = 'known'))
         RETURNING id
         """;
 

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 namespace HaloIlertGateway.Http;
 
 /// <summary>
-/// The gateway-wide budget of request bodies held in memory (<see cref="LimitsOptions.MaxBufferedBodyBytes"/>) and each
-/// client address's share of it. A request takes bytes from it as they arrive (<see cref="BodyLease.TryTake"/>) and
-/// gives them all back when it ends, whatever happened. Nothing is allocated by a declared length: a sender that
-/// declares a megabyte and trickles a byte a second holds a byte a second.
+/// The gateway-wide budget of request bodies held in memory (<see cref="LimitsOptions.MaxBufferedBodyBytes"/>), each
+/// client's share of it, and the part of it kept for known senders (<see cref="LimitsOptions.ReservedForKnownBytes"/>).
+/// A request takes bytes from it as they arrive (<see cref="BodyLease.TryTake"/>) and gives them all back when it ends,
+/// whatever happened. Nothing is allocated by a declared length: a sender that declares a megabyte and trickles a byte
+/// a second holds a byte a second.
 /// </summary>
 internal sealed class BodyBudget(IOptions<LimitsOptions> options)
 {
@@ -29,6 +30,9 @@ internal sealed class BodyBudget(IOptions<LimitsOptions> options)
     /// <summary>The Retry-After of a request refused for the budget.</summary>
     public int RetryAfterSeconds => options.Value.BusyRetryAfterSeconds;
 
+    /// <summary>How long reading one body may take.</summary>
+    public TimeSpan ReadTimeout => options.Value.BodyReadTimeout;
+
     /// <summary>The lease of <paramref name="context"/>'s request: one per request, given back when the request ends.</summary>
     public BodyLease LeaseFor(HttpContext context)
     {
@@ -37,19 +41,20 @@ internal sealed class BodyBudget(IOptions<LimitsOptions> options)
             return lease;
         }
 
-        lease = new BodyLease(this, context.Connection.RemoteIpAddress?.ToString() ?? string.Empty);
+        lease = new BodyLease(this, ClientAddress.Of(context));
         context.Features.Set(lease);
         context.Response.RegisterForDispose(lease);
         return lease;
     }
 
-    internal bool TryTake(string client, long bytes)
+    internal bool TryTake(string client, long bytes, bool known)
     {
         var limits = options.Value;
+        var budget = known ? limits.MaxBufferedBodyBytes : limits.MaxBufferedBodyBytes - limits.ReservedForKnownBytes;
         lock (_gate)
         {
             var clientHeld = _byClient.GetValueOrDefault(client);
-            if (_held + bytes > limits.MaxBufferedBodyBytes || clientHeld + bytes > limits.MaxBufferedBodyBytesPerClient)
+            if (_held + bytes > budget || clientHeld + bytes > limits.MaxBufferedBodyBytesPerClient)
             {
                 return false;
             }

@@ -34,6 +34,8 @@ internal static class HttpServiceCollectionExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations()
             .Validate(limits => limits.MaxBufferedBodyBytesPerClient <= limits.MaxBufferedBodyBytes,
                 $"{LimitsOptions.SectionName}:MaxBufferedBodyBytesPerClient must not be more than MaxBufferedBodyBytes.")
+            .Validate(limits => limits.ReservedForKnownBytes < limits.MaxBufferedBodyBytes,
+                $"{LimitsOptions.SectionName}:ReservedForKnownBytes must be less than MaxBufferedBodyBytes.")
             .ValidateOnStart();
         services.TryAddSingleton<BodyBudget>();
         return services;

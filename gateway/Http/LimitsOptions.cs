@@ -20,12 +20,27 @@ public sealed class LimitsOptions
     public long MaxBufferedBodyBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// The share of <see cref="MaxBufferedBodyBytes"/> one client address may hold (the address after forwarded
-    /// headers from trusted proxies, see <c>Gateway:ForwardedHeaders</c>), so that one sender cannot take it all.
-    /// Default 16 MiB.
+    /// The share of <see cref="MaxBufferedBodyBytes"/> one client may hold (its IPv4 address or IPv6 /64, after
+    /// forwarded headers from trusted proxies, see <c>Gateway:ForwardedHeaders</c>), so that one sender cannot take it
+    /// all. Default 16 MiB.
     /// </summary>
     [Range(65_536, 4_294_967_296)]
     public long MaxBufferedBodyBytesPerClient { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The part of <see cref="MaxBufferedBodyBytes"/> only requests from senders the gateway knows may use: events of an
+    /// integration key ilert has accepted, and requests on routes that authenticate their callers. Anonymous senders
+    /// holding bodies open cannot take it. Default 16 MiB.
+    /// </summary>
+    [Range(0, 4_294_967_296)]
+    public long ReservedForKnownBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// How long reading one body may take, in all: a sender that keeps a body open past it (sending just fast enough
+    /// for Kestrel's minimum data rate) gets 408 and gives its share of the budget back. Default 30 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The Retry-After (seconds) of a 503 answered because the budget is spent. Default 2.</summary>
     [Range(1, 3_600)]

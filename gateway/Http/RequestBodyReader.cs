@@ -3,10 +3,11 @@ using System.Buffers;
 namespace HaloIlertGateway.Http;
 
 /// <summary>
-/// Reads a request body whole, in chunks from the shared pool, up to a limit and within the request's
-/// <see cref="BodyLease"/>: never by the length the request declares, so a declared megabyte that never arrives costs
-/// nothing. The one way every part of the gateway that needs a whole body (transform routes, signature checks, the
-/// prefix kept of a refused body) reads it.
+/// Reads a request body whole, in chunks from the shared pool, up to a limit, within the request's
+/// <see cref="BodyLease"/> and within its read timeout: never by the length the request declares, so a declared
+/// megabyte that never arrives costs nothing, and a body kept open is cut off. The one way every part of the gateway
+/// that needs a whole body (transform routes, signature checks, the prefix kept of a refused body) reads it, once per
+/// request.
 /// </summary>
 internal static class RequestBodyReader
 {
@@ -18,6 +19,34 @@ internal static class RequestBodyReader
     /// (what was read so far) when the lease refused more.
     /// </summary>
     public static async Task<BodyRead> ReadAsync(HttpRequest request, int limit, int keep, BodyLease lease, CancellationToken cancellationToken)
+    {
+        // A body read whole already (to verify its signature) is not read, or counted, twice.
+        if (request.HttpContext.Features.Get<ReadWhole>() is { } whole)
+        {
+            return whole.Body.Length > limit
+                ? new BodyRead(whole.Body[..Math.Min(whole.Body.Length, keep)], BodyReadStatus.TooLarge)
+                : new BodyRead(whole.Body, BodyReadStatus.Complete);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(lease.ReadTimeout);
+        try
+        {
+            var read = await ReadChunksAsync(request, limit, keep, lease, deadline.Token);
+            if (read.Status == BodyReadStatus.Complete)
+            {
+                request.HttpContext.Features.Set(new ReadWhole(read.Body));
+            }
+
+            return read;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new BodyRead([], BodyReadStatus.TimedOut);
+        }
+    }
+
+    private static async Task<BodyRead> ReadChunksAsync(HttpRequest request, int limit, int keep, BodyLease lease, CancellationToken cancellationToken)
     {
         // A declared length over the limit is refused before anything is read: only the prefix kept is read then.
         var declaredTooLarge = request.ContentLength > limit;
@@ -82,6 +111,9 @@ internal static class RequestBodyReader
     }
 }
 
+/// <summary>A request's body as it was read whole, for a later reader of the same request.</summary>
+internal sealed record ReadWhole(byte[] Body);
+
 /// <summary>A body read by <see cref="RequestBodyReader"/>: its bytes (all, or a kept prefix) and how the read ended.</summary>
 internal readonly record struct BodyRead(byte[] Body, BodyReadStatus Status);
 
@@ -95,4 +127,7 @@ internal enum BodyReadStatus
 
     /// <summary>The body budget (or the client's share) is spent: the request is refused, nothing is kept.</summary>
     OverBudget,
+
+    /// <summary>The body was not read within <see cref="LimitsOptions.BodyReadTimeout"/>: the request is refused, nothing is kept.</summary>
+    TimedOut,
 }

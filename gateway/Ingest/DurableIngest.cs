@@ -101,6 +101,34 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
         }
     }
 
+    /// <summary>
+    /// Admission at the door, before the body is read: the class of the integration key in a request's path (on a route
+    /// whose callers are anonymous that key is the sender's only credential, and the one its events are sent with) and
+    /// the problem that refuses it (refused by ilert, or not allowed), if any. A store that cannot say: probation, no refusal.
+    /// </summary>
+    public (KeyClass Class, GatewayProblem? Refusal) AdmitPathKey(string integrationKey)
+    {
+        var pacingKey = DeliveryKeys.Digest(integrationKey);
+        KeyClass keyClass;
+        try
+        {
+            keyClass = keys.ClassOf(pacingKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            faults.Report("read an integration key's class", ex);
+            return (KeyClass.Probation, null);
+        }
+
+        var refusal = Refusal(keyClass, pacingKey);
+        if (refusal is not null)
+        {
+            metrics.OnRejected(refusal.Kind);
+        }
+
+        return (keyClass, refusal);
+    }
+
     /// <summary>The problem that refuses an event for its key's class, or null when it may be stored.</summary>
     private GatewayProblem? Refusal(KeyClass keyClass, string pacingKey) => keyClass switch
     {

@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Ingest;
 
 /// <summary>
 /// Turns an incoming request into the <see cref="IncomingRequest"/> a script sees, enforcing the route's input rules
-/// first: the body budget (503), body size (413), a body format the route takes (415), UTF-8 (400) and valid JSON, XML or
+/// first: the body budget (503) and read timeout (408), body size (413), a body format the route takes (415), UTF-8 (400) and valid JSON, XML or
 /// form (400), each within its limits (<see cref="BodyLimits"/>).
 /// </summary>
 internal static class IncomingRequestReader
@@ -29,9 +29,12 @@ internal static class IncomingRequestReader
         var kind = TransformBody.KindOf(http.Request.ContentType, body.Length);
         ParsedJson? parsed = null;
         byte[]? converted = null;
-        var problem = read.Status == BodyReadStatus.OverBudget
-            ? GatewayProblems.BusyProblem(budget.RetryAfterSeconds)
-            : Refusal(http.Request, route, body, tooLarge, kind, limits, out parsed, out converted);
+        var problem = read.Status switch
+        {
+            BodyReadStatus.OverBudget => GatewayProblems.BusyProblem(budget.RetryAfterSeconds),
+            BodyReadStatus.TimedOut => GatewayProblems.BodyTimeoutProblem(budget.ReadTimeout),
+            _ => Refusal(http.Request, route, body, tooLarge, kind, limits, out parsed, out converted),
+        };
         // The query YARP would forward now: the client's, unless a transform before this one changed it. Never read from
         // context.Query.Collection: reading that makes YARP write the forwarded query anew from it (reordered and
         // re-encoded) even when the script leaves the query alone.

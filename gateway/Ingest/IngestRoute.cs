@@ -11,6 +11,12 @@ namespace HaloIlertGateway.Ingest;
 /// </summary>
 internal sealed record IngestRoute(string Transform, string RouteId, string ClusterId, int MaxBodyBytes, BodyFormats Formats, bool Durable, IReadOnlySet<string> HiddenHeaders)
 {
+    /// <summary>
+    /// Whether the route authenticates its callers (an <c>AuthorizationPolicy</c>): they are known senders then. On a route
+    /// that does not, the integration key in the path is the only credential, and its class is what the sender is.
+    /// </summary>
+    public bool Authenticated { get; init; }
+
     public const string MaxBodyBytesKey = "MaxRequestBodyBytes";
     public const string BodyFormatsKey = "BodyFormats";
     public const string RequireJsonKey = "RequireJson";
@@ -51,7 +57,10 @@ internal sealed record IngestRoute(string Transform, string RouteId, string Clus
             metadata.TryGetValue(MaxBodyBytesKey, out var limit) && int.TryParse(limit, out var bytes) ? bytes : defaultMaxBodyBytes,
             FormatsOf(metadata),
             metadata.GetValueOrDefault(DeliveryKey) == DurableMode,
-            hiddenHeaders);
+            hiddenHeaders)
+        {
+            Authenticated = !string.IsNullOrEmpty(route.AuthorizationPolicy) && !string.Equals(route.AuthorizationPolicy, "Anonymous", StringComparison.OrdinalIgnoreCase),
+        };
     }
 
     private static BodyFormats FormatsOf(IReadOnlyDictionary<string, string> metadata) =>

@@ -30,6 +30,11 @@ internal sealed partial class IngestTransform(
         span?.SetTag("gateway.transform", route.Transform);
         var http = context.HttpContext;
         var receivedAt = time.GetUtcNow();
+        if (!await AdmitAsync(http))
+        {
+            return;
+        }
+
         var (request, problem) = await IncomingRequestReader.ReadAsync(context, route, BodyLimits.From(options.Value), route.Durable ? deadLetters.MaxRejectedBodyBytes : 0, budget);
         if (problem is not null)
         {
@@ -84,6 +89,31 @@ internal sealed partial class IngestTransform(
                 await WriteFailureAsync(http, fail.Failure, deadLetter);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Before the body is read: a sender whose key ilert refused, or that is not allowed, is answered at once (nothing read,
+    /// run, stored or sent); a known one (a key ilert accepted, or an authenticated caller) may use the part of the body
+    /// budget kept for known senders.
+    /// </summary>
+    private async Task<bool> AdmitAsync(HttpContext http)
+    {
+        var known = route.Authenticated;
+        if (route.Durable && !route.Authenticated && http.Request.RouteValues["integrationKey"] is string { Length: > 0 } key)
+        {
+            var (keyClass, refusal) = durable.AdmitPathKey(key);
+            if (refusal is not null)
+            {
+                IngestOutcome.Set(http, IngestOutcome.Refused);
+                await GatewayProblems.WriteAsync(http, refusal);
+                return false;
+            }
+
+            known = keyClass == Delivery.KeyClass.Known;
+        }
+
+        budget.LeaseFor(http).Known = known;
+        return true;
     }
 
     /// <summary>A request refused for its body: the 4xx, and on a durable route the request kept as a <c>rejected</c> dead letter.</summary>

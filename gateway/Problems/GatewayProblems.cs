@@ -25,6 +25,7 @@ internal static class GatewayProblems
     public const string OutboxUnavailable = "outbox-unavailable";
     public const string EventUnsendable = "event-unsendable";
     public const string Busy = "busy";
+    public const string BodyTimeout = "body-timeout";
     public const string IntegrationKeyRefused = "integration-key-refused";
     public const string IntegrationKeyNotAllowed = "integration-key-not-allowed";
     public const string ProbationFull = "probation-full";
@@ -44,6 +45,10 @@ internal static class GatewayProblems
 
         return WriteAsync(context, problem.Status, problem.Kind, problem.Title, problem.Detail, problem.Extensions);
     }
+
+    /// <summary>408 <c>body-timeout</c>: the body was not read within the read timeout; nothing of it was kept.</summary>
+    public static GatewayProblem BodyTimeoutProblem(TimeSpan timeout) => new(StatusCodes.Status408RequestTimeout, BodyTimeout, "The request body took too long.",
+        $"A body must arrive within {timeout.TotalSeconds:0} s; nothing of this request was kept.");
 
     /// <summary>503 <c>busy</c>: the request bodies the gateway may hold at once are held; nothing of this one was kept.</summary>
     public static GatewayProblem BusyProblem(int retryAfterSeconds) => new(StatusCodes.Status503ServiceUnavailable, Busy, "The gateway is busy.",

@@ -52,7 +52,7 @@ internal sealed class ConfiguredRateLimiterPolicy(string name, RateLimitPolicies
     {
         ['r', 'o', 'u', 't', 'e', ':', .. var value] => Convert.ToString(context.Request.RouteValues[value], CultureInfo.InvariantCulture) ?? string.Empty,
         ['h', 'e', 'a', 'd', 'e', 'r', ':', .. var header] => context.Request.Headers[header].ToString(),
-        _ => context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
+        _ => Http.ClientAddress.Of(context),
     };
 
     private async ValueTask Reject(OnRejectedContext context, CancellationToken cancellationToken)

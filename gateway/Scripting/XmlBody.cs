@@ -79,6 +79,7 @@ internal static partial class XmlBody
         var open = new Stack<Element>();
         Element? root = null;
         var nodes = 0;
+        var nextCheck = CheckClockEvery;
         try
         {
             using var stream = MemoryMarshal.TryGetArray(utf8, out var array)
@@ -117,9 +118,10 @@ internal static partial class XmlBody
                             open.Push(element);
                         }
 
-                        if (nodes % CheckClockEvery == 0)
+                        if (nodes >= nextCheck)
                         {
                             clock.Check();
+                            nextCheck = nodes + CheckClockEvery;
                         }
 
                         break;
@@ -150,9 +152,16 @@ internal static partial class XmlBody
     /// </summary>
     private static string? DeclaredEncoding(ReadOnlySpan<byte> utf8)
     {
-        if (!utf8.StartsWith("<?xml"u8) || utf8[..Math.Min(utf8.Length, 256)].IndexOf("?>"u8) is var end && end < 0)
+        if (!utf8.StartsWith("<?xml"u8) || utf8.Length < 6 || utf8[5] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
         {
             return null;
+        }
+
+        // A declaration is short; one padded past a kilobyte is not read as one here, and not given to the parser either.
+        var end = utf8[..Math.Min(utf8.Length, 1024)].IndexOf("?>"u8);
+        if (end < 0)
+        {
+            throw new FormatException("The XML declaration does not end within its first 1,024 bytes.");
         }
 
         var declaration = Encoding.ASCII.GetString(utf8[..end]);

@@ -64,6 +64,8 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
                     $"The check '{Scheme.Name}' verifies bodies of up to {check.MaxBodyBytes} bytes.");
             case BodyReadStatus.OverBudget:
                 return GatewayProblems.WriteAsync(Context, GatewayProblems.BusyProblem(budget.RetryAfterSeconds));
+            case BodyReadStatus.TimedOut:
+                return GatewayProblems.WriteAsync(Context, GatewayProblems.BodyTimeoutProblem(budget.ReadTimeout));
         }
 
         if (_replay == ReplayCheck.InProgress)
@@ -107,7 +109,12 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
         _bodyRead = read.Status;
         if (read.Status != BodyReadStatus.Complete)
         {
-            return AuthenticateResult.Fail(read.Status == BodyReadStatus.TooLarge ? "The body is too large to verify." : "The body budget is spent.");
+            return AuthenticateResult.Fail(read.Status switch
+            {
+                BodyReadStatus.TooLarge => "The body is too large to verify.",
+                BodyReadStatus.TimedOut => "The body took too long.",
+                _ => "The body budget is spent.",
+            });
         }
 
         var now = time.GetUtcNow();

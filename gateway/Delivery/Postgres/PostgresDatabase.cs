@@ -50,8 +50,8 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE INDEX dead_letters_by_age ON dead_letters (dead_at);
         CREATE TABLE store_usage (category TEXT NOT NULL, shard INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (category, shard));
         INSERT INTO store_usage (category, shard, bytes) VALUES
-            ('{{StoreRows.EventsUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.MessageSize("o", "octet_length")}}), 0) FROM outbox o)),
-            ('{{StoreRows.DeadUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.DeadLetterSize("d", "octet_length")}}), 0) FROM dead_letters d));
+            ('{{StoreRows.EventsUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.MessageSize("o", Bytes)}}), 0) FROM outbox o)),
+            ('{{StoreRows.DeadUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.DeadLetterSize("d", Bytes)}}), 0) FROM dead_letters d));
         CREATE FUNCTION gateway_usage_add(usage_category TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $f$
             INSERT INTO store_usage (category, shard, bytes) VALUES (usage_category, pg_backend_pid() % 8, delta)
             ON CONFLICT (category, shard) DO UPDATE SET bytes = store_usage.bytes + EXCLUDED.bytes
@@ -59,10 +59,10 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE FUNCTION outbox_usage() RETURNS trigger LANGUAGE plpgsql AS $f$
         BEGIN
             IF TG_OP IN ('DELETE', 'UPDATE') THEN
-                PERFORM gateway_usage_add(CASE WHEN OLD.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, -{{StoreRows.MessageSize("OLD", "octet_length")}});
+                PERFORM gateway_usage_add(CASE WHEN OLD.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, -{{StoreRows.MessageSize("OLD", Bytes)}});
             END IF;
             IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                PERFORM gateway_usage_add(CASE WHEN NEW.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, {{StoreRows.MessageSize("NEW", "octet_length")}});
+                PERFORM gateway_usage_add(CASE WHEN NEW.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, {{StoreRows.MessageSize("NEW", Bytes)}});
             END IF;
             RETURN NULL;
         END
@@ -71,9 +71,9 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE FUNCTION dead_letters_usage() RETURNS trigger LANGUAGE plpgsql AS $f$
         BEGIN
             IF TG_OP = 'DELETE' THEN
-                PERFORM gateway_usage_add(CASE WHEN OLD.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, -{{StoreRows.DeadLetterSize("OLD", "octet_length")}});
+                PERFORM gateway_usage_add(CASE WHEN OLD.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, -{{StoreRows.DeadLetterSize("OLD", Bytes)}});
             ELSE
-                PERFORM gateway_usage_add(CASE WHEN NEW.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, {{StoreRows.DeadLetterSize("NEW", "octet_length")}});
+                PERFORM gateway_usage_add(CASE WHEN NEW.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, {{StoreRows.DeadLetterSize("NEW", Bytes)}});
             END IF;
             RETURN NULL;
         END
@@ -87,6 +87,8 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0.05, toast.autovacuum_vacuum_scale_factor = 0.05);
         """,
     ];
+
+    private static string Bytes(string column) => $"octet_length({column})";
 
     /// <summary>The database's time, in Unix milliseconds: what the cluster's pacing and heartbeats are timed by.</summary>
     public const string NowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
@@ -173,6 +175,12 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
 
     public void Dispose() => _source.Dispose();
 
+    public T Read<T>(Func<System.Data.Common.DbConnection, T> work)
+    {
+        using var connection = Open();
+        return work(connection);
+    }
+
     public T InTransaction<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, T> work)
     {
         using var connection = Open();
@@ -192,6 +200,14 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// <inheritdoc cref="LockAlertAsync"/>
     public static void LockAlert(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
         StoreRows.Execute(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
+
+    /// <summary>
+    /// Holds the dead letters' advisory lock until the transaction ends: dead letters are added and pruned one
+    /// transaction at a time, cluster-wide, so that two never wait on each other's usage rows (rare outside an attack,
+    /// and cheap in one).
+    /// </summary>
+    public static void LockDeadLetters(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) =>
+        StoreRows.Execute(connection, transaction, LockSql, ("key", "dead-letters"));
 
     /// <summary>Holds the advisory lock of a pacing key (or of all keys) until the transaction ends.</summary>
     public static void LockPacingKey(NpgsqlConnection connection, NpgsqlTransaction transaction, string pacingKey) =>

@@ -9,8 +9,11 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db, IOptions<Deli
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
 
-    public long Add(DeadLetter deadLetter) =>
-        db.InTransaction((connection, transaction) => StoreRows.AddDeadLetter(connection, transaction, deadLetter, _budgets));
+    public long Add(DeadLetter deadLetter) => db.InTransaction((connection, transaction) =>
+    {
+        PostgresDatabase.LockDeadLetters(connection, transaction);
+        return StoreRows.AddDeadLetter(connection, transaction, deadLetter, _budgets);
+    });
 
     public DeadLetter? Get(long id)
     {

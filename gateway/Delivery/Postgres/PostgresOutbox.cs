@@ -97,6 +97,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();
+        PostgresDatabase.LockDeadLetters(connection, transaction);
         var deadLetter = StoreRows.InsertDeadLetter(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
         StoreRows.Execute(connection, transaction, "DELETE FROM outbox WHERE id = @id", ("id", message.Id));
         StoreRows.PruneDeadLetters(connection, transaction, _budgets, deadLetter);

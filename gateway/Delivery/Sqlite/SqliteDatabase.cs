@@ -71,6 +71,14 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
         }
     }
 
+    public T Read<T>(Func<System.Data.Common.DbConnection, T> work)
+    {
+        lock (Gate)
+        {
+            return work(Connection);
+        }
+    }
+
     /// <summary>
     /// Under <see cref="Gate"/>, before anything is acknowledged as stored: throws <see cref="OutboxUnavailableException"/>
     /// when <see cref="Path"/> no longer names the file this gateway has open (deleted or replaced under it) and no file
@@ -92,7 +100,18 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
         }
 
         var (connection, file) = OpenFile();
-        var (events, deadLetters) = SqliteSalvage.CarryOver(Connection, connection);
+        long events, deadLetters;
+        try
+        {
+            (events, deadLetters) = SqliteSalvage.CarryOver(Connection, connection);
+        }
+        catch
+        {
+            // Not opened after all: its lock is let go, and the next check tries again.
+            connection.Dispose();
+            throw;
+        }
+
         Connection.Dispose();
         (Connection, _file) = (connection, file);
         Log.Reopened(_logger, Path, events, deadLetters);

@@ -47,25 +47,25 @@ internal static class SqliteMigrations
             CREATE INDEX dead_letters_by_age ON dead_letters (dead_at);
             CREATE TABLE store_usage (category TEXT PRIMARY KEY, bytes INTEGER NOT NULL);
             INSERT INTO store_usage (category, bytes) VALUES
-                ('{StoreRows.EventsUsage}', (SELECT COALESCE(SUM({StoreRows.MessageSize("o", "length")}), 0) FROM outbox o)),
+                ('{StoreRows.EventsUsage}', (SELECT COALESCE(SUM({StoreRows.MessageSize("o", Bytes)}), 0) FROM outbox o)),
                 ('{StoreRows.ProbationUsage}', 0),
-                ('{StoreRows.DeadUsage}', (SELECT COALESCE(SUM({StoreRows.DeadLetterSize("d", "length")}), 0) FROM dead_letters d)),
+                ('{StoreRows.DeadUsage}', (SELECT COALESCE(SUM({StoreRows.DeadLetterSize("d", Bytes)}), 0) FROM dead_letters d)),
                 ('{StoreRows.AnonymousDeadUsage}', 0);
             CREATE TRIGGER outbox_usage_insert AFTER INSERT ON outbox BEGIN
-                UPDATE store_usage SET bytes = bytes + {StoreRows.MessageSize("NEW", "length")} WHERE category = {OutboxCategory("NEW")};
+                UPDATE store_usage SET bytes = bytes + {StoreRows.MessageSize("NEW", Bytes)} WHERE category = {OutboxCategory("NEW")};
             END;
             CREATE TRIGGER outbox_usage_delete AFTER DELETE ON outbox BEGIN
-                UPDATE store_usage SET bytes = bytes - {StoreRows.MessageSize("OLD", "length")} WHERE category = {OutboxCategory("OLD")};
+                UPDATE store_usage SET bytes = bytes - {StoreRows.MessageSize("OLD", Bytes)} WHERE category = {OutboxCategory("OLD")};
             END;
             CREATE TRIGGER outbox_usage_class AFTER UPDATE OF probation ON outbox WHEN OLD.probation <> NEW.probation BEGIN
-                UPDATE store_usage SET bytes = bytes - {StoreRows.MessageSize("OLD", "length")} WHERE category = {OutboxCategory("OLD")};
-                UPDATE store_usage SET bytes = bytes + {StoreRows.MessageSize("NEW", "length")} WHERE category = {OutboxCategory("NEW")};
+                UPDATE store_usage SET bytes = bytes - {StoreRows.MessageSize("OLD", Bytes)} WHERE category = {OutboxCategory("OLD")};
+                UPDATE store_usage SET bytes = bytes + {StoreRows.MessageSize("NEW", Bytes)} WHERE category = {OutboxCategory("NEW")};
             END;
             CREATE TRIGGER dead_letters_usage_insert AFTER INSERT ON dead_letters BEGIN
-                UPDATE store_usage SET bytes = bytes + {StoreRows.DeadLetterSize("NEW", "length")} WHERE category = {DeadLetterCategory("NEW")};
+                UPDATE store_usage SET bytes = bytes + {StoreRows.DeadLetterSize("NEW", Bytes)} WHERE category = {DeadLetterCategory("NEW")};
             END;
             CREATE TRIGGER dead_letters_usage_delete AFTER DELETE ON dead_letters BEGIN
-                UPDATE store_usage SET bytes = bytes - {StoreRows.DeadLetterSize("OLD", "length")} WHERE category = {DeadLetterCategory("OLD")};
+                UPDATE store_usage SET bytes = bytes - {StoreRows.DeadLetterSize("OLD", Bytes)} WHERE category = {DeadLetterCategory("OLD")};
             END;
             CREATE TABLE delivery_keys (pacing_key TEXT PRIMARY KEY, state TEXT NOT NULL, until INTEGER, changed_at INTEGER NOT NULL);
             CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0);
@@ -73,6 +73,9 @@ internal static class SqliteMigrations
             """,
         ],
     ];
+
+    /// <summary>A column's length in bytes (SQLite's <c>length</c> counts characters of text).</summary>
+    private static string Bytes(string column) => $"length(CAST({column} AS BLOB))";
 
     private static string OutboxCategory(string row) => $"CASE {row}.probation WHEN 0 THEN '{StoreRows.EventsUsage}' ELSE '{StoreRows.ProbationUsage}' END";
 

@@ -212,6 +212,9 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
                     }
 
                     transaction.Commit();
+                    // Deleted since the check above: what was committed is in a file nobody can see; say so (503) unless
+                    // a file is back at the path, into which it is carried.
+                    _db.EnsureFile();
                 }
 
                 for (var i = 0; i < batch.Count; i++)

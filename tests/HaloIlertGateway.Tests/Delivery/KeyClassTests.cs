@@ -82,6 +82,41 @@ public sealed class KeyClassTests
     }
 
     [Fact]
+    public async Task ARefusedKeyIsAnsweredBeforeItsBodyIsReadOrItsTransformRuns()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        harness.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
+        using (var first = await harness.PostJsonAsync(GenuineAlerts.Path("il1hps-gone"), Ticket(1, 1)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        }
+
+        // A body that is not JSON would be a 400 and a dead letter: the key is refused first, and nothing is kept.
+        using var junk = await harness.PostJsonAsync(GenuineAlerts.Path("il1hps-gone"), "not json at all");
+
+        Assert.Equal("urn:haloilertgateway:problem:integration-key-refused", (await GatewayHarness.ReadProblemAsync(junk))["type"]!.GetValue<string>());
+        Assert.Equal(0, (await GenuineAlerts.DeliveryAsync(harness))["deadLetters"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task AKeyIlertHasAcceptedIsNeverRefusedOnA404ItsEventsStayReplayable()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
+
+        // A transform or edge that sends to a wrong path: ilert answers 404 for the known key.
+        harness.Ilert.Respond = _ => Microsoft.AspNetCore.Http.Results.NotFound();
+        using (var lost = await harness.PostJsonAsync(GenuineAlerts.Path(), Ticket(2, 1)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, lost.StatusCode);
+        }
+
+        harness.Ilert.Respond = null;
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 3);
+        Assert.Equal(0, (await GenuineAlerts.DeliveryAsync(harness))["keys"]!["refused"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task AKeyOnProbationHasOneEventInFlightUntilIlertHasAnsweredThenItsBacklogFollows()
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());

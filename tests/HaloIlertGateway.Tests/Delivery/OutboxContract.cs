@@ -297,6 +297,20 @@ public abstract class OutboxContract : IDisposable
     }
 
     [Fact]
+    public async Task AnAcknowledgedEventIsNeverAnonymousOnlyIlertsRefusalOfANeverAcceptedKeyIs()
+    {
+        var (outbox, deadLetters) = Store();
+        await outbox.EnqueueAsync(Event("expired", key: "new", probation: true), claimUntil: null);
+        await outbox.EnqueueAsync(Event("refused", key: "new", probation: true), claimUntil: null);
+        var (expired, refused) = (outbox.Due(T0, 10, DueFilter.Any)[0], outbox.Due(T0, 10, DueFilter.Any)[1]);
+
+        outbox.Bury(expired, DeadLetter.Expired, "not delivered within a day", T0);
+        outbox.Bury(refused, DeadLetter.IlertRejected, "ilert answered 404", T0);
+
+        Assert.Equal([(DeadLetter.Expired, false), (DeadLetter.IlertRejected, true)], deadLetters.List(10).Select(d => (d.Kind, d.Anonymous)));
+    }
+
+    [Fact]
     public void DeadLettersAreDeletedInBulkByKindRouteAndAge()
     {
         var (_, deadLetters) = Store();

@@ -52,4 +52,33 @@ public sealed class OutboxFileTests
         Assert.True(new FileInfo(database).Length > 0);
         Assert.Contains(harness.Gateway.Logs.Events, e => e.RenderMessage().Contains("was replaced under the running gateway", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task WhileTheFileIsGoneTheWorkerDeliversWhatTheOpenFileHolds()
+    {
+        var database = Path.Combine(TestFolders.Create("outbox-gone-"), "outbox.db");
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.WithFastRetries();
+            g.Settings["Gateway:Delivery:DatabasePath"] = database;
+        });
+        // A key ilert has not answered yet: the worker reads its class from the store at every look.
+        harness.Ilert.Respond = _ => FakeIlert.Unreachable;
+        for (var ticket = 2; ticket <= 4; ticket++)
+        {
+            using var queued = await harness.PostJsonAsync(GenuineAlerts.Path(), Ticket(ticket, 1));
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        }
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(database)!))
+        {
+            File.Delete(file);
+        }
+
+        // Nothing is put back: the three events, acknowledged before, still reach ilert from the file held open.
+        harness.Ilert.Respond = null;
+        var delivered = await harness.Ilert.WaitForAcceptedAsync(3);
+        Assert.Equal(["halopsa-2", "halopsa-3", "halopsa-4"], delivered.Select(r => r.Json!["alertKey"]!.GetValue<string>()).Distinct().Order());
+        Assert.Equal("Unhealthy", await harness.OutboxCheckAsync());
+    }
 }

@@ -21,7 +21,8 @@ public sealed partial class DeploymentFilesTests
         var names = Environments().SelectMany(env => env.Keys).Where(name => name.StartsWith("Gateway__", StringComparison.Ordinal)).Distinct().ToList();
 
         Assert.NotEmpty(names);
-        Assert.All(names, name => Assert.True(KnownSettings().Contains(name.Replace("__", ":", StringComparison.Ordinal)), $"{name} is not a setting of the gateway"));
+        // A list's items are numbered (Gateway__ForwardedHeaders__KnownNetworks__0): the setting is the list.
+        Assert.All(names, name => Assert.True(KnownSettings().Contains(ListIndex().Replace(name.Replace("__", ":", StringComparison.Ordinal), string.Empty)), $"{name} is not a setting of the gateway"));
     }
 
     [Fact]
@@ -44,7 +45,12 @@ public sealed partial class DeploymentFilesTests
             Assert.StartsWith("/run/secrets/", secretFile, StringComparison.Ordinal);
         }
 
-        var upstreams = UpstreamPorts().Matches(File.ReadAllText(Path.Combine(Deploy, "nginx.conf"))).Select(m => m.Groups[1].Value).ToList();
+        // The balancer names each client, and the gateways believe it from the compose network only.
+        var nginx = File.ReadAllText(Path.Combine(Deploy, "nginx.conf"));
+        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", nginx, StringComparison.Ordinal);
+        Assert.All(gateways, gateway => Assert.True(Strings(gateway["environment"]).ContainsKey("Gateway__ForwardedHeaders__KnownNetworks__0")));
+
+        var upstreams = UpstreamPorts().Matches(nginx).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(gateways.Count, upstreams.Count);
         Assert.All(upstreams, port => Assert.Equal(PublicPort(), port));
     }
@@ -100,6 +106,9 @@ public sealed partial class DeploymentFilesTests
     }
 
     /// <summary>Every configuration key an options class binds, plus the few keys read one by one.</summary>
+    [GeneratedRegex(":[0-9]+$")]
+    private static partial Regex ListIndex();
+
     private static HashSet<string> KnownSettings()
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { GatewayHostingExtensions.ProxyConfigFileKey };

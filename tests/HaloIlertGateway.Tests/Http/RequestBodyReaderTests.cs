@@ -96,8 +96,66 @@ public sealed class RequestBodyReaderTests
         Assert.True(budget.LeaseFor(other).TryTake(1024 * 1024));
     }
 
-    private static BodyBudget Budget(long total = 64 * 1024 * 1024, long perClient = 16 * 1024 * 1024) =>
-        new(Options.Create(new LimitsOptions { MaxBufferedBodyBytes = total, MaxBufferedBodyBytesPerClient = perClient }));
+    [Fact]
+    public void ThePartKeptForKnownSendersIsTheirsAlone()
+    {
+        var budget = Budget(total: 4 * 1024 * 1024, perClient: 4 * 1024 * 1024, reserved: 1024 * 1024);
+        var anonymous = budget.LeaseFor(Request([], declared: null, client: "203.0.113.7"));
+        var known = budget.LeaseFor(Request([], declared: null, client: "198.51.100.1"));
+        known.Known = true;
+
+        Assert.True(anonymous.TryTake(3 * 1024 * 1024));
+        Assert.False(anonymous.TryTake(1));
+        Assert.True(known.TryTake(1024 * 1024));
+        Assert.False(known.TryTake(1));
+    }
+
+    [Fact]
+    public async Task ABodyKeptOpenPastTheReadTimeoutIsCutOff()
+    {
+        var budget = new BodyBudget(Options.Create(new LimitsOptions { BodyReadTimeout = TimeSpan.FromMilliseconds(200) }));
+        var context = Request(new NeverEnding(), declared: 1_000);
+
+        var read = await RequestBodyReader.ReadAsync(context.Request, 10_000, 0, budget.LeaseFor(context), CancellationToken.None);
+
+        Assert.Equal(BodyReadStatus.TimedOut, read.Status);
+    }
+
+    [Fact]
+    public async Task ABodyReadWholeOnceIsNotReadOrCountedAgain()
+    {
+        var budget = Budget();
+        var context = Request(new byte[5_000], declared: null);
+
+        var first = await RequestBodyReader.ReadAsync(context.Request, 10_000, 0, budget.LeaseFor(context), CancellationToken.None);
+        var again = await RequestBodyReader.ReadAsync(context.Request, 10_000, 0, budget.LeaseFor(context), CancellationToken.None);
+        var smaller = await RequestBodyReader.ReadAsync(context.Request, 1_000, 10, budget.LeaseFor(context), CancellationToken.None);
+
+        Assert.Same(first.Body, again.Body);
+        Assert.Equal(5_000, budget.Held);
+        Assert.Equal((BodyReadStatus.TooLarge, 10), (smaller.Status, smaller.Body.Length));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2:bbbb:cccc:dddd:eeee", "2001:db8:1:2::/64")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    public void AClientIsItsIPv4AddressOrItsIPv6Slash64(string address, string client) =>
+        Assert.Equal(client, ClientAddress.Of(Request([], declared: null, client: address)));
+
+    private static BodyBudget Budget(long total = 64 * 1024 * 1024, long perClient = 16 * 1024 * 1024, long reserved = 0) =>
+        new(Options.Create(new LimitsOptions { MaxBufferedBodyBytes = total, MaxBufferedBodyBytesPerClient = perClient, ReservedForKnownBytes = reserved }));
+
+    /// <summary>A body that never sends a byte: a read waits until it is cancelled.</summary>
+    private sealed class NeverEnding : MemoryStream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+    }
 
     private static DefaultHttpContext Request(byte[] body, long? declared, string? client = null) => Request(new MemoryStream(body), declared, client);
 

@@ -40,11 +40,13 @@ public sealed class SlowSenderTests
             g.WithFastRetries();
             g.Settings["Gateway:Limits:MaxBufferedBodyBytes"] = "1048576";
             g.Settings["Gateway:Limits:MaxBufferedBodyBytesPerClient"] = "1048576";
+            g.Settings["Gateway:Limits:ReservedForKnownBytes"] = "200000";
         });
         using var stop = new CancellationTokenSource();
         var budget = harness.Gateway.Services.GetRequiredService<BodyBudget>();
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
 
-        // Two senders hold 800 KB of the 1 MiB and stall; the third would need another 400 KB.
+        // Two senders on made-up keys hold 800 KB of the 848 KB they may use and stall; a third would need another 400 KB.
         var holders = Enumerable.Range(0, 2).Select(i => Send(harness, $"hold{i}", new Trickle(declared: 1_000_000, sent: 400_000, stop.Token))).ToList();
         await Eventually.TrueAsync(() => budget.Held >= 800_000, "the two senders' 800 KB read");
         using var refused = await Send(harness, "over", new Trickle(declared: 1_000_000, sent: 400_000, stop.Token));
@@ -53,10 +55,31 @@ public sealed class SlowSenderTests
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal("urn:haloilertgateway:problem:busy", (await GatewayHarness.ReadProblemAsync(refused))["type"]!.GetValue<string>());
         await Eventually.TrueAsync(() => budget.Held < 900_000, "the refused sender's bytes given back");
-        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
+        // The genuine key is known: it may use the part kept for known senders.
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 2);
         Assert.DoesNotContain(harness.Ilert.Received, r => r.Json?["integrationKey"]?.GetValue<string>() != GenuineAlerts.Key);
         await stop.CancelAsync();
         await Task.WhenAll(holders.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
+    [Fact]
+    public async Task ABodyKeptOpenPastTheReadTimeoutIs408AndItsShareGivenBack()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        {
+            g.WithFastRetries();
+            g.Settings["Gateway:Limits:BodyReadTimeout"] = "00:00:01";
+        });
+        using var stop = new CancellationTokenSource();
+        var budget = harness.Gateway.Services.GetRequiredService<BodyBudget>();
+
+        using var cutOff = await Send(harness, "slow", new Trickle(declared: 1_000_000, sent: 300, stop.Token));
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, cutOff.StatusCode);
+        Assert.Equal("urn:haloilertgateway:problem:body-timeout", (await GatewayHarness.ReadProblemAsync(cutOff))["type"]!.GetValue<string>());
+        await stop.CancelAsync();
+        await Eventually.TrueAsync(() => budget.Held == 0, "the sender's bytes given back");
+        await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
     }
 
     /// <summary>

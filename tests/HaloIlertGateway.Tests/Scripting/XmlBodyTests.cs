@@ -69,6 +69,19 @@ public sealed class XmlBodyTests
         Assert.Contains("ms of CPU time", Invalid(many, Limits with { CpuBudget = TimeSpan.FromTicks(1) }));
     }
 
+    [Fact]
+    public void TheClockIsReadWhateverTheCountOfEachElement()
+    {
+        // Elements of one attribute each count two at a time: the count passes every check point without landing on one.
+        var many = "<t x=\"1\">" + string.Concat(Enumerable.Repeat("<e a=\"1\"/>", 2_000)) + "</t>";
+
+        Assert.Contains("ms of CPU time", Invalid(many, Limits with { CpuBudget = TimeSpan.FromTicks(1) }));
+    }
+
+    [Fact]
+    public void ADeclarationPaddedPastAKilobyteIsRefused() =>
+        Assert.Contains("does not end within its first 1,024 bytes", Invalid("<?xml version=\"1.0\"" + new string(' ', 2_000) + " encoding=\"UTF-16\"?><t/>"));
+
     [Theory]
     [InlineData("ISO-8859-1")]
     [InlineData("windows-1252")]
