@@ -311,6 +311,9 @@ def fill(seconds, answers):
 
 # A process's memory is its own: the slow senders are measured against one gateway only.
 ATTACKS = [("flood", flood), ("fill", fill)] if POSTGRES else [("slow-body", slow_body), ("flood", flood), ("fill", fill)]
+# --only NAME: one attack (to look at it again).
+if "--only" in sys.argv:
+    ATTACKS = [attack for attack in ATTACKS if attack[0] == sys.argv[sys.argv.index("--only") + 1]]
 
 
 def main():

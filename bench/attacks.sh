@@ -7,6 +7,7 @@
 #   bench/attacks.sh                      # publish this tree and attack it
 #   bench/attacks.sh --postgres           # the flood and the fill against two replicas on one PostgreSQL
 #   bench/attacks.sh [--postgres] /path/to/published   # attack another build (an older commit published by hand)
+#   ONLY=fill bench/attacks.sh            # one attack
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/haloilert-attacks.XXXXXX)
@@ -33,4 +34,4 @@ else
   dotnet publish "$ROOT/gateway/HaloIlertGateway.csproj" --configuration Release --output "$WORK/gateway" --nologo -v quiet >/dev/null
   GATEWAY="$WORK/gateway"
 fi
-python3 "$ROOT/bench/attacks.py" "$GATEWAY/HaloIlertGateway.dll" "$WORK" "$ROOT" "${MODE[@]}"
+python3 "$ROOT/bench/attacks.py" "$GATEWAY/HaloIlertGateway.dll" "$WORK" "$ROOT" "${MODE[@]}" ${ONLY:+--only "$ONLY"}
