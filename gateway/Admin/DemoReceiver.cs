@@ -4,14 +4,19 @@ using HaloIlertGateway.Logging;
 
 namespace HaloIlertGateway.Admin;
 
-/// <summary>Demo mode's stand-in for ilert: keeps the last requests it was sent (paths masked) and answers as ilert does.</summary>
-internal sealed partial class DemoReceiver(Uri address)
+/// <summary>
+/// Demo mode's stand-in for ilert: keeps the last requests it was sent (paths masked) and answers as ilert does.
+/// <see cref="Outbox"/> is the demo's own outbox file.
+/// </summary>
+internal sealed partial class DemoReceiver(Uri address, string outbox)
 {
     private const int Kept = 50;
     private readonly Lock _gate = new();
     private readonly LinkedList<DemoDelivery> _received = new();
 
     public Uri Address => address;
+
+    public string Outbox => outbox;
 
     public IReadOnlyList<DemoDelivery> Received()
     {

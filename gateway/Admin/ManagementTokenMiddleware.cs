@@ -11,6 +11,7 @@ namespace HaloIlertGateway.Admin;
 /// <list type="bullet">
 /// <item>the operator page itself (<c>GET /</c>), a static shell with a sign-in box: it holds no data, and its
 /// script sends the token the person types (kept in <c>sessionStorage</c>) with every call;</item>
+/// <item>demo mode's receiver (<c>/_demo/ilert/</c>), which only exists in demo mode and stands in for ilert;</item>
 /// <item>the probes (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>), which also take
 /// <see cref="ManagementOptions.ReadToken"/>, or, when none is set, no token from a loopback client.</item>
 /// </list>
@@ -30,8 +31,11 @@ internal static class ManagementTokenMiddleware
             var presented = Presented(context.Request);
             var isProbe = HttpMethods.IsGet(context.Request.Method) && ProbePaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase);
             var isPage = HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/";
+            // Demo mode's stand-in for ilert: the gateway's own delivery calls it, with no token (it holds nothing of value).
+            var isDemoReceiver = context.Request.Path.StartsWithSegments(DemoMode.ReceiverPath.TrimEnd('/'), StringComparison.Ordinal);
             var allowed = admin is null // no token: the port is bound to loopback only (checked at start)
                 || isPage
+                || isDemoReceiver
                 || Matches(admin, presented)
                 || (isProbe && (Matches(read, presented) || (read is null && IsLoopback(context.Connection.RemoteIpAddress))));
             if (allowed)
