@@ -1,3 +1,4 @@
+using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Logging;
 using Yarp.ReverseProxy.Model;
@@ -39,14 +40,18 @@ internal sealed class RecentRequests
             }
             finally
             {
-                recent.Add(new Entry(
-                    time.GetUtcNow(),
-                    context.Request.Method,
-                    SecretRedactor.Redact(context.Request.Path.Value ?? "/"),
-                    context.Features.Get<IReverseProxyFeature>()?.Route.Config.RouteId,
-                    context.Response.StatusCode,
-                    IngestOutcome.Get(context),
-                    time.GetElapsedTime(started).TotalMilliseconds));
+                // The start-up warm-up's own request is not traffic.
+                if (context.Request.Headers.UserAgent != StartupWarmup.UserAgent)
+                {
+                    recent.Add(new Entry(
+                        time.GetUtcNow(),
+                        context.Request.Method,
+                        SecretRedactor.Redact(context.Request.Path.Value ?? "/"),
+                        context.Features.Get<IReverseProxyFeature>()?.Route.Config.RouteId,
+                        context.Response.StatusCode,
+                        IngestOutcome.Get(context),
+                        time.GetElapsedTime(started).TotalMilliseconds));
+                }
             }
         });
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Serilog.Context;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -22,6 +23,12 @@ internal sealed partial class StartupWarmup(
     ILogger<StartupWarmup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// A log property set while the forwarder sends a warm-up request: what YARP logs then (a 20-line stack when the
+    /// upstream cannot be reached) is left out, and the warm-up says it in one line of its own.
+    /// </summary>
+    public const string LogProperty = "GatewayWarmup";
 
     /// <summary>The User-Agent of the warm-up requests, so that they can be told apart upstream.</summary>
     public const string UserAgent = "HaloIlertGateway-warmup";
@@ -84,7 +91,12 @@ internal sealed partial class StartupWarmup(
             var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.Timeout };
             try
             {
-                var error = await forwarder.SendAsync(context, destination.Model.Config.Address, client, config, HttpTransformer.Empty, cancellationToken);
+                ForwarderError error;
+                using (LogContext.PushProperty(LogProperty, true))
+                {
+                    error = await forwarder.SendAsync(context, destination.Model.Config.Address, client, config, HttpTransformer.Empty, cancellationToken);
+                }
+
                 if (error == ForwarderError.None)
                 {
                     warmed++;
@@ -117,6 +129,7 @@ internal sealed partial class StartupWarmup(
         try
         {
             using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
             using var response = await client.GetAsync(new Uri(address, "/healthz"), cancellationToken);
             return 1;
         }
