@@ -1,3 +1,4 @@
+using HaloIlertGateway.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -72,7 +73,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         }
         catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException(
+            throw new GatewayConfigurationException(
                 $"The management port cannot listen on {options.Value.Urls}: the address is in use (another gateway?). "
                 + "Move it with Gateway:Management:Urls (env Gateway__Management__Urls, e.g. http://127.0.0.1:5082), or turn it off with Gateway:Management:Enabled=false.", ex);
         }

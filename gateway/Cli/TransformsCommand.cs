@@ -14,7 +14,7 @@ namespace HaloIlertGateway.Cli;
 /// </summary>
 internal static class TransformsCommand
 {
-    private const string Usage = """
+    public const string Usage = """
         usage:
           transforms check [dir]                                     check every transform in dir (default: transforms)
           transforms run <name> <payload> [options]                  run a body through <name>.js and print the outcome

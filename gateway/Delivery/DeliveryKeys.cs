@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Security;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +43,7 @@ internal sealed partial class DeliveryKeys
                 var value = SecretReference.TryParse(reference, out var parsed) ? secrets.Read(parsed!) : null;
                 if (value is null)
                 {
-                    throw new InvalidOperationException(
+                    throw new GatewayConfigurationException(
                         $"{DeliveryOptions.SectionName}:AllowedKeys: '{reference}' is not a secret reference that is set (write env:NAME or file:/path, and set it).");
                 }
 

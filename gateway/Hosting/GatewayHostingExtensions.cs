@@ -26,6 +26,7 @@ internal static class GatewayHostingExtensions
         }
 
         var proxyConfig = GatewayPaths.Resolve(builder.Environment.ContentRootPath, builder.Configuration[ProxyConfigFileKey] ?? "proxy.json");
+        CheckReadable(proxyConfig, builder.Configuration[ProxyConfigFileKey] is not null);
         // Watched by content, so that a Kubernetes ConfigMap's ..data swap is seen (see MountedFileProvider); stopped
         // with the host.
         var files = new MountedFileProvider(Path.GetDirectoryName(proxyConfig)!);
@@ -58,6 +59,28 @@ internal static class GatewayHostingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>The routing file must be there and readable: said as what to do, before anything tries to watch or parse it.</summary>
+    private static void CheckReadable(string proxyConfig, bool configured)
+    {
+        var which = configured ? $"Gateway:ProxyConfigFile names {proxyConfig}" : $"the routing file {proxyConfig} (Gateway:ProxyConfigFile, default proxy.json)";
+        if (!File.Exists(proxyConfig))
+        {
+            throw new GatewayConfigurationException(
+                $"{char.ToUpperInvariant(which[0])}{which[1..]}, which does not exist. Create it (copy the repository's proxy.json), or set "
+                + "Gateway:ProxyConfigFile (env Gateway__ProxyConfigFile, or --Gateway:ProxyConfigFile=...) to the file you mounted.");
+        }
+
+        try
+        {
+            using var _ = File.OpenRead(proxyConfig);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new GatewayConfigurationException(
+                $"{char.ToUpperInvariant(which[0])}{which[1..]}, which cannot be read ({ex.Message}). Give the user the gateway runs as read access to it.");
+        }
     }
 
     /// <summary>The start-up warm-up (<see cref="StartupWarmup"/>): readiness waits for it, bounded by its timeout.</summary>

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
@@ -30,6 +31,12 @@ internal static class LoggingServiceCollectionExtensions
             var format = configuration.GetSection(GatewayLoggingOptions.SectionName).Get<GatewayLoggingOptions>()?.Format ?? LogFormat.Text;
             ApplyMinimumLevels(logger, configuration.GetSection(MinimumLevelSection));
             logger.Enrich.FromLogContext();
+            // A start the host reports failed for a reason the gateway says itself, in one paragraph without a stack.
+            logger.Filter.ByExcluding(e => StartFailure.OwnsProcess && e.Exception is { } failure && StartFailure.Describe(failure) is not null
+                && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\"");
+            // What YARP logs about the start-up warm-up's own request (the warm-up logs one line for it instead).
+            logger.Filter.ByExcluding(e => e.Properties.ContainsKey(StartupWarmup.LogProperty)
+                && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().StartsWith("\"Yarp.", StringComparison.Ordinal));
             logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
                     sink => new RedactingSink(sink, () => secrets.KnownValues),
                     sinks =>

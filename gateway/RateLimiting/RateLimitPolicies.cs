@@ -1,3 +1,4 @@
+using HaloIlertGateway.Hosting;
 using Microsoft.Extensions.Primitives;
 
 namespace HaloIlertGateway.RateLimiting;
@@ -21,7 +22,7 @@ internal sealed partial class RateLimitPolicies : IDisposable
         _current = new Snapshot(0, Bind(configuration, out var problems));
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("The rate-limit policies are invalid:\n" + string.Join('\n', problems));
+            throw new GatewayConfigurationException("The rate-limit policies are invalid:\n" + string.Join('\n', problems));
         }
 
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);

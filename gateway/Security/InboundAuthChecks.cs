@@ -1,3 +1,4 @@
+using HaloIlertGateway.Hosting;
 using Microsoft.Extensions.Primitives;
 
 namespace HaloIlertGateway.Security;
@@ -24,7 +25,7 @@ internal sealed partial class InboundAuthChecks : IDisposable
         _checks = Bind(out var problems);
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("The inbound auth checks are invalid:\n" + string.Join('\n', problems));
+            throw new GatewayConfigurationException("The inbound auth checks are invalid:\n" + string.Join('\n', problems));
         }
 
         Names = _checks.Keys.ToHashSet(StringComparer.Ordinal);

@@ -17,7 +17,7 @@ public sealed class ManagementPortTests
 
         var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
 
-        Assert.NotEqual(0, exitCode);
+        Hosting.StartFailureTests.AssertCleanFailure(exitCode, output);
         Assert.Contains($"The management port cannot listen on http://127.0.0.1:{port}", output, StringComparison.Ordinal);
         Assert.Contains("Gateway:Management:Urls", output, StringComparison.Ordinal);
     }
@@ -32,7 +32,7 @@ public sealed class ManagementPortTests
 
         var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
 
-        Assert.Equal(1, exitCode);
+        Hosting.StartFailureTests.AssertCleanFailure(exitCode, output);
         Assert.Contains($"127.0.0.1:{gateway.Address.Port}", output, StringComparison.Ordinal);
         Assert.Contains("Move the public port with --urls", output, StringComparison.Ordinal);
     }

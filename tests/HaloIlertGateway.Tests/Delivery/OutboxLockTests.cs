@@ -21,7 +21,7 @@ public sealed class OutboxLockTests
 
         var (exitCode, output) = await second.StartExpectingRefusalAsync();
 
-        Assert.NotEqual(0, exitCode);
+        Hosting.StartFailureTests.AssertCleanFailure(exitCode, output);
         Assert.Contains($"The outbox {database} is in use by another gateway process", output);
         Assert.DoesNotContain("Unable to load or apply the proxy configuration", output);
         Assert.Contains("Gateway:Delivery:DatabasePath", output);
@@ -59,7 +59,7 @@ public sealed class OutboxLockTests
 
         var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
 
-        Assert.NotEqual(0, exitCode);
+        Hosting.StartFailureTests.AssertCleanFailure(exitCode, output);
         Assert.Contains($"The outbox database {database} could not be opened", output);
         Assert.DoesNotContain("Unable to load or apply the proxy configuration", output);
     }

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Hosting;
+
+/// <summary>
+/// What stopped a start, as one paragraph for the person starting it: the file or setting at fault and what to do,
+/// never a stack trace. Configuration and environment errors (a missing or unreadable proxy.json, a port or an outbox
+/// in use, an invalid setting) are said this way; anything else is a fault of the gateway's own, printed whole.
+/// </summary>
+internal static partial class StartFailure
+{
+    /// <summary>
+    /// True when the gateway is the process (its own entry point), false when something else hosts its entry point
+    /// (a test's WebApplicationFactory), which expects a failed start to reach it as the exception.
+    /// </summary>
+    public static bool OwnsProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartFailure).Assembly;
+
+    /// <summary>The paragraph for <paramref name="exception"/>, or null when it is not a known way for a start to fail.</summary>
+    public static string? Describe(Exception exception) => exception switch
+    {
+        // YARP wraps what stops it loading the routes: the gateway's own checks, or its list of invalid routes.
+        InvalidOperationException { Source: "Yarp.ReverseProxy", InnerException: AggregateException routes } =>
+            "The gateway could not start: the routes are invalid (ReverseProxy in proxy.json).\n"
+            + string.Join('\n', routes.InnerExceptions.Select(route => " - " + route.Message))
+            + "\nFix them and start again (`transforms check` checks the scripts they name).",
+        InvalidOperationException { Source: "Yarp.ReverseProxy", InnerException: { } inner } => Describe(inner),
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
+        OperatorFacingException operatorFacing => $"The gateway could not start: {operatorFacing.Message}",
+        InvalidDataException invalid =>
+            $"The gateway could not start: {invalid.Message} Fix the file (its line and byte are named above) and start again.",
+        IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
+            $"The gateway could not start: {io.Message} Move the public port with --urls (or ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS), e.g. --urls http://localhost:5090.",
+        OptionsValidationException options =>
+            "The gateway could not start: a setting is invalid.\n" + string.Join('\n', options.Failures.Select(failure => " - " + Plain(failure)))
+            + "\nFix it in proxy.json, the environment or the command line (README \"Configuration\" lists every setting and its range).",
+        _ => null,
+    };
+
+    /// <summary>A data-annotation failure without its wrapper ("DataAnnotation validation failed for 'X' members: ...").</summary>
+    private static string Plain(string failure) =>
+        DataAnnotationFailure().Match(failure) is { Success: true } match ? match.Groups["error"].Value : failure;
+
+    [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '[^']*' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
+    private static partial Regex DataAnnotationFailure();
+}
