@@ -13,7 +13,7 @@ internal sealed partial class DemoBanner(DemoReceiver receiver, ILogger<DemoBann
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "DEMO MODE: every call to ilert goes to the local receiver {Receiver} and nothing leaves this machine; events wait in the demo's own outbox {Outbox}, removed at exit")]
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "DEMO MODE: every call to ilert goes to the local receiver {Receiver} and nothing leaves this machine; events wait in the demo's own outbox {Outbox}, removed at exit")]
         public static partial void Banner(ILogger logger, Uri receiver, string outbox);
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace HaloIlertGateway.Tests.Admin;
 
 /// <summary>The operator page on the management port, in headless Chromium.</summary>
-public sealed class OperatorPageTests
+public sealed partial class OperatorPageTests
 {
     private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 10_000 };
 
@@ -27,6 +27,20 @@ public sealed class OperatorPageTests
     }
 
     [SkippableFact]
+    public async Task DemoModeSaysSoAtTheTopOfThePage()
+    {
+        await using var ilert = await FakeIlert.StartAsync();
+        await using var gateway = new GatewayProcess(ilert.Address, "--demo");
+        await gateway.StartAsync();
+        var management = gateway.Output.Select(line => ManagementAddress().Match(line)).First(match => match.Success).Groups[1].Value;
+        await using var browser = await Browser.OpenAsync(new Uri(management));
+
+        await Assertions.Expect(browser.Page.Locator("#demo-banner")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(browser.Page.Locator("#demo-banner")).ToContainTextAsync("nothing leaves this machine");
+        Assert.Empty(ilert.Received);
+    }
+
+    [SkippableFact]
     public async Task TheClusterSectionShowsEachReplicaOfTheSharedStore()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
@@ -38,6 +52,7 @@ public sealed class OperatorPageTests
         var page = browser.Page;
 
         await Assertions.Expect(page.Locator("#cluster-store")).ToContainTextAsync("Postgres", Patiently);
+        await Assertions.Expect(page.Locator("#demo-banner")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#replicas")).ToContainTextAsync(self + " (this page)", Patiently);
         await page.ClickAsync("#refresh");
         await Assertions.Expect(page.Locator("#replicas tbody tr")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
@@ -167,4 +182,7 @@ public sealed class OperatorPageTests
             g.WithTransformRoute("fragile", "fragile");
             g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
         });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Management port listening on (http://\S+) ")]
+    private static partial System.Text.RegularExpressions.Regex ManagementAddress();
 }

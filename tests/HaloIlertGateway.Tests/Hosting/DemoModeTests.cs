@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HaloIlertGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using static HaloIlertGateway.Tests.Delivery.DeliveryTestSettings;
 
 namespace HaloIlertGateway.Tests.Hosting;
 
@@ -39,6 +41,64 @@ public sealed partial class DemoModeTests
         Assert.Equal("***", @event["integrationKey"]!.GetValue<string>());
         Assert.Empty(ilert.Received);
         Assert.Empty(ilert.Warmups);
+    }
+
+    [Fact]
+    public async Task AnEventANormalRunQueuedStaysQueuedForIlertThroughADemoRunOnTheSameFolder()
+    {
+        const string token = "a-management-token-of-some-length";
+        await using var ilert = await FakeIlert.StartAsync();
+        ilert.Respond = _ => Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        var database = Path.Combine(TestFolders.Create("demo-sealed-"), "outbox.db");
+        var outboxSetting = $"--Gateway:Delivery:DatabasePath={database}";
+
+        // A normal run: ilert is down, so the ticket waits in the outbox.
+        await using (var normal = new GatewayProcess(ilert.Address, outboxSetting))
+        {
+            await normal.StartAsync();
+            await PostTicketAsync(normal, "il1hps-real", Ticket(1, 1));
+            await ilert.WaitForAsync(1);
+            Assert.Equal(0, await normal.StopAsync());
+        }
+
+        // A demo run on the same setting, with a management token: its own outbox, its receiver open without the token.
+        var management = new Uri($"http://127.0.0.1:{FreePort()}");
+        await using (var demo = new GatewayProcess(ilert.Address, "--demo", outboxSetting, $"--Gateway:Management:Urls={management}", $"--Gateway:Management:Token={token}"))
+        {
+            await demo.StartAsync();
+            var demoOutbox = Path.Combine(Path.GetTempPath(), $"haloilertgateway-demo-{demo.ProcessId}");
+            Assert.Contains(demo.Output, line => line.Contains("DEMO MODE: every call to ilert goes to the local receiver", StringComparison.Ordinal));
+            using var operatorClient = new HttpClient { BaseAddress = management };
+            operatorClient.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+            await PostTicketAsync(demo, "il1hps-demo", Ticket(2, 1));
+
+            JsonArray received = [];
+            await Eventually.TrueAsync(async () => (received = (await operatorClient.GetFromJsonAsync<JsonArray>("/_gateway/demo"))!).Count >= 1, "the demo event at the demo receiver");
+            Assert.Equal("halopsa-2", Assert.Single(received)!["body"]!["alertKey"]!.GetValue<string>());
+            Assert.Empty((await operatorClient.GetFromJsonAsync<JsonArray>("/_gateway/outbox"))!);
+            Assert.True(Directory.Exists(demoOutbox), demoOutbox);
+            Assert.Equal(0, await demo.StopAsync());
+            Assert.False(Directory.Exists(demoOutbox), "the demo's outbox is removed when it stops");
+        }
+
+        // A normal run again, ilert back: the real ticket is delivered, the demo's never is.
+        ilert.Respond = null;
+        await using (var normal = new GatewayProcess(ilert.Address, outboxSetting))
+        {
+            await normal.StartAsync();
+            var accepted = Assert.Single(await ilert.WaitForAcceptedAsync(1));
+            Assert.Equal("halopsa-1", accepted.Json!["alertKey"]!.GetValue<string>());
+        }
+
+        Assert.DoesNotContain(ilert.Received, request => request.Json?["alertKey"]?.GetValue<string>() == "halopsa-2");
+    }
+
+    private static async Task PostTicketAsync(GatewayProcess gateway, string key, string ticket)
+    {
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        using var response = await client.PostAsync($"/api/v1/events/halopsa/{key}", new StringContent(ticket, System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     private static int FreePort()

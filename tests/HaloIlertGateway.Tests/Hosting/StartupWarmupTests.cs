@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Tests.Infrastructure;
@@ -51,6 +52,37 @@ public sealed class StartupWarmupTests
 
         await silent.Harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HealthStatus.Healthy, (await WarmupCheckAsync(silent.Harness)).Status);
+    }
+
+    [Fact]
+    public async Task AnUnreachableIlertIsOneLineInTheLogNotAStackFromTheForwarder()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+            g.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = $"http://127.0.0.1:{ClosedPort()}/");
+        _ = harness.Client;
+        await harness.Gateway.Services.GetRequiredService<StartupWarmup>().Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var events = harness.Gateway.Logs.Events.ToList();
+        var warmup = Assert.Single(events, e => e.MessageTemplate.Text.StartsWith("Warm-up of {Target} did not answer", StringComparison.Ordinal)
+            && e.Properties["Target"].ToString() == "\"cluster 'ilert'\"");
+        Assert.Null(warmup.Exception);
+        Assert.DoesNotContain(events, e => e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().StartsWith("\"Yarp.", StringComparison.Ordinal) && e.Level >= Serilog.Events.LogEventLevel.Warning);
+        Assert.DoesNotContain("   at ", harness.Gateway.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheWarmUpsOwnRequestIsNotShownAsTraffic()
+    {
+        await using var harness = await GatewayHarness.StartAsync();
+        using var warmup = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        warmup.Headers.UserAgent.ParseAdd(StartupWarmup.UserAgent);
+        using var fromWarmup = await harness.Client.SendAsync(warmup);
+        using var fromProbe = await harness.Client.GetAsync("/healthz?probe=1");
+
+        var requests = (await harness.Management.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/_gateway/requests"))!;
+
+        Assert.Equal(HttpStatusCode.OK, fromWarmup.StatusCode);
+        Assert.Equal("/healthz", Assert.Single(requests)!["path"]!.GetValue<string>());
     }
 
     [Theory]
@@ -134,5 +166,12 @@ public sealed class StartupWarmupTests
                 // Stopped.
             }
         }
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

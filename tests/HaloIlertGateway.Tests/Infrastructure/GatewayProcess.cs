@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace HaloIlertGateway.Tests.Infrastructure;
 
@@ -9,7 +10,7 @@ namespace HaloIlertGateway.Tests.Infrastructure;
 /// The gateway as a real process (<c>dotnet HaloIlertGateway.dll</c>) on a loopback port, run from a content root of
 /// its own (a copy of the repository's proxy.json and transforms/), so that it can be killed and started again.
 /// </summary>
-public sealed class GatewayProcess : IAsyncDisposable
+public sealed partial class GatewayProcess : IAsyncDisposable
 {
     private readonly string[] _arguments;
     private Process? _process;
@@ -45,6 +46,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process is { HasExited: true };
+
+    /// <summary>The process id of the running gateway.</summary>
+    public int ProcessId => _process!.Id;
 
     /// <summary>
     /// Starts the process and waits until <c>/healthz</c> answers. The free port found earlier can be taken by another
@@ -135,6 +139,20 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         return false;
     }
+
+    /// <summary>SIGTERM, as <c>docker stop</c> or Ctrl+C sends it: a graceful stop; its exit code once it has exited.</summary>
+    public async Task<int> StopAsync()
+    {
+        Assert.Equal(0, Kill(_process!.Id, Sigterm));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    private const int Sigterm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown, no flush, nothing graceful.</summary>
     public async Task KillAsync()
