@@ -20,7 +20,7 @@ namespace HaloIlertGateway.Admin;
 /// </summary>
 internal static class ManagementTokenMiddleware
 {
-    private static readonly string[] ProbePaths = ["/healthz", "/readyz", "/metrics"];
+    internal static readonly string[] ProbePaths = ["/healthz", "/readyz", "/metrics"];
 
     public static IApplicationBuilder UseManagementToken(this IApplicationBuilder app, ManagementOptions options)
     {

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Tests.Infrastructure;
+using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
 namespace HaloIlertGateway.Tests.Hosting;
@@ -105,6 +106,108 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal(files, listed);
     }
 
+    [Fact]
+    public void TheBalancerEndsTlsWithAMountedCertificateAndPublishesNoPlainHttp()
+    {
+        var balancer = Map(Map(Load(Path.Combine(Deploy, "compose.yaml"))["services"])["balancer"]);
+        var nginx = File.ReadAllText(Path.Combine(Deploy, "nginx.conf"));
+        var listens = NginxListens().Matches(nginx).Select(m => (Port: m.Groups[1].Value, Tls: m.Groups[2].Success)).ToList();
+        var mounts = List(balancer["volumes"]).Select(v => v.ToString()!.Split(':')).ToDictionary(v => v[1], v => v[0]);
+
+        Assert.NotEmpty(listens);
+        Assert.All(listens, listen => Assert.True(listen.Tls, $"nginx listens on {listen.Port} without TLS"));
+        var published = List(balancer["ports"]).Select(p => p.ToString()!.Split(':')).ToList();
+        Assert.All(published, port => Assert.Contains(port[^1], listens.Select(l => l.Port)));
+        Assert.Contains(published, port => port[^2] == "443");
+        foreach (var file in NginxCertificates().Matches(nginx).Select(m => m.Groups[1].Value))
+        {
+            // Each certificate file sits in a folder mounted from the repository's deploy/ (git-ignored, never committed).
+            var folder = Path.GetDirectoryName(file)!;
+            Assert.True(mounts.TryGetValue(folder, out var source), $"{folder} is not mounted into the balancer");
+            Assert.Contains(Path.GetFileName(source.TrimEnd('/')) + "/", File.ReadAllText(Path.Combine(RepositoryPaths.Root, ".gitignore")), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, NginxCertificates().Count(nginx));
+        Assert.Contains("Plain HTTP is not published", File.ReadAllText(Path.Combine(Deploy, "compose.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EachGatewaysManagementPortIsPublishedOnTheHostsLoopbackOnlyAndItsPublicPortNotAtAll()
+    {
+        var gateways = Map(Load(Path.Combine(Deploy, "compose.yaml"))["services"]).Where(s => s.Key.StartsWith("gateway", StringComparison.Ordinal)).Select(s => Map(s.Value)).ToList();
+        var hostPorts = new List<string>();
+
+        foreach (var gateway in gateways)
+        {
+            var env = Strings(gateway["environment"]);
+            var management = new Uri(env["Gateway__Management__Urls"].Replace("+", "localhost", StringComparison.Ordinal)).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var published = List(gateway["ports"]).Select(p => p.ToString()!.Split(':')).ToList();
+            var port = Assert.Single(published);
+            Assert.Equal(["127.0.0.1", port[1], management], port);
+            Assert.True(env.ContainsKey("Gateway__Management__Token"), "a management port reached from outside the container needs the token");
+            hostPorts.Add(port[1]);
+        }
+
+        Assert.Equal(hostPorts.Count, hostPorts.Distinct().Count());
+    }
+
+    [Fact]
+    public void TheImageIsNamedInKustomizeAsTheHeaderBuildsAndPushesIt()
+    {
+        var header = File.ReadAllText(Path.Combine(Deploy, "kubernetes", "deployment.yaml"));
+        var container = Map(List(Map(Map(Map(Load(Path.Combine(Deploy, "kubernetes", "deployment.yaml"))["spec"])["template"])["spec"])["containers"]).Single());
+        var image = container["image"].ToString()!;
+        var named = Map(List(Load(Path.Combine(Deploy, "kubernetes", "kustomization.yaml"))["images"]).Single());
+        var pushed = $"{named["newName"]}:{named["newTag"]}";
+
+        Assert.DoesNotContain(':', image);
+        Assert.Equal(image, named["name"].ToString());
+        Assert.Contains($"docker build -t {pushed} .", header, StringComparison.Ordinal);
+        Assert.Contains($"docker push {pushed}", header, StringComparison.Ordinal);
+        Assert.Contains($"kustomize edit set image {image}={pushed}", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheTransformsConfigMapIsPolledAndItsUpdateRecipeNamesTheMountedMap()
+    {
+        var path = Path.Combine(Deploy, "kubernetes", "deployment.yaml");
+        var spec = Map(Map(Map(Load(path)["spec"])["template"])["spec"]);
+        var container = Map(List(spec["containers"]).Single());
+        var env = List(container["env"]).Select(Map).Where(e => e.ContainsKey("value")).ToDictionary(e => e["name"].ToString()!, e => e["value"].ToString()!);
+        var transforms = List(container["volumeMounts"]).Select(Map).Single(m => m["mountPath"].ToString() == $"{WorkDir()}/transforms")["name"].ToString();
+        var configMap = Map(List(spec["volumes"]).Select(Map).Single(v => v["name"].ToString() == transforms)["configMap"])["name"].ToString();
+
+        Assert.Equal("true", env["DOTNET_USE_POLLING_FILE_WATCHER"]);
+        Assert.Contains($"kubectl create configmap {configMap} --from-file=transforms/ --dry-run=client -o yaml | kubectl apply -f -", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrometheusScrapesTheManagementPortsMetricsWithTheReadOnlyToken()
+    {
+        var job = Map(List(Load(Path.Combine(Deploy, "prometheus", "scrape-gateway.yaml"))["scrape_configs"]).Single());
+        var deployment = Load(Path.Combine(Deploy, "kubernetes", "deployment.yaml"));
+        var template = Map(Map(deployment["spec"])["template"]);
+        var container = Map(List(Map(template["spec"])["containers"]).Single());
+        var keeps = List(job["relabel_configs"]).Select(Map).Where(r => r.TryGetValue("action", out var action) && action.ToString() == "keep")
+            .ToDictionary(r => List(r["source_labels"]).Single().ToString()!, r => r["regex"].ToString());
+        var authorization = Map(job["authorization"]);
+
+        Assert.Contains(job["metrics_path"].ToString(), HaloIlertGateway.Admin.ManagementTokenMiddleware.ProbePaths);
+        Assert.Equal("Bearer", authorization["type"].ToString());
+        Assert.True(authorization.ContainsKey("credentials_file") && !authorization.ContainsKey("credentials"), "the token comes from a file, not the scrape config");
+        Assert.Equal(Map(Map(template["metadata"])["labels"])["app"].ToString(), keeps["__meta_kubernetes_pod_label_app"]);
+        Assert.Contains(keeps["__meta_kubernetes_pod_container_port_name"], List(container["ports"]).Select(p => Map(p)["name"].ToString()));
+        Assert.Equal("management", keeps["__meta_kubernetes_pod_container_port_name"]);
+        var readToken = List(container["env"]).Select(Map).Single(e => e["name"].ToString() == "Gateway__Management__ReadToken");
+        Assert.Equal("read-token", Map(Map(readToken["valueFrom"])["secretKeyRef"])["key"].ToString());
+    }
+
+    [GeneratedRegex(@"(?m)^\s*listen (\d+)( ssl)?;")]
+    private static partial Regex NginxListens();
+
+    [GeneratedRegex(@"(?m)^\s*ssl_certificate(?:_key)? (\S+);")]
+    private static partial Regex NginxCertificates();
+
     /// <summary>Every configuration key an options class binds, plus the few keys read one by one.</summary>
     [GeneratedRegex(":[0-9]+$")]
     private static partial Regex ListIndex();
@@ -147,7 +250,12 @@ public sealed partial class DeploymentFilesTests
 
     private static string WorkDir() => WorkDirs().Matches(Dockerfile)[^1].Groups[1].Value;
 
-    private static Dictionary<object, object> Load(string path) => (Dictionary<object, object>)new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(path))!;
+    /// <summary>A YAML file as maps and lists, merge keys (<c>&lt;&lt;: *gateway</c>) applied as compose applies them.</summary>
+    private static Dictionary<object, object> Load(string path)
+    {
+        using var reader = new StringReader(File.ReadAllText(path));
+        return (Dictionary<object, object>)new DeserializerBuilder().Build().Deserialize<object>(new MergingParser(new Parser(reader)))!;
+    }
 
     private static Dictionary<string, object> Map(object node) => ((Dictionary<object, object>)node).ToDictionary(p => p.Key.ToString()!, p => p.Value);
 
