@@ -39,6 +39,15 @@ internal sealed class IngestTransformFactory(TransformCatalog catalog, IConfigur
             context.Errors.Add(new ArgumentException(metadataProblem));
         }
 
+        // Settings of a route's own (Routes:<route>:Settings) for a route that does not run this transform would be silently unused.
+        foreach (var other in TransformSettingsProvider.RoutesWithOwnSettings(configuration, name))
+        {
+            if (!configuration.GetSection($"ReverseProxy:Routes:{other}:Transforms").GetChildren().Any(entry => entry[Key] == name))
+            {
+                context.Errors.Add(new ArgumentException($"{TransformSettingsProvider.SectionName}:{name}:Routes:{other}: there is no route '{other}' that runs transform '{name}'."));
+            }
+        }
+
         // A transform that is handed secrets (context.secrets) may only run for callers who authenticated.
         var secrets = TransformSettingsProvider.SecretReferences(configuration, name).ToList();
         foreach (var (secretName, reference) in secrets)

@@ -9,7 +9,9 @@ namespace HaloIlertGateway.Scripting;
 /// <summary>
 /// <c>context.settings</c> and <c>context.secrets</c> of each transform, from <c>Gateway:Transforms:&lt;name&gt;:Settings</c> (in proxy.json),
 /// kept as UTF-8 JSON and refreshed when configuration reloads. Configuration is string-typed: values reach the
-/// script as strings; sections whose keys are 0..n-1 become arrays.
+/// script as strings; sections whose keys are 0..n-1 become arrays. A route can run the transform with settings of
+/// its own (<c>Gateway:Transforms:&lt;name&gt;:Routes:&lt;route&gt;:Settings</c>, e.g. a second HaloPSA instance with
+/// other status ids): each top-level key it has replaces the transform's, whole.
 /// </summary>
 internal sealed class TransformSettingsProvider : IDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class TransformSettingsProvider : IDisposable
     private readonly IConfiguration _configuration;
     private readonly IDisposable _subscription;
     private FrozenDictionary<string, byte[]> _settings = FrozenDictionary<string, byte[]>.Empty;
+    private FrozenDictionary<string, FrozenDictionary<string, byte[]>> _routeSettings = FrozenDictionary<string, FrozenDictionary<string, byte[]>>.Empty;
     private FrozenDictionary<string, FrozenDictionary<string, SecretReference>> _secrets = FrozenDictionary<string, FrozenDictionary<string, SecretReference>>.Empty;
 
     private readonly SecretStore _store;
@@ -33,6 +36,45 @@ internal sealed class TransformSettingsProvider : IDisposable
     public ReadOnlyMemory<byte> Get(string transform) =>
         _settings.TryGetValue(transform, out var json) ? json : ReadOnlyMemory<byte>.Empty;
 
+    /// <summary>The settings <paramref name="routeId"/> runs <paramref name="transform"/> with (its own keys over the transform's).</summary>
+    public ReadOnlyMemory<byte> Get(string transform, string routeId) =>
+        _routeSettings.TryGetValue(transform, out var routes) && routes.TryGetValue(routeId, out var json) ? json : Get(transform);
+
+    /// <summary>The route ids that have settings of their own for <paramref name="transform"/> (<c>Routes:&lt;route&gt;:Settings</c>).</summary>
+    public static IEnumerable<string> RoutesWithOwnSettings(IConfiguration configuration, string transform) =>
+        configuration.GetSection($"{SectionName}:{transform}:Routes").GetChildren().Select(route => route.Key);
+
+    /// <summary>
+    /// The settings as JSON that <paramref name="routeId"/> runs <paramref name="transform"/> with: the transform's
+    /// <c>Settings</c>, each top-level key replaced whole by the route's own when it has one (an array is never merged
+    /// item by item, as configuration layers would).
+    /// </summary>
+    public static byte[] SettingsFor(IConfiguration configuration, string transform, string? routeId)
+    {
+        var shared = configuration.GetSection($"{SectionName}:{transform}:Settings");
+        var own = routeId is null ? [] : configuration.GetSection($"{SectionName}:{transform}:Routes:{routeId}:Settings").GetChildren().ToList();
+        if (own.Count == 0)
+        {
+            return ToJson(shared);
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            var replaced = own.Select(child => child.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var child in shared.GetChildren().Where(child => !replaced.Contains(child.Key)).Concat(own))
+            {
+                writer.WritePropertyName(child.Key);
+                Write(writer, child, root: false);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
     /// <summary>
     /// The context of one run of <paramref name="transform"/> on a live route: its settings, its named secrets read
     /// now (<c>Gateway:Transforms:&lt;name&gt;:Secrets</c>), and every secret value of the run to mask.
@@ -41,7 +83,7 @@ internal sealed class TransformSettingsProvider : IDisposable
     {
         if (_secrets.GetValueOrDefault(transform) is not { Count: > 0 } references)
         {
-            return TransformContext.For(routeId, receivedAt, Get(transform), request.Params, protectedHeaders: protectedHeaders);
+            return TransformContext.For(routeId, receivedAt, Get(transform, routeId), request.Params, protectedHeaders: protectedHeaders);
         }
 
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -53,7 +95,7 @@ internal sealed class TransformSettingsProvider : IDisposable
             }
         }
 
-        return TransformContext.For(routeId, receivedAt, Get(transform), request.Params, named, protectedHeaders);
+        return TransformContext.For(routeId, receivedAt, Get(transform, routeId), request.Params, named, protectedHeaders);
     }
 
     /// <summary>The raw secret references of a transform, read fresh from configuration (for config validation).</summary>
@@ -93,6 +135,12 @@ internal sealed class TransformSettingsProvider : IDisposable
     {
         var transforms = _configuration.GetSection(SectionName).GetChildren().ToList();
         _settings = transforms.ToFrozenDictionary(transform => transform.Key, transform => ToJson(transform.GetSection("Settings")), StringComparer.Ordinal);
+        // Route ids are configuration keys, which compare without case.
+        _routeSettings = transforms.ToFrozenDictionary(
+            transform => transform.Key,
+            transform => RoutesWithOwnSettings(_configuration, transform.Key)
+                .ToFrozenDictionary(route => route, route => SettingsFor(_configuration, transform.Key, route), StringComparer.OrdinalIgnoreCase),
+            StringComparer.Ordinal);
         _secrets = transforms.ToFrozenDictionary(
             transform => transform.Key,
             transform => SecretReferences(_configuration, transform.Key)

@@ -18,6 +18,16 @@ public sealed class TransformConfigErrorTests
     }
 
     [Fact]
+    public async Task SettingsOfARouteThatDoesNotRunTheTransformAreAConfigError()
+    {
+        // A typo in a route's own settings (Routes:<route>:Settings) would leave them silently unused.
+        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+            g.Settings["Gateway:Transforms:halopsa:Routes:halopsa_eu:Settings:closedStatusIds:0"] = "17");
+
+        Assert.Contains("Gateway:Transforms:halopsa:Routes:halopsa_eu: there is no route 'halopsa_eu' that runs transform 'halopsa'", harness.StartupError());
+    }
+
+    [Fact]
     public async Task ARouteNamingAScriptWithASyntaxErrorStopsStartupWithFileLineAndColumn()
     {
         await using var harness = await GatewayHarness.StartAsync(
