@@ -11,7 +11,7 @@ using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
 
 // `--help`, `transforms check|run ...` (the transform tooling) and `healthcheck` (a probe for containers) start nothing.
-if (HelpCommand.TryRun(args, Console.Out, out var exitCode) || TransformsCommand.TryRun(args, Console.Out, out exitCode)
+if (HelpCommand.TryRun(args, Console.Out, out var exitCode) || TransformsCommand.TryRun(args, Console.Out, out exitCode, Console.Error)
     || HealthcheckCommand.TryRun(args, Console.Out, out exitCode))
 {
     return exitCode;

@@ -12,7 +12,7 @@ internal static class HelpCommand
             --demo                    ilert replaced by a local receiver on the management port; nothing leaves the
                                       machine, and real events are never touched
             --urls URL                the public address(es), e.g. --urls http://localhost:5090
-            --Section:Key=value       any setting (README "Configuration"), e.g. --Gateway:Management:Urls=http://127.0.0.1:5091
+            --Section:Key=value       any setting (docs/configuration.md), e.g. --Gateway:Management:Urls=http://127.0.0.1:5091
           HaloIlertGateway healthcheck [url]          exit 0 when the management port's /readyz answers 200
           HaloIlertGateway transforms check [dir]     check every transform as the gateway loads it
           HaloIlertGateway transforms run <name> <payload> [options]
@@ -30,6 +30,8 @@ internal static class HelpCommand
         }
 
         output.WriteLine(Usage);
+        output.WriteLine();
+        output.WriteLine("The transforms verbs in full (the script tooling: docs/transforms.md):");
         output.WriteLine(TransformsCommand.Usage);
         return true;
     }

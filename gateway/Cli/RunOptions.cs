@@ -11,6 +11,9 @@ internal sealed record RunOptions
 
     public string? SettingsFile { get; private init; }
 
+    /// <summary>The route to run as (its id in proxy.json): its own settings, and <c>context.route</c>.</summary>
+    public string? Route { get; private init; }
+
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, string> Query { get; } = new(StringComparer.Ordinal);
@@ -49,6 +52,9 @@ internal sealed record RunOptions
                     break;
                 case "--settings":
                     options = options with { SettingsFile = value };
+                    break;
+                case "--route":
+                    options = options with { Route = value };
                     break;
                 case "--method":
                     options = options with { Method = value.ToUpperInvariant() };

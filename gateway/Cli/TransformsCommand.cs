@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Cli;
@@ -25,14 +27,19 @@ internal static class TransformsCommand
             --query key=value         a query-string parameter (repeatable)
             --param key=value         a route value, e.g. --param integrationKey=il1... (repeatable)
             --settings file.json      the transform's settings as a JSON object (default: from ./proxy.json)
+            --route id                run as this route of ./proxy.json: its own settings and context.route
             --method METHOD           default POST
             --path /path              default /
         """;
 
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>True when <paramref name="args"/> is a <c>transforms</c> command; <paramref name="exitCode"/> is then its result.</summary>
-    public static bool TryRun(string[] args, TextWriter output, out int exitCode)
+    /// <summary>
+    /// True when <paramref name="args"/> is a <c>transforms</c> command; <paramref name="exitCode"/> is then its result.
+    /// Warnings go to <paramref name="warnings"/> (standard error), so that the result on <paramref name="output"/>
+    /// stays JSON a pipe can read; without one they go to <paramref name="output"/>.
+    /// </summary>
+    public static bool TryRun(string[] args, TextWriter output, out int exitCode, TextWriter? warnings = null)
     {
         exitCode = 0;
         if (args is not ["transforms", .. var rest])
@@ -44,7 +51,7 @@ internal static class TransformsCommand
         {
             ["check"] => Check("transforms", output),
             ["check", var dir] => Check(dir, output),
-            ["run", var name, var payload, .. var options] => RunOne(name, payload, options, output),
+            ["run", var name, var payload, .. var options] => RunOne(name, payload, options, output, warnings ?? output),
             _ => Fail(output, Usage),
         };
         return true;
@@ -81,7 +88,7 @@ internal static class TransformsCommand
         return failed == 0 && scripts.Count > 0 ? 0 : 1;
     }
 
-    private static int RunOne(string name, string payloadPath, string[] options, TextWriter output)
+    private static int RunOne(string name, string payloadPath, string[] options, TextWriter output, TextWriter warnings)
     {
         if (!RunOptions.TryParse(options, out var run, out var problem))
         {
@@ -112,17 +119,29 @@ internal static class TransformsCommand
             return Fail(output, $"{payloadPath}: {invalid}");
         }
 
+        var proxy = ReadProxyFile();
+        if (run.Route is not null && !RunsTransform(proxy, run.Route, name))
+        {
+            return Fail(output, $"--route {run.Route}: no route of that id in ./proxy.json runs transform '{name}'");
+        }
+
+        WarnOfMissingRouteValues(proxy, name, run, warnings);
+
         var headers = new Dictionary<string, string>(run.Headers, StringComparer.OrdinalIgnoreCase) { ["content-type"] = contentType };
         var request = new FixtureRequest(run.Method, run.Path, run.Query, headers, run.Params) { Body = body }.ToTransformRequest();
-        var settings = ReadSettings(name, run.SettingsFile);
-        var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(name, DateTimeOffset.UtcNow, settings, request.Params));
+        var settings = ReadSettings(proxy, name, run.Route, run.SettingsFile);
+        var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(run.Route ?? name, DateTimeOffset.UtcNow, settings, request.Params));
         var result = TransformRunReport.From(name, null, outcome);
         output.WriteLine(JsonSerializer.Serialize(result, Output));
         return outcome is TransformOutcome.Fail ? 1 : 0;
     }
 
-    /// <summary>The settings file's object when one is given, else the transform's settings in proxy.json (if any).</summary>
-    private static ReadOnlyMemory<byte> ReadSettings(string name, string? settingsFile)
+    /// <summary>./proxy.json (where the command runs), or null when there is none.</summary>
+    private static IConfigurationRoot? ReadProxyFile() =>
+        File.Exists("proxy.json") ? new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build() : null;
+
+    /// <summary>The settings file's object when one is given, else the transform's settings in proxy.json (if any), the route's own over them.</summary>
+    private static ReadOnlyMemory<byte> ReadSettings(IConfiguration? proxy, string name, string? route, string? settingsFile)
     {
         if (settingsFile is not null)
         {
@@ -130,9 +149,41 @@ internal static class TransformsCommand
             return TransformSettingsProvider.FromJson(settings.RootElement);
         }
 
-        return File.Exists("proxy.json")
-            ? TransformSettingsProvider.ToJson(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build().GetSection($"{TransformSettingsProvider.SectionName}:{name}:Settings"))
-            : ReadOnlyMemory<byte>.Empty;
+        return proxy is not null ? TransformSettingsProvider.SettingsFor(proxy, name, route) : ReadOnlyMemory<byte>.Empty;
+    }
+
+    /// <summary>A route value the live route would give (its path's <c>{integrationKey}</c>) that this run does not: the script would read undefined.</summary>
+    private static void WarnOfMissingRouteValues(IConfiguration? proxy, string name, RunOptions run, TextWriter warnings)
+    {
+        var missing = RouteParameters(proxy, name)
+            .Where(p => (run.Route is null || string.Equals(p.Route, run.Route, StringComparison.OrdinalIgnoreCase)) && !run.Params.ContainsKey(p.Parameter))
+            .GroupBy(p => p.Parameter);
+        foreach (var parameter in missing)
+        {
+            var routes = string.Join(", ", parameter.Select(p => $"{p.Route}: {p.Template}"));
+            warnings.WriteLine($"warning: params.{parameter.Key} comes from the route's path ({routes}); without --param {parameter.Key}=<value> it is undefined in this run");
+        }
+    }
+
+    private static bool RunsTransform(IConfiguration? proxy, string route, string name) =>
+        proxy?.GetSection($"ReverseProxy:Routes:{route}:Transforms").GetChildren().Any(t => t[IngestTransformFactory.Key] == name) == true;
+
+    /// <summary>The route values (<c>{integrationKey}</c>) of every route in proxy.json that runs <paramref name="name"/>.</summary>
+    private static IEnumerable<(string Route, string Template, string Parameter)> RouteParameters(IConfiguration? proxy, string name)
+    {
+        foreach (var route in proxy?.GetSection("ReverseProxy:Routes").GetChildren() ?? [])
+        {
+            var template = route["Match:Path"];
+            if (template is null || !RunsTransform(proxy, route.Key, name))
+            {
+                continue;
+            }
+
+            foreach (var parameter in RoutePatternFactory.Parse(template).Parameters)
+            {
+                yield return (route.Key, template, parameter.Name);
+            }
+        }
     }
 
     /// <summary>
