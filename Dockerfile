@@ -1,9 +1,9 @@
 # HaloIlertGateway: multi-stage build, runs as the image's non-root "app" user.
 # Build:  docker build -t haloilertgateway .
-# Run:    docker run -p 8080:8080 \
-#           -v "$PWD/transforms:/app/transforms:ro" -v "$PWD/config:/config:ro" \
-#           -e Gateway__ProxyConfigFile=/config/proxy.json haloilertgateway
-# proxy.json and transforms/ ship inside the image as defaults; mount your own over them (see README "Docker").
+# Run:    docker run -p 127.0.0.1:8080:8080 -v "$PWD/proxy.json:/config/proxy.json:ro" -v "$PWD/transforms:/app/transforms:ro" \
+#           -v gateway-data:/app/data -e Gateway__ProxyConfigFile=/config/proxy.json haloilertgateway
+#         (with TLS in front: docs/deployment.md)
+# proxy.json and transforms/ ship inside the image as defaults; mount your own over them (see docs/deployment.md "Docker").
 
 FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 # ReadyToRun for the image's architecture: precompiled code, so a new container is ready sooner and its first alert is

@@ -7,7 +7,7 @@ namespace HaloIlertGateway.Admin;
 internal sealed record DeliverySummary(
     long Queued, long Delivered, long Retried, long DeadLettered, long OutboxDepth, double OldestAgeSeconds, long DeadLetters, StorageView Storage, KeysView Keys);
 
-/// <summary>Bytes held by each class of row, and each class's budget (see README "Exposing the gateway to the internet").</summary>
+/// <summary>Bytes held by each class of row, and each class's budget (see docs/edge.md "Exposing the gateway to the internet").</summary>
 internal sealed record StorageView(
     long EventsBytes, long ProbationBytes, long ProbationBudget, long DeadLetterBytes, long DeadLetterBudget, long AnonymousDeadLetterBytes,
     long AnonymousDeadLetterBudget, long TotalBytes, long TotalBudget);

@@ -33,7 +33,7 @@ internal static partial class StartFailure
             $"The gateway could not start: {io.Message} Move the public port with --urls (or ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS), e.g. --urls http://localhost:5090.",
         OptionsValidationException options =>
             "The gateway could not start: a setting is invalid.\n" + string.Join('\n', options.Failures.Select(failure => " - " + Plain(failure)))
-            + "\nFix it in proxy.json, the environment or the command line (README \"Configuration\" lists every setting and its range).",
+            + "\nFix it in proxy.json, the environment or the command line (docs/configuration.md lists every setting and its range).",
         _ => null,
     };
 

@@ -9,7 +9,7 @@ using Jint.Runtime.Interop;
 namespace HaloIlertGateway.Scripting.Helpers;
 
 /// <summary>
-/// <c>gw</c>: the work every PSA transform repeats, done in C# instead of being interpreted (README "Helpers",
+/// <c>gw</c>: the work every PSA transform repeats, done in C# instead of being interpreted (docs/transforms.md "Helpers",
 /// <c>transforms/gateway.d.ts</c>). One frozen object of frozen functions: a script can call them, not change them.
 /// Each takes and returns plain JavaScript values and does only its own work; each refuses input beyond the sandbox's
 /// string and array limits before doing any.

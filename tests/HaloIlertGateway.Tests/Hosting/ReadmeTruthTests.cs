@@ -6,13 +6,15 @@ using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.Tests.Hosting;
 
-/// <summary>README's tables held to the code: the tool table to proxy.json, the configuration table to the options classes.</summary>
+/// <summary>The documents' tables held to the code: README's tool table to proxy.json, docs/configuration.md's table to the options classes.</summary>
 public sealed partial class ReadmeTruthTests
 {
-    /// <summary>Options sections whose every setting README's configuration table lists, with its default.</summary>
+    /// <summary>Options sections whose every setting the configuration table (docs/configuration.md) lists, with its default.</summary>
     private static readonly string[] DocumentedSections = ["Gateway:Scripting", "Gateway:Delivery", "Gateway:Store", "Gateway:Management", "Gateway:Warmup", "Gateway:Logging"];
 
     private static readonly string Readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+
+    private static readonly string Configuration = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "configuration.md"));
 
     [Fact]
     public void TheToolTableListsEveryAlertRouteWithItsPathAndTransform()
@@ -42,7 +44,7 @@ public sealed partial class ReadmeTruthTests
     [Fact]
     public void EverySettingOfTheDocumentedSectionsIsInTheTableWithItsDefault()
     {
-        var table = ConfigRows().Matches(Readme).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.OrdinalIgnoreCase);
+        var table = ConfigRows().Matches(Configuration).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.OrdinalIgnoreCase);
         var checkedDefaults = 0;
 
         foreach (var (section, type) in OptionsTypes().Where(pair => DocumentedSections.Contains(pair.Key)))
@@ -51,23 +53,23 @@ public sealed partial class ReadmeTruthTests
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
                 var key = $"{section}:{property.Name}";
-                Assert.True(table.TryGetValue(key, out var documented), $"README's configuration table has no row for {key}");
+                Assert.True(table.TryGetValue(key, out var documented), $"docs/configuration.md has no row for {key}");
                 if (Parse(documented!, property.PropertyType) is { } parsed)
                 {
-                    Assert.True(Equals(parsed.Value, property.GetValue(defaults)), $"README says {key} defaults to {documented}; the code says {property.GetValue(defaults)}");
+                    Assert.True(Equals(parsed.Value, property.GetValue(defaults)), $"docs/configuration.md says {key} defaults to {documented}; the code says {property.GetValue(defaults)}");
                     checkedDefaults++;
                 }
             }
         }
 
-        Assert.True(checkedDefaults > 30, $"only {checkedDefaults} defaults could be read from README");
+        Assert.True(checkedDefaults > 30, $"only {checkedDefaults} defaults could be read from docs/configuration.md");
     }
 
     [Fact]
     public void EveryGatewaySettingInTheTableIsOneTheGatewayReads()
     {
         var sections = OptionsTypes();
-        foreach (Match row in ConfigRows().Matches(Readme))
+        foreach (Match row in ConfigRows().Matches(Configuration))
         {
             var key = row.Groups[1].Value;
             var section = string.Join(':', key.Split(':').Take(2));
@@ -76,7 +78,7 @@ public sealed partial class ReadmeTruthTests
                 continue;
             }
 
-            Assert.True(type.GetProperty(key.Split(':')[2]) is { CanWrite: true }, $"README lists {key}, which {type.Name} does not have");
+            Assert.True(type.GetProperty(key.Split(':')[2]) is { CanWrite: true }, $"docs/configuration.md lists {key}, which {type.Name} does not have");
         }
     }
 
