@@ -28,19 +28,41 @@ internal static partial class StartFailure
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
         OperatorFacingException operatorFacing => $"The gateway could not start: {operatorFacing.Message}",
         InvalidDataException invalid =>
-            $"The gateway could not start: {invalid.Message} Fix the file (its line and byte are named above) and start again.",
+            $"The gateway could not start: {string.Join(' ', Chain(invalid).Select(e => e.Message))} Fix the file and start again.",
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             $"The gateway could not start: {io.Message} Move the public port with --urls (or ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS), e.g. --urls http://localhost:5090.",
         OptionsValidationException options =>
-            "The gateway could not start: a setting is invalid.\n" + string.Join('\n', options.Failures.Select(failure => " - " + Plain(failure)))
+            "The gateway could not start: a setting is invalid.\n" + string.Join('\n', options.Failures.Select(failure => " - " + Plain(failure, options.OptionsType)))
             + "\nFix it in proxy.json, the environment or the command line (docs/configuration.md lists every setting and its range).",
         _ => null,
     };
 
-    /// <summary>A data-annotation failure without its wrapper ("DataAnnotation validation failed for 'X' members: ...").</summary>
-    private static string Plain(string failure) =>
-        DataAnnotationFailure().Match(failure) is { Success: true } match ? match.Groups["error"].Value : failure;
+    /// <summary>An exception and its inner ones, outermost first (a JSON file's parser names the line and byte innermost).</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
 
-    [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '[^']*' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
+    /// <summary>
+    /// A data-annotation failure without its wrapper ("DataAnnotation validation failed for 'X' members: 'Token' with
+    /// the error: ..."), prefixed with the setting's full name when the member is one (Gateway:Management:Token: ...).
+    /// </summary>
+    private static string Plain(string failure, Type options)
+    {
+        if (DataAnnotationFailure().Match(failure) is not { Success: true } match)
+        {
+            return failure;
+        }
+
+        var error = match.Groups["error"].Value;
+        var section = options.GetField("SectionName")?.GetRawConstantValue() as string;
+        var member = match.Groups["member"].Value;
+        return section is null || member.Length == 0 || error.Contains(section, StringComparison.Ordinal) ? error : $"{section}:{member}: {error}";
+    }
+
+    [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '(?<member>[^',]*)' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationFailure();
 }

@@ -23,6 +23,21 @@ public sealed class StartFailureTests
     }
 
     [Fact]
+    public async Task AProxyJsonThatIsNotJsonNamesTheFileAndWhereItBreaks()
+    {
+        var broken = Path.Combine(TestFolders.Create("broken-config-"), "proxy.json");
+        File.WriteAllText(broken, """{ "ReverseProxy": { "Routes": { """);
+        await using var ilert = await FakeIlert.StartAsync();
+        await using var gateway = new GatewayProcess(ilert.Address, $"--Gateway:ProxyConfigFile={broken}");
+
+        var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
+
+        AssertCleanFailure(exitCode, output);
+        Assert.Contains($"Failed to load configuration from file '{broken}'", output, StringComparison.Ordinal);
+        Assert.Contains("LineNumber: 0 | BytePositionInLine: 32", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnInvalidSettingNamesItAndItsRange()
     {
         await using var ilert = await FakeIlert.StartAsync();
@@ -32,7 +47,20 @@ public sealed class StartFailureTests
 
         AssertCleanFailure(exitCode, output);
         Assert.Contains("a setting is invalid", output, StringComparison.Ordinal);
-        Assert.Contains("RatePerMinutePerKey must be between 1 and 60000", output, StringComparison.Ordinal);
+        Assert.Contains(" - Gateway:Delivery:RatePerMinutePerKey: The field RatePerMinutePerKey must be between 1 and 60000", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATooShortManagementTokenIsNamedButNeverShown()
+    {
+        await using var ilert = await FakeIlert.StartAsync();
+        await using var gateway = new GatewayProcess(ilert.Address, "--Gateway:Management:Token=s3cr3t-sh0rt");
+
+        var (exitCode, output) = await gateway.StartExpectingRefusalAsync();
+
+        AssertCleanFailure(exitCode, output);
+        Assert.Contains("Gateway:Management:Token: The field Token must be a string or array type with a minimum length of '16'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-sh0rt", output, StringComparison.Ordinal);
     }
 
     [Fact]
