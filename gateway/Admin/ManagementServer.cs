@@ -59,7 +59,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         _app.UseHostFiltering();
         _app.UseBrowserDefenses();
         _app.UseExceptionHandler();
-        _app.UseManagementToken(options.Value);
+        _app.UseManagementToken(options.Value, demo: gateway.GetService<DemoReceiver>() is not null);
         TransformEndpoints.Map(_app, gateway);
         DeliveryEndpoints.Map(_app, gateway);
         OperatorEndpoints.Map(_app, gateway, options.Value);

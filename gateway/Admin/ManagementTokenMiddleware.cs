@@ -22,7 +22,8 @@ internal static class ManagementTokenMiddleware
 {
     internal static readonly string[] ProbePaths = ["/healthz", "/readyz", "/metrics"];
 
-    public static IApplicationBuilder UseManagementToken(this IApplicationBuilder app, ManagementOptions options)
+    /// <summary>The token check; in demo mode (<paramref name="demo"/>) its receiver (<see cref="DemoMode.ReceiverPath"/>) is open too.</summary>
+    public static IApplicationBuilder UseManagementToken(this IApplicationBuilder app, ManagementOptions options, bool demo)
     {
         var admin = Digest(options.Token);
         var read = Digest(options.ReadToken);
@@ -32,7 +33,7 @@ internal static class ManagementTokenMiddleware
             var isProbe = HttpMethods.IsGet(context.Request.Method) && ProbePaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase);
             var isPage = HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/";
             // Demo mode's stand-in for ilert: the gateway's own delivery calls it, with no token (it holds nothing of value).
-            var isDemoReceiver = context.Request.Path.StartsWithSegments(DemoMode.ReceiverPath.TrimEnd('/'), StringComparison.Ordinal);
+            var isDemoReceiver = demo && context.Request.Path.StartsWithSegments(DemoMode.ReceiverPath.TrimEnd('/'), StringComparison.Ordinal);
             var allowed = admin is null // no token: the port is bound to loopback only (checked at start)
                 || isPage
                 || isDemoReceiver

@@ -118,6 +118,17 @@ public sealed class ManagementEndpointTests
     }
 
     [Fact]
+    public async Task OutsideDemoModeTheDemoReceiversPathIsClosedLikeAnyOther()
+    {
+        const string token = "a-management-token-of-some-length";
+        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = token);
+
+        using var response = await harness.Management.PostAsync("/_demo/ilert/api/events", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task BindingTheManagementPortBeyondLoopbackWithoutATokenStopsStartup()
     {
         await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Urls"] = "http://0.0.0.0:0");
