@@ -38,13 +38,18 @@ internal sealed partial class DeliveryKeys
         if (options.Value.AllowedKeys.Count > 0)
         {
             _allowed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var reference in options.Value.AllowedKeys)
+            foreach (var (reference, index) in options.Value.AllowedKeys.Select((reference, index) => (reference, index)))
             {
-                var value = SecretReference.TryParse(reference, out var parsed) ? secrets.Read(parsed!) : null;
-                if (value is null)
+                // A value that is not a reference may be a key pasted in: it is never repeated in the message.
+                var where = $"{DeliveryOptions.SectionName}:AllowedKeys:{index}";
+                if (!SecretReference.TryParse(reference, out var parsed))
                 {
-                    throw new GatewayConfigurationException(
-                        $"{DeliveryOptions.SectionName}:AllowedKeys: '{reference}' is not a secret reference that is set (write env:NAME or file:/path, and set it).");
+                    throw new GatewayConfigurationException($"{where} is not a secret reference (its value is not shown): write env:NAME or file:/path, never the keys themselves.");
+                }
+
+                if (secrets.Read(parsed!) is not { } value)
+                {
+                    throw new GatewayConfigurationException($"{where}: the secret {parsed} is not set (empty, missing or unreadable).");
                 }
 
                 foreach (var key in value.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries))

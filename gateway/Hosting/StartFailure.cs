@@ -29,6 +29,14 @@ internal static partial class StartFailure
         OperatorFacingException operatorFacing => $"The gateway could not start: {operatorFacing.Message}",
         InvalidDataException invalid =>
             $"The gateway could not start: {string.Join(' ', Chain(invalid).Select(e => e.Message))} Fix the file and start again.",
+        // A value configuration cannot convert: the setting and its type, never the value (it may be a secret).
+        InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" } binding when ConversionFailure().Match(binding.Message) is { Success: true } match =>
+            $"The gateway could not start: the setting {match.Groups["path"].Value} has a value that is not a {match.Groups["type"].Value.Split('.')[^1]} (the value is not shown)."
+            + "\nFix it in proxy.json, the environment or the command line (docs/configuration.md lists every setting and its range).",
+        FormatException url when url.Message.StartsWith("Invalid url: ", StringComparison.Ordinal) =>
+            $"The gateway could not start: {url.Message}. Give the public address as a URL with --urls (or ASPNETCORE_URLS), e.g. --urls http://localhost:5080.",
+        IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied } } denied =>
+            $"The gateway could not start: {denied.Message} The port needs privileges this user does not have: listen on a port above 1023 (e.g. --urls http://+:8080) and map the low port in front.",
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             $"The gateway could not start: {io.Message} Move the public port with --urls (or ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS), e.g. --urls http://localhost:5090.",
         OptionsValidationException options =>
@@ -62,6 +70,9 @@ internal static partial class StartFailure
         var member = match.Groups["member"].Value;
         return section is null || member.Length == 0 || error.Contains(section, StringComparison.Ordinal) ? error : $"{section}:{member}: {error}";
     }
+
+    [GeneratedRegex("at '(?<path>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex ConversionFailure();
 
     [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '(?<member>[^',]*)' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationFailure();

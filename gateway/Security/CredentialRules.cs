@@ -26,9 +26,10 @@ internal sealed class CredentialRules(SecretStore store)
     {
         if (!SecretReference.TryParse(reference, out var parsed))
         {
-            return $"'{reference}' is not a secret reference: write env:NAME or file:/path (secrets never sit in configuration).";
+            // The value may be the secret itself, pasted where its reference belongs: it is never repeated.
+            return "the value is not a secret reference (it is not shown): write env:NAME or file:/path (secrets never sit in configuration).";
         }
 
-        return store.Read(parsed!) is null ? $"the secret {parsed} is not set (empty or missing)." : null;
+        return store.Read(parsed!) is null ? $"the secret {parsed} is not set (empty, missing or unreadable)." : null;
     }
 }

@@ -54,8 +54,9 @@ internal sealed class SecretStore(TimeProvider time)
         {
             value = File.Exists(reference.Name) ? File.ReadAllText(reference.Name) : null;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // Unreadable for now (being rotated, or not this user's): the last value read, if any.
             value = cached.Value;
         }
 

@@ -151,8 +151,10 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
                 $"The outbox {Path} is in use by another gateway process. Run one gateway per outbox: stop the other one, "
                 + "or give this one its own Gateway:Delivery:DatabasePath.", ex);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is SqliteException { SqliteErrorCode: 3 or 8 or 10 or 11 or 13 or 14 or 26 } or IOException or UnauthorizedAccessException)
         {
+            // The file or its folder (SQLITE_PERM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB): said to the operator.
+            // Any other SQLite error here (a migration's SQL) is the gateway's own fault and keeps its stack.
             connection?.Dispose();
             throw new OutboxUnavailableException($"The outbox database {Path} could not be opened: {ex.Message}", ex);
         }
