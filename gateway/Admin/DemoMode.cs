@@ -14,20 +14,27 @@ internal static partial class DemoMode
     public const string Switch = "--demo";
     public const string ReceiverPath = "/_demo/ilert/";
 
-    /// <summary>Where this process's demo outbox is: in the temp folder, under a name no normal run uses.</summary>
-    public static string OutboxFolder { get; } = Path.Combine(Path.GetTempPath(), $"haloilertgateway-demo-{Environment.ProcessId}");
+    /// <summary>
+    /// This process's demo outbox folder: made on first use in the temp folder under a name no other process (or user)
+    /// can take first, readable by this user only; removed when the gateway stops.
+    /// </summary>
+    public static string OutboxFolder => Folder.Value.FullName;
+
+    private static readonly Lazy<DirectoryInfo> Folder = new(() => Directory.CreateTempSubdirectory("haloilertgateway-demo-"));
 
     /// <summary>Removes the demo's outbox, once the gateway has stopped (a demo keeps nothing: its events were never meant for ilert).</summary>
     public static void RemoveOutbox()
     {
+        if (!Folder.IsValueCreated)
+        {
+            return;
+        }
+
         try
         {
-            if (Directory.Exists(OutboxFolder))
-            {
-                Directory.Delete(OutboxFolder, recursive: true);
-            }
+            Folder.Value.Delete(recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Left in the temp folder, under a name no normal run uses.
         }
@@ -40,27 +47,22 @@ internal static partial class DemoMode
         return demo ? [.. args.Where(arg => arg != Switch)] : args;
     }
 
-    /// <summary>Points every configured cluster destination at the local receiver; registers the receiver.</summary>
+    /// <summary>Points every cluster destination at the local receiver (now and at every reload); registers the receiver.</summary>
     public static WebApplicationBuilder AddDemoMode(this WebApplicationBuilder builder)
     {
         var management = new ManagementOptions();
         builder.Configuration.GetSection(ManagementOptions.SectionName).Bind(management);
         var receiver = new Uri(StartupWarmup.LoopbackUri(management.AddressList.First()) ?? new Uri("http://127.0.0.1:5081/"), ReceiverPath);
-        var overrides = new Dictionary<string, string?>();
-        foreach (var cluster in builder.Configuration.GetSection("ReverseProxy:Clusters").GetChildren())
-        {
-            foreach (var destination in cluster.GetSection("Destinations").GetChildren())
-            {
-                overrides[$"{destination.Path}:Address"] = receiver.ToString();
-            }
-        }
 
         // Its own outbox, never the one real events wait in (nor a cluster's shared store).
         var outbox = Path.Combine(OutboxFolder, "outbox.db");
-        overrides["Gateway:Store:Provider"] = "Sqlite";
-        overrides[Delivery.DeliveryOptions.SectionName + ":DatabasePath"] = outbox;
-        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Store:Provider"] = "Sqlite",
+            [Delivery.DeliveryOptions.SectionName + ":DatabasePath"] = outbox,
+        });
         builder.Services.AddSingleton(new DemoReceiver(receiver, outbox));
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigFilter, DemoDestinations>();
         builder.Services.AddHostedService<DemoBanner>();
         return builder;
     }

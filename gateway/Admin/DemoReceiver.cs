@@ -11,6 +11,9 @@ namespace HaloIlertGateway.Admin;
 internal sealed partial class DemoReceiver(Uri address, string outbox)
 {
     private const int Kept = 50;
+
+    /// <summary>The largest body the receiver reads: ample for an event (a route reads at most 1 MiB by default).</summary>
+    private const int MaxBodyBytes = 4 * 1024 * 1024;
     private readonly Lock _gate = new();
     private readonly LinkedList<DemoDelivery> _received = new();
 
@@ -32,6 +35,12 @@ internal sealed partial class DemoReceiver(Uri address, string outbox)
         {
             // The start-up warm-up's connection, not an event.
             return TypedResults.Ok();
+        }
+
+        // Bounded as the events it stands in for are (Kestrel answers 413 past it).
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
         }
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8);

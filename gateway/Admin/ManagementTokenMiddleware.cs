@@ -33,7 +33,9 @@ internal static class ManagementTokenMiddleware
             var isProbe = HttpMethods.IsGet(context.Request.Method) && ProbePaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase);
             var isPage = HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/";
             // Demo mode's stand-in for ilert: the gateway's own delivery calls it, with no token (it holds nothing of value).
-            var isDemoReceiver = demo && context.Request.Path.StartsWithSegments(DemoMode.ReceiverPath.TrimEnd('/'), StringComparison.Ordinal);
+            // Only from this machine, where the gateway's own delivery runs.
+            var isDemoReceiver = demo && IsLoopback(context.Connection.RemoteIpAddress)
+                && context.Request.Path.StartsWithSegments(DemoMode.ReceiverPath.TrimEnd('/'), StringComparison.Ordinal);
             var allowed = admin is null // no token: the port is bound to loopback only (checked at start)
                 || isPage
                 || isDemoReceiver

@@ -41,7 +41,7 @@ internal sealed class RecentRequests
             finally
             {
                 // The start-up warm-up's own request is not traffic.
-                if (context.Request.Headers.UserAgent != StartupWarmup.UserAgent)
+                if (context.Request.Headers[StartupWarmup.MarkerHeader] != StartupWarmup.Marker)
                 {
                     recent.Add(new Entry(
                         time.GetUtcNow(),

@@ -33,6 +33,15 @@ internal sealed partial class StartupWarmup(
     /// <summary>The User-Agent of the warm-up requests, so that they can be told apart upstream.</summary>
     public const string UserAgent = "HaloIlertGateway-warmup";
 
+    /// <summary>
+    /// The header the warm-up's own request to the public port carries, with <see cref="Marker"/>: a value only this
+    /// process knows, so that no client can pass for the warm-up (and keep its requests off the operator page).
+    /// </summary>
+    public const string MarkerHeader = "X-HaloIlertGateway-Warmup";
+
+    /// <summary>This process's warm-up marker (random, made at start).</summary>
+    public static readonly string Marker = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>True once the warm-up finished, failed or ran out of time (or is turned off).</summary>
     public bool IsComplete => _done.Task.IsCompleted;
 
@@ -130,6 +139,7 @@ internal sealed partial class StartupWarmup(
         {
             using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
             client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            client.DefaultRequestHeaders.Add(MarkerHeader, Marker);
             using var response = await client.GetAsync(new Uri(address, "/healthz"), cancellationToken);
             return 1;
         }

@@ -38,6 +38,7 @@ public sealed partial class OperatorPageTests
         await Assertions.Expect(browser.Page.Locator("#demo-banner")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(browser.Page.Locator("#demo-banner")).ToContainTextAsync("nothing leaves this machine");
         Assert.Empty(ilert.Received);
+        Assert.Equal(0, await gateway.StopAsync());
     }
 
     [SkippableFact]

@@ -41,6 +41,67 @@ public sealed partial class DemoModeTests
         Assert.Equal("***", @event["integrationKey"]!.GetValue<string>());
         Assert.Empty(ilert.Received);
         Assert.Empty(ilert.Warmups);
+        Assert.Equal(0, await gateway.StopAsync());
+    }
+
+    [Fact]
+    public async Task ADestinationAddedToProxyJsonWhileTheDemoRunsIsTheReceiverToo()
+    {
+        // The "real" ilert: a destination pointing at it appears in proxy.json while the demo runs.
+        await using var ilert = await FakeIlert.StartAsync();
+        var management = new Uri($"http://127.0.0.1:{FreePort()}");
+        await using var gateway = new GatewayProcess(ilert.Address, "--demo", $"--Gateway:Management:Urls={management}");
+        await gateway.StartAsync();
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        using var operatorClient = new HttpClient { BaseAddress = management };
+
+        ProxyJson.Apply(Path.Combine(gateway.ContentRoot, "proxy.json"), $$"""
+            "ReverseProxy": {
+              "Clusters": { "ilert": { "Destinations": { "eu": { "Address": "{{ilert.Address}}" } } } },
+              "Routes": { "reloaded": { "ClusterId": "ilert", "Match": { "Path": "/reloaded/{**rest}" } } }
+            }
+            """);
+        await Eventually.TrueAsync(async () => (await operatorClient.GetStringAsync("/_gateway/routes")).Contains("\"reloaded\"", StringComparison.Ordinal), "the reloaded proxy.json applied");
+        for (var i = 0; i < 8; i++)
+        {
+            using var passthrough = await client.PostAsync("/api/v1/incidents", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(passthrough.IsSuccessStatusCode, $"{passthrough.StatusCode}");
+            await PostTicketAsync(gateway, "il1hps-reload", Ticket(100 + i, 1));
+        }
+
+        await Eventually.TrueAsync(async () => (await operatorClient.GetFromJsonAsync<JsonArray>("/_gateway/demo"))!.Count >= 16, "every call at the demo receiver");
+        Assert.Empty(ilert.Received);
+        Assert.Equal(0, await gateway.StopAsync());
+    }
+
+    [Fact]
+    public async Task TheReceiverTakesNoTokenFromThisMachineOnly()
+    {
+        const string token = "a-management-token-of-some-length";
+        await using var ilert = await FakeIlert.StartAsync();
+        await using var gateway = new GatewayProcess(ilert.Address, "--demo", "--Gateway:Management:Urls=http://0.0.0.0:0", $"--Gateway:Management:Token={token}");
+        await gateway.StartAsync();
+        var port = new Uri(gateway.Output.Select(line => ManagementAddress().Match(line)).First(match => match.Success).Groups[1].Value).Port;
+        var outside = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(nic => nic.GetIPProperties().UnicastAddresses).Select(address => address.Address)
+            .FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(address));
+        using var local = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using (var fromHere = await local.PostAsync("/_demo/ilert/api/events", new StringContent("{}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, fromHere.StatusCode);
+        }
+
+        if (outside is not null)
+        {
+            using var remote = new HttpClient { BaseAddress = new Uri($"http://{outside}:{port}") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/_demo/ilert/api/events") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Host = $"127.0.0.1:{port}";
+            using var fromElsewhere = await remote.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, fromElsewhere.StatusCode);
+        }
+
+        Assert.Equal(0, await gateway.StopAsync());
     }
 
     [Fact]
@@ -66,8 +127,10 @@ public sealed partial class DemoModeTests
         await using (var demo = new GatewayProcess(ilert.Address, "--demo", outboxSetting, $"--Gateway:Management:Urls={management}", $"--Gateway:Management:Token={token}"))
         {
             await demo.StartAsync();
-            var demoOutbox = Path.Combine(Path.GetTempPath(), $"haloilertgateway-demo-{demo.ProcessId}");
-            Assert.Contains(demo.Output, line => line.Contains("DEMO MODE: every call to ilert goes to the local receiver", StringComparison.Ordinal));
+            var banner = demo.Output.Select(line => DemoOutbox().Match(line)).Single(match => match.Success);
+            var demoOutbox = Path.GetDirectoryName(banner.Groups[1].Value)!;
+            Assert.StartsWith(Path.Combine(Path.GetTempPath(), "haloilertgateway-demo-"), demoOutbox, StringComparison.Ordinal);
+            Assert.NotEqual(Path.GetFullPath(database), Path.GetFullPath(banner.Groups[1].Value));
             using var operatorClient = new HttpClient { BaseAddress = management };
             operatorClient.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
@@ -107,6 +170,12 @@ public sealed partial class DemoModeTests
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    [GeneratedRegex(@"own outbox (\S+), removed at exit")]
+    private static partial Regex DemoOutbox();
+
+    [GeneratedRegex(@"Management port listening on (http://\S+) ")]
+    private static partial Regex ManagementAddress();
 
     [GeneratedRegex(@"--data-binary @(\S+) \\\s*\n\s*(http://localhost:5080/\S+)")]
     private static partial Regex CurlCommand();

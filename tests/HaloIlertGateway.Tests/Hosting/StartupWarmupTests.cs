@@ -75,9 +75,13 @@ public sealed class StartupWarmupTests
     {
         await using var harness = await GatewayHarness.StartAsync();
         using var warmup = new HttpRequestMessage(HttpMethod.Get, "/healthz");
-        warmup.Headers.UserAgent.ParseAdd(StartupWarmup.UserAgent);
+        warmup.Headers.Add(StartupWarmup.MarkerHeader, StartupWarmup.Marker);
         using var fromWarmup = await harness.Client.SendAsync(warmup);
-        using var fromProbe = await harness.Client.GetAsync("/healthz?probe=1");
+        // A client naming itself the warm-up, without the marker only this process knows, is traffic like any other.
+        using var pretender = new HttpRequestMessage(HttpMethod.Get, "/healthz?pretender=1");
+        pretender.Headers.UserAgent.ParseAdd(StartupWarmup.UserAgent);
+        pretender.Headers.Add(StartupWarmup.MarkerHeader, "0123456789ABCDEF0123456789ABCDEF");
+        using var fromPretender = await harness.Client.SendAsync(pretender);
 
         var requests = (await harness.Management.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/_gateway/requests"))!;
 
