@@ -119,26 +119,47 @@ internal static class TransformsCommand
             return Fail(output, $"{payloadPath}: {invalid}");
         }
 
-        var proxy = ReadProxyFile();
-        if (run.Route is not null && !RunsTransform(proxy, run.Route, name))
+        var proxy = ReadProxyFile(warnings);
+        var route = run.Route is null ? null : proxy?.GetSection("ReverseProxy:Routes").GetChildren().FirstOrDefault(r => string.Equals(r.Key, run.Route, StringComparison.OrdinalIgnoreCase))?.Key;
+        if (run.Route is not null && (route is null || !RunsTransform(proxy, route, name)))
         {
             return Fail(output, $"--route {run.Route}: no route of that id in ./proxy.json runs transform '{name}'");
+        }
+
+        if (route is not null && run.SettingsFile is not null)
+        {
+            warnings.WriteLine($"warning: --settings {run.SettingsFile} replaces every setting, route '{route}''s own ones too");
         }
 
         WarnOfMissingRouteValues(proxy, name, run, warnings);
 
         var headers = new Dictionary<string, string>(run.Headers, StringComparer.OrdinalIgnoreCase) { ["content-type"] = contentType };
         var request = new FixtureRequest(run.Method, run.Path, run.Query, headers, run.Params) { Body = body }.ToTransformRequest();
-        var settings = ReadSettings(proxy, name, run.Route, run.SettingsFile);
-        var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(run.Route ?? name, DateTimeOffset.UtcNow, settings, request.Params));
+        var settings = ReadSettings(proxy, name, route, run.SettingsFile);
+        var outcome = new TransformRunner(Options.Create(new ScriptingOptions())).Run(script, request, TransformContext.For(route ?? name, DateTimeOffset.UtcNow, settings, request.Params));
         var result = TransformRunReport.From(name, null, outcome);
         output.WriteLine(JsonSerializer.Serialize(result, Output));
         return outcome is TransformOutcome.Fail ? 1 : 0;
     }
 
-    /// <summary>./proxy.json (where the command runs), or null when there is none.</summary>
-    private static IConfigurationRoot? ReadProxyFile() =>
-        File.Exists("proxy.json") ? new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build() : null;
+    /// <summary>./proxy.json (where the command runs), or null when there is none or it cannot be read (said on <paramref name="warnings"/>).</summary>
+    private static IConfigurationRoot? ReadProxyFile(TextWriter warnings)
+    {
+        if (!File.Exists("proxy.json"))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ConfigurationBuilder().AddJsonFile(Path.GetFullPath("proxy.json")).Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"warning: ./proxy.json cannot be read, so its settings and routes are not used: {ex.Message} {ex.InnerException?.Message}");
+            return null;
+        }
+    }
 
     /// <summary>The settings file's object when one is given, else the transform's settings in proxy.json (if any), the route's own over them.</summary>
     private static ReadOnlyMemory<byte> ReadSettings(IConfiguration? proxy, string name, string? route, string? settingsFile)
@@ -179,7 +200,18 @@ internal static class TransformsCommand
                 continue;
             }
 
-            foreach (var parameter in RoutePatternFactory.Parse(template).Parameters)
+            RoutePattern pattern;
+            try
+            {
+                pattern = RoutePatternFactory.Parse(template);
+            }
+            catch (RoutePatternException)
+            {
+                // The gateway itself refuses such a route (with the reason); here it only gives no route values.
+                continue;
+            }
+
+            foreach (var parameter in pattern.Parameters)
             {
                 yield return (route.Key, template, parameter.Name);
             }

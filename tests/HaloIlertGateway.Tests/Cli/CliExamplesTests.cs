@@ -87,4 +87,28 @@ public sealed class CliExamplesTests
         Assert.Equal(2, exitCode);
         Assert.Contains("--route zendesk: no route of that id in ./proxy.json runs transform 'halopsa'", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AProxyJsonThatCannotBeReadIsAWarningNotACrash()
+    {
+        using var cli = new GatewayCli();
+        File.WriteAllText(Path.Combine(cli.Root, "proxy.json"), "{ not json");
+
+        var (exitCode, output, errors) = await cli.RunAsync("transforms", "run", "halopsa", "docs/examples/halopsa-ticket-closed.json", "--param", "integrationKey=il1hps-test");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("warning: ./proxy.json cannot be read, so its settings and routes are not used", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
+        Assert.Equal("RESOLVE", JsonNode.Parse(output)!["request"]!["body"]!["eventType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ARouteIsNamedInAnyCaseAndRunsUnderItsOwnId()
+    {
+        using var cli = new GatewayCli();
+
+        var report = await cli.RunTransformAsync("transforms", "run", "halopsa", "docs/examples/halopsa-ticket-closed.json", "--route", "HaloITSM", "--param", "integrationKey=il1hps-test");
+
+        Assert.Equal("haloitsm-10234", report["request"]!["body"]!["alertKey"]!.GetValue<string>());
+    }
 }

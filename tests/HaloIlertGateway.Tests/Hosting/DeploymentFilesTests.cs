@@ -198,6 +198,8 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal(Map(Map(template["metadata"])["labels"])["app"].ToString(), keeps["__meta_kubernetes_pod_label_app"]);
         Assert.Contains(keeps["__meta_kubernetes_pod_container_port_name"], List(container["ports"]).Select(p => Map(p)["name"].ToString()));
         Assert.Equal("management", keeps["__meta_kubernetes_pod_container_port_name"]);
+        var discovery = Map(List(job["kubernetes_sd_configs"]).Single());
+        Assert.NotEmpty(List(Map(discovery["namespaces"])["names"]));
         var readToken = List(container["env"]).Select(Map).Single(e => e["name"].ToString() == "Gateway__Management__ReadToken");
         Assert.Equal("read-token", Map(Map(readToken["valueFrom"])["secretKeyRef"])["key"].ToString());
     }
