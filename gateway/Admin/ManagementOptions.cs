@@ -65,6 +65,18 @@ public sealed class ManagementOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // These two take the token itself (from the environment or a secret mounted as one): "env:NAME" here would be
+        // a token anyone who reads the docs can guess.
+        foreach (var (name, value) in new[] { (nameof(Token), Token), (nameof(ReadToken), ReadToken) })
+        {
+            if (value is not null && Security.SecretReference.TryParse(value, out _))
+            {
+                yield return new ValidationResult(
+                    $"{SectionName}:{name} looks like a secret reference (env:/file:), but it takes the token itself: set it from the environment (Gateway__Management__{name}), e.g. from a Kubernetes or Docker secret.",
+                    [name]);
+            }
+        }
+
         if (ReadToken is not null && ReadToken == Token)
         {
             yield return new ValidationResult($"{SectionName}:ReadToken must differ from {SectionName}:Token: it is the one probes and Prometheus hold.", [nameof(ReadToken)]);

@@ -31,7 +31,7 @@ internal static partial class StartFailure
             $"The gateway could not start: {string.Join(' ', Chain(invalid).Select(e => e.Message))} Fix the file and start again.",
         // A value configuration cannot convert: the setting and its type, never the value (it may be a secret).
         InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" } binding when ConversionFailure().Match(binding.Message) is { Success: true } match =>
-            $"The gateway could not start: the setting {match.Groups["path"].Value} has a value that is not a {match.Groups["type"].Value.Split('.')[^1]} (the value is not shown)."
+            $"The gateway could not start: the setting {match.Groups["path"].Value} has a value that is not a {match.Groups["type"].Value.Split('.')[^1]}{Choices(match.Groups["type"].Value)} (the value is not shown)."
             + "\nFix it in proxy.json, the environment or the command line (docs/configuration.md lists every setting and its range).",
         FormatException url when url.Message.StartsWith("Invalid url: ", StringComparison.Ordinal) =>
             $"The gateway could not start: {url.Message}. Give the public address as a URL with --urls (or ASPNETCORE_URLS), e.g. --urls http://localhost:5080.",
@@ -44,6 +44,10 @@ internal static partial class StartFailure
             + "\nFix it in proxy.json, the environment or the command line (docs/configuration.md lists every setting and its range).",
         _ => null,
     };
+
+    /// <summary>The names a setting of one of the gateway's own enum types takes, e.g. " (Sqlite or Postgres)".</summary>
+    private static string Choices(string typeName) =>
+        typeof(StartFailure).Assembly.GetType(typeName) is { IsEnum: true } type ? $" ({string.Join(" or ", Enum.GetNames(type))})" : string.Empty;
 
     /// <summary>An exception and its inner ones, outermost first (a JSON file's parser names the line and byte innermost).</summary>
     private static IEnumerable<Exception> Chain(Exception exception)

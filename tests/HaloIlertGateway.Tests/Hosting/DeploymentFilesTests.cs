@@ -34,6 +34,7 @@ public sealed partial class DeploymentFilesTests
         var gateways = services.Where(s => s.Key.StartsWith("gateway", StringComparison.Ordinal)).Select(s => Map(s.Value)).ToList();
 
         Assert.True(gateways.Count >= 2, "at least two gateways");
+        Assert.All(services, service => Assert.Equal("unless-stopped", Map(service.Value).GetValueOrDefault("restart")?.ToString()));
         foreach (var gateway in gateways)
         {
             var env = Strings(gateway["environment"]);

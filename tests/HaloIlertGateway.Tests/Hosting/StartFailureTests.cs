@@ -81,6 +81,14 @@ public sealed class StartFailureTests
     }
 
     [Fact]
+    public async Task AManagementTokenWrittenAsASecretReferenceIsRefusedNotTakenAsTheToken()
+    {
+        var output = await RefusalAsync("--Gateway:Management:Token=env:GATEWAY_ADMIN_TOKEN_NAME");
+
+        Assert.Contains("Gateway:Management:Token looks like a secret reference (env:/file:), but it takes the token itself", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void APublicAddressThatIsNoUrlOrAPortThatNeedsPrivilegesSaysWhatToUseInstead()
     {
         var url = HaloIlertGateway.Hosting.StartFailure.Describe(new FormatException("Invalid url: 'localhost5080'"));
