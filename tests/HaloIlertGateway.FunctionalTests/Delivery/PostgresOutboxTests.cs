@@ -1,0 +1,70 @@
+using HaloIlertGateway.Delivery;
+using HaloIlertGateway.Delivery.Postgres;
+using HaloIlertGateway.Security;
+using HaloIlertGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.FunctionalTests.Delivery;
+
+/// <summary>The store contract on PostgreSQL (a throwaway server, a database per test), plus what a shared database adds.</summary>
+public sealed class PostgresOutboxTests : OutboxContract
+{
+    private string? _connectionString;
+
+    private protected override StoreUnderTest Open(bool reopen, DeliveryOptions options)
+    {
+        if (!reopen || _connectionString is null)
+        {
+            _connectionString = PostgresServer.GetAsync().GetAwaiter().GetResult().CreateDatabaseAsync().GetAwaiter().GetResult();
+        }
+
+        var database = PostgresServer.OpenAsReplica(_connectionString);
+        return new StoreUnderTest(new PostgresOutbox(database, new ReplicaIdentity(), Options.Create(options)), new PostgresDeadLetterStore(database, Options.Create(options)), database, database);
+    }
+
+    [Fact]
+    public async Task ReplicasStartingTogetherMigrateOnce()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var replicas = Enumerable.Range(0, 4).Select(_ => PostgresServer.OpenAsReplica(connectionString)).ToList();
+
+        var versions = await Task.WhenAll(replicas.Select(replica => Task.Run(replica.Version)));
+
+        Assert.All(versions, version => Assert.Equal(3, version));
+        replicas.ForEach(replica => replica.Dispose());
+    }
+
+    [Fact]
+    public async Task OnlyOneReplicaWinsTheClaimOnAnEvent()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        using var first = PostgresServer.OpenAsReplica(connectionString);
+        using var second = PostgresServer.OpenAsReplica(connectionString);
+        var options = Options.Create(new DeliveryOptions());
+        var (a, b) = (new PostgresOutbox(first, new ReplicaIdentity(), options), new PostgresOutbox(second, new ReplicaIdentity(), options));
+        var now = DateTimeOffset.UtcNow;
+        var ids = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add((await a.EnqueueAsync(new OutboxMessage(0, "halopsa", "ilert", $"alert-{i}", "key", "POST", "/api/events", new Dictionary<string, string>(), [], now), null)).Id);
+        }
+
+        var wins = BlockingCalls.OnThreads(ids.Count * 2, i => (i % 2 == 0 ? a : b).TryClaim(ids[i / 2], now, now.AddSeconds(30)));
+
+        Assert.Equal(20, wins.Count(won => won));
+    }
+
+    [Fact]
+    public async Task TheConnectionStringsPasswordIsASecretTheLogsNeverShow()
+    {
+        var server = await PostgresServer.GetAsync();
+        var secrets = new SecretStore(TimeProvider.System);
+        var file = Path.Combine(TestFolders.Create("pg-secret-"), "connection");
+        File.WriteAllText(file, server.ConnectionString("postgres") + ";Password=pg-s3cret-never-logged");
+        using var database = new PostgresDatabase(Options.Create(new StoreOptions { Provider = StoreProvider.Postgres, ConnectionString = "file:" + file }), secrets, NullLogger<PostgresDatabase>.Instance);
+
+        Assert.Contains("pg-s3cret-never-logged", secrets.KnownValues);
+        Assert.DoesNotContain("pg-s3cret", database.Target, StringComparison.Ordinal);
+    }
+}

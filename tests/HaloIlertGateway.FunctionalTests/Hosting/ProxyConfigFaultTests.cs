@@ -1,0 +1,72 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Tests.Infrastructure;
+
+namespace HaloIlertGateway.FunctionalTests.Hosting;
+
+/// <summary>
+/// A change to proxy.json that does not parse, or that YARP finds invalid, is logged as an error with the file and
+/// position, turns /readyz Degraded with the time of the configuration still serving, and leaves that configuration
+/// serving; a good file makes it Healthy again.
+/// </summary>
+public sealed class ProxyConfigFaultTests
+{
+    private const string Ticket = """{"ticket":{"id":7,"summary":"s","status":{"id":1,"name":"New"}}}""";
+
+    [Fact]
+    public async Task AProxyJsonThatDoesNotParseIsLoggedAndReadinessSaysWhichConfigurationServes()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        var path = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
+        var good = File.ReadAllText(path);
+        Assert.Equal("Healthy", await ConfigStatusAsync(harness));
+
+        File.WriteAllText(path, good.Replace("\"ReverseProxy\": {", "\"ReverseProxy\": {,", StringComparison.Ordinal));
+
+        var description = await EventuallyDegradedAsync(harness);
+        Assert.Contains("serving the configuration loaded at", description);
+        Assert.Matches(@"proxy\.json\(\d+,\d+\)", description);
+        Assert.Contains(harness.Gateway.Logs.Events, e => e.Level == Serilog.Events.LogEventLevel.Error && e.RenderMessage().Contains("proxy.json(", StringComparison.Ordinal));
+        using var served = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-config", Ticket);
+        Assert.True(served.IsSuccessStatusCode, $"{served.StatusCode}");
+
+        File.WriteAllText(path, good);
+        await Eventually.TrueAsync(async () => await ConfigStatusAsync(harness) == "Healthy", "readiness Healthy again", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task AProxyJsonThatFailsValidationIsLoggedAndTheRoutesServingKeepServing()
+    {
+        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        var path = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
+        var good = File.ReadAllText(path);
+        _ = harness.Client;
+        var config = JsonNode.Parse(good)!;
+        config["ReverseProxy"]!["Routes"]!["halopsa"]!["Transforms"]![0]!["JsTransform"] = "no-such-transform";
+
+        File.WriteAllText(path, config.ToJsonString());
+
+        var description = await EventuallyDegradedAsync(harness);
+        Assert.Contains("no-such-transform", description);
+        using var served = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-config", Ticket);
+        Assert.True(served.IsSuccessStatusCode, $"{served.StatusCode}");
+        Assert.Equal("ALERT", (await harness.Ilert.WaitForAsync(1)).Single().Json!["eventType"]!.GetValue<string>());
+    }
+
+    private static async Task<string> EventuallyDegradedAsync(GatewayHarness harness)
+    {
+        await Eventually.TrueAsync(async () => await ConfigStatusAsync(harness) == "Degraded", "readiness Degraded for the config", TimeSpan.FromSeconds(20));
+        var ready = await ReadyAsync(harness);
+        Assert.Equal("Degraded", ready["status"]!.GetValue<string>());
+        return ready["checks"]!["config"]!["description"]!.GetValue<string>();
+    }
+
+    private static async Task<string> ConfigStatusAsync(GatewayHarness harness) =>
+        (await ReadyAsync(harness))["checks"]!["config"]!["status"]!.GetValue<string>();
+
+    private static async Task<JsonObject> ReadyAsync(GatewayHarness harness)
+    {
+        using var response = await harness.Management.GetAsync("/readyz");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+}
