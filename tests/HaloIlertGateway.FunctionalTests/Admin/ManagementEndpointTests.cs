@@ -13,7 +13,7 @@ public sealed class ManagementEndpointTests
     [Fact]
     public async Task TransformStatusListsTheLiveVersionWithItsHashAndFixtureResults()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         var status = await harness.Management.GetFromJsonAsync<JsonArray>("/_gateway/transforms");
 
@@ -29,7 +29,7 @@ public sealed class ManagementEndpointTests
     [Fact]
     public async Task TheTestEndpointRunsAPayloadThroughTheLiveScriptAndForwardsNothing()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Management.PostAsJsonAsync("/_gateway/transforms/halopsa/test", new
         {
@@ -42,13 +42,13 @@ public sealed class ManagementEndpointTests
         Assert.Equal(1, result["version"]!.GetValue<int>());
         Assert.Equal("/api/events", result["request"]!["path"]!.GetValue<string>());
         Assert.Equal("halopsa-7", result["request"]!["body"]!["alertKey"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Fact]
     public async Task ASubmittedScriptRunsWithMockSettingsAndReturnsItsLogs()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         const string script = """
             function transform(request, context) {
               context.log("tenant", context.settings.tenant);
@@ -74,7 +74,7 @@ public sealed class ManagementEndpointTests
     [Fact]
     public async Task ASubmittedScriptThatDoesNotCompileReportsItsLineAndColumn()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Management.PostAsJsonAsync("/_gateway/transforms/halopsa/test", new
         {
@@ -91,21 +91,21 @@ public sealed class ManagementEndpointTests
     [Fact]
     public async Task ManagementPathsAreNotServedOnThePublicPortAndNotForwarded()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var list = await harness.Client.GetAsync("/_gateway/transforms");
         using var test = await harness.PostJsonAsync("/_gateway/transforms/halopsa/test", """{"request":{"body":{}}}""");
 
         Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, test.StatusCode);
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Fact]
     public async Task WithATokenConfiguredEveryManagementRequestMustCarryIt()
     {
         const string token = "a-management-token-of-some-length";
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = token);
 
         using var without = await harness.Management.GetAsync("/_gateway/transforms");
         using var wrong = await Send(harness.Management, "a-management-token-of-some-lengtX");
@@ -121,7 +121,7 @@ public sealed class ManagementEndpointTests
     public async Task OutsideDemoModeTheDemoReceiversPathIsClosedLikeAnyOther()
     {
         const string token = "a-management-token-of-some-length";
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = token);
 
         using var response = await harness.Management.PostAsync("/_demo/ilert/api/events", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
@@ -131,7 +131,7 @@ public sealed class ManagementEndpointTests
     [Fact]
     public async Task BindingTheManagementPortBeyondLoopbackWithoutATokenStopsStartup()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Urls"] = "http://0.0.0.0:0");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Urls"] = "http://0.0.0.0:0");
 
         Assert.Contains("Gateway:Management:Token", harness.StartupError());
     }

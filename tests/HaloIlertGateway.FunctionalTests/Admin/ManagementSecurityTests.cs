@@ -29,13 +29,13 @@ public sealed class ManagementSecurityTests
     [InlineData("/_gateway")]
     public async Task TheManagementPathInAnySpellingIsNeitherServedNorForwardedOnThePublicPort(string path)
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Client.GetAsync(new Uri(harness.Client.BaseAddress!.GetLeftPart(UriPartial.Authority) + path));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("urn:haloilertgateway:problem:not-found", (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task APathThatOnlyLooksLikeTheManagementPathIsStillForwarded()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Client.GetAsync("/api/alerts?q=_gateway");
 
@@ -64,7 +64,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task ARequestNamingAForeignHostIsRefused()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_gateway/routes");
         request.Headers.Host = "attacker.example";
 
@@ -82,7 +82,7 @@ public sealed class ManagementSecurityTests
     [InlineData("Sec-Fetch-Site", "same-site")]
     public async Task AStateChangingRequestFromAnotherSiteIsRefused(string header, string value)
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/_gateway/deadletters/replay")
         {
             Content = new FormUrlEncodedContent([]),
@@ -98,7 +98,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task AStateChangingRequestFromThePageItselfOrAProgramIsTaken()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using var fromPage = new HttpRequestMessage(HttpMethod.Post, "/_gateway/deadletters/replay");
         fromPage.Headers.Add("Sec-Fetch-Site", "same-origin");
         fromPage.Headers.Add("Origin", harness.Management.BaseAddress!.GetLeftPart(UriPartial.Authority));
@@ -113,7 +113,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task EveryAnswerForbidsFramingSniffingReferrersAndForeignScript()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         foreach (var path in (string[])["/", "/_gateway/routes", "/readyz"])
         {
@@ -134,7 +134,7 @@ public sealed class ManagementSecurityTests
     [InlineData("BEARER")]
     public async Task TheBearerSchemeIsTakenInAnyCase(string scheme)
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_gateway/routes");
         request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {Token}");
 
@@ -146,7 +146,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task WithATokenSetThePageOpensButNoDataWithoutTheToken()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
 
         using var page = await harness.Management.GetAsync("/");
         using var data = await harness.Management.GetAsync("/_gateway/routes");
@@ -159,7 +159,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task TheReadOnlyTokenOpensTheProbesAndNothingElse()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.Settings["Gateway:Management:Token"] = Token;
             g.Settings["Gateway:Management:ReadToken"] = ReadToken;
@@ -185,7 +185,7 @@ public sealed class ManagementSecurityTests
     [Fact]
     public async Task WithoutAReadOnlyTokenTheProbesAnswerLoopbackClientsWithoutAnyToken()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
 
         using var metrics = await harness.Management.GetAsync("/metrics");
         using var data = await harness.Management.GetAsync("/_gateway/deadletters");
@@ -197,7 +197,7 @@ public sealed class ManagementSecurityTests
     [SkippableFact]
     public async Task WithATokenSetAPersonSignsInOnThePageAndSeesTheGateway()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
         await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
         var page = browser.Page;
         var patiently = new LocatorAssertionsToContainTextOptions { Timeout = 10_000 };

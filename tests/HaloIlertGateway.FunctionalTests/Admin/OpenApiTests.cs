@@ -11,7 +11,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task TheManagementApiIsDescribedEndpointByEndpoint()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         var document = (await harness.Management.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
 

@@ -13,7 +13,7 @@ public sealed partial class OperatorPageTests
     [SkippableFact]
     public async Task ThePlaygroundRunsAHaloPsaSampleAndShowsTheIlertEvent()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
         var page = browser.Page;
 
@@ -23,7 +23,7 @@ public sealed partial class OperatorPageTests
         await Assertions.Expect(page.Locator("#pg-output")).ToContainTextAsync("\"eventType\": \"ALERT\"", Patiently);
         await Assertions.Expect(page.Locator("#pg-output")).ToContainTextAsync("POST /api/events");
         await browser.ScreenshotAsync("playground-halopsa-sample");
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [SkippableFact]
@@ -37,7 +37,8 @@ public sealed partial class OperatorPageTests
 
         await Assertions.Expect(browser.Page.Locator("#demo-banner")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(browser.Page.Locator("#demo-banner")).ToContainTextAsync("nothing leaves this machine");
-        Assert.Empty(ilert.Received);
+        using var operatorClient = new HttpClient { BaseAddress = new Uri(management) };
+        await ilert.AssertNothingReceivedAsync(() => FakeIlert.OutboxDepthAt(operatorClient));
         Assert.Equal(0, await gateway.StopAsync());
     }
 
@@ -45,8 +46,8 @@ public sealed partial class OperatorPageTests
     public async Task TheClusterSectionShowsEachReplicaOfTheSharedStore()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var harness = await GatewayHarness.StartAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString));
-        await using var other = await GatewayHarness.StartAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString));
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString));
+        await using var other = await GatewayHarness.CreateAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString));
         _ = other.Client;
         var self = (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/cluster"))!["self"]!.GetValue<string>();
         await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
@@ -63,7 +64,7 @@ public sealed partial class OperatorPageTests
     [SkippableFact]
     public async Task ThePageOpensOnTheFirstRoutesTransformAndDatesItsTimes()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using (var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-page-dates", """{"ticket":{"id":3,"summary":"s","status":{"id":1,"name":"New"}}}"""))
         {
             response.EnsureSuccessStatusCode();
@@ -83,7 +84,7 @@ public sealed partial class OperatorPageTests
     [SkippableFact]
     public async Task ABrokenScriptShowsItsErrorWithTheLine()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
         var page = browser.Page;
 
@@ -176,12 +177,11 @@ public sealed partial class OperatorPageTests
     }
 
     /// <summary>A durable route whose transform fails on <c>{"ok": false}</c>: each such request becomes a dead letter.</summary>
-    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.StartAsync(
+    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.CreateAsync(
         new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
         g =>
         {
             g.WithTransformRoute("fragile", "fragile");
-            g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
         });
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Management port listening on (http://\S+) ")]

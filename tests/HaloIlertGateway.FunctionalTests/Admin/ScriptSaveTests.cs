@@ -15,7 +15,7 @@ public sealed class ScriptSaveTests
     [Fact]
     public async Task WithoutATokenSavingIsNotOffered()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         Assert.False((await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/info"))!["canSave"]!.GetValue<bool>());
         using var response = await harness.Management.PutAsync("/_gateway/transforms/halopsa/source", new StringContent("function transform(r) { return r; }"));
@@ -26,7 +26,7 @@ public sealed class ScriptSaveTests
     public async Task InAClusterSavingIsOffAndSaysWhereTransformsChange()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var harness = await GatewayHarness.StartAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString).Settings["Gateway:Management:Token"] = Token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g, connectionString).Settings["Gateway:Management:Token"] = Token);
         var path = Path.Combine(harness.Gateway.TransformsDirectory, "halopsa.js");
         var before = File.ReadAllText(path);
 
@@ -45,7 +45,7 @@ public sealed class ScriptSaveTests
     [Fact]
     public async Task AScriptThatFailsItsFixturesIsNotSavedAndTheFileStaysAsItWas()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Management:Token"] = Token);
         var path = Path.Combine(harness.Gateway.TransformsDirectory, "halopsa.js");
         var before = File.ReadAllText(path);
 
@@ -59,7 +59,7 @@ public sealed class ScriptSaveTests
     [Fact]
     public async Task AGoodScriptIsSavedAndGoesLive()
     {
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["plain"] = "function transform(request, context) { request.body = { v: 1 }; return request; }" },
             g => g.Settings["Gateway:Management:Token"] = Token);
         _ = harness.Client;

@@ -11,7 +11,7 @@ public sealed class HealthcheckCommandTests
     [Fact]
     public async Task AReadyGatewayPasses()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         var (exitCode, output) = Run("healthcheck", new Uri(harness.Management.BaseAddress!, "/readyz").ToString());
 

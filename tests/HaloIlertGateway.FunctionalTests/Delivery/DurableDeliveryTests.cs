@@ -12,7 +12,7 @@ public sealed class DurableDeliveryTests
     [Fact]
     public async Task EventsSentWhileIlertIsDownFailingAndRateLimitingAllArriveInOrderPerTicketOnceItRecovers()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         var phase = "down";
         harness.Ilert.Respond = _ => phase switch
         {
@@ -63,7 +63,7 @@ public sealed class DurableDeliveryTests
     [Fact]
     public async Task WhenIlertAnswersAtOnceTheClientGetsIlertsAnswer()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-direct", Ticket(1, 1));
 
@@ -74,7 +74,7 @@ public sealed class DurableDeliveryTests
     [Fact]
     public async Task AFourHundredFromIlertIsReturnedAsSentAndNotRetried()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         harness.Ilert.Respond = _ => Results.Json(new { status = 400, message = "no open alert for this key", code = "BAD_REQUEST" }, statusCode: 400);
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-400", Ticket(1, 5, closed: true));
@@ -89,7 +89,7 @@ public sealed class DurableDeliveryTests
     [Fact]
     public async Task AnEventOlderThanMaxAgeBecomesADeadLetterThatReplaysWhenIlertIsBack()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().Settings["Gateway:Delivery:MaxAge"] = "00:00:01");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().Settings["Gateway:Delivery:MaxAge"] = "00:00:01");
         harness.Ilert.Respond = _ => FakeIlert.Unreachable;
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-expire", Ticket(7, 1));
@@ -110,10 +110,9 @@ public sealed class DurableDeliveryTests
     {
         const string broken = """function transform(request, context) { if (!request.body.mappable) { throw new Error("cannot map this ticket"); } return request; }""";
         const string fixedScript = """function transform(request, context) { request.body = { mapped: true, key: request.params.integrationKey }; return request; }""";
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["fragile"] = broken }, g =>
+        await using var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["fragile"] = broken }, g =>
         {
             g.WithFastRetries().WithTransformRoute("fragile", "fragile");
-            g.Settings["ReverseProxy:Routes:fragile:Metadata:Delivery"] = "Durable";
         });
 
         using var failed = await harness.PostJsonAsync(TestRoutes.PathOf("fragile", "il1hps-fragile"), """{"mappable":false}""");
@@ -136,7 +135,7 @@ public sealed class DurableDeliveryTests
     [Fact]
     public async Task ALaterDeliveryLogsUnderTheTraceIdOfTheRequestThatQueuedIt()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Serilog:MinimumLevel:Override:HaloIlertGateway"] = "Information";

@@ -15,7 +15,7 @@ public sealed class KeyClassTests
     public async Task AFloodOnMadeUpKeysNeitherDelaysAGenuineAlertNorGetsPastItsShare()
     {
         // ilert's limits, with an all-keys budget of 100 a minute that the flood alone could spend three times over.
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries().WithIlertLimits();
             g.Settings["Gateway:Delivery:MaxSendsPerWindow"] = "100";
@@ -51,7 +51,7 @@ public sealed class KeyClassTests
     [Fact]
     public async Task AKeyIlertRefusedIsAnswered404AtTheDoorAndNothingIsStoredOrSent()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().LogEverything());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().LogEverything());
         harness.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
         const string Stranger = "il1hps-no-such-source-77aa";
 
@@ -84,7 +84,7 @@ public sealed class KeyClassTests
     [Fact]
     public async Task ARefusedKeyIsAnsweredBeforeItsBodyIsReadOrItsTransformRuns()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         harness.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
         using (var first = await harness.PostJsonAsync(GenuineAlerts.Path("il1hps-gone"), Ticket(1, 1)))
         {
@@ -101,7 +101,7 @@ public sealed class KeyClassTests
     [Fact]
     public async Task AKeyIlertHasAcceptedIsNeverRefusedOnA404ItsEventsStayReplayable()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         await GenuineAlerts.PostAndAwaitDeliveryAsync(harness, 1);
 
         // A transform or edge that sends to a wrong path: ilert answers 404 for the known key.
@@ -119,7 +119,7 @@ public sealed class KeyClassTests
     [Fact]
     public async Task AKeyOnProbationHasOneEventInFlightUntilIlertHasAnsweredThenItsBacklogFollows()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         var gate = new TaskCompletionSource();
         harness.Ilert.Respond = _ =>
         {
@@ -145,7 +145,7 @@ public sealed class KeyClassTests
     public async Task WithAllowedKeysOnlyTheOperatorsOwnKeysAreAccepted()
     {
         using var secrets = new SecureRoute();
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Gateway:Delivery:AllowedKeys:0"] = secrets.Secret("keys", $"il1hps-other, {GenuineAlerts.Key}");

@@ -14,7 +14,7 @@ public sealed class OutboxFileTests
     public async Task ADeletedOutboxRefusesEventsUntilAFileIsBackAndWhatItHeldIsDelivered()
     {
         var database = Path.Combine(TestFolders.Create("outbox-deleted-"), "outbox.db");
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Gateway:Delivery:DatabasePath"] = database;
@@ -57,7 +57,7 @@ public sealed class OutboxFileTests
     public async Task WhileTheFileIsGoneTheWorkerDeliversWhatTheOpenFileHolds()
     {
         var database = Path.Combine(TestFolders.Create("outbox-gone-"), "outbox.db");
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Gateway:Delivery:DatabasePath"] = database;

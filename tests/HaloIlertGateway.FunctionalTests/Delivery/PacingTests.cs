@@ -15,7 +15,7 @@ public sealed class PacingTests
     [Fact]
     public async Task ABurstUpToTheLimitGoesAtOnceTheRestKeepsTheWindowAndAnotherKeyIsNotHeldUp()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries(ratePerMinute: 5);
             g.Settings["Gateway:Delivery:PacingWindow"] = "00:00:01";

@@ -19,7 +19,7 @@ public sealed class PoisonEventTests
     [Fact]
     public async Task ANonAsciiClientHeaderIsNotStoredSoNeitherItsEventNorTheNextIsHeldBack()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
 
         foreach (var (step, closed) in ((int, bool)[])[(1, false), (2, true)])
         {
@@ -40,7 +40,7 @@ public sealed class PoisonEventTests
     [Fact]
     public async Task AStoredEventThatCannotBeSentIsADeadLetterAtOnceAndItsAlertsNextEventGoesOn()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         _ = harness.Client;
         var store = harness.Gateway.Services.GetRequiredService<IOutbox>();
         var now = DateTimeOffset.UtcNow;
@@ -61,7 +61,7 @@ public sealed class PoisonEventTests
     [Fact]
     public async Task IlertsAnswerReachesAWaitingClientReadableWhateverItAskedFor()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         harness.Ilert.Respond = request => request.Headers.GetValueOrDefault("accept-encoding", "").Contains("gzip", StringComparison.Ordinal)
             ? new Gzipped("""{"alertKey":"fake","responseCode":"NEW_INCIDENT_CREATED"}""")
             : null!;

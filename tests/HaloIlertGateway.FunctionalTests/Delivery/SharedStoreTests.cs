@@ -13,7 +13,7 @@ public sealed class SharedStoreTests
     public async Task OnPostgresEventsAreStoredOrderedAndDeliveredAsOnSqlite()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
         var fail = true;
         harness.Ilert.Respond = _ => fail ? FakeIlert.Unreachable : null!;
 
@@ -34,7 +34,7 @@ public sealed class SharedStoreTests
     {
         var server = await PostgresServer.StartOwnAsync();
         var connectionString = await server.CreateDatabaseAsync();
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
         using (var before = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-pg-outage", Ticket(1, 1)))
         {
             Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);
@@ -66,8 +66,8 @@ public sealed class SharedStoreTests
     public async Task EachReplicaSeesTheOthersHeartbeatAndWhoHoldsALease()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var first = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
-        await using var second = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
+        await using var first = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
+        await using var second = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().WithPostgres(connectionString));
         _ = first.Client;
         _ = second.Client;
 
@@ -92,8 +92,8 @@ public sealed class SharedStoreTests
             g.Settings["Gateway:Delivery:MaxOutboxBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await using var a = await GatewayHarness.StartAsync(configure: Configure);
-        await using var b = await GatewayHarness.StartAsync(configure: Configure);
+        await using var a = await GatewayHarness.CreateAsync(configure: Configure);
+        await using var b = await GatewayHarness.CreateAsync(configure: Configure);
         a.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
         b.Ilert.Respond = r => GenuineAlerts.AsIlert(r)!;
         await GenuineAlerts.PostAndAwaitDeliveryAsync(a, 1);

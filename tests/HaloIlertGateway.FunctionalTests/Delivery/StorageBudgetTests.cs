@@ -14,7 +14,7 @@ public sealed class StorageBudgetTests
     [Fact]
     public async Task RefusedBodiesOnMadeUpKeysStayWithinTheirBudgetAndAGenuineAlertIsStillQueued()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             // 4 MiB in all: anonymous dead letters 128 KiB, a refused body kept up to 64 KiB.
@@ -49,7 +49,7 @@ public sealed class StorageBudgetTests
     [Fact]
     public async Task DeadLettersAreDeletedInBulkByKindRouteAndAgeOnTheManagementPort()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         for (var i = 0; i < 3; i++)
         {
             using var refused = await harness.PostJsonAsync(GenuineAlerts.Path($"key{i}"), "not json");
@@ -75,7 +75,7 @@ public sealed class StorageBudgetTests
     [InlineData("/_gateway/outbox?limit=100000")]
     public async Task EveryListingLimitIsFromOneToAThousand(string path)
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Management.GetAsync(path);
 

@@ -14,7 +14,7 @@ public sealed class StorageFaultTests
     [Fact]
     public async Task AFullOutboxAnswers503AndUnhealthyThenRecoversByItselfWithNothingAcknowledgedLost()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Gateway:Delivery:MaxOutboxBytes"] = "131072";
@@ -71,7 +71,7 @@ public sealed class StorageFaultTests
         }
 
         var acknowledged = 0;
-        await using (var first = await GatewayHarness.StartAsync(configure: Configure))
+        await using (var first = await GatewayHarness.CreateAsync(configure: Configure))
         {
             await KnownToIlertAsync(first);
             first.Ilert.Respond = _ => FakeIlert.Unreachable;
@@ -88,7 +88,7 @@ public sealed class StorageFaultTests
         }
 
         // Restarted with the outbox still full: it starts, says so, and keeps what it has.
-        await using var second = await GatewayHarness.StartAsync(configure: Configure);
+        await using var second = await GatewayHarness.CreateAsync(configure: Configure);
         second.Ilert.Respond = _ => FakeIlert.Unreachable;
         using var refused = await second.PostJsonAsync("/api/v1/events/halopsa/il1hps-full", Ticket(5000, 1));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

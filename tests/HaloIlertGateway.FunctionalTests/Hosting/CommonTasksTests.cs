@@ -65,7 +65,7 @@ public sealed class CommonTasksTests
         Assert.Equal("halopsa-eu-10234", Event(run)["alertKey"]!.GetValue<string>());
 
         // The gateway with the same proxy.json: status 17 resolves on the second instance only.
-        await using var harness = await GatewayHarness.StartAsync(configure: g => ProxyJson.Apply(Path.Combine(g.ContentRoot, "proxy.json"), fragment));
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => ProxyJson.Apply(Path.Combine(g.ContentRoot, "proxy.json"), fragment));
         const string ticket = """{"ticket":{"id":5,"summary":"Router down","status":{"id":17,"name":"Awaiting parts"}}}""";
         using (var eu = await harness.PostJsonAsync("/api/v1/events/halopsa-eu/il1hps-eu", ticket))
         using (var first = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-first", ticket))
@@ -84,7 +84,7 @@ public sealed class CommonTasksTests
         const string token = "an-admin-token-of-some-length";
         var recipe = Markdown.Section(Tasks, "Replay a dead letter");
         var curls = Markdown.Commands(Assert.Single(Markdown.CodeBlocks(recipe, "sh")));
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries().Settings["Gateway:Management:Token"] = token);
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries().Settings["Gateway:Management:Token"] = token);
         // ilert down when the ticket comes (queued), then refusing it on the retry: a dead letter.
         harness.Ilert.Respond = _ => Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         using (var queued = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-dead", """{"ticket":{"id":77,"summary":"Disk full","status":{"id":1,"name":"New"}}}"""))
@@ -115,7 +115,7 @@ public sealed class CommonTasksTests
         // The recipe: the new key written to halo_key_next, both accepted; then the new key written to halo_key too.
         File.WriteAllText(Path.Combine(secrets, "halo_key"), "the-old-key-of-halopsa");
         File.WriteAllText(Path.Combine(secrets, "halo_key_next"), "the-new-key-of-halopsa");
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             ProxyJson.Apply(Path.Combine(g.ContentRoot, "proxy.json"), fragment);
             g.Settings["ReverseProxy:Routes:halopsa:AuthorizationPolicy"] = "halo-inbound";

@@ -14,7 +14,7 @@ public sealed class MountedConfigTests
     {
         string? path = null;
         string? original = null;
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             path = Path.Combine(g.ContentRoot, "proxy.json");
             original = File.ReadAllText(path);

@@ -16,7 +16,7 @@ public sealed class ProxyConfigFaultTests
     [Fact]
     public async Task AProxyJsonThatDoesNotParseIsLoggedAndReadinessSaysWhichConfigurationServes()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
         var path = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
         var good = File.ReadAllText(path);
         Assert.Equal("Healthy", await ConfigStatusAsync(harness));
@@ -37,7 +37,7 @@ public sealed class ProxyConfigFaultTests
     [Fact]
     public async Task AProxyJsonThatFailsValidationIsLoggedAndTheRoutesServingKeepServing()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
         var path = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
         var good = File.ReadAllText(path);
         _ = harness.Client;

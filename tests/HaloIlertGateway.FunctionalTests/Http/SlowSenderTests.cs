@@ -17,7 +17,7 @@ public sealed class SlowSenderTests
     [Fact]
     public async Task SendersThatDeclareAMegabyteAndTrickleHoldWhatTheySentAndAGenuineAlertGetsThrough()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         using var stop = new CancellationTokenSource();
         var budget = harness.Gateway.Services.GetRequiredService<BodyBudget>();
 
@@ -35,7 +35,7 @@ public sealed class SlowSenderTests
     [Fact]
     public async Task PastTheBodyBudgetASenderGets503AtOnceAndAGenuineAlertStillGetsThrough()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Gateway:Limits:MaxBufferedBodyBytes"] = "1048576";
@@ -65,7 +65,7 @@ public sealed class SlowSenderTests
     [Fact]
     public async Task ABodyKeptOpenPastTheReadTimeoutIs408AndItsShareGivenBack()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.WithFastRetries();
             g.Settings["Gateway:Limits:BodyReadTimeout"] = "00:00:01";

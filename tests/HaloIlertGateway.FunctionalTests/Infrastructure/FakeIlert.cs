@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,6 +96,21 @@ public sealed class FakeIlert : IAsyncDisposable
         await Eventually.TrueAsync(() => _received.Count >= count, $"{count} requests at the fake ilert", timeout);
         return [.. _received];
     }
+
+    /// <summary>
+    /// Asserts that no request reached the fake once the gateway can no longer send one: first polls
+    /// <paramref name="queued"/> (the events the gateway still holds) down to zero, so that a delivery still to come
+    /// is waited out rather than missed by a check made right after the response.
+    /// </summary>
+    public async Task AssertNothingReceivedAsync(Func<Task<long>> queued, TimeSpan? within = null)
+    {
+        await Eventually.TrueAsync(async () => await queued() == 0, "the gateway to hold no queued event", within);
+        Assert.Empty(_received);
+    }
+
+    /// <summary>The events a running gateway still holds (its outbox depth), from its management API's delivery summary.</summary>
+    public static async Task<long> OutboxDepthAt(HttpClient management) =>
+        (await management.GetFromJsonAsync<JsonObject>("/_gateway/delivery"))!["outboxDepth"]!.GetValue<long>();
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using HaloIlertGateway.Admin;
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,7 +48,11 @@ public sealed class GatewayHarness : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayHarness> StartAsync(IReadOnlyDictionary<string, string>? scripts = null, Action<GatewayFactory>? configure = null)
+    /// <summary>
+    /// Starts the fake ilert and prepares the gateway in front of it; the gateway itself starts on the first use of
+    /// <see cref="Client"/> (or <see cref="Management"/>), so that a test can still change its settings and scripts.
+    /// </summary>
+    public static async Task<GatewayHarness> CreateAsync(IReadOnlyDictionary<string, string>? scripts = null, Action<GatewayFactory>? configure = null)
     {
         var ilert = await FakeIlert.StartAsync();
         var gateway = new GatewayFactory(ilert, scripts);
@@ -73,6 +78,13 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public Task<HttpResponseMessage> PostAsync(string path, string body, string contentType) =>
         Client.PostAsync(path, new StringContent(body, new MediaTypeHeaderValue(contentType)));
+
+    /// <summary>
+    /// Asserts that nothing reached ilert, after waiting out any delivery that could still come: the outbox is polled
+    /// until it holds no event (one queued there would be sent, or retried, later).
+    /// </summary>
+    public Task AssertNothingSentAsync() =>
+        Ilert.AssertNothingReceivedAsync(() => Task.FromResult(Gateway.Services.GetRequiredService<IOutbox>().Stats().Depth));
 
     /// <summary>Starts the gateway expecting it to refuse; returns every message of the failure, inner ones included.</summary>
     public string StartupError()

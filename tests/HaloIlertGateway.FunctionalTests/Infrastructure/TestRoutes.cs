@@ -5,11 +5,12 @@ public static class TestRoutes
 {
     /// <summary>
     /// Adds route <paramref name="routeId"/>: POST <c>/api/v1/events/&lt;routeId&gt;/{integrationKey}</c> (ilert's
-    /// alert-source URL shape, like every shipped route) through transform <paramref name="transform"/>.
+    /// alert-source URL shape, like every shipped route) through transform <paramref name="transform"/>. Durable, as
+    /// every shipped alert route is; <paramref name="direct"/> only for a test about the direct path.
     /// </summary>
-    public static GatewayFactory WithTransformRoute(this GatewayFactory gateway, string routeId, string transform, bool durable = false)
+    public static GatewayFactory WithTransformRoute(this GatewayFactory gateway, string routeId, string transform, bool direct = false)
     {
-        foreach (var (key, value) in TransformRoute(routeId, transform, durable))
+        foreach (var (key, value) in TransformRoute(routeId, transform, direct))
         {
             gateway.Settings[key] = value;
         }
@@ -18,7 +19,7 @@ public static class TestRoutes
     }
 
     /// <summary>The configuration of such a route, as keys and values.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> TransformRoute(string routeId, string transform, bool durable = false)
+    public static IEnumerable<KeyValuePair<string, string>> TransformRoute(string routeId, string transform, bool direct = false)
     {
         var prefix = $"ReverseProxy:Routes:{routeId}:";
         yield return new(prefix + "ClusterId", "ilert");
@@ -26,7 +27,7 @@ public static class TestRoutes
         yield return new(prefix + "Match:Path", PathOf(routeId, "{integrationKey}"));
         yield return new(prefix + "Match:Methods:0", "POST");
         yield return new(prefix + "Transforms:0:JsTransform", transform);
-        if (durable)
+        if (!direct)
         {
             yield return new(prefix + "Metadata:Delivery", "Durable");
         }

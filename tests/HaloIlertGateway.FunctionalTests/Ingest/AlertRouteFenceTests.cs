@@ -21,7 +21,7 @@ public sealed class AlertRouteFenceTests
     [InlineData("POST", "/API/V1/EVENTS/HALOPSA/il1hps-key/x", HttpStatusCode.NotFound)]
     public async Task ARequestShapedAroundATransformRouteIsAnsweredNeverPassedThrough(string method, string path, HttpStatusCode expected)
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(harness.Client.BaseAddress!.GetLeftPart(UriPartial.Authority) + path))
         {
@@ -46,7 +46,7 @@ public sealed class AlertRouteFenceTests
     [InlineData("/api/v1/events/halopsa-other/key")]
     public async Task OtherIlertPathsArePassedThroughAsBefore(string path)
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostJsonAsync(path, "{}");
 

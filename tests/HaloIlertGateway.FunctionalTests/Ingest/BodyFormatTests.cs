@@ -13,7 +13,7 @@ public sealed class BodyFormatTests
     private const string Echo = """function transform(request) { request.body = { got: request.body }; return request; }""";
 
     private static Task<GatewayHarness> StartAsync() =>
-        GatewayHarness.StartAsync(new Dictionary<string, string> { ["tickets"] = Echo }, g =>
+        GatewayHarness.CreateAsync(new Dictionary<string, string> { ["tickets"] = Echo }, g =>
         {
             g.WithTransformRoute("tickets", "tickets");
             g.Settings["ReverseProxy:Routes:tickets:Metadata:BodyFormats"] = "json, form, xml";
@@ -51,7 +51,7 @@ public sealed class BodyFormatTests
         var problem = await GatewayHarness.ReadProblemAsync(response);
         Assert.Equal("This route takes JSON, form or XML bodies.", problem["title"]!.GetValue<string>());
         Assert.Contains("application/json, application/x-www-form-urlencoded or application/xml", problem["detail"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class BodyFormatTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("urn:haloilertgateway:problem:invalid-xml", (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     public static TheoryData<string, string, string> BodiesBeyondTheirBounds() => new()

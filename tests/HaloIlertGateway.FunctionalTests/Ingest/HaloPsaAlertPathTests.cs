@@ -15,7 +15,7 @@ public sealed class HaloPsaAlertPathTests
     [Fact]
     public async Task AClosedTicketResolvesTheAlertKeyItsNewTicketOpened()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         const string path = "/api/v1/events/halopsa/il1hps-open-close";
 
         (await harness.PostJsonAsync(path, Sample("new-ticket"))).EnsureSuccessStatusCode();
@@ -31,7 +31,7 @@ public sealed class HaloPsaAlertPathTests
     [Fact]
     public async Task HaloItsmUsesTheSameTransformOnItsOwnRoute()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostJsonAsync("/api/v1/events/haloitsm/il1itsm-key", Sample("new-ticket"));
 
@@ -44,7 +44,7 @@ public sealed class HaloPsaAlertPathTests
     [Fact]
     public async Task ADroppedEventIsAnswered202WithTheReasonAndReachesNothing()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Transforms:halopsa:Settings:ignoredTicketTypeIds:0"] = "1");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Transforms:halopsa:Settings:ignoredTicketTypeIds:0"] = "1");
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-drop", Sample("new-ticket"));
 
@@ -52,26 +52,26 @@ public sealed class HaloPsaAlertPathTests
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("dropped", body["status"]!.GetValue<string>());
         Assert.Contains("Incident", body["reason"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Fact]
     public async Task InvalidJsonIsA400ProblemAndNothingIsForwarded()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-bad", """{"ticket": {"id": 1,""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await GatewayHarness.ReadProblemAsync(response);
         Assert.Equal("urn:haloilertgateway:problem:invalid-json", problem["type"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Fact]
     public async Task AChunkedBodyIsTransformedAndSentWithItsExactLength()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(Sample("new-ticket"))));
         content.Headers.ContentType = new("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events/halopsa/il1hps-chunked") { Content = content };
@@ -89,7 +89,7 @@ public sealed class HaloPsaAlertPathTests
     [Fact]
     public async Task AMalformedTicketIsA502TransformFailedProblemWithTheScriptLine()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-malformed", """{"not":"a ticket"}""");
 
@@ -99,7 +99,7 @@ public sealed class HaloPsaAlertPathTests
         Assert.Equal("halopsa", problem["transform"]!.GetValue<string>());
         Assert.True(problem["line"]!.GetValue<int>() > 0);
         Assert.Contains("no 'ticket' object", problem["detail"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     private static string Sample(string name) =>

@@ -23,11 +23,11 @@ public sealed class TransformedBodyWriteTests
     public async Task TheUpstreamsFirstReadHoldsTheHeadersAndTheWholeTransformedBody()
     {
         await using var upstream = RecordingUpstream.Start();
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["onewrite"] = Script },
             gateway =>
             {
-                gateway.WithTransformRoute("onewrite", "onewrite");
+                gateway.WithTransformRoute("onewrite", "onewrite", direct: true);
                 gateway.Settings["ReverseProxy:Clusters:ilert:Destinations:primary:Address"] = upstream.Address;
             });
 

@@ -10,7 +10,7 @@ public sealed class LogLevelTests
     {
         // As under `dotnet run --project gateway`: the content root (here a temp copy of proxy.json and transforms/)
         // has no appsettings.json; the one beside the app must still set the levels.
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings.Remove("Serilog:MinimumLevel:Default"));
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings.Remove("Serilog:MinimumLevel:Default"));
         Assert.False(File.Exists(Path.Combine(harness.Gateway.ContentRoot, "appsettings.json")));
 
         using var response = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-levels", """{"ticket":{"id":1,"summary":"s","status":{"id":1,"name":"New"}}}""");

@@ -23,7 +23,7 @@ public sealed class LogRedactionTests
     public async Task NoSecretOfTheEdgePoliciesAppearsInLogsErrorBodiesOrManagementResponses()
     {
         using var secure = new SecureRoute();
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["secure"] = SecureRoute.Script },
             g =>
             {
@@ -60,7 +60,7 @@ public sealed class LogRedactionTests
     [Fact]
     public async Task AKeyInANonCanonicalSpellingOfAPathOrWhereARouteTemplatePutsItAppearsInNoLogAndNoManagementResponse()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.Settings["ReverseProxy:Routes:hooks:ClusterId"] = "ilert";
             g.Settings["ReverseProxy:Routes:hooks:Match:Path"] = "/hooks/{integrationKey}/ticket";
@@ -86,7 +86,7 @@ public sealed class LogRedactionTests
     [Fact]
     public async Task TheIntegrationKeyAppearsInNoLogEventAndNoErrorBody()
     {
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["leaky"] = LeakyScript },
             g =>
             {

@@ -25,7 +25,7 @@ public sealed partial class InstrumentConventionTests
             },
         };
         listener.Start();
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         _ = harness.Client;
 
         List<Instrument> seen;

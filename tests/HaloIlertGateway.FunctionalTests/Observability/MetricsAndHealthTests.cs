@@ -13,7 +13,7 @@ public sealed class MetricsAndHealthTests
     public async Task ThePrometheusEndpointShowsTheCountersMovedAndNoSecret()
     {
         using var secure = new SecureRoute();
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["secure"] = SecureRoute.Script }, g =>
+        await using var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["secure"] = SecureRoute.Script }, g =>
         {
             secure.AddTo(g);
             g.Settings["Gateway:RateLimiting:Policies:per-integration-key:TokenLimit"] = "2";
@@ -54,7 +54,7 @@ public sealed class MetricsAndHealthTests
     [Fact]
     public async Task ReadyzReportsTransformsOutboxAndConfigOnTheManagementPort()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Management.GetAsync("/readyz");
         var report = await response.Content.ReadFromJsonAsync<JsonObject>();
@@ -67,7 +67,7 @@ public sealed class MetricsAndHealthTests
     [Fact]
     public async Task ARefusedScriptMakesReadinessDegradedWhileTheLastGoodVersionServes()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         _ = harness.Client;
         File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "halopsa.js"), "function transform( {");
 

@@ -27,7 +27,7 @@ public sealed class TracingTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithFastRetries());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
         var failOnce = true;
         harness.Ilert.Respond = _ => failOnce ? Microsoft.AspNetCore.Http.Results.StatusCode(503) : null!;
 

@@ -10,7 +10,7 @@ public sealed class PassthroughTests
     [Fact]
     public async Task AGetWithAuthorizationAndQueryReachesIlertUnchanged()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/alerts?states=PENDING&max-results=5");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "user-api-key-123");
         request.Headers.Add("X-Custom", "kept");
@@ -29,7 +29,7 @@ public sealed class PassthroughTests
     [Fact]
     public async Task APutWithABodyReachesIlertByteForByte()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         var body = """{"summary":"Maintenance – Wartung ✓","status":"RESOLVED"}""";
 
         using var response = await harness.Client.PutAsync("/api/alerts/42", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -45,7 +45,7 @@ public sealed class PassthroughTests
     [Fact]
     public async Task ABodyLargerThanTheTransformBufferLimitStreamsThroughThePassthroughRoute()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Scripting:MaxBodyBytes"] = "4096");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Scripting:MaxBodyBytes"] = "4096");
         var body = new byte[3 * 1024 * 1024];
         Random.Shared.NextBytes(body);
 
@@ -59,7 +59,7 @@ public sealed class PassthroughTests
     [Fact]
     public async Task AnAlertSourcePathWithoutATransformIsForwardedAsIs()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostJsonAsync("/api/v1/events/email/il1eml-passthrough", """{"a":1}""");
 
@@ -72,7 +72,7 @@ public sealed class PassthroughTests
     [Fact]
     public async Task IlertsAnswerComesBackToTheClient()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         harness.Ilert.Respond = _ => Microsoft.AspNetCore.Http.Results.Json(new { status = 404, message = "no such alert" }, statusCode: 404);
 
         using var response = await harness.Client.GetAsync("/api/alerts/999");
@@ -84,11 +84,11 @@ public sealed class PassthroughTests
     [Fact]
     public async Task HealthzAnswersOnThePublicPortWithoutCallingIlert()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.Client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 }

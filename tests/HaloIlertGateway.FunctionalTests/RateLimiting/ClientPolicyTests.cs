@@ -54,7 +54,7 @@ public sealed class ClientPolicyTests
         Assert.Equal(429, (await PostAsync(harness, "203.0.113.5", "198.51.100.200", "il1hps-s9")).Response.StatusCode);
     }
 
-    private static Task<GatewayHarness> StartAsync() => GatewayHarness.StartAsync(configure: g =>
+    private static Task<GatewayHarness> StartAsync() => GatewayHarness.CreateAsync(configure: g =>
     {
         g.Settings["Gateway:RateLimiting:Policies:per-client-address:TokenLimit"] = "5";
         g.Settings["Gateway:RateLimiting:Policies:per-client-address:ReplenishmentPeriod"] = "00:10:00";

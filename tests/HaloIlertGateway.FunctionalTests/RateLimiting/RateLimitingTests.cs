@@ -11,7 +11,7 @@ public sealed class RateLimitingTests
     [Fact]
     public async Task ABurstBeyondThePolicyIs429WithRetryAfterWhileAnotherIntegrationKeyIsUnaffected()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.Settings["Gateway:RateLimiting:Policies:per-integration-key:TokenLimit"] = "3";
             g.Settings["Gateway:RateLimiting:Policies:per-integration-key:ReplenishmentPeriod"] = "00:01:00";
@@ -41,7 +41,7 @@ public sealed class RateLimitingTests
     [Fact]
     public async Task LimitsChangeAfterAProxyJsonEditWithoutARestart()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         EditPolicy(harness, tokenLimit: 1); // before the gateway starts
         using (var first = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-edit", Ticket))
         using (var second = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-edit", Ticket))

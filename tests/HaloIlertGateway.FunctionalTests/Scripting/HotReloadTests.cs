@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.FunctionalTests.Delivery;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.FunctionalTests.Scripting;
@@ -27,11 +28,11 @@ public sealed class HotReloadTests
     [InlineData(true)]
     public async Task ScriptsRewrittenWhileEventsFlowServeTheOldOrNewVersionAndGoLiveWithinTwoSeconds(bool polling)
     {
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["edited"] = Versioned(0) },
             g =>
             {
-                g.WithTransformRoute("edited", "edited").WithTransformRoute("mounted", "mounted");
+                g.WithFastRetries().WithTransformRoute("edited", "edited").WithTransformRoute("mounted", "mounted");
                 g.Settings["Gateway:Scripting:UsePollingWatcher"] = polling.ToString();
                 g.Settings["Gateway:Scripting:PollingIntervalMilliseconds"] = "200";
             });
@@ -121,7 +122,7 @@ public sealed class HotReloadTests
     [Fact]
     public async Task ARouteAddedToProxyJsonIsServedWithoutARestartAndABrokenEditKeepsTheOldConfig()
     {
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["edited"] = Versioned(5) });
+        await using var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["edited"] = Versioned(5) });
         using (var before = await harness.PostJsonAsync("/api/v1/events/added/il1hps-added", "{}"))
         {
             Assert.Equal(HttpStatusCode.Accepted, before.StatusCode); // passthrough: the body arrives unchanged
@@ -158,7 +159,7 @@ public sealed class HotReloadTests
 
     private static async Task<GatewayHarness> StartServingVersionOneAsync()
     {
-        var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["edited"] = Versioned(1) }, g => g.WithTransformRoute("edited", "edited"));
+        var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["edited"] = Versioned(1) }, g => g.WithTransformRoute("edited", "edited"));
         await AssertServesVersionAsync(harness, 1);
         return harness;
     }

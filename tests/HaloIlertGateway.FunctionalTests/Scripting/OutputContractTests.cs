@@ -26,8 +26,8 @@ public sealed class OutputContractTests
         """;
 
     private static Task<GatewayHarness> StartAsync(bool durable) =>
-        GatewayHarness.StartAsync(new Dictionary<string, string> { ["contract"] = Script },
-            g => g.WithTransformRoute("contract", "contract", durable).Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        GatewayHarness.CreateAsync(new Dictionary<string, string> { ["contract"] = Script },
+            g => g.WithTransformRoute("contract", "contract", direct: !durable).Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
 
     public static TheoryData<bool, string> Refusals() => new()
     {
@@ -47,7 +47,7 @@ public sealed class OutputContractTests
         Assert.Equal("urn:haloilertgateway:problem:transform-failed", problem["type"]!.GetValue<string>());
         // A durable route keeps the raw request as a dead letter; nothing is stored to be sent.
         Assert.Equal(durable, problem["deadLetter"] is not null);
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Theory]
@@ -88,9 +88,9 @@ public sealed class OutputContractTests
     public async Task AQueryAYarpTransformBeforeTheScriptChangedIsWhatTheScriptSeesAndWhatIsSent(bool durable)
     {
         // ops may put YARP's own query transforms before the script's on a route.
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["contract"] = Script }, g =>
+        await using var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["contract"] = Script }, g =>
         {
-            g.WithTransformRoute("contract", "contract", durable).Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000";
+            g.WithTransformRoute("contract", "contract", direct: !durable).Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000";
             g.Settings.Remove("ReverseProxy:Routes:contract:Transforms:0:JsTransform");
             g.Settings["ReverseProxy:Routes:contract:Transforms:0:QueryValueParameter"] = "region";
             g.Settings["ReverseProxy:Routes:contract:Transforms:0:Append"] = "eu";
@@ -160,6 +160,6 @@ public sealed class OutputContractTests
         var problem = await GatewayHarness.ReadProblemAsync(response);
         Assert.Equal("urn:haloilertgateway:problem:invalid-json", problem["type"]!.GetValue<string>());
         Assert.Contains("lone surrogate", problem["detail"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 }

@@ -21,7 +21,7 @@ public sealed class ShippedRouteTests
         var (_, fixture) = ShippedFixtures.Find(transform, fixtureName);
         var contentType = fixture.Request.Headers?.GetValueOrDefault("content-type") ?? "application/json";
         var body = fixture.Request.Body.ValueKind == JsonValueKind.String ? fixture.Request.Body.GetString()! : fixture.Request.Body.GetRawText();
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostAsync(fixture.Request.Path, body, contentType);
 
@@ -39,7 +39,7 @@ public sealed class ShippedRouteTests
         var secret = "autotask-" + Guid.NewGuid().ToString("N");
         using var secrets = new SecureRoute();
         var reference = secrets.Secret("autotask-hook", secret);
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             g.Settings["ReverseProxy:Routes:autotask:AuthorizationPolicy"] = "autotask-hook";
             g.Settings["Gateway:InboundAuth:autotask-hook:Kind"] = "AutotaskSignature";

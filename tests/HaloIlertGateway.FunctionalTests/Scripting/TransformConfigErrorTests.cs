@@ -9,7 +9,7 @@ public sealed class TransformConfigErrorTests
     [Fact]
     public async Task ARouteNamingAMissingTransformStopsStartupNamingTheRouteAndFile()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.WithTransformRoute("ghost", "does-not-exist"));
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithTransformRoute("ghost", "does-not-exist"));
 
         var error = harness.StartupError();
 
@@ -21,7 +21,7 @@ public sealed class TransformConfigErrorTests
     public async Task SettingsOfARouteThatDoesNotRunTheTransformAreAConfigError()
     {
         // A typo in a route's own settings (Routes:<route>:Settings) would leave them silently unused.
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
             g.Settings["Gateway:Transforms:halopsa:Routes:halopsa_eu:Settings:closedStatusIds:0"] = "17");
 
         Assert.Contains("Gateway:Transforms:halopsa:Routes:halopsa_eu: there is no route 'halopsa_eu' that runs transform 'halopsa'", harness.StartupError());
@@ -30,7 +30,7 @@ public sealed class TransformConfigErrorTests
     [Fact]
     public async Task ARouteNamingAScriptWithASyntaxErrorStopsStartupWithFileLineAndColumn()
     {
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["broken"] = "function transform(request, context) {\n  return request;\n  if (\n}\n" },
             g => g.WithTransformRoute("broken", "broken"));
 
@@ -43,7 +43,7 @@ public sealed class TransformConfigErrorTests
     [Fact]
     public async Task AScriptWithoutATransformFunctionIsAConfigError()
     {
-        await using var harness = await GatewayHarness.StartAsync(
+        await using var harness = await GatewayHarness.CreateAsync(
             new Dictionary<string, string> { ["nofunction"] = "const transform = 42;" },
             g => g.WithTransformRoute("nofunction", "nofunction"));
 
@@ -53,7 +53,7 @@ public sealed class TransformConfigErrorTests
     [Fact]
     public async Task ABrokenScriptThatNoRouteUsesDoesNotStopTheGateway()
     {
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["unused"] = "function transform( {" });
+        await using var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["unused"] = "function transform( {" });
 
         using var response = await harness.Client.GetAsync("/healthz");
 
@@ -64,7 +64,7 @@ public sealed class TransformConfigErrorTests
     [Fact]
     public async Task AnOutOfRangeSandboxLimitStopsStartupNamingTheOption()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["Gateway:Scripting:TimeoutMilliseconds"] = "0");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Scripting:TimeoutMilliseconds"] = "0");
 
         Assert.Contains("TimeoutMilliseconds", harness.StartupError());
     }

@@ -12,7 +12,7 @@ public sealed class CredentialConfigTests : IDisposable
     [Fact]
     public async Task InjectingACredentialOnAnAnonymousRouteStopsStartupNamingTheRoute()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: AddOpenInjectingRoute);
+        await using var harness = await GatewayHarness.CreateAsync(configure: AddOpenInjectingRoute);
 
         var error = harness.StartupError();
 
@@ -23,7 +23,7 @@ public sealed class CredentialConfigTests : IDisposable
     [Fact]
     public async Task AnExplicitOptOutAllowsAnAnonymousRouteToInject()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
         {
             AddOpenInjectingRoute(g);
             g.Settings["ReverseProxy:Routes:open:Metadata:AllowAnonymousCredentialUse"] = "true";
@@ -38,7 +38,7 @@ public sealed class CredentialConfigTests : IDisposable
     [Fact]
     public async Task GivingATransformSecretsOnAnAnonymousRouteStopsStartup()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g =>
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
             g.Settings["Gateway:Transforms:halopsa:Secrets:ilertKey"] = _secure.Secret("key", "transform-secret-value"));
 
         var error = harness.StartupError();
@@ -50,7 +50,7 @@ public sealed class CredentialConfigTests : IDisposable
     [Fact]
     public async Task AnUnknownPolicyAMissingSecretAndABadValueAreReportedTogether()
     {
-        await using var harness = await GatewayHarness.StartAsync(new Dictionary<string, string> { ["secure"] = SecureRoute.Script }, g =>
+        await using var harness = await GatewayHarness.CreateAsync(new Dictionary<string, string> { ["secure"] = SecureRoute.Script }, g =>
         {
             _secure.AddTo(g);
             g.Settings["ReverseProxy:Routes:secure:RateLimiterPolicy"] = "no-such-policy";
@@ -68,7 +68,7 @@ public sealed class CredentialConfigTests : IDisposable
     [Fact]
     public async Task AReloadThatInjectsOnAnAnonymousRouteIsRefusedAndTheOldConfigKeepsServing()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using (var before = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-reload", """{"ticket":{"id":1}}"""))
         {
             Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);

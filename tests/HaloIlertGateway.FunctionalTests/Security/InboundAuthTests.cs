@@ -28,7 +28,7 @@ public sealed class InboundAuthTests : IDisposable
             Assert.Null(problem["detail"]);
         }
 
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Theory]
@@ -71,13 +71,13 @@ public sealed class InboundAuthTests : IDisposable
         using var response = await harness.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     public void Dispose() => _secure.Dispose();
 
     private Task<GatewayHarness> StartAsync(string kind) =>
-        GatewayHarness.StartAsync(new Dictionary<string, string> { ["secure"] = SecureRoute.Script }, g => _secure.AddTo(g, kind));
+        GatewayHarness.CreateAsync(new Dictionary<string, string> { ["secure"] = SecureRoute.Script }, g => _secure.AddTo(g, kind));
 
     /// <summary>Sends an event with the credential in the kind's place, plus a client Authorization that must never reach ilert.</summary>
     internal static Task<HttpResponseMessage> SendAsync(GatewayHarness harness, string kind, string? credential)

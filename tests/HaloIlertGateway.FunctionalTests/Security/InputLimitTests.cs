@@ -12,7 +12,7 @@ public sealed class InputLimitTests
     [Fact]
     public async Task ATwoMegabyteBodyIsA413Problem()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         var body = """{"ticket":{"id":1,"details":" """ + new string('x', 2 * 1024 * 1024) + "\"}}";
 
         using var response = await harness.PostJsonAsync(AlertPath, body);
@@ -25,7 +25,7 @@ public sealed class InputLimitTests
     [InlineData("application/x-www-form-urlencoded", "id=1&summary=broken")]
     public async Task ANonJsonBodyOnTheJsonOnlyAlertRouteIsA415Problem(string contentType, string body)
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
 
         using var response = await harness.PostAsync(AlertPath, body, contentType);
 
@@ -35,7 +35,7 @@ public sealed class InputLimitTests
     [Fact]
     public async Task InvalidUtf8IsA400Problem()
     {
-        await using var harness = await GatewayHarness.StartAsync();
+        await using var harness = await GatewayHarness.CreateAsync();
         using var content = new ByteArrayContent([.. "{\"ticket\":{\"id\":1,\"summary\":\""u8, 0xC3, 0x28, .. "\"}}"u8]);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
@@ -47,7 +47,7 @@ public sealed class InputLimitTests
     [Fact]
     public async Task TheBodyLimitIsSetPerRoute()
     {
-        await using var harness = await GatewayHarness.StartAsync(configure: g => g.Settings["ReverseProxy:Routes:halopsa:Metadata:MaxRequestBodyBytes"] = "2048");
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["ReverseProxy:Routes:halopsa:Metadata:MaxRequestBodyBytes"] = "2048");
 
         using var response = await harness.PostJsonAsync(AlertPath, """{"ticket":{"id":1,"details":" """ + new string('x', 4096) + "\"}}");
 
@@ -58,6 +58,6 @@ public sealed class InputLimitTests
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("urn:haloilertgateway:problem:" + kind, (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 }

@@ -80,9 +80,8 @@ public sealed class SignatureCheckTests : IDisposable
         }
 
         var summary = (await harness.Management.GetFromJsonAsync<JsonObject>("/_gateway/delivery"))!;
-        Assert.Equal(0, summary["queued"]!.GetValue<long>());
         Assert.Equal(0, summary["deadLetters"]!.GetValue<long>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
         Assert.DoesNotContain(_current, harness.Gateway.Logs.AllText, StringComparison.Ordinal);
     }
 
@@ -95,7 +94,7 @@ public sealed class SignatureCheckTests : IDisposable
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("urn:haloilertgateway:problem:payload-too-large", (await GatewayHarness.ReadProblemAsync(response))["type"]!.GetValue<string>());
-        Assert.Empty(harness.Ilert.Received);
+        await harness.AssertNothingSentAsync();
     }
 
     [Theory]
@@ -164,9 +163,9 @@ public sealed class SignatureCheckTests : IDisposable
     public void Dispose() => _secrets.Dispose();
 
     private Task<GatewayHarness> StartAsync(string kind, Action<GatewayFactory>? configure = null) =>
-        GatewayHarness.StartAsync(new Dictionary<string, string> { [RouteId] = Script }, g =>
+        GatewayHarness.CreateAsync(new Dictionary<string, string> { [RouteId] = Script }, g =>
         {
-            g.WithTransformRoute(RouteId, RouteId, durable: true);
+            g.WithTransformRoute(RouteId, RouteId);
             g.Settings[$"ReverseProxy:Routes:{RouteId}:AuthorizationPolicy"] = "sender";
             g.Settings["Gateway:InboundAuth:sender:Kind"] = kind;
             g.Settings["Gateway:InboundAuth:sender:Secrets:0"] = _secrets.Secret("current", _current);
