@@ -131,7 +131,7 @@ public sealed class HotReloadTests
         var proxyJson = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
         var config = JsonNode.Parse(File.ReadAllText(proxyJson))!;
         config["ReverseProxy"]!["Routes"]!["added"] = JsonNode.Parse("""
-            { "ClusterId": "ilert", "Order": 1, "Match": { "Path": "/api/v1/events/added/{integrationKey}" }, "Transforms": [ { "JsTransform": "edited" } ] }
+            { "ClusterId": "ilert", "Order": 1, "Match": { "Path": "/api/v1/events/added/{integrationKey}" }, "Transforms": [ { "JsTransform": "edited" } ], "Metadata": { "Delivery": "Durable" } }
             """);
         ScriptFiles.WriteViaRename(proxyJson, config.ToJsonString());
         await Eventually.TrueAsync(async () =>
