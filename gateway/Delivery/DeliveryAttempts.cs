@@ -1,3 +1,4 @@
+using HaloIlertGateway.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Delivery;
@@ -23,8 +24,8 @@ internal sealed partial class DeliveryAttempts(
         // A later attempt continues the trace of the request that queued the event: its logs (and the call to ilert)
         // carry that request's trace id. An attempt made while the client waits is in that trace already.
         using var activity = !clientWaiting && message.TraceParent is { } parent
-            ? Hosting.GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client, parent)
-            : Hosting.GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client);
+            ? GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client, parent)
+            : GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("gateway.outbox.id", message.Id);
         activity?.SetTag("gateway.attempt", message.Attempts + 1);
         var result = await sender.SendAsync(message, cancellationToken);

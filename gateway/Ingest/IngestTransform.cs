@@ -1,3 +1,4 @@
+using HaloIlertGateway.Diagnostics;
 using HaloIlertGateway.Http;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
@@ -25,7 +26,7 @@ internal sealed partial class IngestTransform(
 {
     public override async ValueTask ApplyAsync(RequestTransformContext context)
     {
-        using var span = Hosting.GatewayActivitySource.Source.StartActivity("ingest");
+        using var span = GatewayActivitySource.Source.StartActivity("ingest");
         span?.SetTag("gateway.route", route.RouteId);
         span?.SetTag("gateway.transform", route.Transform);
         var http = context.HttpContext;

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Diagnostics;
 using HaloIlertGateway.Scripting;
 
 namespace HaloIlertGateway.Ingest;
@@ -16,7 +17,7 @@ internal sealed class TransformRuns(TransformCatalog catalog, TransformRunner ru
             return null;
         }
 
-        using var span = Hosting.GatewayActivitySource.Source.StartActivity("transform");
+        using var span = GatewayActivitySource.Source.StartActivity("transform");
         span?.SetTag("gateway.transform", route.Transform);
         var outcome = runner.Run(script, request, settings.ContextFor(route.Transform, route.RouteId, receivedAt, request, route.HiddenHeaders));
         metrics.Record(route.Transform, outcome);
