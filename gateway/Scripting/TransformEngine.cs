@@ -1,4 +1,5 @@
 using Acornima.Ast;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;

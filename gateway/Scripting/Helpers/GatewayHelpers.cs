@@ -1,4 +1,5 @@
 using System.Globalization;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 using Jint.Native.Object;

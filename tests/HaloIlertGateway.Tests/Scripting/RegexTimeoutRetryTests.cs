@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 
 namespace HaloIlertGateway.Tests.Scripting;
 

@@ -6,7 +6,7 @@ using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// <c>JSON.stringify</c> as ECMA-262 defines it (toJSON, replacer function or list, gap, cycles as a TypeError, lone

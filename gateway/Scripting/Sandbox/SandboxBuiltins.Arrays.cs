@@ -5,7 +5,7 @@ using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>The array side of the guards: <c>join</c> (and so <c>String()</c> of an array) and <c>flat</c> sized before they run.</summary>
 internal sealed partial class SandboxBuiltins

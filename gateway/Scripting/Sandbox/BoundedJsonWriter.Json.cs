@@ -5,7 +5,7 @@ using Jint.Native;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// A part of a request body the script never looked into (<see cref="LazyJsonObject.IsUntouched"/>), written from its
