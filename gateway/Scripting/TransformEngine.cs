@@ -196,13 +196,13 @@ internal sealed class TransformEngine : IDisposable
 
     private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)
     {
-        var method = result.Get(Keys.Method);
+        var method = result.Get(PropertyNames.Method);
         if (!method.IsUndefined() && !string.Equals(TypeConverter.ToString(method), original.Method, StringComparison.OrdinalIgnoreCase))
         {
             throw new TransformContractException("the method cannot be changed");
         }
 
-        var path = result.Get(Keys.Path);
+        var path = result.Get(PropertyNames.Path);
         var newPath = path.IsUndefined() ? original.Path : TypeConverter.ToString(path);
         if (newPath != original.Path)
         {
@@ -210,18 +210,18 @@ internal sealed class TransformEngine : IDisposable
         }
 
         // Headers and query the script left as they came are forwarded as they came: the client's own, checked as such.
-        var headers = ReadStrings(result.Get(Keys.Headers), original.Headers, "headers", lowerCaseKeys: true);
+        var headers = ReadStrings(result.Get(PropertyNames.Headers), original.Headers, "headers", lowerCaseKeys: true);
         if (!ReferenceEquals(headers, original.Headers))
         {
             TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
             TransformContract.CheckSetHeaders(original.Headers, headers);
         }
 
-        var query = ReadStrings(result.Get(Keys.Query), original.Query, "query", lowerCaseKeys: false);
+        var query = ReadStrings(result.Get(PropertyNames.Query), original.Query, "query", lowerCaseKeys: false);
         TransformContract.CheckQuery(query);
-        var returnedBody = result.Get(Keys.Body);
+        var returnedBody = result.Get(PropertyNames.Body);
         var (body, isJson, keys) = ReadBody(returnedBody);
-        var (integrationKey, alertKey) = keys ?? (EventKey(returnedBody, Keys.IntegrationKey), EventKey(returnedBody, Keys.AlertKey));
+        var (integrationKey, alertKey) = keys ?? (EventKey(returnedBody, PropertyNames.IntegrationKey), EventKey(returnedBody, PropertyNames.AlertKey));
         return new OutgoingRequest(newPath, query, headers, body, isJson, integrationKey, alertKey);
     }
 
@@ -239,7 +239,7 @@ internal sealed class TransformEngine : IDisposable
         }
 
         // One writer and text buffer per engine, reused run after run; a rare large body does not stay pinned to a pooled engine.
-        var json = _bodyWriter.WriteUtf8(body, Keys.IntegrationKey, Keys.AlertKey, out var keys)
+        var json = _bodyWriter.WriteUtf8(body, PropertyNames.IntegrationKey, PropertyNames.AlertKey, out var keys)
             ?? throw new TransformContractException("the body cannot be written as JSON");
         if (_bodyWriter.Capacity > RetainedBodyChars)
         {
@@ -258,7 +258,7 @@ internal sealed class TransformEngine : IDisposable
     /// </summary>
     private static string? EventKey(JsValue body, JsString name)
     {
-        if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get(Keys.ToJson).IsUndefined())
+        if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get(PropertyNames.ToJson).IsUndefined())
         {
             return null;
         }

@@ -116,7 +116,7 @@ internal sealed class GatewayHelpers
 
     /// <summary><c>{id, name}</c> as strings from a lookup object, or from a bare id (<paramref name="bareId"/>, else the value itself).</summary>
     private JsObject Ref(JsValue value, JsValue bareId) => value is ObjectInstance lookup
-        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get(Keys.Id), HtmlText.JsTrim), Text("gw.ref", lookup.Get(Keys.Name), HtmlText.JsTrim)])
+        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get(PropertyNames.Id), HtmlText.JsTrim), Text("gw.ref", lookup.Get(PropertyNames.Name), HtmlText.JsTrim)])
         : JsObject.Create(_engine, RefLayout, [Text("gw.ref", bareId.IsUndefined() ? value : bareId, HtmlText.JsTrim), JsString.Empty]);
 
     /// <summary>A new object of the own enumerable members of <paramref name="value"/> that are not null, undefined or "".</summary>
@@ -212,7 +212,7 @@ internal sealed class GatewayHelpers
 
     private int ArrayLength(string what, ObjectInstance array)
     {
-        var length = TypeConverter.ToLength(array.Get(Keys.Length));
+        var length = TypeConverter.ToLength(array.Get(PropertyNames.Length));
         return length <= (ulong)_maxArray ? (int)length : throw SandboxLimitException.ArrayLength(what, (long)length, _maxArray);
     }
 

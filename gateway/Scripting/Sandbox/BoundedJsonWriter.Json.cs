@@ -28,8 +28,8 @@ internal sealed partial class BoundedJsonWriter
     private bool TryWriteUntouched(JsValue value)
     {
         if (value is not LazyJsonObject lazy || !_replacer.IsUndefined() || _propertyList is not null || _gap.Length > 0 || !lazy.IsUntouched(out var json)
-            || engine.Intrinsics.Object.PrototypeObject.GetOwnProperty(Keys.ToJson) != PropertyDescriptor.Undefined
-            || engine.Intrinsics.Array.PrototypeObject.GetOwnProperty(Keys.ToJson) != PropertyDescriptor.Undefined)
+            || engine.Intrinsics.Object.PrototypeObject.GetOwnProperty(PropertyNames.ToJson) != PropertyDescriptor.Undefined
+            || engine.Intrinsics.Array.PrototypeObject.GetOwnProperty(PropertyNames.ToJson) != PropertyDescriptor.Undefined)
         {
             return false;
         }

@@ -110,7 +110,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
             return true;
         }
 
-        if (value is ObjectInstance candidate && candidate.Get(Keys.ToJson) is var toJson && !toJson.IsUndefined())
+        if (value is ObjectInstance candidate && candidate.Get(PropertyNames.ToJson) is var toJson && !toJson.IsUndefined())
         {
             if (ReferenceEquals(candidate, _topLevel))
             {
@@ -289,7 +289,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
 
     private int LengthOf(ObjectInstance array)
     {
-        var length = TypeConverter.ToLength(array.Get(Keys.Length));
+        var length = TypeConverter.ToLength(array.Get(PropertyNames.Length));
         return length > (ulong)limit ? throw new SandboxLimitException("string-length", $"{what} would be longer than {limit} characters") : (int)length;
     }
 

@@ -281,7 +281,7 @@ internal sealed partial class SandboxBuiltins
 
     private static double SpreadLength(JsValue value) => value.IsArray() ? LengthOf(value.AsObject()) : 1;
 
-    private static double LengthOf(ObjectInstance array) => TypeConverter.ToLength(array.Get(Keys.Length));
+    private static double LengthOf(ObjectInstance array) => TypeConverter.ToLength(array.Get(PropertyNames.Length));
 
     /// <summary>
     /// <c>JSON.parse</c> of a string without a reviver, read the way a JSON request body is: parsed by System.Text.Json
