@@ -130,7 +130,7 @@ internal sealed class GatewayHelpers
         // The engine's buffer, taken while in use: a getter read below may run a script that calls compact again.
         var kept = _kept ?? [];
         _kept = null;
-        foreach (var key in OwnMembers.EnumerableKeys(source))
+        foreach (var key in EnumerableOwnKeys.Of(source))
         {
             var member = source.Get(key);
             if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))

@@ -179,7 +179,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var any = false;
         // With a property list (the replacer's) every listed name; without, the own enumerable members.
         var allData = false;
-        var keys = _propertyList ?? OwnMembers.EnumerableKeys(obj, out allData);
+        var keys = _propertyList ?? EnumerableOwnKeys.Of(obj, out allData);
         var topLevel = allData && ReferenceEquals(obj, _topLevel);
         if (topLevel)
         {
