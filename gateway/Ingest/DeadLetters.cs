@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Ingest;
 /// <summary>
 /// Keeps what could not become an event, and replays dead letters: a delivery dead letter goes back into the outbox
 /// (behind its alert's pending events); a request whose transform failed or that was refused runs again through the
-/// route's current transform (<see cref="TransformRuns.RunForRoute"/>, as a live request), so ops can fix the
+/// route's current transform (<see cref="RouteTransformRunner.Run"/>, as a live request), so ops can fix the
 /// transform or the sender and replay.
 /// </summary>
 internal sealed class DeadLetters(
@@ -22,7 +22,7 @@ internal sealed class DeadLetters(
     IOptions<ScriptingOptions> scripting,
     DurableIngest durable,
     DeliveryWorker worker,
-    TransformRuns runs,
+    RouteTransformRunner runner,
     RouteCredentials credentials,
     IProxyStateLookup proxy,
     TimeProvider time)
@@ -124,7 +124,7 @@ internal sealed class DeadLetters(
         var route = IngestRoute.From(state.Config, transform, scripting.Value.MaxBodyBytes, credentials.HiddenHeaders(state.Config));
         var request = ToRequest(deadLetter, BodyLimits.From(scripting.Value));
         var now = time.GetUtcNow();
-        switch (runs.RunForRoute(route, request, now))
+        switch (runner.Run(route, request, now))
         {
             case null:
                 return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");

@@ -7,7 +7,7 @@ internal static class IngestServiceCollectionExtensions
     /// <summary>A webhook's path through the gateway: running a route's transform, durable forwarding, dead letters and replay.</summary>
     public static IServiceCollection AddGatewayIngest(this IServiceCollection services)
     {
-        services.TryAddSingleton<TransformRuns>();
+        services.TryAddSingleton<RouteTransformRunner>();
         services.TryAddSingleton<DurableIngest>();
         services.TryAddSingleton<DeadLetters>();
         return services;

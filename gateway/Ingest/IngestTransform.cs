@@ -16,7 +16,7 @@ namespace HaloIlertGateway.Ingest;
 /// </summary>
 internal sealed partial class IngestTransform(
     IngestRoute route,
-    TransformRuns runs,
+    RouteTransformRunner runner,
     DurableIngest durable,
     DeadLetters deadLetters,
     BodyBudget budget,
@@ -44,7 +44,7 @@ internal sealed partial class IngestTransform(
             return;
         }
 
-        if (runs.RunForRoute(route, request, receivedAt) is not { } outcome)
+        if (runner.Run(route, request, receivedAt) is not { } outcome)
         {
             await GatewayProblems.WriteAsync(http, StatusCodes.Status502BadGateway, GatewayProblems.TransformFailed, "The transform is not loaded.",
                 extensions: new Dictionary<string, object?> { ["transform"] = route.Transform });
