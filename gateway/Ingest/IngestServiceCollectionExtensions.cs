@@ -9,7 +9,8 @@ internal static class IngestServiceCollectionExtensions
     {
         services.TryAddSingleton<RouteTransformRunner>();
         services.TryAddSingleton<DurableIngest>();
-        services.TryAddSingleton<DeadLetters>();
+        services.TryAddSingleton<RequestDeadLetters>();
+        services.TryAddSingleton<DeadLetterReplay>();
         return services;
     }
 

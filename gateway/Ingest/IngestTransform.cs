@@ -18,7 +18,7 @@ internal sealed partial class IngestTransform(
     IngestRoute route,
     RouteTransformRunner runner,
     DurableIngest durable,
-    DeadLetters deadLetters,
+    RequestDeadLetters deadLetters,
     BodyBudget budget,
     IOptions<ScriptingOptions> options,
     TimeProvider time,
