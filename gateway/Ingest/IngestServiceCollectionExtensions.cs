@@ -11,6 +11,8 @@ internal static class IngestServiceCollectionExtensions
         services.TryAddSingleton<DurableIngest>();
         services.TryAddSingleton<RequestDeadLetters>();
         services.TryAddSingleton<DeadLetterReplay>();
+        services.TryAddSingleton<IngestIntake>();
+        services.TryAddSingleton<TransformOutcomeHandler>();
         return services;
     }
 
