@@ -14,8 +14,6 @@ internal sealed partial class StoreFaults(DeliveryMetrics metrics, TimeProvider 
     private DateTimeOffset _lastLogged;
     private long _suppressed;
 
-    public bool IsFailing => _failingSince is not null;
-
     public void Report(string operation, Exception exception)
     {
         metrics.OnStoreError();
