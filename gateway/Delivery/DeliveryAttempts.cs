@@ -14,7 +14,7 @@ internal sealed partial class DeliveryAttempts(
     IOutbox store,
     DeliveryKeys keys,
     DeliveryMetrics metrics,
-    StoreFaults faults,
+    StoreFaultReporter faults,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryAttempts> logger)

@@ -13,7 +13,7 @@ internal sealed class DeliveryQueue(
     IDeliveryPacer pacer,
     DeliveryWorker worker,
     DeliveryMetrics metrics,
-    StoreFaults faults,
+    StoreFaultReporter faults,
     IOptions<DeliveryOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time)

@@ -14,7 +14,7 @@ namespace HaloIlertGateway.Ingest;
 internal sealed class RequestDeadLetters(
     IDeadLetterStore store,
     DeliveryMetrics metrics,
-    StoreFaults faults,
+    StoreFaultReporter faults,
     IOptions<DeliveryOptions> options,
     DurableIngest durable,
     TimeProvider time)

@@ -5,7 +5,7 @@ namespace HaloIlertGateway.Delivery;
 /// (<c>gateway.delivery.store_errors</c>), the first of a burst is logged as an error, then at most one a minute while
 /// it goes on, and the first success after it is logged as the recovery. Nothing here throws.
 /// </summary>
-internal sealed partial class StoreFaults(DeliveryMetrics metrics, TimeProvider time, ILogger<StoreFaults> logger)
+internal sealed partial class StoreFaultReporter(DeliveryMetrics metrics, TimeProvider time, ILogger<StoreFaultReporter> logger)
 {
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMinutes(1);
 
