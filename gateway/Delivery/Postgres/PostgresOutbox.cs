@@ -93,7 +93,7 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
             ("next", nextAttempt.ToUnixTimeMilliseconds()), ("error", error), ("status", status), ("id", id));
     }
 
-    public void Bury(OutboxMessage message, string kind, string reason, DateTimeOffset now)
+    public void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now)
     {
         using var connection = db.Open();
         using var transaction = connection.BeginTransaction();

@@ -106,7 +106,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         }
     }
 
-    public void Bury(OutboxMessage message, string kind, string reason, DateTimeOffset now)
+    public void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now)
     {
         lock (_db.Gate)
         {
