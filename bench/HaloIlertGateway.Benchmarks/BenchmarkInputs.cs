@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
+using HaloIlertGateway.Scripting.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Benchmarks;

@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
@@ -47,10 +48,10 @@ public class MarshallingBenchmarks
     public JsValue ParseBody() => LazyJsonObject.Parse(_engine, _body, 64);
 
     [Benchmark]
-    public byte[]? WriteTicket() => new BoundedJsonWriter(_engine, 4 * 1024 * 1024, "the returned body", _text).WriteUtf8(_ticket, Keys.IntegrationKey, Keys.AlertKey, out _);
+    public byte[]? WriteTicket() => new BoundedJsonWriter(_engine, 4 * 1024 * 1024, "the returned body", _text).WriteUtf8(_ticket, PropertyNames.IntegrationKey, PropertyNames.AlertKey, out _);
 
     [Benchmark]
-    public byte[]? WriteEvent() => new BoundedJsonWriter(_engine, 4 * 1024 * 1024, "the returned body", _text).WriteUtf8(_event, Keys.IntegrationKey, Keys.AlertKey, out _);
+    public byte[]? WriteEvent() => new BoundedJsonWriter(_engine, 4 * 1024 * 1024, "the returned body", _text).WriteUtf8(_event, PropertyNames.IntegrationKey, PropertyNames.AlertKey, out _);
 
     [Benchmark]
     public JsValue CallIdentity()

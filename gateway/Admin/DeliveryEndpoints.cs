@@ -17,7 +17,7 @@ namespace HaloIlertGateway.Admin;
 /// 1,000.
 /// </summary>
 internal sealed class DeliveryEndpoints(
-    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetters deadLetters, DeliveryKeys keys,
+    IOutbox outbox, IDeadLetterStore store, IReplicaDirectory replicas, ReplicaIdentity replica, DeliveryMetrics metrics, DeadLetterReplay replay, DeliveryKeys keys,
     SecretStore secrets, IOptions<StoreOptions> storeOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider time)
 {
     private const int DefaultLimit = 100;
@@ -68,10 +68,10 @@ internal sealed class DeliveryEndpoints(
         store.Get(id) is { } d ? TypedResults.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id);
 
     public async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(long id) =>
-        await deadLetters.ReplayAsync(id) is { Outcome: not "not-found" } result ? TypedResults.Ok(result) : NotFound(id);
+        await replay.ReplayAsync(id) is { Outcome: not "not-found" } result ? TypedResults.Ok(result) : NotFound(id);
 
     public async Task<Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>> ReplayAllAsync(int? limit) =>
-        InvalidLimit(limit) ?? (Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>)TypedResults.Ok(await deadLetters.ReplayAllAsync(limit ?? MaxLimit));
+        InvalidLimit(limit) ?? (Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>)TypedResults.Ok(await replay.ReplayAllAsync(limit ?? MaxLimit));
 
     public Results<NoContent, ProblemHttpResult> Delete(long id) => store.Delete(id) ? TypedResults.NoContent() : NotFound(id);
 

@@ -83,11 +83,6 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         Log.Listening(logger, addresses, options.Value.Token is not null);
     }
 
-    /// <summary>The route patterns the management port serves (for the OpenAPI document's test).</summary>
-    internal IReadOnlyList<string> RoutePatterns => _app is null
-        ? []
-        : [.. ((IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>().Select(endpoint => endpoint.RoutePattern.RawText ?? string.Empty)];
-
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_app is not null)

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Delivery;
@@ -13,7 +14,7 @@ internal sealed partial class DeliveryAttempts(
     IOutbox store,
     DeliveryKeys keys,
     DeliveryMetrics metrics,
-    StoreFaults faults,
+    StoreFaultReporter faults,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryAttempts> logger)
@@ -23,8 +24,8 @@ internal sealed partial class DeliveryAttempts(
         // A later attempt continues the trace of the request that queued the event: its logs (and the call to ilert)
         // carry that request's trace id. An attempt made while the client waits is in that trace already.
         using var activity = !clientWaiting && message.TraceParent is { } parent
-            ? Hosting.GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client, parent)
-            : Hosting.GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client);
+            ? GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client, parent)
+            : GatewayActivitySource.Source.StartActivity("delivery.attempt", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("gateway.outbox.id", message.Id);
         activity?.SetTag("gateway.attempt", message.Attempts + 1);
         var result = await sender.SendAsync(message, cancellationToken);
@@ -76,7 +77,7 @@ internal sealed partial class DeliveryAttempts(
         var reason = keyClass == KeyClass.Refused
             ? $"not sent: ilert refused its integration key as unknown{(keys.RefusedUntil(message.PacingKey) is { } until ? $" (until {until:u})" : string.Empty)}"
             : $"not sent: its integration key is not in {DeliveryOptions.SectionName}:AllowedKeys";
-        store.Bury(message, DeadLetter.IlertRejected, reason, time.GetUtcNow());
+        store.MoveToDeadLetters(message, DeadLetter.IlertRejected, reason, time.GetUtcNow());
         metrics.OnDeadLettered();
         Log.SetAside(logger, message.Id, message.Route, reason);
     }
@@ -92,7 +93,7 @@ internal sealed partial class DeliveryAttempts(
                 Log.Delivered(logger, message.Id, message.Route, result.Status ?? 0, message.Attempts + 1);
                 break;
             case DeliveryOutcome.Unsendable:
-                store.Bury(message with { Attempts = message.Attempts + 1 }, DeadLetter.Unsendable, result.Error ?? "unsendable", now);
+                store.MoveToDeadLetters(message with { Attempts = message.Attempts + 1 }, DeadLetter.Unsendable, result.Error ?? "unsendable", now);
                 metrics.OnDeadLettered();
                 Log.Unsendable(logger, message.Id, message.Route, result.Error ?? "unsendable");
                 break;
@@ -101,12 +102,12 @@ internal sealed partial class DeliveryAttempts(
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
                 break;
             case DeliveryOutcome.Rejected:
-                store.Bury(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.IlertRejected, result.Error ?? "rejected", now);
+                store.MoveToDeadLetters(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.IlertRejected, result.Error ?? "rejected", now);
                 metrics.OnDeadLettered();
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
                 break;
             case DeliveryOutcome.Retry when now - message.CreatedAt >= options.Value.MaxAge:
-                store.Bury(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Expired, $"not delivered within {options.Value.MaxAge}: {result.Error}", now);
+                store.MoveToDeadLetters(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Expired, $"not delivered within {options.Value.MaxAge}: {result.Error}", now);
                 metrics.OnDeadLettered();
                 Log.Expired(logger, message.Id, message.Route, message.Attempts + 1);
                 break;

@@ -1,3 +1,4 @@
+using HaloIlertGateway.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Delivery;
@@ -12,7 +13,7 @@ internal sealed class DeliveryQueue(
     IDeliveryPacer pacer,
     DeliveryWorker worker,
     DeliveryMetrics metrics,
-    StoreFaults faults,
+    StoreFaultReporter faults,
     IOptions<DeliveryOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time)
@@ -30,7 +31,7 @@ internal sealed class DeliveryQueue(
         var claimUntil = MaySendNow(message) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
         long id;
         bool claimed;
-        using (var span = Hosting.GatewayActivitySource.Source.StartActivity("outbox.write"))
+        using (var span = GatewayActivitySource.Source.StartActivity("outbox.write"))
         {
             try
             {

@@ -41,7 +41,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DeliverySender>();
         services.TryAddSingleton<DeliveryPacer>();
         services.TryAddSingleton<DeliveryMetrics>();
-        services.TryAddSingleton<StoreFaults>();
+        services.TryAddSingleton<StoreFaultReporter>();
         services.TryAddSingleton<DeliveryAttempts>();
         services.TryAddSingleton<DeliveryWorker>();
         services.TryAddSingleton<DeliveryQueue>();

@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Delivery;
 /// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
 /// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
-internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, IDeliveryPacer pacer, DeliveryKeys keys, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, IDeliveryPacer pacer, DeliveryKeys keys, StoreFaultReporter faults, IOptions<DeliveryOptions> options, TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);

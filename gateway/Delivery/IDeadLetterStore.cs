@@ -2,7 +2,7 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// What could not be delivered, kept until ops replay or delete it: events that expired or ilert refused (moved here
-/// by <see cref="IOutbox.Bury"/>), and requests a transform could not turn into an event.
+/// by <see cref="IOutbox.MoveToDeadLetters"/>), and requests a transform could not turn into an event.
 /// </summary>
 internal interface IDeadLetterStore
 {

@@ -45,7 +45,7 @@ internal interface IOutbox
     /// Moves an event to the dead letters in one transaction (older dead letters pruned to their budgets); the next
     /// event of its alert heads it.
     /// </summary>
-    void Bury(OutboxMessage message, string kind, string reason, DateTimeOffset now);
+    void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now);
 
     /// <summary>The oldest events, without their bodies (a listing never reads one).</summary>
     IReadOnlyList<OutboxMessage> List(int limit);

@@ -18,14 +18,14 @@ internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
             {
                 foreach (var mark in marks)
                 {
-                    var taken = StoreRows.Execute(connection, transaction, """
+                    var taken = StoreSql.Execute(connection, transaction, """
                         INSERT INTO replay_guard (key, expires_at, confirmed) VALUES (@key, @until, @no)
                         ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at, confirmed = EXCLUDED.confirmed WHERE replay_guard.expires_at <= @now
                         """, ("@key", mark), ("@until", holdUntil.ToUnixTimeMilliseconds()), ("@no", false), ("@now", now.ToUnixTimeMilliseconds()));
                     if (taken == 0)
                     {
                         // Seen before: the transaction is rolled back, so none of this request's marks stays.
-                        var confirmed = StoreRows.Scalar<bool>(connection, transaction, "SELECT confirmed FROM replay_guard WHERE key = @key", ("@key", mark));
+                        var confirmed = StoreSql.Scalar<bool>(connection, transaction, "SELECT confirmed FROM replay_guard WHERE key = @key", ("@key", mark));
                         throw new MarkTakenException(confirmed ? ReplayCheck.Replayed : ReplayCheck.InProgress);
                     }
                 }
@@ -40,14 +40,14 @@ internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
     }
 
     public void Confirm(IReadOnlyList<string> marks, DateTimeOffset expiresAt) => db.InTransaction((connection, transaction) =>
-        marks.Sum(mark => StoreRows.Execute(connection, transaction, "UPDATE replay_guard SET confirmed = @yes, expires_at = @expires WHERE key = @key",
+        marks.Sum(mark => StoreSql.Execute(connection, transaction, "UPDATE replay_guard SET confirmed = @yes, expires_at = @expires WHERE key = @key",
             ("@yes", true), ("@expires", expiresAt.ToUnixTimeMilliseconds()), ("@key", mark))));
 
     public void Forget(IReadOnlyList<string> marks) => db.InTransaction((connection, transaction) =>
-        marks.Sum(mark => StoreRows.Execute(connection, transaction, "DELETE FROM replay_guard WHERE key = @key", ("@key", mark))));
+        marks.Sum(mark => StoreSql.Execute(connection, transaction, "DELETE FROM replay_guard WHERE key = @key", ("@key", mark))));
 
     public int Prune(DateTimeOffset now) => db.InTransaction((connection, transaction) =>
-        StoreRows.Execute(connection, transaction, "DELETE FROM replay_guard WHERE expires_at <= @now", ("@now", now.ToUnixTimeMilliseconds())));
+        StoreSql.Execute(connection, transaction, "DELETE FROM replay_guard WHERE expires_at <= @now", ("@now", now.ToUnixTimeMilliseconds())));
 
     private sealed class MarkTakenException(ReplayCheck check) : Exception
     {

@@ -10,7 +10,7 @@ namespace HaloIlertGateway.Delivery;
 /// reported and tried again at the next period.
 /// </summary>
 internal sealed partial class StoreUpkeep(
-    IDeadLetterStore deadLetters, KeyClassStore keys, IReplayGuard replays, StoreFaults faults, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<StoreUpkeep> logger)
+    IDeadLetterStore deadLetters, KeyClassStore keys, IReplayGuard replays, StoreFaultReporter faults, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<StoreUpkeep> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);

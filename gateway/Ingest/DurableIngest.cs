@@ -15,7 +15,7 @@ namespace HaloIlertGateway.Ingest;
 /// refused (404) or one not allowed (403) is answered at once and nothing is stored or sent; a key on probation is
 /// stored only within the probation budget (503 past it).
 /// </summary>
-internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, DeliveryMetrics metrics, StoreFaults faults, IOptions<DeliveryOptions> options)
+internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, DeliveryMetrics metrics, StoreFaultReporter faults, IOptions<DeliveryOptions> options)
 {
     /// <summary>Headers never stored with an event or a dead letter: they could carry a client's credential.</summary>
     public static readonly IReadOnlySet<string> NotStoredHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "authorization", "cookie", "proxy-authorization" };

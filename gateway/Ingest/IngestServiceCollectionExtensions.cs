@@ -7,9 +7,12 @@ internal static class IngestServiceCollectionExtensions
     /// <summary>A webhook's path through the gateway: running a route's transform, durable forwarding, dead letters and replay.</summary>
     public static IServiceCollection AddGatewayIngest(this IServiceCollection services)
     {
-        services.TryAddSingleton<TransformRuns>();
+        services.TryAddSingleton<RouteTransformRunner>();
         services.TryAddSingleton<DurableIngest>();
-        services.TryAddSingleton<DeadLetters>();
+        services.TryAddSingleton<RequestDeadLetters>();
+        services.TryAddSingleton<DeadLetterReplay>();
+        services.TryAddSingleton<IngestIntake>();
+        services.TryAddSingleton<TransformOutcomeHandler>();
         return services;
     }
 

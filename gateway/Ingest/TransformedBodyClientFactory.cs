@@ -6,7 +6,7 @@ namespace HaloIlertGateway.Ingest;
 /// YARP's client factory, with one change: a transformed body leaves with its headers in one write. YARP 2.3 does not
 /// let a transform replace the outgoing <see cref="HttpContent"/>, and its own content flushes the headers before it
 /// copies the body, so each request costs the upstream connection two sends. A transformed body is already whole in
-/// memory: <see cref="IngestTransform"/> puts it in the request's options, and the handler here sends it as the
+/// memory: <see cref="ProxyRequestRewriter"/> puts it in the request's options, and the handler here sends it as the
 /// content, with the headers YARP and the transform gave the content.
 /// </summary>
 internal sealed class TransformedBodyClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)

@@ -1,5 +1,5 @@
 using HaloIlertGateway.Delivery;
-using HaloIlertGateway.Hosting;
+using HaloIlertGateway.Diagnostics;
 using OpenTelemetry.Trace;
 using HaloIlertGateway.Scripting;
 using OpenTelemetry.Metrics;

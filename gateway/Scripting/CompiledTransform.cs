@@ -1,3 +1,4 @@
+using HaloIlertGateway.Scripting.Sandbox;
 using Microsoft.Extensions.ObjectPool;
 using Acornima.Ast;
 using Jint;

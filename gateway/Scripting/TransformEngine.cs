@@ -1,4 +1,5 @@
 using Acornima.Ast;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
@@ -35,10 +36,7 @@ internal sealed class TransformEngine : IDisposable
     private readonly JsValue _freeze;
     private readonly JsString _name;
     private readonly RunDeadline _deadline;
-    private const int InitialBodyChars = 4096;
-    private const int RetainedBodyChars = 64 * 1024;
-    private readonly int _maxBodyLength;
-    private BoundedJsonWriter _bodyWriter;
+    private readonly ReturnedRequestReader _returned;
     private readonly int _maxLogLength;
     private readonly int _maxJsonDepth;
     private readonly BodyLimits _bodyLimits;
@@ -54,8 +52,7 @@ internal sealed class TransformEngine : IDisposable
         _name = new JsString(name);
         _engine = new Engine(sandbox.Options);
         _deadline = _engine.Constraints.Find<RunDeadline>()!;
-        _maxBodyLength = sandbox.Limits.MaxStringLength;
-        _bodyWriter = NewBodyWriter();
+        _returned = new ReturnedRequestReader(_engine, sandbox.Limits.MaxStringLength);
         _maxLogLength = sandbox.Limits.MaxLogLineLength;
         _maxJsonDepth = sandbox.Limits.MaxJsonDepth;
         _bodyLimits = BodyLimits.From(sandbox.Limits);
@@ -117,7 +114,7 @@ internal sealed class TransformEngine : IDisposable
                     $"{TransformContract.FunctionName} must return the request (possibly changed) or null, not {(result.IsUndefined() ? "undefined" : result.Type.ToString().ToLowerInvariant())}");
             }
 
-            return FromJs(result.AsObject(), request, context.ProtectedHeaders);
+            return _returned.Read(result.AsObject(), request, context.ProtectedHeaders);
         }
         finally
         {
@@ -193,120 +190,6 @@ internal sealed class TransformEngine : IDisposable
     /// <summary>An object of strings, each made when the script reads it (headers, query, params, secrets, a form).</summary>
     private LazyStringMap ToJs(IReadOnlyDictionary<string, string> values) => new(_engine, values);
 
-    private OutgoingRequest FromJs(ObjectInstance result, IncomingRequest original, IReadOnlySet<string> routeProtected)
-    {
-        var method = result.Get(Keys.Method);
-        if (!method.IsUndefined() && !string.Equals(TypeConverter.ToString(method), original.Method, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new TransformContractException("the method cannot be changed");
-        }
-
-        var path = result.Get(Keys.Path);
-        var newPath = path.IsUndefined() ? original.Path : TypeConverter.ToString(path);
-        if (newPath != original.Path)
-        {
-            TransformContract.ValidatePath(newPath);
-        }
-
-        // Headers and query the script left as they came are forwarded as they came: the client's own, checked as such.
-        var headers = ReadStrings(result.Get(Keys.Headers), original.Headers, "headers", lowerCaseKeys: true);
-        if (!ReferenceEquals(headers, original.Headers))
-        {
-            TransformContract.CheckProtectedHeaders(original.Headers, headers, routeProtected);
-            TransformContract.CheckSetHeaders(original.Headers, headers);
-        }
-
-        var query = ReadStrings(result.Get(Keys.Query), original.Query, "query", lowerCaseKeys: false);
-        TransformContract.CheckQuery(query);
-        var returnedBody = result.Get(Keys.Body);
-        var (body, isJson, keys) = ReadBody(returnedBody);
-        var (integrationKey, alertKey) = keys ?? (EventKey(returnedBody, Keys.IntegrationKey), EventKey(returnedBody, Keys.AlertKey));
-        return new OutgoingRequest(newPath, query, headers, body, isJson, integrationKey, alertKey);
-    }
-
-    /// <summary>The body as sent, and its event keys when the writer could read them as it wrote it.</summary>
-    private (byte[]? Body, bool IsJson, (string?, string?)? Keys) ReadBody(JsValue body)
-    {
-        if (body.IsUndefined())
-        {
-            return (null, false, null);
-        }
-
-        if (body.IsString())
-        {
-            return (System.Text.Encoding.UTF8.GetBytes(body.AsString()), false, null);
-        }
-
-        // One writer and text buffer per engine, reused run after run; a rare large body does not stay pinned to a pooled engine.
-        var json = _bodyWriter.WriteUtf8(body, Keys.IntegrationKey, Keys.AlertKey, out var keys)
-            ?? throw new TransformContractException("the body cannot be written as JSON");
-        if (_bodyWriter.Capacity > RetainedBodyChars)
-        {
-            _bodyWriter = NewBodyWriter();
-        }
-
-        return (json, true, keys);
-    }
-
-    private BoundedJsonWriter NewBodyWriter() => new(_engine, _maxBodyLength, "the returned body", new System.Text.StringBuilder(InitialBodyChars));
-
-    /// <summary>
-    /// A top-level string member of a body object as its JSON has it: own, enumerable, data (no getter runs), no
-    /// <c>toJSON</c>. Asked of the object when the writer could not read it as it wrote it (an object with a getter or a
-    /// member defined otherwise, or one written straight from the request's JSON).
-    /// </summary>
-    private static string? EventKey(JsValue body, JsString name)
-    {
-        if (body is not ObjectInstance obj || obj.IsArray() || !obj.Get(Keys.ToJson).IsUndefined())
-        {
-            return null;
-        }
-
-        var property = obj.GetOwnProperty(name);
-        return property.IsDataDescriptor() && property.Enumerable && property.Value.IsString() ? property.Value.AsString() : null;
-    }
-
-    /// <summary>
-    /// The strings a returned member holds: <paramref name="given"/> itself when it is the view of it the script was
-    /// given, unchanged; else read from the object (null and undefined members left out).
-    /// </summary>
-    private static IReadOnlyDictionary<string, string> ReadStrings(JsValue value, IReadOnlyDictionary<string, string> given, string what, bool lowerCaseKeys)
-    {
-        if (value is LazyStringMap view && view.IsUntouchedView(given))
-        {
-            return given;
-        }
-
-        var comparer = lowerCaseKeys ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        if (IsMissing(value))
-        {
-            return new Dictionary<string, string>(comparer);
-        }
-
-        if (!value.IsObject())
-        {
-            throw new TransformContractException($"request.{what} must be an object of strings");
-        }
-
-        var strings = new Dictionary<string, string>(comparer);
-        var obj = value.AsObject();
-        foreach (var key in obj.GetOwnPropertyKeys(Types.String))
-        {
-            var item = obj.Get(key);
-            if (IsMissing(item))
-            {
-                continue;
-            }
-
-            var name = key.AsString();
-            strings[lowerCaseKeys ? Http.HeaderSyntax.LowerCaseName(name) : name] = TypeConverter.ToString(item);
-        }
-
-        return strings;
-    }
-
-    private static bool IsMissing(JsValue value) => value.IsNull() || value.IsUndefined();
-
     /// <summary>"2026-11-28T09:14:03.217Z": what <c>toISOString()</c> gives, cut from the round-trip format ("o", which .NET writes without parsing a format string; every run needs one).</summary>
     internal static string IsoUtc(DateTimeOffset time) => string.Create(24, time.UtcDateTime, static (span, utc) =>
     {
@@ -324,7 +207,7 @@ internal sealed class TransformEngine : IDisposable
 
     private JsValue Drop(JsValue[] args)
     {
-        _run?.Drop(args.Length > 0 && !IsMissing(args[0]) ? TypeConverter.ToString(args[0]) : TransformContract.DefaultDropReason);
+        _run?.Drop(args.Length > 0 && !ReturnedRequestReader.IsMissing(args[0]) ? TypeConverter.ToString(args[0]) : TransformContract.DefaultDropReason);
         return JsValue.Null;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HaloIlertGateway.Logging;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint.Runtime;
 
 namespace HaloIlertGateway.Scripting;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HaloIlertGateway.Scripting.Fixtures;
+using HaloIlertGateway.Scripting.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Scripting;

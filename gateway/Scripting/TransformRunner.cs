@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint.Runtime;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
+using HaloIlertGateway.Scripting.Sandbox;
 
 namespace HaloIlertGateway.Scripting;
 

@@ -118,10 +118,11 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
         }
 
         var now = time.GetUtcNow();
-        _signatureFailure = SignatureCheck.Verify(check, Request.Headers, read.Body, [.. AcceptedSecrets(check)], now);
-        if (_signatureFailure is not null)
+        var verdict = SignatureCheck.Verify(check, Request.Headers, read.Body, [.. AcceptedSecrets(check)], now);
+        if (!verdict.IsValid)
         {
-            return AuthenticateResult.Fail(_signatureFailure);
+            _signatureFailure = verdict.Reason;
+            return AuthenticateResult.Fail(verdict.Reason);
         }
 
         // A valid signature is accepted once (a captured request replayed is refused). Its marks are held while the request

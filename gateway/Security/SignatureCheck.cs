@@ -20,14 +20,14 @@ internal static class SignatureCheck
     public const string ZendeskSignatureHeader = "X-Zendesk-Webhook-Signature";
     public const string ZendeskTimestampHeader = "X-Zendesk-Webhook-Signature-Timestamp";
 
-    /// <summary>Null when one of <paramref name="secrets"/> signed <paramref name="body"/>; else why the request fails.</summary>
-    public static string? Verify(InboundAuthOptions check, IHeaderDictionary headers, ReadOnlySpan<byte> body, IReadOnlyList<string> secrets, DateTimeOffset now)
+    /// <summary>Whether one of <paramref name="secrets"/> signed <paramref name="body"/>; if none did, why the request fails.</summary>
+    public static SignatureVerdict Verify(InboundAuthOptions check, IHeaderDictionary headers, ReadOnlySpan<byte> body, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         var header = check.CredentialHeader;
         var value = headers[header].ToString().Trim();
         if (value.Length == 0)
         {
-            return $"the request has no {header} header";
+            return SignatureVerdict.Invalid($"the request has no {header} header");
         }
 
         byte[] timestamp = [];
@@ -36,17 +36,17 @@ internal static class SignatureCheck
             var sent = headers[ZendeskTimestampHeader].ToString().Trim();
             if (sent.Length == 0)
             {
-                return $"the request has no {ZendeskTimestampHeader} header";
+                return SignatureVerdict.Invalid($"the request has no {ZendeskTimestampHeader} header");
             }
 
             if (!DateTimeOffset.TryParse(sent, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
             {
-                return $"{ZendeskTimestampHeader} is not a date and time";
+                return SignatureVerdict.Invalid($"{ZendeskTimestampHeader} is not a date and time");
             }
 
             if ((now - signedAt).Duration() > check.TimestampTolerance)
             {
-                return $"{ZendeskTimestampHeader} is more than {check.TimestampTolerance} from now (a replay, or a clock that is off)";
+                return SignatureVerdict.Invalid($"{ZendeskTimestampHeader} is more than {check.TimestampTolerance} from now (a replay, or a clock that is off)");
             }
 
             timestamp = Encoding.UTF8.GetBytes(sent);
@@ -54,7 +54,7 @@ internal static class SignatureCheck
 
         if (Decode(check.Kind, value) is not { } presented)
         {
-            return $"{header} is not in the form {Form(check.Kind)}";
+            return SignatureVerdict.Invalid($"{header} is not in the form {Form(check.Kind)}");
         }
 
         var matched = false;
@@ -63,7 +63,7 @@ internal static class SignatureCheck
             matched |= CryptographicOperations.FixedTimeEquals(Sign(check.Kind, Encoding.UTF8.GetBytes(secret), timestamp, body), presented);
         }
 
-        return matched ? null : $"{header} does not match the body for any configured secret";
+        return matched ? SignatureVerdict.Valid : SignatureVerdict.Invalid($"{header} does not match the body for any configured secret");
     }
 
     /// <summary>

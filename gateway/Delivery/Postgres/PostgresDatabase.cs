@@ -50,8 +50,8 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE INDEX dead_letters_by_age ON dead_letters (dead_at);
         CREATE TABLE store_usage (category TEXT NOT NULL, shard INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (category, shard));
         INSERT INTO store_usage (category, shard, bytes) VALUES
-            ('{{StoreRows.EventsUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.MessageSize("o", Bytes)}}), 0) FROM outbox o)),
-            ('{{StoreRows.DeadUsage}}', 0, (SELECT COALESCE(SUM({{StoreRows.DeadLetterSize("d", Bytes)}}), 0) FROM dead_letters d));
+            ('{{StoreUsageTable.Events}}', 0, (SELECT COALESCE(SUM({{OutboxTable.RowSize("o", Bytes)}}), 0) FROM outbox o)),
+            ('{{StoreUsageTable.Dead}}', 0, (SELECT COALESCE(SUM({{DeadLetterTable.RowSize("d", Bytes)}}), 0) FROM dead_letters d));
         CREATE FUNCTION gateway_usage_add(usage_category TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $f$
             INSERT INTO store_usage (category, shard, bytes) VALUES (usage_category, pg_backend_pid() % 8, delta)
             ON CONFLICT (category, shard) DO UPDATE SET bytes = store_usage.bytes + EXCLUDED.bytes
@@ -59,10 +59,10 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE FUNCTION outbox_usage() RETURNS trigger LANGUAGE plpgsql AS $f$
         BEGIN
             IF TG_OP IN ('DELETE', 'UPDATE') THEN
-                PERFORM gateway_usage_add(CASE WHEN OLD.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, -{{StoreRows.MessageSize("OLD", Bytes)}});
+                PERFORM gateway_usage_add(CASE WHEN OLD.probation THEN '{{StoreUsageTable.Probation}}' ELSE '{{StoreUsageTable.Events}}' END, -{{OutboxTable.RowSize("OLD", Bytes)}});
             END IF;
             IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                PERFORM gateway_usage_add(CASE WHEN NEW.probation THEN '{{StoreRows.ProbationUsage}}' ELSE '{{StoreRows.EventsUsage}}' END, {{StoreRows.MessageSize("NEW", Bytes)}});
+                PERFORM gateway_usage_add(CASE WHEN NEW.probation THEN '{{StoreUsageTable.Probation}}' ELSE '{{StoreUsageTable.Events}}' END, {{OutboxTable.RowSize("NEW", Bytes)}});
             END IF;
             RETURN NULL;
         END
@@ -71,9 +71,9 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         CREATE FUNCTION dead_letters_usage() RETURNS trigger LANGUAGE plpgsql AS $f$
         BEGIN
             IF TG_OP = 'DELETE' THEN
-                PERFORM gateway_usage_add(CASE WHEN OLD.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, -{{StoreRows.DeadLetterSize("OLD", Bytes)}});
+                PERFORM gateway_usage_add(CASE WHEN OLD.anonymous THEN '{{StoreUsageTable.AnonymousDead}}' ELSE '{{StoreUsageTable.Dead}}' END, -{{DeadLetterTable.RowSize("OLD", Bytes)}});
             ELSE
-                PERFORM gateway_usage_add(CASE WHEN NEW.anonymous THEN '{{StoreRows.AnonymousDeadUsage}}' ELSE '{{StoreRows.DeadUsage}}' END, {{StoreRows.DeadLetterSize("NEW", Bytes)}});
+                PERFORM gateway_usage_add(CASE WHEN NEW.anonymous THEN '{{StoreUsageTable.AnonymousDead}}' ELSE '{{StoreUsageTable.Dead}}' END, {{DeadLetterTable.RowSize("NEW", Bytes)}});
             END IF;
             RETURN NULL;
         END
@@ -195,11 +195,11 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// time, so ids follow the order in which they were stored.
     /// </summary>
     public static Task LockAlertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
-        StoreRows.ExecuteAsync(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
+        StoreSql.ExecuteAsync(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
 
     /// <inheritdoc cref="LockAlertAsync"/>
     public static void LockAlert(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
-        StoreRows.Execute(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
+        StoreSql.Execute(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
 
     /// <summary>
     /// Holds the dead letters' advisory lock until the transaction ends: dead letters are added and pruned one
@@ -207,11 +207,11 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// and cheap in one).
     /// </summary>
     public static void LockDeadLetters(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) =>
-        StoreRows.Execute(connection, transaction, LockSql, ("key", "dead-letters"));
+        StoreSql.Execute(connection, transaction, LockSql, ("key", "dead-letters"));
 
     /// <summary>Holds the advisory lock of a pacing key (or of all keys) until the transaction ends.</summary>
     public static void LockPacingKey(NpgsqlConnection connection, NpgsqlTransaction transaction, string pacingKey) =>
-        StoreRows.Execute(connection, transaction, LockSql, ("key", "pace:" + pacingKey));
+        StoreSql.Execute(connection, transaction, LockSql, ("key", "pace:" + pacingKey));
 
     private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
 
@@ -222,14 +222,14 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     private void Migrate(NpgsqlConnection connection)
     {
         using var transaction = connection.BeginTransaction();
-        StoreRows.Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
-        StoreRows.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)");
-        var version = StoreRows.Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+        StoreSql.Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
+        StoreSql.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)");
+        var version = StoreSql.Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema") ?? 0;
         var from = version;
         for (; version < Migrations.Length; version++)
         {
-            StoreRows.Execute(connection, transaction, Migrations[version]);
-            StoreRows.Execute(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})");
+            StoreSql.Execute(connection, transaction, Migrations[version]);
+            StoreSql.Execute(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})");
         }
 
         transaction.Commit();
@@ -245,7 +245,7 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     public long Version()
     {
         using var connection = Open();
-        return StoreRows.Scalar<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+        return StoreSql.Scalar<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema") ?? 0;
     }
 
     private static partial class Log

@@ -5,50 +5,50 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// <summary><see cref="IDeadLetterStore"/> in the cluster's PostgreSQL database, beside the outbox.</summary>
 internal sealed class PostgresDeadLetterStore(PostgresDatabase db, IOptions<DeliveryOptions> options) : IDeadLetterStore
 {
-    private const string Columns = StoreRows.DeadLetterColumns;
+    private const string Columns = DeadLetterTable.Columns;
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
 
     public long Add(DeadLetter deadLetter) => db.InTransaction((connection, transaction) =>
     {
         PostgresDatabase.LockDeadLetters(connection, transaction);
-        return StoreRows.AddDeadLetter(connection, transaction, deadLetter, _budgets);
+        return DeadLetterTable.AddWithinBudgets(connection, transaction, deadLetter, _budgets);
     });
 
     public DeadLetter? Get(long id)
     {
         using var connection = db.Open();
-        return StoreRows.Query(connection, null, $"SELECT {Columns} FROM dead_letters WHERE id = @id", StoreRows.DeadLetter, ("id", id)).FirstOrDefault();
+        return StoreSql.Query(connection, null, $"SELECT {Columns} FROM dead_letters WHERE id = @id", DeadLetterTable.Read, ("id", id)).FirstOrDefault();
     }
 
     public IReadOnlyList<DeadLetter> List(int limit)
     {
         using var connection = db.Open();
-        return StoreRows.Query(connection, null, $"SELECT {StoreRows.WithoutBody(Columns, "''::bytea")} FROM dead_letters ORDER BY id LIMIT @limit", StoreRows.DeadLetter, ("limit", limit));
+        return StoreSql.Query(connection, null, $"SELECT {StoreSql.WithoutBody(Columns, "''::bytea")} FROM dead_letters ORDER BY id LIMIT @limit", DeadLetterTable.Read, ("limit", limit));
     }
 
     public long Count()
     {
         using var connection = db.Open();
-        return StoreRows.Scalar<long>(connection, null, "SELECT COUNT(*) FROM dead_letters");
+        return StoreSql.Scalar<long>(connection, null, "SELECT COUNT(*) FROM dead_letters");
     }
 
     public bool Delete(long id)
     {
         using var connection = db.Open();
-        return StoreRows.Execute(connection, null, "DELETE FROM dead_letters WHERE id = @id", ("id", id)) == 1;
+        return StoreSql.Execute(connection, null, "DELETE FROM dead_letters WHERE id = @id", ("id", id)) == 1;
     }
 
     public long Delete(DeadLetterFilter filter)
     {
         using var connection = db.Open();
-        return StoreRows.DeleteDeadLetters(connection, null, filter);
+        return DeadLetterTable.Delete(connection, null, filter);
     }
 
     public void UpdateReason(long id, string reason, DateTimeOffset now)
     {
         using var connection = db.Open();
-        StoreRows.Execute(connection, null, "UPDATE dead_letters SET reason = @reason, dead_at = @now, attempts = attempts + 1 WHERE id = @id",
+        StoreSql.Execute(connection, null, "UPDATE dead_letters SET reason = @reason, dead_at = @now, attempts = attempts + 1 WHERE id = @id",
             ("reason", reason), ("now", now.ToUnixTimeMilliseconds()), ("id", id));
     }
 
@@ -58,8 +58,8 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db, IOptions<Deli
         using var transaction = connection.BeginTransaction();
         var message = deadLetter.ToMessage(now);
         PostgresDatabase.LockAlert(connection, transaction, message.OrderingKey);
-        var id = StoreRows.InsertMessage(connection, transaction, message);
-        StoreRows.Execute(connection, transaction, "DELETE FROM dead_letters WHERE id = @id", ("id", deadLetter.Id));
+        var id = OutboxTable.Insert(connection, transaction, message);
+        StoreSql.Execute(connection, transaction, "DELETE FROM dead_letters WHERE id = @id", ("id", deadLetter.Id));
         transaction.Commit();
         return id;
     }

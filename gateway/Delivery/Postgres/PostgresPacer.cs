@@ -35,9 +35,9 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
         }
 
         PostgresDatabase.LockPacingKey(connection, transaction, AllKeys);
-        var now = StoreRows.Scalar<long>(connection, transaction, DatabaseNow);
+        var now = StoreSql.Scalar<long>(connection, transaction, DatabaseNow);
         var logs = probation ? new[] { pacingKey, ProbationKeys, AllKeys } : [pacingKey, AllKeys];
-        StoreRows.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key = ANY(@keys) AND sent_at <= @oldest",
+        StoreSql.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key = ANY(@keys) AND sent_at <= @oldest",
             ("keys", logs), ("oldest", now - _window));
         if (Turn(connection, transaction, pacingKey, probation, now) > now)
         {
@@ -45,7 +45,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
             return false;
         }
 
-        StoreRows.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) SELECT unnest(@keys), @now",
+        StoreSql.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) SELECT unnest(@keys), @now",
             ("keys", logs), ("now", now));
         transaction.Commit();
         return true;
@@ -54,14 +54,14 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     public DateTimeOffset NextTurn(string pacingKey, bool probation)
     {
         using var connection = db.Open();
-        var now = StoreRows.Scalar<long>(connection, null, DatabaseNow);
+        var now = StoreSql.Scalar<long>(connection, null, DatabaseNow);
         return At(now, Turn(connection, null, pacingKey, probation, now));
     }
 
     public DateTimeOffset NextProbationTurn()
     {
         using var connection = db.Open();
-        var now = StoreRows.Scalar<long>(connection, null, DatabaseNow);
+        var now = StoreSql.Scalar<long>(connection, null, DatabaseNow);
         return At(now, Math.Max(
             Turn(connection, null, ProbationKeys, options.Value.ProbationSendsPerWindow, now),
             Turn(connection, null, AllKeys, options.Value.MaxSendsPerWindow, now)));
@@ -81,7 +81,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     public void Pause(string pacingKey, TimeSpan pause)
     {
         using var connection = db.Open();
-        StoreRows.Execute(connection, null, $"""
+        StoreSql.Execute(connection, null, $"""
             INSERT INTO pacing_pauses (pacing_key, until) VALUES (@key, {NowMs} + @pause)
             ON CONFLICT (pacing_key) DO UPDATE SET until = GREATEST(pacing_pauses.until, EXCLUDED.until)
             """, ("key", pacingKey), ("pause", (long)pause.TotalMilliseconds));
@@ -90,8 +90,8 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     /// <summary>The first moment a send keeps at most <paramref name="limit"/> in any window: now, or when the limit-th newest leaves it; and not before a pause ends.</summary>
     private long Turn(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, int limit, long now)
     {
-        var paused = StoreRows.Scalar<long?>(connection, transaction, "SELECT until FROM pacing_pauses WHERE pacing_key = @key", ("key", key)) ?? 0;
-        var limitNewest = StoreRows.Scalar<long?>(connection, transaction,
+        var paused = StoreSql.Scalar<long?>(connection, transaction, "SELECT until FROM pacing_pauses WHERE pacing_key = @key", ("key", key)) ?? 0;
+        var limitNewest = StoreSql.Scalar<long?>(connection, transaction,
             "SELECT sent_at FROM pacing_sends WHERE pacing_key = @key AND sent_at > @oldest ORDER BY sent_at DESC OFFSET @skip LIMIT 1",
             ("key", key), ("oldest", now - _window), ("skip", limit - 1));
         var turn = limitNewest is { } sentAt ? sentAt + _window : now;

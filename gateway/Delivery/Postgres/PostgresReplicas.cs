@@ -18,8 +18,8 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
     public IReadOnlyList<ReplicaStatus> List()
     {
         using var connection = Database.Open();
-        var now = StoreRows.Scalar<long>(connection, null, "SELECT " + NowMs);
-        return StoreRows.Query(connection, null, "SELECT id, started_at, seen_at FROM replicas ORDER BY started_at",
+        var now = StoreSql.Scalar<long>(connection, null, "SELECT " + NowMs);
+        return StoreSql.Query(connection, null, "SELECT id, started_at, seen_at FROM replicas ORDER BY started_at",
             r => new ReplicaStatus(
                 r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
                 Alive: now - r.GetInt64(2) <= 3 * Beat.TotalMilliseconds, Self: r.GetString(0) == replica.Name));
@@ -57,7 +57,7 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
         try
         {
             using var connection = Database.Open();
-            StoreRows.Execute(connection, null, sql, ("id", replica.Name));
+            StoreSql.Execute(connection, null, sql, ("id", replica.Name));
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {

@@ -133,12 +133,12 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 2 }.ToString());
             connection.Open();
             // One gateway per outbox: the exclusive lock is taken now and held until the OS closes the file.
-            StoreRows.Execute(connection, null, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
-            StoreRows.Execute(connection, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+            StoreSql.Execute(connection, null, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
+            StoreSql.Execute(connection, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
             // The budgets count rows (StoreBudgets); the file is capped a quarter above them, for its indexes and free
             // pages, and for its own schema: a backstop that a full disk cannot bring closer.
-            var pageSize = StoreRows.Scalar<long>(connection, null, "PRAGMA page_size");
-            StoreRows.Execute(connection, null, $"PRAGMA max_page_count = {(_maxOutboxBytes + _maxOutboxBytes / 4) / pageSize + 64};");
+            var pageSize = StoreSql.Scalar<long>(connection, null, "PRAGMA page_size");
+            StoreSql.Execute(connection, null, $"PRAGMA max_page_count = {(_maxOutboxBytes + _maxOutboxBytes / 4) / pageSize + 64};");
             SqliteMigrations.Apply(connection);
             return (connection, DatabaseFileIdentity.Find(Path, canonical));
         }
@@ -161,13 +161,13 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
     }
 
     public int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        StoreRows.Execute(Connection, transaction, sql, parameters);
+        StoreSql.Execute(Connection, transaction, sql, parameters);
 
     public T Scalar<T>(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        StoreRows.Scalar<T>(Connection, transaction, sql, parameters);
+        StoreSql.Scalar<T>(Connection, transaction, sql, parameters);
 
     public List<T> Query<T>(SqliteTransaction? transaction, string sql, Func<System.Data.Common.DbDataReader, T> read, params (string Name, object? Value)[] parameters) =>
-        StoreRows.Query(Connection, transaction, sql, read, parameters);
+        StoreSql.Query(Connection, transaction, sql, read, parameters);
 
     private static partial class Log
     {

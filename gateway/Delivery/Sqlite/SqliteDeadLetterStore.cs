@@ -5,18 +5,18 @@ namespace HaloIlertGateway.Delivery.Sqlite;
 /// <summary><see cref="IDeadLetterStore"/> in SQLite, in the same database file as the outbox.</summary>
 internal sealed class SqliteDeadLetterStore(SqliteDatabase db, IOptions<DeliveryOptions> options) : IDeadLetterStore
 {
-    private const string Columns = StoreRows.DeadLetterColumns;
+    private const string Columns = DeadLetterTable.Columns;
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
 
     public long Add(DeadLetter deadLetter) =>
-        db.InTransaction((connection, transaction) => StoreRows.AddDeadLetter(connection, transaction, deadLetter, _budgets));
+        db.InTransaction((connection, transaction) => DeadLetterTable.AddWithinBudgets(connection, transaction, deadLetter, _budgets));
 
     public DeadLetter? Get(long id)
     {
         lock (db.Gate)
         {
-            return db.Query(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", StoreRows.DeadLetter, ("$id", id)).FirstOrDefault();
+            return db.Query(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", DeadLetterTable.Read, ("$id", id)).FirstOrDefault();
         }
     }
 
@@ -24,7 +24,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db, IOptions<Delivery
     {
         lock (db.Gate)
         {
-            return db.Query(null, $"SELECT {StoreRows.WithoutBody(Columns, "x''")} FROM dead_letters ORDER BY id LIMIT $limit", StoreRows.DeadLetter, ("$limit", limit));
+            return db.Query(null, $"SELECT {StoreSql.WithoutBody(Columns, "x''")} FROM dead_letters ORDER BY id LIMIT $limit", DeadLetterTable.Read, ("$limit", limit));
         }
     }
 
@@ -48,7 +48,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db, IOptions<Delivery
     {
         lock (db.Gate)
         {
-            return StoreRows.DeleteDeadLetters(db.Connection, null, filter);
+            return DeadLetterTable.Delete(db.Connection, null, filter);
         }
     }
 
@@ -68,7 +68,7 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db, IOptions<Delivery
             db.EnsureFile();
             using var transaction = db.Connection.BeginTransaction();
             var message = deadLetter.ToMessage(now);
-            var id = StoreRows.InsertMessage(db.Connection, transaction, message);
+            var id = OutboxTable.Insert(db.Connection, transaction, message);
             SqliteOutbox.PromoteHead(db, transaction, message.OrderingKey);
             db.Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
             transaction.Commit();

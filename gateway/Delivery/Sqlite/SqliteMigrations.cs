@@ -47,25 +47,25 @@ internal static class SqliteMigrations
             CREATE INDEX dead_letters_by_age ON dead_letters (dead_at);
             CREATE TABLE store_usage (category TEXT PRIMARY KEY, bytes INTEGER NOT NULL);
             INSERT INTO store_usage (category, bytes) VALUES
-                ('{StoreRows.EventsUsage}', (SELECT COALESCE(SUM({StoreRows.MessageSize("o", Bytes)}), 0) FROM outbox o)),
-                ('{StoreRows.ProbationUsage}', 0),
-                ('{StoreRows.DeadUsage}', (SELECT COALESCE(SUM({StoreRows.DeadLetterSize("d", Bytes)}), 0) FROM dead_letters d)),
-                ('{StoreRows.AnonymousDeadUsage}', 0);
+                ('{StoreUsageTable.Events}', (SELECT COALESCE(SUM({OutboxTable.RowSize("o", Bytes)}), 0) FROM outbox o)),
+                ('{StoreUsageTable.Probation}', 0),
+                ('{StoreUsageTable.Dead}', (SELECT COALESCE(SUM({DeadLetterTable.RowSize("d", Bytes)}), 0) FROM dead_letters d)),
+                ('{StoreUsageTable.AnonymousDead}', 0);
             CREATE TRIGGER outbox_usage_insert AFTER INSERT ON outbox BEGIN
-                UPDATE store_usage SET bytes = bytes + {StoreRows.MessageSize("NEW", Bytes)} WHERE category = {OutboxCategory("NEW")};
+                UPDATE store_usage SET bytes = bytes + {OutboxTable.RowSize("NEW", Bytes)} WHERE category = {OutboxCategory("NEW")};
             END;
             CREATE TRIGGER outbox_usage_delete AFTER DELETE ON outbox BEGIN
-                UPDATE store_usage SET bytes = bytes - {StoreRows.MessageSize("OLD", Bytes)} WHERE category = {OutboxCategory("OLD")};
+                UPDATE store_usage SET bytes = bytes - {OutboxTable.RowSize("OLD", Bytes)} WHERE category = {OutboxCategory("OLD")};
             END;
             CREATE TRIGGER outbox_usage_class AFTER UPDATE OF probation ON outbox WHEN OLD.probation <> NEW.probation BEGIN
-                UPDATE store_usage SET bytes = bytes - {StoreRows.MessageSize("OLD", Bytes)} WHERE category = {OutboxCategory("OLD")};
-                UPDATE store_usage SET bytes = bytes + {StoreRows.MessageSize("NEW", Bytes)} WHERE category = {OutboxCategory("NEW")};
+                UPDATE store_usage SET bytes = bytes - {OutboxTable.RowSize("OLD", Bytes)} WHERE category = {OutboxCategory("OLD")};
+                UPDATE store_usage SET bytes = bytes + {OutboxTable.RowSize("NEW", Bytes)} WHERE category = {OutboxCategory("NEW")};
             END;
             CREATE TRIGGER dead_letters_usage_insert AFTER INSERT ON dead_letters BEGIN
-                UPDATE store_usage SET bytes = bytes + {StoreRows.DeadLetterSize("NEW", Bytes)} WHERE category = {DeadLetterCategory("NEW")};
+                UPDATE store_usage SET bytes = bytes + {DeadLetterTable.RowSize("NEW", Bytes)} WHERE category = {DeadLetterCategory("NEW")};
             END;
             CREATE TRIGGER dead_letters_usage_delete AFTER DELETE ON dead_letters BEGIN
-                UPDATE store_usage SET bytes = bytes - {StoreRows.DeadLetterSize("OLD", Bytes)} WHERE category = {DeadLetterCategory("OLD")};
+                UPDATE store_usage SET bytes = bytes - {DeadLetterTable.RowSize("OLD", Bytes)} WHERE category = {DeadLetterCategory("OLD")};
             END;
             CREATE TABLE delivery_keys (pacing_key TEXT PRIMARY KEY, state TEXT NOT NULL, until INTEGER, changed_at INTEGER NOT NULL);
             CREATE TABLE replay_guard (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0);
@@ -77,12 +77,12 @@ internal static class SqliteMigrations
     /// <summary>A column's length in bytes (SQLite's <c>length</c> counts characters of text).</summary>
     private static string Bytes(string column) => $"length(CAST({column} AS BLOB))";
 
-    private static string OutboxCategory(string row) => $"CASE {row}.probation WHEN 0 THEN '{StoreRows.EventsUsage}' ELSE '{StoreRows.ProbationUsage}' END";
+    private static string OutboxCategory(string row) => $"CASE {row}.probation WHEN 0 THEN '{StoreUsageTable.Events}' ELSE '{StoreUsageTable.Probation}' END";
 
-    private static string DeadLetterCategory(string row) => $"CASE {row}.anonymous WHEN 0 THEN '{StoreRows.DeadUsage}' ELSE '{StoreRows.AnonymousDeadUsage}' END";
+    private static string DeadLetterCategory(string row) => $"CASE {row}.anonymous WHEN 0 THEN '{StoreUsageTable.Dead}' ELSE '{StoreUsageTable.AnonymousDead}' END";
 
     /// <summary>The schema version a file is at (the number of migrations applied).</summary>
-    public static long VersionOf(SqliteConnection connection) => StoreRows.Scalar<long>(connection, null, "PRAGMA user_version");
+    public static long VersionOf(SqliteConnection connection) => StoreSql.Scalar<long>(connection, null, "PRAGMA user_version");
 
     /// <summary>Brings <paramref name="connection"/>'s file to the latest version.</summary>
     public static void Apply(SqliteConnection connection)
@@ -94,15 +94,15 @@ internal static class SqliteMigrations
             {
                 // A column an earlier, unversioned file already has is not added twice.
                 if (statement.StartsWith("ALTER TABLE outbox ADD COLUMN ", StringComparison.Ordinal)
-                    && StoreRows.Scalar<long>(connection, transaction, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = $name", ("$name", statement.Split(' ')[5])) > 0)
+                    && StoreSql.Scalar<long>(connection, transaction, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = $name", ("$name", statement.Split(' ')[5])) > 0)
                 {
                     continue;
                 }
 
-                StoreRows.Execute(connection, transaction, statement);
+                StoreSql.Execute(connection, transaction, statement);
             }
 
-            StoreRows.Execute(connection, transaction, $"PRAGMA user_version = {version + 1}");
+            StoreSql.Execute(connection, transaction, $"PRAGMA user_version = {version + 1}");
             transaction.Commit();
         }
     }

@@ -11,7 +11,7 @@ namespace HaloIlertGateway.Delivery.Sqlite;
 /// </summary>
 internal sealed class SqliteOutbox : IOutbox, IDisposable
 {
-    private const string Columns = StoreRows.MessageColumns;
+    private const string Columns = OutboxTable.Columns;
     private const int MaxBatch = 256;
 
     private readonly SqliteDatabase _db;
@@ -52,7 +52,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
                 ) ON id = head
                 WHERE turn <= $perKey
                 ORDER BY probation, turn, id LIMIT $limit
-                """, StoreRows.Message, ("$now", now.ToUnixTimeMilliseconds()), ("$probation", filter.Probation),
+                """, OutboxTable.Read, ("$now", now.ToUnixTimeMilliseconds()), ("$probation", filter.Probation),
                 ("$skip", System.Text.Json.JsonSerializer.Serialize(filter.SkipKeys)), ("$perKey", filter.PerKey), ("$limit", limit));
         }
     }
@@ -62,7 +62,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             var next = _db.Scalar<long?>(null, "SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1");
-            return next is { } ms ? StoreRows.Time(ms) : null;
+            return next is { } ms ? StoreSql.Time(ms) : null;
         }
     }
 
@@ -106,15 +106,15 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         }
     }
 
-    public void Bury(OutboxMessage message, string kind, string reason, DateTimeOffset now)
+    public void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now)
     {
         lock (_db.Gate)
         {
             using var transaction = _db.Connection.BeginTransaction();
-            var deadLetter = StoreRows.InsertDeadLetter(_db.Connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
+            var deadLetter = DeadLetterTable.Insert(_db.Connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
             _db.Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
             PromoteHead(_db, transaction, message.OrderingKey);
-            StoreRows.PruneDeadLetters(_db.Connection, transaction, _budgets, deadLetter);
+            DeadLetterTable.Prune(_db.Connection, transaction, _budgets, deadLetter);
             transaction.Commit();
         }
     }
@@ -123,7 +123,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         lock (_db.Gate)
         {
-            return _db.Query(null, $"SELECT {StoreRows.WithoutBody(Columns, "x''")} FROM outbox ORDER BY id LIMIT $limit", StoreRows.Message, ("$limit", limit));
+            return _db.Query(null, $"SELECT {StoreSql.WithoutBody(Columns, "x''")} FROM outbox ORDER BY id LIMIT $limit", OutboxTable.Read, ("$limit", limit));
         }
     }
 
@@ -131,7 +131,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         lock (_db.Gate)
         {
-            return StoreRows.Usage(_db.Connection, null);
+            return StoreUsageTable.Read(_db.Connection, null);
         }
     }
 
@@ -141,7 +141,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         lock (_db.Gate)
         {
             return _db.Query(null, "SELECT id, route, locked_until FROM outbox WHERE locked_until >= $now ORDER BY id",
-                r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, StoreRows.Time(r.GetInt64(2))), ("$now", now.ToUnixTimeMilliseconds()));
+                r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, StoreSql.Time(r.GetInt64(2))), ("$now", now.ToUnixTimeMilliseconds()));
         }
     }
 
@@ -151,7 +151,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         {
             var depth = _db.Scalar<long>(null, "SELECT COUNT(*) FROM outbox");
             var oldest = _db.Scalar<long?>(null, "SELECT MIN(created_at) FROM outbox");
-            return (depth, oldest is { } ms ? StoreRows.Time(ms) : null);
+            return (depth, oldest is { } ms ? StoreSql.Time(ms) : null);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
             using var transaction = _db.Connection.BeginTransaction();
             _db.Execute(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;");
             transaction.Commit();
-            if (StoreRows.Usage(_db.Connection, null).Total + 4096 > _budgets.Total)
+            if (StoreUsageTable.Read(_db.Connection, null).Total + 4096 > _budgets.Total)
             {
                 throw StoreBudgetException.For(probation: false, _budgets);
             }
@@ -244,8 +244,8 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     {
         const string Savepoint = "enqueue";
         transaction.Save(Savepoint);
-        var id = StoreRows.InsertMessage(_db.Connection, transaction, pending.Message);
-        var usage = StoreRows.Usage(_db.Connection, transaction);
+        var id = OutboxTable.Insert(_db.Connection, transaction, pending.Message);
+        var usage = StoreUsageTable.Read(_db.Connection, transaction);
         if (usage.Total > _budgets.Total || (pending.Message.Probation && usage.Probation > _budgets.Probation))
         {
             transaction.Rollback(Savepoint);

@@ -15,10 +15,10 @@ internal static class SqliteSalvage
     public static (long Events, long DeadLetters) CarryOver(SqliteConnection from, SqliteConnection to)
     {
         using var transaction = to.BeginTransaction();
-        var events = Copy(from, $"SELECT {StoreRows.MessageColumns} FROM outbox ORDER BY id", reader =>
+        var events = Copy(from, $"SELECT {OutboxTable.Columns} FROM outbox ORDER BY id", reader =>
         {
-            var m = StoreRows.Message(reader);
-            return StoreRows.Execute(to, transaction, """
+            var m = OutboxTable.Read(reader);
+            return StoreSql.Execute(to, transaction, """
                 INSERT OR IGNORE INTO outbox (id, route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts,
                     next_attempt_at, last_error, last_status, trace_parent, probation)
                 VALUES (@id, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @created, @attempts, @next, @error, @status, @trace, @probation)
@@ -28,10 +28,10 @@ internal static class SqliteSalvage
                 ("@attempts", m.Attempts), ("@next", (m.NextAttemptAt ?? m.CreatedAt).ToUnixTimeMilliseconds()), ("@error", m.LastError), ("@status", m.LastStatus),
                 ("@trace", m.TraceParent), ("@probation", m.Probation));
         });
-        var deadLetters = Copy(from, $"SELECT {StoreRows.DeadLetterColumns} FROM dead_letters ORDER BY id", reader =>
+        var deadLetters = Copy(from, $"SELECT {DeadLetterTable.Columns} FROM dead_letters ORDER BY id", reader =>
         {
-            var d = StoreRows.DeadLetter(reader);
-            return StoreRows.Execute(to, transaction, """
+            var d = DeadLetterTable.Read(reader);
+            return StoreSql.Execute(to, transaction, """
                 INSERT OR IGNORE INTO dead_letters (id, kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values,
                     created_at, dead_at, attempts, last_status, anonymous)
                 VALUES (@id, @kind, @reason, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @values, @created, @dead, @attempts, @status, @anonymous)
@@ -41,13 +41,13 @@ internal static class SqliteSalvage
                 ("@values", JsonSerializer.Serialize(d.RouteValues)), ("@created", d.CreatedAt.ToUnixTimeMilliseconds()), ("@dead", d.DeadAt.ToUnixTimeMilliseconds()),
                 ("@attempts", d.Attempts), ("@status", d.LastStatus), ("@anonymous", d.Anonymous));
         });
-        Copy(from, "SELECT pacing_key, state, until, changed_at FROM delivery_keys", reader => StoreRows.Execute(to, transaction,
+        Copy(from, "SELECT pacing_key, state, until, changed_at FROM delivery_keys", reader => StoreSql.Execute(to, transaction,
             "INSERT OR IGNORE INTO delivery_keys (pacing_key, state, until, changed_at) VALUES (@key, @state, @until, @changed)",
             ("@key", reader.GetString(0)), ("@state", reader.GetString(1)), ("@until", reader.IsDBNull(2) ? null : reader.GetInt64(2)), ("@changed", reader.GetInt64(3))));
-        Copy(from, "SELECT key, expires_at, confirmed FROM replay_guard", reader => StoreRows.Execute(to, transaction,
+        Copy(from, "SELECT key, expires_at, confirmed FROM replay_guard", reader => StoreSql.Execute(to, transaction,
             "INSERT OR IGNORE INTO replay_guard (key, expires_at, confirmed) VALUES (@key, @expires, @confirmed)",
             ("@key", reader.GetString(0)), ("@expires", reader.GetInt64(1)), ("@confirmed", reader.GetBoolean(2))));
-        StoreRows.Execute(to, transaction, "UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key))");
+        StoreSql.Execute(to, transaction, "UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key))");
         transaction.Commit();
         return (events, deadLetters);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 using Jint.Native.Object;
@@ -52,8 +53,8 @@ internal sealed class GatewayHelpers
         var helpers = new GatewayHelpers(engine, limits);
         var gw = helpers._gw;
         Add("htmlToText", 1, (_, args) => helpers.Text("gw.htmlToText", args.At(0), HtmlText.ToText));
-        Add("decodeEntities", 1, (_, args) => helpers.Text("gw.decodeEntities", args.At(0), HtmlText.DecodeEntities));
-        Add("text", 1, (_, args) => helpers.Text("gw.text", args.At(0), HtmlText.JsTrim));
+        Add("decodeEntities", 1, (_, args) => helpers.Text("gw.decodeEntities", args.At(0), HtmlEntities.Decode));
+        Add("text", 1, (_, args) => helpers.Text("gw.text", args.At(0), JsWhiteSpace.Trim));
         Add("parseDate", 1, (_, args) => helpers.ParseDate(args.At(0)));
         Add("ref", 2, (_, args) => helpers.Ref(args.At(0), args.At(1)));
         Add("compact", 1, (_, args) => helpers.Compact(args.At(0)));
@@ -89,7 +90,7 @@ internal sealed class GatewayHelpers
         DateTimeOffset? parsed = value switch
         {
             double ms when !double.IsNaN(ms) && Math.Abs(ms) <= 8.64e15 && ms >= -62135596800000 && ms <= 253402300799999 => DateTimeOffset.FromUnixTimeMilliseconds((long)ms),
-            string text when DateTimeOffset.TryParse(HtmlText.JsTrim(text), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var when) => when,
+            string text when DateTimeOffset.TryParse(JsWhiteSpace.Trim(text), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var when) => when,
             _ => null,
         };
         return parsed?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -115,8 +116,8 @@ internal sealed class GatewayHelpers
 
     /// <summary><c>{id, name}</c> as strings from a lookup object, or from a bare id (<paramref name="bareId"/>, else the value itself).</summary>
     private JsObject Ref(JsValue value, JsValue bareId) => value is ObjectInstance lookup
-        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get(Keys.Id), HtmlText.JsTrim), Text("gw.ref", lookup.Get(Keys.Name), HtmlText.JsTrim)])
-        : JsObject.Create(_engine, RefLayout, [Text("gw.ref", bareId.IsUndefined() ? value : bareId, HtmlText.JsTrim), JsString.Empty]);
+        ? JsObject.Create(_engine, RefLayout, [Text("gw.ref", lookup.Get(PropertyNames.Id), JsWhiteSpace.Trim), Text("gw.ref", lookup.Get(PropertyNames.Name), JsWhiteSpace.Trim)])
+        : JsObject.Create(_engine, RefLayout, [Text("gw.ref", bareId.IsUndefined() ? value : bareId, JsWhiteSpace.Trim), JsString.Empty]);
 
     /// <summary>A new object of the own enumerable members of <paramref name="value"/> that are not null, undefined or "".</summary>
     private JsValue Compact(JsValue value)
@@ -129,7 +130,7 @@ internal sealed class GatewayHelpers
         // The engine's buffer, taken while in use: a getter read below may run a script that calls compact again.
         var kept = _kept ?? [];
         _kept = null;
-        foreach (var key in OwnMembers.EnumerableKeys(source))
+        foreach (var key in EnumerableOwnKeys.Of(source))
         {
             var member = source.Get(key);
             if (!member.IsNull() && !member.IsUndefined() && !(member.IsString() && member.AsString().Length == 0))
@@ -188,11 +189,11 @@ internal sealed class GatewayHelpers
         if (value is ObjectInstance array && array.IsArray())
         {
             var length = ArrayLength(what, array);
-            items = Enumerable.Range(0, length).Select(i => Text(what, array.Get(i), HtmlText.JsTrim).AsString());
+            items = Enumerable.Range(0, length).Select(i => Text(what, array.Get(i), JsWhiteSpace.Trim).AsString());
         }
-        else if (value.IsString() && HtmlText.JsTrim(StringWithin(what, value.AsString())).Length > 0)
+        else if (value.IsString() && JsWhiteSpace.Trim(StringWithin(what, value.AsString())).Length > 0)
         {
-            items = value.AsString().Split(',').Select(HtmlText.JsTrim);
+            items = value.AsString().Split(',').Select(JsWhiteSpace.Trim);
         }
         else
         {
@@ -211,7 +212,7 @@ internal sealed class GatewayHelpers
 
     private int ArrayLength(string what, ObjectInstance array)
     {
-        var length = TypeConverter.ToLength(array.Get(Keys.Length));
+        var length = TypeConverter.ToLength(array.Get(PropertyNames.Length));
         return length <= (ulong)_maxArray ? (int)length : throw SandboxLimitException.ArrayLength(what, (long)length, _maxArray);
     }
 

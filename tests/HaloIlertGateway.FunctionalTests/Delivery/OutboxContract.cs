@@ -112,14 +112,14 @@ public abstract class OutboxContract : IDisposable
     }
 
     [Fact]
-    public async Task ABuriedEventBecomesADeadLetterAndItsAlertGoesOn()
+    public async Task AnEventMovedToTheDeadLettersIsOneAndItsAlertGoesOn()
     {
         var (outbox, deadLetters) = Store();
         var (first, _) = await outbox.EnqueueAsync(Event("alert-1", body: "{\"n\":1}"), claimUntil: null);
         var (second, _) = await outbox.EnqueueAsync(Event("alert-1"), claimUntil: null);
         var message = outbox.Due(T0, 10, DueFilter.Any).Single(m => m.Id == first);
 
-        outbox.Bury(message with { Attempts = 3, LastStatus = 400 }, DeadLetter.IlertRejected, "ilert answered 400", T0.AddMinutes(1));
+        outbox.MoveToDeadLetters(message with { Attempts = 3, LastStatus = 400 }, DeadLetter.IlertRejected, "ilert answered 400", T0.AddMinutes(1));
 
         var dead = deadLetters.Get(Assert.Single(deadLetters.List(10)).Id)!;
         Assert.Equal((DeadLetter.IlertRejected, "ilert answered 400", 3, 400, "{\"n\":1}"), (dead.Kind, dead.Reason, dead.Attempts, dead.LastStatus, Encoding.UTF8.GetString(dead.Body)));
@@ -133,7 +133,7 @@ public abstract class OutboxContract : IDisposable
     {
         var (outbox, deadLetters) = Store();
         var (first, _) = await outbox.EnqueueAsync(Event("alert-1"), claimUntil: null);
-        outbox.Bury(outbox.List(10).Single(), DeadLetter.Expired, "too old", T0);
+        outbox.MoveToDeadLetters(outbox.List(10).Single(), DeadLetter.Expired, "too old", T0);
         var (pending, _) = await outbox.EnqueueAsync(Event("alert-1"), claimUntil: null);
 
         var requeued = deadLetters.Requeue(Assert.Single(deadLetters.List(10)), T0.AddMinutes(1));
@@ -264,7 +264,7 @@ public abstract class OutboxContract : IDisposable
         var (id, _) = await outbox.EnqueueAsync(Event("a", "{\"n\":1}"), claimUntil: null);
         Assert.Equal(Size("{\"n\":1}"), outbox.Usage().Events);
 
-        outbox.Bury(outbox.Due(T0, 10, DueFilter.Any).Single(), DeadLetter.Expired, "why", T0);
+        outbox.MoveToDeadLetters(outbox.Due(T0, 10, DueFilter.Any).Single(), DeadLetter.Expired, "why", T0);
         var usage = outbox.Usage();
         Assert.Equal((0L, 0L), (usage.Events, usage.AnonymousDeadLetters));
         Assert.True(usage.DeadLetters > 0);
@@ -304,8 +304,8 @@ public abstract class OutboxContract : IDisposable
         await outbox.EnqueueAsync(Event("refused", key: "new", probation: true), claimUntil: null);
         var (expired, refused) = (outbox.Due(T0, 10, DueFilter.Any)[0], outbox.Due(T0, 10, DueFilter.Any)[1]);
 
-        outbox.Bury(expired, DeadLetter.Expired, "not delivered within a day", T0);
-        outbox.Bury(refused, DeadLetter.IlertRejected, "ilert answered 404", T0);
+        outbox.MoveToDeadLetters(expired, DeadLetter.Expired, "not delivered within a day", T0);
+        outbox.MoveToDeadLetters(refused, DeadLetter.IlertRejected, "ilert answered 404", T0);
 
         Assert.Equal([(DeadLetter.Expired, false), (DeadLetter.IlertRejected, true)], deadLetters.List(10).Select(d => (d.Kind, d.Anonymous)));
     }

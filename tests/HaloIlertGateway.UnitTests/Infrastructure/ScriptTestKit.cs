@@ -1,5 +1,6 @@
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
+using HaloIlertGateway.Scripting.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Tests.Infrastructure;

@@ -1,4 +1,5 @@
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 
@@ -38,7 +39,7 @@ public sealed class BoundedJsonWriterTests
             Assert.Equal(expected.IsUndefined() ? null : expected.AsString(), actual);
             if (replacer == "undefined" && space == "undefined")
             {
-                var utf8 = new BoundedJsonWriter(engine, 1_000_000, "test", new System.Text.StringBuilder("left over")).WriteUtf8(value, Keys.IntegrationKey, Keys.AlertKey, out _);
+                var utf8 = new BoundedJsonWriter(engine, 1_000_000, "test", new System.Text.StringBuilder("left over")).WriteUtf8(value, PropertyNames.IntegrationKey, PropertyNames.AlertKey, out _);
                 Assert.Equal(actual is null ? null : System.Text.Encoding.UTF8.GetBytes(actual), utf8);
             }
         }

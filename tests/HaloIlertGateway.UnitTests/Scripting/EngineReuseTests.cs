@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using HaloIlertGateway.Tests.Infrastructure;
 using Jint;
 using Jint.Native.Json;

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 

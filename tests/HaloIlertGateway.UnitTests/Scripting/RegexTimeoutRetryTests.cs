@@ -1,6 +1,7 @@
 using HaloIlertGateway.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 
 namespace HaloIlertGateway.UnitTests.Scripting;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 

@@ -20,8 +20,8 @@ public sealed class SignatureRulesTests
         };
         var at = DateTimeOffset.Parse("2021-07-25T10:02:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Null(SignatureCheck.Verify(check, headers, """{"say": "hello"}"""u8, ["HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA="], at));
-        Assert.Contains("more than 00:05:00 from now", SignatureCheck.Verify(check, headers, """{"say": "hello"}"""u8, ["HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA="], at.AddMinutes(10)));
+        Assert.True(SignatureCheck.Verify(check, headers, """{"say": "hello"}"""u8, ["HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA="], at).IsValid);
+        Assert.Contains("more than 00:05:00 from now", SignatureCheck.Verify(check, headers, """{"say": "hello"}"""u8, ["HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA="], at.AddMinutes(10)).Reason);
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public sealed class SignatureRulesTests
         var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData("autotask-secret"u8, body));
 #pragma warning restore CA5350
 
-        Assert.Null(SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hook-Signature"] = "sha1=" + signature }, body, ["autotask-secret"], DateTimeOffset.UtcNow));
-        Assert.Contains("not in the form sha1=<base64>", SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hook-Signature"] = "sha1=%%%" }, body, ["autotask-secret"], DateTimeOffset.UtcNow));
+        Assert.True(SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hook-Signature"] = "sha1=" + signature }, body, ["autotask-secret"], DateTimeOffset.UtcNow).IsValid);
+        Assert.Contains("not in the form sha1=<base64>", SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hook-Signature"] = "sha1=%%%" }, body, ["autotask-secret"], DateTimeOffset.UtcNow).Reason);
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public sealed class SignatureRulesTests
         var body = Encoding.UTF8.GetBytes("{}");
         var hex = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("hub"u8, body));
 
-        Assert.Null(SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hub-Signature"] = "sha256=" + hex }, body, ["hub"], DateTimeOffset.UtcNow));
-        Assert.NotNull(SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hub-Signature"] = hex }, body, ["hub"], DateTimeOffset.UtcNow));
+        Assert.True(SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hub-Signature"] = "sha256=" + hex }, body, ["hub"], DateTimeOffset.UtcNow).IsValid);
+        Assert.False(SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hub-Signature"] = hex }, body, ["hub"], DateTimeOffset.UtcNow).IsValid);
         Assert.Equal("X-Hub-Signature-256", new InboundAuthOptions { Kind = InboundAuthKind.HubSignature, Header = "X-Hub-Signature-256" }.CredentialHeader);
     }
 
@@ -55,6 +55,6 @@ public sealed class SignatureRulesTests
         var check = new InboundAuthOptions { Kind = InboundAuthKind.HubSignature };
         var hex = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(""u8, "{}"u8));
 
-        Assert.Contains("does not match", SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hub-Signature"] = "sha256=" + hex }, "{}"u8, [], DateTimeOffset.UtcNow));
+        Assert.Contains("does not match", SignatureCheck.Verify(check, new HeaderDictionary { ["X-Hub-Signature"] = "sha256=" + hex }, "{}"u8, [], DateTimeOffset.UtcNow).Reason);
     }
 }

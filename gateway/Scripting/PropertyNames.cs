@@ -3,10 +3,10 @@ using Jint.Native;
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// Member names the gateway's own code reads from script values, made once: a string given where Jint takes a key
-/// becomes a new value on every call. Immutable, so shared by every engine.
+/// The property names the gateway's own code reads from script values, made once: a string given where Jint takes a
+/// key becomes a new value on every call. Immutable, so shared by every engine.
 /// </summary>
-internal static class Keys
+internal static class PropertyNames
 {
     public static readonly JsString Length = new("length");
     public static readonly JsString ToJson = new("toJSON");

@@ -5,11 +5,41 @@ using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>The array side of the guards: <c>join</c> (and so <c>String()</c> of an array) and <c>flat</c> sized before they run.</summary>
 internal sealed partial class SandboxBuiltins
 {
+    private void GuardArrays(ObjectInstance prototype)
+    {
+        Replace(_engine, prototype, "join", 1, (self, args) => Join(self, args.At(0), locale: false));
+        Replace(_engine, prototype, "toLocaleString", 0, (self, _) => Join(self, JsValue.Undefined, locale: true));
+        var flat = prototype.Get("flat");
+        var map = prototype.Get("map");
+        Replace(_engine, prototype, "flat", 0, (self, args) =>
+        {
+            CheckFlattened(self, args.At(0));
+            return Call(flat, self, args);
+        });
+        Replace(_engine, prototype, "flatMap", 1, (self, args) =>
+        {
+            // map, then flat(1): the same result, with the size known before it is built.
+            var mapped = Call(map, self, args);
+            CheckFlattened(mapped, 1);
+            return Call(flat, mapped, [1]);
+        });
+        Guard(prototype, "concat", (self, args) =>
+        {
+            var total = SpreadLength(self);
+            foreach (var arg in args)
+            {
+                total += SpreadLength(arg);
+            }
+
+            return total > _maxArray ? throw SandboxLimitException.ArrayLength("concat", (long)total, _maxArray) : self;
+        });
+    }
+
     private JsValue Join(JsValue self, JsValue separatorValue, bool locale)
     {
         // join → an element's toString → join again is recursion on the host's stack, which Jint's stack guard does
@@ -99,4 +129,8 @@ internal sealed partial class SandboxBuiltins
             }
         }
     }
+
+    private static double SpreadLength(JsValue value) => value.IsArray() ? LengthOf(value.AsObject()) : 1;
+
+    private static double LengthOf(ObjectInstance array) => TypeConverter.ToLength(array.Get(PropertyNames.Length));
 }

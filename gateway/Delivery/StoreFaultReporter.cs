@@ -5,7 +5,7 @@ namespace HaloIlertGateway.Delivery;
 /// (<c>gateway.delivery.store_errors</c>), the first of a burst is logged as an error, then at most one a minute while
 /// it goes on, and the first success after it is logged as the recovery. Nothing here throws.
 /// </summary>
-internal sealed partial class StoreFaults(DeliveryMetrics metrics, TimeProvider time, ILogger<StoreFaults> logger)
+internal sealed partial class StoreFaultReporter(DeliveryMetrics metrics, TimeProvider time, ILogger<StoreFaultReporter> logger)
 {
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMinutes(1);
 
@@ -13,8 +13,6 @@ internal sealed partial class StoreFaults(DeliveryMetrics metrics, TimeProvider 
     private DateTimeOffset? _failingSince;
     private DateTimeOffset _lastLogged;
     private long _suppressed;
-
-    public bool IsFailing => _failingSince is not null;
 
     public void Report(string operation, Exception exception)
     {

@@ -6,8 +6,8 @@ using Jint.Runtime.Descriptors;
 
 namespace HaloIlertGateway.Scripting;
 
-/// <summary>An object's own enumerable members as <c>Object.keys</c> and <c>JSON.stringify</c> list them.</summary>
-internal static class OwnMembers
+/// <summary>An object's own enumerable string keys, as <c>Object.keys</c> and <c>JSON.stringify</c> list them.</summary>
+internal static class EnumerableOwnKeys
 {
     /// <summary>
     /// The descriptor Jint gives for a member of a hidden-class object (one made by a literal or by
@@ -22,13 +22,13 @@ internal static class OwnMembers
     /// each is then read as <c>value[key]</c>. A hidden-class object's are all its keys, told by one descriptor instead
     /// of one per member.
     /// </summary>
-    public static List<JsValue> EnumerableKeys(ObjectInstance obj) => EnumerableKeys(obj, out _);
+    public static List<JsValue> Of(ObjectInstance obj) => Of(obj, out _);
 
     /// <summary>
     /// The same, and whether every own member of <paramref name="obj"/> is enumerable data (a hidden-class object, or
     /// none): reading one of these keys then runs no getter and finds nothing on the prototypes.
     /// </summary>
-    public static List<JsValue> EnumerableKeys(ObjectInstance obj, out bool allData)
+    public static List<JsValue> Of(ObjectInstance obj, out bool allData)
     {
         var keys = obj.GetOwnPropertyKeys(Types.String);
         allData = keys.Count == 0 || (obj is JsObject && obj.GetOwnProperty(keys[0]).GetType() == HiddenClassMember);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// .NET's regular-expression time limit is wall-clock time, the only kind it has: on a machine busy elsewhere, a

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Jint;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// The time limit of a run, as a Jint constraint (one per engine). Armed by <see cref="TransformEngine"/> for one run

@@ -2,7 +2,7 @@ using Jint;
 using Jint.Native;
 using Jint.Runtime;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary><c>JSON.stringify</c>'s second and third arguments, read as the specification reads them: the replacer (a function, or a list of property names) and the gap.</summary>
 internal sealed partial class BoundedJsonWriter

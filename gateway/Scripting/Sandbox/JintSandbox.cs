@@ -1,6 +1,6 @@
 using Jint;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// The sandbox every engine runs in: Jint <see cref="Options"/> made from <see cref="ScriptingOptions"/>, shared by

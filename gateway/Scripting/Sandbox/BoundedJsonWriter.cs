@@ -1,12 +1,10 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Jint;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// <c>JSON.stringify</c> as ECMA-262 defines it (toJSON, replacer function or list, gap, cycles as a TypeError, lone
@@ -19,10 +17,6 @@ namespace HaloIlertGateway.Scripting;
 /// </summary>
 internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string what, StringBuilder? output = null)
 {
-    /// <summary>The characters a JSON string cannot hold as they are: quote, backslash, controls, and surrogates (checked for pairing).</summary>
-    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
-        string.Concat("\\\"", new string(Enumerable.Range(0, 0x20).Select(c => (char)c).ToArray()), new string(Enumerable.Range(0xD800, 0x800).Select(c => (char)c).ToArray())));
-
     private readonly StringBuilder _out = output ?? new StringBuilder();
     private readonly List<ObjectInstance> _stack = [];
     private JsValue _replacer = JsValue.Undefined;
@@ -110,7 +104,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
             return true;
         }
 
-        if (value is ObjectInstance candidate && candidate.Get(Keys.ToJson) is var toJson && !toJson.IsUndefined())
+        if (value is ObjectInstance candidate && candidate.Get(PropertyNames.ToJson) is var toJson && !toJson.IsUndefined())
         {
             if (ReferenceEquals(candidate, _topLevel))
             {
@@ -179,7 +173,7 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         var any = false;
         // With a property list (the replacer's) every listed name; without, the own enumerable members.
         var allData = false;
-        var keys = _propertyList ?? OwnMembers.EnumerableKeys(obj, out allData);
+        var keys = _propertyList ?? EnumerableOwnKeys.Of(obj, out allData);
         var topLevel = allData && ReferenceEquals(obj, _topLevel);
         if (topLevel)
         {
@@ -245,108 +239,10 @@ internal sealed partial class BoundedJsonWriter(Engine engine, int limit, string
         Append("]");
     }
 
-    private string Enter(ObjectInstance value)
-    {
-        foreach (var open in _stack)
-        {
-            if (ReferenceEquals(open, value))
-            {
-                throw new JavaScriptException(engine.Intrinsics.TypeError, "Converting circular structure to JSON");
-            }
-        }
-
-        RuntimeHelpers.EnsureSufficientExecutionStack();
-        _stack.Add(value);
-        var stepback = _indent;
-        _indent += _gap;
-        return stepback;
-    }
-
-    private void Leave(bool any, string stepback)
-    {
-        _stack.RemoveAt(_stack.Count - 1);
-        _indent = stepback;
-        if (any && _gap.Length > 0)
-        {
-            Append("\n");
-            Append(stepback);
-        }
-    }
-
-    private void Separate(bool after)
-    {
-        if (after)
-        {
-            Append(",");
-        }
-
-        if (_gap.Length > 0)
-        {
-            Append("\n");
-            Append(_indent);
-        }
-    }
-
     private int LengthOf(ObjectInstance array)
     {
-        var length = TypeConverter.ToLength(array.Get(Keys.Length));
+        var length = TypeConverter.ToLength(array.Get(PropertyNames.Length));
         return length > (ulong)limit ? throw new SandboxLimitException("string-length", $"{what} would be longer than {limit} characters") : (int)length;
-    }
-
-    /// <summary>QuoteJSONString: the escapes JSON needs, lower-case hex, lone surrogates as escapes (well-formed JSON.stringify).</summary>
-    private void Quote(string text)
-    {
-        Append("\"");
-        if (!text.AsSpan().ContainsAny(NeedsEscape))
-        {
-            Append(text);
-            Append("\"");
-            return;
-        }
-
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            string? escape = c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\b' => "\\b",
-                '\f' => "\\f",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                < ' ' => Hex(c),
-                _ when char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) => null,
-                _ when char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]) => null,
-                _ when char.IsSurrogate(c) => Hex(c),
-                _ => null,
-            };
-            if (escape is not null)
-            {
-                Append(text.AsSpan(start, i - start));
-                Append(escape);
-                start = i + 1;
-            }
-        }
-
-        Append(text.AsSpan(start));
-        Append("\"");
-
-        static string Hex(char c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture);
-    }
-
-    private void Append(ReadOnlySpan<char> text)
-    {
-        if ((long)_out.Length + text.Length > limit)
-        {
-            // Keep what fits: a log line shows the start of what was too long.
-            _out.Append(text[..Math.Max(0, limit - _out.Length)]);
-            throw new SandboxLimitException("string-length", $"{what} would be longer than {limit} characters");
-        }
-
-        _out.Append(text);
     }
 
     /// <summary>Jint keeps its primitive wrappers internal; their type names are what identify them (pinned by the serializer tests).</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// CPU time used by the calling thread, where the OS tells it cheaply (Linux: <c>clock_gettime</c> with

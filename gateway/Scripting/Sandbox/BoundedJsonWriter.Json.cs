@@ -5,7 +5,7 @@ using Jint.Native;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// A part of a request body the script never looked into (<see cref="LazyJsonObject.IsUntouched"/>), written from its
@@ -28,8 +28,8 @@ internal sealed partial class BoundedJsonWriter
     private bool TryWriteUntouched(JsValue value)
     {
         if (value is not LazyJsonObject lazy || !_replacer.IsUndefined() || _propertyList is not null || _gap.Length > 0 || !lazy.IsUntouched(out var json)
-            || engine.Intrinsics.Object.PrototypeObject.GetOwnProperty(Keys.ToJson) != PropertyDescriptor.Undefined
-            || engine.Intrinsics.Array.PrototypeObject.GetOwnProperty(Keys.ToJson) != PropertyDescriptor.Undefined)
+            || engine.Intrinsics.Object.PrototypeObject.GetOwnProperty(PropertyNames.ToJson) != PropertyDescriptor.Undefined
+            || engine.Intrinsics.Array.PrototypeObject.GetOwnProperty(PropertyNames.ToJson) != PropertyDescriptor.Undefined)
         {
             return false;
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HaloIlertGateway.Hosting;
+namespace HaloIlertGateway.Diagnostics;
 
 /// <summary>
 /// The gateway's spans: <c>ingest</c> (a webhook on a transform route), <c>transform</c> (one run), <c>outbox.write</c>

@@ -1,6 +1,6 @@
 using Acornima.Ast;
 
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// Refuses, when a transform is compiled, the syntax the sandbox does not run: BigInt literals (BigInt arithmetic is

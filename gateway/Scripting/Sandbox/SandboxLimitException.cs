@@ -1,4 +1,4 @@
-namespace HaloIlertGateway.Scripting;
+namespace HaloIlertGateway.Scripting.Sandbox;
 
 /// <summary>
 /// A sandbox limit that the gateway checks itself (Jint's own limits have their own exception types): thrown from a
