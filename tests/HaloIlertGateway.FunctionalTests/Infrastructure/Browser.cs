@@ -37,7 +37,7 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser, page);
     }
 
-    /// <summary>Saves a screenshot as a test artifact (tests/HaloIlertGateway.Tests/TestResults/screenshots).</summary>
+    /// <summary>Saves a screenshot as a test artifact (tests/HaloIlertGateway.FunctionalTests/TestResults/screenshots).</summary>
     public async Task ScreenshotAsync(string name)
     {
         var folder = Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "tests", "HaloIlertGateway.Tests", "TestResults", "screenshots")).FullName;

@@ -3,7 +3,7 @@ using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Tests.Infrastructure;
 using Jint;
 
-namespace HaloIlertGateway.UnitTests.Scripting;
+namespace HaloIlertGateway.UnitTests.Scripting.Sandbox;
 
 /// <summary>Within their limits, the guarded built-ins give what the language defines: the same values as plain Jint.</summary>
 public sealed class SandboxBuiltinsTests

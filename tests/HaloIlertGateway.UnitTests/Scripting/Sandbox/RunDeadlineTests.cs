@@ -4,7 +4,7 @@ using HaloIlertGateway.Scripting.Sandbox;
 using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace HaloIlertGateway.UnitTests.Scripting;
+namespace HaloIlertGateway.UnitTests.Scripting.Sandbox;
 
 /// <summary>The time limit counts the run's own time: not the idle time before it, and (where the OS tells it) not time the thread was not running.</summary>
 public sealed class RunDeadlineTests

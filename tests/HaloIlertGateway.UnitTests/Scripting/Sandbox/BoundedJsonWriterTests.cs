@@ -3,7 +3,7 @@ using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 
-namespace HaloIlertGateway.UnitTests.Scripting;
+namespace HaloIlertGateway.UnitTests.Scripting.Sandbox;
 
 /// <summary>The gateway's JSON.stringify writes what Jint's own does, byte for byte, and stops at its limit as it writes.</summary>
 public sealed class BoundedJsonWriterTests

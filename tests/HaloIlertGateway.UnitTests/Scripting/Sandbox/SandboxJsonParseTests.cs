@@ -3,7 +3,7 @@ using HaloIlertGateway.Scripting.Sandbox;
 using Jint;
 using Jint.Native;
 
-namespace HaloIlertGateway.UnitTests.Scripting;
+namespace HaloIlertGateway.UnitTests.Scripting.Sandbox;
 
 /// <summary>
 /// A script's <c>JSON.parse</c> reads a string the way a request body is read (<see cref="LazyJsonObject"/>), and

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Sandbox;
 
-namespace HaloIlertGateway.UnitTests.Scripting;
+namespace HaloIlertGateway.UnitTests.Scripting.Sandbox;
 
 /// <summary>A regular-expression timeout is done again only when the thread did not use the limit's worth of CPU.</summary>
 public sealed class RegexTimeoutRetryTests
