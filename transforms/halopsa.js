@@ -45,8 +45,10 @@ function transform(request, context) {
   const status = gw.ref(ticket.status, ticket.status_id);
   const priority = gw.ref(ticket.priority, ticket.priority_id);
   const client = gw.text(ticket.client_name);
-  const dateClosed = typeof ticket.dateclosed === "string" && !ticket.dateclosed.startsWith(EMPTY_DATE) ? gw.parseDate(ticket.dateclosed) : null;
-  const closed = context.settings.closedStatusIds.has(status.id) || context.settings.closedStatusNames.has(status.name) || dateClosed !== null;
+  // Closed or resolved: a closing status id or name, or a real dateclosed.
+  const closed = context.settings.closedStatusIds.has(status.id)
+    || context.settings.closedStatusNames.has(status.name)
+    || (typeof ticket.dateclosed === "string" && !ticket.dateclosed.startsWith(EMPTY_DATE) && gw.parseDate(ticket.dateclosed) !== null);
   const ticketUrl = context.settings.ticketUrl;
 
   /** @type {IlertEvent} */
