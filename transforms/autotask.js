@@ -11,24 +11,28 @@
 //     JSON: id, ticketNumber, title, description, status, priority, accountName (or companyName), queue,
 //     assignedResource.
 // Field names are matched in any case. Status and priority may be picklist ids or labels; both are matched.
-//
-// Settings (Gateway:Transforms:autotask:Settings):
-//   acceptStatuses   ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"]   -> ACCEPT
-//                    (besides these, any status label starting with "Waiting" is ACCEPT)
-//   resolveStatuses  ["5", "Complete"]                                                      -> RESOLVE
-//   lowPriorities    ["1", "Low"]                                                           -> LOW, others HIGH
-//   (New, In Progress and anything else -> ALERT)
+// New, In Progress and any other status -> ALERT.
+
+/** Set in proxy.json, Gateway:Transforms:autotask:Settings; the value written here is the default. */
+const settings = {
+  acceptStatuses: { list: ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"], anyCase: true, about: "status ids and labels sent as `ACCEPT` (so is any label starting with \"Waiting\")" },
+  resolveStatuses: { list: ["5", "Complete"], anyCase: true, about: "status ids and labels sent as `RESOLVE`" },
+  lowPriorities: { list: ["1", "Low"], anyCase: true, about: "priority ids and labels sent as `LOW`, every other as `HIGH`" },
+};
+
+/** A status label starting with "Waiting" (Waiting Customer, Waiting Materials, ...) accepts the alert. */
+const WAITING = /^waiting/i;
 
 /**
  * @param {GatewayRequest} request
- * @param {GatewayContext} context
+ * @param {GatewayContext<typeof settings>} context
  * @returns {GatewayRequest | null}
  */
 function transform(request, context) {
-  if (request.body === null || typeof request.body !== "object" || Array.isArray(request.body)) {
+  const body = request.body;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new Error("the body is not an Autotask ticket (send Name Value Pair or JSON)");
   }
-  const body = /** @type {{ [key: string]: any }} */ (request.body);
   if (body.EntityType !== undefined && body.Fields !== undefined) {
     return restWebhook(request, context, body);
   }
@@ -42,24 +46,32 @@ function transform(request, context) {
 
   /** @type {IlertEvent} */
   const event = {
-    integrationKey: request.params["integrationKey"],
+    integrationKey: request.params.integrationKey,
     eventType: eventTypeOf(context, status),
     summary: number + " " + (fields("title") || "(no title)"),
     details: String(fields("description") || ""),
     alertKey: "autotask-" + String(id),
-    priority: isIn(context, "lowPriorities", String(fields("priority") || "")) ? "LOW" : "HIGH",
-    customDetails: {},
+    priority: context.settings.lowPriorities.has(String(fields("priority") || "")) ? "LOW" : "HIGH",
+    customDetails: gw.compact({
+      ticketNumber: fields("ticketnumber"),
+      status,
+      priority: fields("priority"),
+      account: fields("accountname") || fields("companyname"),
+      queue: fields("queue"),
+      resource: fields("assignedresource"),
+    }),
   };
-  const details = { ticketNumber: fields("ticketnumber"), status, priority: fields("priority"), account: fields("accountname") || fields("companyname"), queue: fields("queue"), resource: fields("assignedresource") };
-  return toEvents(request, event, details);
+  request.path = "/api/events";
+  request.body = event;
+  return request;
 }
 
 /**
  * A REST API ticket webhook. Fields holds only what changed (plus display-always fields), so every part of the event
  * is built from what is there, and the Id alone keys the alert.
  * @param {GatewayRequest} request
- * @param {GatewayContext} context
- * @param {{ [key: string]: any }} body
+ * @param {GatewayContext<typeof settings>} context
+ * @param {any} body
  * @returns {GatewayRequest | null}
  */
 function restWebhook(request, context, body) {
@@ -82,70 +94,37 @@ function restWebhook(request, context, body) {
 
   /** @type {IlertEvent} */
   const event = {
-    integrationKey: request.params["integrationKey"],
+    integrationKey: request.params.integrationKey,
     eventType: action === "delete" ? "RESOLVE" : action === "create" ? "ALERT" : eventTypeOf(context, status),
     summary: number + " " + title,
     details: String(fields("description") || ""),
     alertKey: "autotask-" + String(body.Id),
-    priority: isIn(context, "lowPriorities", String(fields("priority") || "")) ? "LOW" : "HIGH",
-    customDetails: {},
+    priority: context.settings.lowPriorities.has(String(fields("priority") || "")) ? "LOW" : "HIGH",
+    customDetails: gw.compact({
+      action: body.Action,
+      ticketNumber: fields("ticketnumber"),
+      status: hasStatus ? fields("status") : undefined,
+      priority: fields("priority"),
+      companyID: fields("companyid"),
+      queueID: fields("queueid"),
+      assignedResourceID: fields("assignedresourceid"),
+      changedBy: body.PersonID,
+    }),
   };
-  const details = { action: body.Action, ticketNumber: fields("ticketnumber"), status: hasStatus ? fields("status") : undefined, priority: fields("priority"), companyID: fields("companyid"), queueID: fields("queueid"), assignedResourceID: fields("assignedresourceid"), changedBy: body.PersonID };
-  return toEvents(request, event, details);
-}
-
-/**
- * The request, sent to the events API with `event` and the non-empty `details` as its custom details.
- * @param {GatewayRequest} request
- * @param {IlertEvent} event
- * @param {{ [key: string]: any }} details
- * @returns {GatewayRequest}
- */
-function toEvents(request, event, details) {
-  event.customDetails = gw.compact(details);
   request.path = "/api/events";
-  request.body = /** @type {any} */ (event);
+  request.body = event;
   return request;
 }
 
 /**
- * @param {GatewayContext} context
+ * @param {GatewayContext<typeof settings>} context
  * @param {string} status
  * @returns {"ALERT" | "ACCEPT" | "RESOLVE"}
  */
 function eventTypeOf(context, status) {
-  return isIn(context, "resolveStatuses", status) ? "RESOLVE"
-    : isIn(context, "acceptStatuses", status) || /^waiting/i.test(status) ? "ACCEPT"
+  return context.settings.resolveStatuses.has(status) ? "RESOLVE"
+    : context.settings.acceptStatuses.has(status) || WAITING.test(status) ? "ACCEPT"
     : "ALERT";
-}
-
-/**
- * @param {GatewayContext} context
- * @param {"acceptStatuses" | "resolveStatuses" | "lowPriorities"} setting
- * @param {string} value
- */
-function isIn(context, setting, value) {
-  return value.toLowerCase() in readSettings(context.settings)[setting];
-}
-
-/**
- * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
- * run to run until proxy.json changes.
- * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
- */
-const derived = { from: null, value: null };
-
-/** @param {{ [key: string]: SettingValue }} settings */
-function readSettings(settings) {
-  if (derived.value === null || derived.from !== settings) {
-    derived.value = {
-      acceptStatuses: gw.keySet(settings["acceptStatuses"], ["7", "9", "Waiting Customer", "Waiting Materials", "Waiting Vendor"], true),
-      resolveStatuses: gw.keySet(settings["resolveStatuses"], ["5", "Complete"], true),
-      lowPriorities: gw.keySet(settings["lowPriorities"], ["1", "Low"], true),
-    };
-    derived.from = settings;
-  }
-  return derived.value;
 }
 
 /**

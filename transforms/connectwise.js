@@ -10,33 +10,35 @@
 // does carry (contact, board, type, severity and impact, site), unless initialDescription is there after all.
 //
 // A ticket whose closedFlag is set, or a deleted ticket, resolves the alert; anything else (re)sends ALERT.
-// Settings (Gateway:Transforms:connectwise:Settings):
-//   highPriorityPattern  "^(Priority [12]\\b|Critical|High)"   priority names matching it (any case) -> HIGH, else LOW
+
+/** Set in proxy.json, Gateway:Transforms:connectwise:Settings; the value written here is the default. */
+const settings = {
+  highPriorityPattern: { pattern: "^(Priority [12]\\b|Critical|High)", anyCase: true, about: "priority names matching it are sent as `HIGH`, every other as `LOW`" },
+};
 
 /**
  * @param {GatewayRequest} request
- * @param {GatewayContext} context
+ * @param {GatewayContext<typeof settings>} context
  * @returns {GatewayRequest | null}
  */
 function transform(request, context) {
-  const callback = /** @type {{ [key: string]: any }} */ (request.body);
+  const callback = request.body;
   if (!callback || typeof callback !== "object" || callback.ID === undefined) {
     throw new Error("the body is not a ConnectWise callback: it has no ID");
   }
   const ticket = typeof callback.Entity === "string" && callback.Entity ? JSON.parse(callback.Entity) : callback.Entity || {};
   const id = String(ticket.id || callback.ID);
   const priorityName = String((ticket.priority && ticket.priority.name) || "");
-  const pattern = new RegExp(String(context.settings["highPriorityPattern"] || "^(Priority [12]\\b|Critical|High)"), "i");
   const closed = ticket.closedFlag === true || String(callback.Action).toLowerCase() === "deleted";
 
   /** @type {IlertEvent} */
   const event = {
-    integrationKey: request.params["integrationKey"],
+    integrationKey: request.params.integrationKey,
     eventType: closed ? "RESOLVE" : "ALERT",
     summary: "#" + id + " " + (ticket.summary || "(no summary)") + (ticket.company && ticket.company.name ? " (" + ticket.company.name + ")" : ""),
     details: detailsOf(ticket),
     alertKey: "connectwise-" + id,
-    priority: pattern.test(priorityName) ? "HIGH" : "LOW",
+    priority: context.settings.highPriorityPattern.test(priorityName) ? "HIGH" : "LOW",
     customDetails: gw.compact({
       action: callback.Action,
       status: ticket.status && ticket.status.name,
@@ -47,7 +49,7 @@ function transform(request, context) {
     }),
   };
   request.path = "/api/events";
-  request.body = /** @type {any} */ (event);
+  request.body = event;
   return request;
 }
 

@@ -9,67 +9,54 @@
 //                                                   ticket_agent_name, ticket_url, ...}}
 //   Advanced (a template of placeholders):          {ticket_id, subject, description, status, priority, requester_name,
 //                                                   group, agent, url}
-//
-// Settings (Gateway:Transforms:freshservice:Settings), matched in any case:
-//   acceptStatuses   ["Pending"]                -> ACCEPT
-//   resolveStatuses  ["Resolved", "Closed"]     -> RESOLVE (Open and anything else -> ALERT)
-//   highPriorities   ["High", "Urgent"]         -> HIGH, else LOW
+// Open and any other status -> ALERT.
+
+/** Set in proxy.json, Gateway:Transforms:freshservice:Settings; the value written here is the default. */
+const settings = {
+  acceptStatuses: { list: ["Pending"], anyCase: true, about: "statuses sent as `ACCEPT`" },
+  resolveStatuses: { list: ["Resolved", "Closed"], anyCase: true, about: "statuses sent as `RESOLVE`" },
+  highPriorities: { list: ["High", "Urgent"], anyCase: true, about: "priorities sent as `HIGH`, every other as `LOW`" },
+};
+
+/** Simple mode writes the ticket id as "#INC-1201". */
+const LEADING_HASH = /^#/;
 
 /**
  * @param {GatewayRequest} request
- * @param {GatewayContext} context
+ * @param {GatewayContext<typeof settings>} context
  * @returns {GatewayRequest | null}
  */
 function transform(request, context) {
-  const body = /** @type {{ [key: string]: any }} */ (request.body);
+  const body = request.body;
   const ticket = body !== null && typeof body === "object" ? fieldsOf(body.freshdesk_webhook || body) : null;
   if (!ticket || !ticket.ticket_id) {
     throw new Error("the body is not a Freshservice ticket: it needs a ticket_id (Advanced) or freshdesk_webhook.ticket_id (Simple)");
   }
-  const reference = String(ticket.ticket_id).replace(/^#/, "");
-  const sets = readSettings(context.settings);
-  const matches = (/** @type {{ readonly [item: string]: true }} */ set, /** @type {any} */ value) => String(value || "").trim().toLowerCase() in set;
+  const reference = String(ticket.ticket_id).replace(LEADING_HASH, "");
+  const status = String(ticket.status || "").trim();
 
   /** @type {IlertEvent} */
   const event = {
-    integrationKey: request.params["integrationKey"],
-    eventType: matches(sets.resolveStatuses, ticket.status) ? "RESOLVE"
-      : matches(sets.acceptStatuses, ticket.status) ? "ACCEPT" : "ALERT",
+    integrationKey: request.params.integrationKey,
+    eventType: context.settings.resolveStatuses.has(status) ? "RESOLVE"
+      : context.settings.acceptStatuses.has(status) ? "ACCEPT"
+      : "ALERT",
     summary: reference + " " + (ticket.subject || "(no subject)"),
     details: gw.htmlToText(ticket.description),
     alertKey: "freshservice-" + reference.toLowerCase(),
-    priority: matches(sets.highPriorities, ticket.priority) ? "HIGH" : "LOW",
-    customDetails: {},
+    priority: context.settings.highPriorities.has(String(ticket.priority || "").trim()) ? "HIGH" : "LOW",
+    customDetails: gw.compact({
+      status: ticket.status,
+      priority: ticket.priority,
+      requester: ticket.requester_name,
+      group: ticket.group,
+      agent: ticket.agent,
+    }),
+    links: ticket.url ? [{ href: String(ticket.url), text: "Freshservice " + reference }] : undefined,
   };
-  for (const [name, value] of [["status", ticket.status], ["priority", ticket.priority], ["requester", ticket.requester_name], ["group", ticket.group], ["agent", ticket.agent]]) {
-    if (value) event.customDetails[name] = value;
-  }
-  if (ticket.url) {
-    event.links = [{ href: String(ticket.url), text: "Freshservice " + reference }];
-  }
   request.path = "/api/events";
-  request.body = /** @type {any} */ (event);
+  request.body = event;
   return request;
-}
-
-/**
- * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
- * run to run until proxy.json changes.
- * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
- */
-const derived = { from: null, value: null };
-
-/** @param {{ [key: string]: SettingValue }} settings */
-function readSettings(settings) {
-  if (derived.value === null || derived.from !== settings) {
-    derived.value = {
-      resolveStatuses: gw.keySet(settings["resolveStatuses"], ["Resolved", "Closed"], true),
-      acceptStatuses: gw.keySet(settings["acceptStatuses"], ["Pending"], true),
-      highPriorities: gw.keySet(settings["highPriorities"], ["High", "Urgent"], true),
-    };
-    derived.from = settings;
-  }
-  return derived.value;
 }
 
 /**

@@ -1,7 +1,8 @@
 // Types of the HaloIlertGateway transform contract. Reference them from a transform with JSDoc:
 //   // @ts-check
-//   /** @param {GatewayRequest} request @param {GatewayContext} context @returns {GatewayRequest | null} */
-//   function transform(request, context) { ... }
+//   const settings = { highPriorities: { list: ["High"], anyCase: true, about: "priorities sent as HIGH" } };
+//   /** @param {GatewayRequest} request @param {GatewayContext<typeof settings>} context @returns {GatewayRequest | null} */
+//   function transform(request, context) { ... context.settings.highPriorities.has(priority) ... }
 // The gateway runs transforms with Jint (ECMAScript 2023+, strict mode) in a sandbox: no CLR access, no
 // eval / new Function, no import(), require, fetch, timers or I/O, and per-run limits (README "Transform limits"):
 //   timeout        250 ms of the run's CPU time (never more than twice that in wall-clock time)
@@ -23,6 +24,47 @@ type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string
 
 /** A value from configuration: configuration is string-typed, so leaves are strings; 0..n-1 keys become arrays. */
 type SettingValue = string | null | SettingValue[] | { [key: string]: SettingValue };
+
+/**
+ * One setting in a transform's declaration (the top-level `const settings = { name: ..., ... }`, read by the gateway when
+ * it loads the script, never run for it): its kind, given by the key that holds its default, and what it means. Ops set
+ * it in proxy.json (`Gateway:Transforms:<name>:Settings`, or a route's own `Routes:<route>:Settings`); a setting they
+ * leave out, blank or empty takes the default. Every default is a literal: text in quotes, arrays of text, objects of text.
+ * - `{ list: ["8", "9"] }`: a list; in proxy.json an array of text or text separated by commas. `anyCase: true` makes
+ *   `has` match in any case.
+ * - `{ text: "" }`: text, trimmed; `{route}` in it stands for the route's id.
+ * - `{ pattern: "^(Critical|High)" }`: a regular expression, compiled once; `anyCase: true` matches in any case.
+ * - `{ map: {} }`: names for keys, e.g. `{ "<sys_id>": "Network" }`.
+ * A value of the wrong kind, an invalid pattern, or a setting the script does not declare is a config error naming the
+ * transform, the route and the setting.
+ */
+type SettingDeclaration =
+  | { list: string[]; anyCase?: boolean; about?: string }
+  | { text: string; about?: string }
+  | { pattern: string; anyCase?: boolean; about?: string }
+  | { map: { [key: string]: string }; about?: string };
+
+/** A transform's settings declaration: `const settings = { closedStatusIds: { list: ["8", "9"], about: "..." }, ... }`. */
+type SettingsDeclaration = { [name: string]: SettingDeclaration };
+
+/** A list setting: its items as trimmed text, without empty ones, in a frozen array. */
+interface SettingList extends ReadonlyArray<string> {
+  /**
+   * Whether the list holds `item` (text, or a number as its text), in any case when the setting is declared `anyCase`.
+   * Anything else (undefined, null, an object) is never held.
+   * @example context.settings.closedStatusNames.has(status.name) // true for "closed" when the list is ["Resolved", "Closed"] with anyCase
+   */
+  has(item: unknown): boolean;
+}
+
+/** `context.settings` of a script that declares its settings: each one parsed, its default where proxy.json gives none. Frozen. */
+type DeclaredSettings<D extends SettingsDeclaration> = {
+  readonly [K in keyof D]: D[K] extends { list: unknown } ? SettingList
+    : D[K] extends { text: unknown } ? string
+    : D[K] extends { pattern: unknown } ? RegExp
+    : D[K] extends { map: unknown } ? { readonly [key: string]: string | undefined }
+    : never;
+};
 
 /** The request as it arrived; return it (changed or not) to forward it, or null to drop it. */
 interface GatewayRequest {
@@ -49,7 +91,7 @@ interface GatewayRequest {
   /** Route values from the route's path pattern, e.g. { integrationKey: "il1hps..." }. Read only. */
   readonly params: { [name: string]: string };
   /**
-   * The body. JSON requests (application/json or +json): the parsed value. Form requests
+   * The body, typed `any`: it is whatever the sender posted, so check its shape before relying on it. JSON requests (application/json or +json): the parsed value. Form requests
    * (application/x-www-form-urlencoded, as Autotask's extension callouts send): an object of the decoded fields,
    * repeated fields joined with ",". XML requests (application/xml, text/xml, +xml, as Zendesk can send): an object
    * named after the root element; an element with neither attributes nor children is its text, any other an object
@@ -59,11 +101,14 @@ interface GatewayRequest {
    * Set an object, array, number, boolean or null to send JSON (content-type becomes application/json unless you
    * set it); set a string to send it as is.
    */
-  body: JsonValue;
+  body: any;
 }
 
-/** What the run knows besides the request. */
-interface GatewayContext {
+/**
+ * What the run knows besides the request. `GatewayContext<typeof settings>` types `settings` from the script's declaration;
+ * a plain `GatewayContext` (a script without a declaration) has the raw configuration.
+ */
+interface GatewayContext<D extends SettingsDeclaration | undefined = undefined> {
   /** The id of the route in proxy.json that matched. */
   readonly route: string;
   /** The name of this transform (its file name without .js). */
@@ -71,10 +116,12 @@ interface GatewayContext {
   /** When the gateway received the request, ISO-8601 UTC with milliseconds ("2026-11-28T09:14:03.217Z"). */
   readonly receivedAt: string;
   /**
-   * This transform's settings from proxy.json: Gateway:Transforms:<name>:Settings. Values are strings. Frozen, and the
-   * same object from run to run until proxy.json changes: a script may derive from it once and keep the result.
+   * This transform's settings from proxy.json (Gateway:Transforms:<name>:Settings, a route's own over them). For a script
+   * that declares its settings (`const settings = { ... }` at its top), each declared setting parsed, with its default
+   * where proxy.json gives none: a list as a `SettingList` (`has`), text as a string, a pattern as a `RegExp`, a map as an
+   * object. Without a declaration, the configuration as it is: strings, arrays of strings and objects. Frozen either way.
    */
-  readonly settings: { [key: string]: SettingValue };
+  readonly settings: D extends SettingsDeclaration ? DeclaredSettings<D> : { [key: string]: SettingValue };
   /**
    * This transform's secrets, from Gateway:Transforms:<name>:Secrets (env:NAME or file:/path references, read per
    * request), e.g. an ilert integration key so that the caller never holds it. Only routes that authenticate their
@@ -157,14 +204,16 @@ interface GatewayHelpers {
    */
   compact<T extends object>(value: T): Partial<T>;
   /**
+   * For a script without a settings declaration (one with a declaration gets its lists parsed: `SettingList`).
    * A list setting: an array, or a comma-separated string, as trimmed strings without empty ones; `fallback` when the
    * setting is missing or blank. `lowerCase` lower-cases every item, the fallback's too (for matching in any case).
    * @example gw.list(context.settings["closedStatusNames"], ["Resolved", "Closed"], true) // ["resolved", "closed"]
    */
   list(setting: SettingValue | undefined, fallback?: string[], lowerCase?: boolean): string[];
   /**
+   * For a script without a settings declaration (one with a declaration has `has` on its lists).
    * The items `list` gives, as the keys of a frozen object without a prototype (every value is true), to test an item
-   * with `in`: an operator, where `indexOf` is a call. Keep it with the other settings a script derives once.
+   * with `in`.
    * @example "9" in gw.keySet(context.settings["closedStatusIds"], ["8", "9"]) // true
    * @example "toString" in gw.keySet("a, b") // false: no prototype
    */

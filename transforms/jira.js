@@ -8,17 +8,22 @@
 //   Admin webhook (Settings > System > WebHooks):                    {timestamp, webhookEvent, issue_event_type_name, user, issue}
 // An issue with a resolution, or in a status of the "done" category, resolves the alert; so does a deleted issue
 // (jira:issue_deleted). Any other change (re)sends ALERT with the same alertKey.
-//
-// Settings (Gateway:Transforms:jira:Settings):
-//   highPriorities  ["Highest", "High", "Critical", "Blocker"]  -> HIGH, else LOW
+
+/** Set in proxy.json, Gateway:Transforms:jira:Settings; the value written here is the default. */
+const settings = {
+  highPriorities: { list: ["Highest", "High", "Critical", "Blocker"], anyCase: true, about: "priorities sent as `HIGH`, every other as `LOW`" },
+};
+
+/** The site of an issue's self link: "https://contoso.atlassian.net" of "https://contoso.atlassian.net/rest/api/2/issue/10042". */
+const SITE = /^(https?:\/\/[^/]+)\//;
 
 /**
  * @param {GatewayRequest} request
- * @param {GatewayContext} context
+ * @param {GatewayContext<typeof settings>} context
  * @returns {GatewayRequest | null}
  */
 function transform(request, context) {
-  const body = /** @type {{ [key: string]: any }} */ (request.body);
+  const body = request.body;
   const issue = body && typeof body === "object" ? (body.issue || (body.key && body.fields ? body : null)) : null;
   if (!issue || !issue.key) {
     throw new Error("the body is not a Jira issue: it has no issue.key (Jira format, admin webhook) and no top-level key and fields (Automation format)");
@@ -27,15 +32,16 @@ function transform(request, context) {
   const priority = fields.priority && fields.priority.name ? String(fields.priority.name) : "";
   const category = fields.status && fields.status.statusCategory && fields.status.statusCategory.key;
   const resolved = !!fields.resolution || category === "done" || body.webhookEvent === "jira:issue_deleted";
+  const site = typeof issue.self === "string" ? issue.self.match(SITE) : null;
 
   /** @type {IlertEvent} */
   const event = {
-    integrationKey: request.params["integrationKey"],
+    integrationKey: request.params.integrationKey,
     eventType: resolved ? "RESOLVE" : "ALERT",
     summary: issue.key + " " + (fields.summary || "(no summary)"),
     details: documentText(fields.description),
     alertKey: "jira-" + String(issue.key).toLowerCase(),
-    priority: priority.toLowerCase() in readSettings(context.settings).highPriorities ? "HIGH" : "LOW",
+    priority: context.settings.highPriorities.has(priority) ? "HIGH" : "LOW",
     customDetails: gw.compact({
       status: fields.status && fields.status.name,
       resolution: fields.resolution && fields.resolution.name,
@@ -44,13 +50,10 @@ function transform(request, context) {
       assignee: fields.assignee && fields.assignee.displayName,
       reporter: fields.reporter && fields.reporter.displayName,
     }),
+    links: site ? [{ href: site[1] + "/browse/" + issue.key, text: "Jira " + issue.key }] : undefined,
   };
-  const site = typeof issue.self === "string" ? issue.self.match(/^(https?:\/\/[^/]+)\//) : null;
-  if (site) {
-    event.links = [{ href: site[1] + "/browse/" + issue.key, text: "Jira " + issue.key }];
-  }
   request.path = "/api/events";
-  request.body = /** @type {any} */ (event);
+  request.body = event;
   return request;
 }
 
@@ -77,22 +80,4 @@ function documentText(description) {
     blocks.push(parts.join(""));
   });
   return blocks.join("\n").trim();
-}
-
-/**
- * The settings as sets of lower-case items, derived once per engine: context.settings is the same frozen object from
- * run to run until proxy.json changes.
- * @type {{ from: any, value: { [setting: string]: { readonly [item: string]: true } } | null }}
- */
-const derived = { from: null, value: null };
-
-/** @param {{ [key: string]: SettingValue }} settings */
-function readSettings(settings) {
-  if (derived.value === null || derived.from !== settings) {
-    derived.value = {
-      highPriorities: gw.keySet(settings["highPriorities"], ["Highest", "High", "Critical", "Blocker"], true),
-    };
-    derived.from = settings;
-  }
-  return derived.value;
 }

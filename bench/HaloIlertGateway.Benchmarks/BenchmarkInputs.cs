@@ -2,6 +2,7 @@ using System.Text.Json;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
 using HaloIlertGateway.Scripting.Sandbox;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Benchmarks;
@@ -24,6 +25,21 @@ internal static class BenchmarkInputs
     public static TransformRunner Runner { get; } = new(Options.Create(new ScriptingOptions()));
 
     public static CompiledTransform HaloPsa() => Compile("halopsa", File.ReadAllText(Path.Combine(Repository, "transforms", "halopsa.js")));
+
+    /// <summary>halopsa.js as it was at <paramref name="commit"/> (<c>Baselines/halopsa-&lt;commit&gt;.js</c>), for a side-by-side run.</summary>
+    public static CompiledTransform HaloPsaBaseline(string commit) =>
+        Compile("halopsa", File.ReadAllText(Path.Combine(Repository, "bench", "HaloIlertGateway.Benchmarks", "Baselines", $"halopsa-{commit}.js")));
+
+    /// <summary>
+    /// The context the halopsa route runs <paramref name="request"/> with: its settings from the shipped proxy.json, through
+    /// the gateway's own settings provider, as a live request has them.
+    /// </summary>
+    public static TransformContext HaloPsaRouteContext(IncomingRequest request)
+    {
+        var proxy = new ConfigurationBuilder().AddJsonFile(Path.Combine(Repository, "proxy.json")).Build();
+        using var settings = new TransformSettingsProvider(proxy, new Security.SecretStore(TimeProvider.System));
+        return settings.ContextFor("halopsa", "halopsa", DateTimeOffset.UtcNow, request, new HashSet<string>());
+    }
 
     public static CompiledTransform Compile(string name, string source) =>
         CompiledTransform.Compile(name, name + ".js", source, JintSandbox.Create(new ScriptingOptions()), DateTimeOffset.UtcNow);

@@ -64,7 +64,8 @@ internal static class TransformsCommand
             return Fail(output, $"{directory}: no such directory");
         }
 
-        var loader = CreateLoader();
+        // The settings ./proxy.json gives each transform are checked against its declaration, as the gateway does.
+        var loader = CreateLoader(ReadProxyFile(output));
         var failed = 0;
         var scripts = TransformCatalog.EnumerateTransforms(directory).ToList();
         foreach (var path in scripts)
@@ -248,10 +249,10 @@ internal static class TransformsCommand
         }
     }
 
-    private static TransformLoader CreateLoader()
+    private static TransformLoader CreateLoader(IConfiguration? proxy = null)
     {
         var options = Options.Create(new ScriptingOptions());
-        return new TransformLoader(options, new TransformRunner(options), TimeProvider.System);
+        return new TransformLoader(options, new TransformRunner(options), TimeProvider.System, proxy);
     }
 
     private static int Fail(TextWriter output, string message)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 using HaloIlertGateway.Scripting;
+using HaloIlertGateway.Scripting.Settings;
 
 namespace HaloIlertGateway.Ingest;
 
@@ -29,9 +30,17 @@ internal sealed class IngestTransformFactory(TransformCatalog catalog, IConfigur
         {
             context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': '{name}' is not a transform name (lower-case letters, digits, '-' and '_')."));
         }
-        else if (!catalog.TryGet(name, out _))
+        else if (!catalog.TryGet(name, out var script))
         {
             context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': {Key} '{name}': {catalog.DescribeMissing(name)}"));
+        }
+        else if (script.Settings is { } declared)
+        {
+            // A value of the wrong kind, or a setting the script does not declare: named, never quoted.
+            foreach (var problem in DeclaredSettingsCheck.ForRoute(configuration, name, declared, context.Route.RouteId))
+            {
+                context.Errors.Add(new ArgumentException($"Route '{context.Route.RouteId}': transform '{name}': {problem}"));
+            }
         }
 
         if (IngestRoute.DescribeInvalidMetadata(context.Route) is { } metadataProblem)

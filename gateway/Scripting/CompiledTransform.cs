@@ -1,6 +1,7 @@
 using HaloIlertGateway.Scripting.Sandbox;
 using Microsoft.Extensions.ObjectPool;
 using Acornima.Ast;
+using HaloIlertGateway.Scripting.Settings;
 using Jint;
 
 namespace HaloIlertGateway.Scripting;
@@ -15,8 +16,9 @@ internal sealed class CompiledTransform
     private readonly JintSandbox _sandbox;
     private readonly ObjectPool<TransformEngine> _idle;
 
-    private CompiledTransform(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, JintSandbox sandbox)
+    private CompiledTransform(string name, string path, string sha256, DateTimeOffset loadedAt, Prepared<Script> prepared, SettingsDeclaration? settings, JintSandbox sandbox)
     {
+        Settings = settings;
         Name = name;
         Path = path;
         Sha256 = sha256;
@@ -34,6 +36,9 @@ internal sealed class CompiledTransform
     public string Sha256 { get; }
 
     public DateTimeOffset LoadedAt { get; }
+
+    /// <summary>The settings the script declares (<c>const settings = { ... }</c>), or null when it declares none and reads them raw.</summary>
+    public SettingsDeclaration? Settings { get; }
 
     /// <summary>
     /// Parses <paramref name="source"/>, refuses syntax the sandbox does not run, and loads it in one engine to prove
@@ -59,7 +64,8 @@ internal sealed class CompiledTransform
         }
 
         TransformSyntaxCheck.Check(prepared.Program!, path);
-        var script = new CompiledTransform(name, path, sha256, loadedAt, prepared, sandbox);
+        var settings = SettingsDeclarationReader.Read(prepared.Program!, path);
+        var script = new CompiledTransform(name, path, sha256, loadedAt, prepared, settings, sandbox);
         var cpu = RegexTimeoutRetry.Start();
         for (var attempt = 1; ; attempt++)
         {
@@ -99,7 +105,7 @@ internal sealed class CompiledTransform
         }
     }
 
-    private TransformEngine CreateEngine() => new(Name, _sandbox, _prepared);
+    private TransformEngine CreateEngine() => new(Name, _sandbox, _prepared, Settings);
 
     private sealed class EnginePolicy(CompiledTransform script) : IPooledObjectPolicy<TransformEngine>
     {

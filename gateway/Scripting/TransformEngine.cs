@@ -1,9 +1,9 @@
 using Acornima.Ast;
 using HaloIlertGateway.Scripting.Sandbox;
+using HaloIlertGateway.Scripting.Settings;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
-using Jint.Native.Object;
 using Jint.Runtime;
 using Jint.Runtime.Interop;
 
@@ -33,21 +33,19 @@ internal sealed class TransformEngine : IDisposable
     private readonly Helpers.GatewayHelpers _helpers;
     private readonly ClrFunction _log;
     private readonly ClrFunction _drop;
-    private readonly JsValue _freeze;
     private readonly JsString _name;
     private readonly RunDeadline _deadline;
     private readonly ReturnedRequestReader _returned;
     private readonly int _maxLogLength;
     private readonly int _maxJsonDepth;
     private readonly BodyLimits _bodyLimits;
-    private byte[] _settingsJson = [];
     private JsString _method = JsString.Empty;
     private JsString _route = JsString.Empty;
-    private JsValue? _settings;
+    private readonly ScriptSettings _settings;
     private TransformRunState? _run;
     private ParsedJson? _runJson;
 
-    public TransformEngine(string name, JintSandbox sandbox, in Prepared<Script> script)
+    public TransformEngine(string name, JintSandbox sandbox, in Prepared<Script> script, SettingsDeclaration? settings)
     {
         _name = new JsString(name);
         _engine = new Engine(sandbox.Options);
@@ -59,6 +57,7 @@ internal sealed class TransformEngine : IDisposable
         _builtins = SandboxBuiltins.Install(_engine, sandbox.Limits);
         _helpers = Helpers.GatewayHelpers.Install(_engine, sandbox.Limits);
         _parser = new JsonParser(_engine);
+        _settings = new ScriptSettings(_engine, _parser, settings);
         _log = new ClrFunction(_engine, "log", (_, args) => Log(args));
         _drop = new ClrFunction(_engine, "drop", (_, args) => Drop(args));
         var console = new JsObject(_engine);
@@ -68,7 +67,6 @@ internal sealed class TransformEngine : IDisposable
         }
 
         _engine.SetValue("console", console);
-        _freeze = _engine.Intrinsics.Object.Get("freeze");
         // The script's top level runs once per engine, under the generous load-time limit.
         _deadline.Arm(sandbox.FixtureTimeout);
         try
@@ -153,39 +151,10 @@ internal sealed class TransformEngine : IDisposable
     ]);
 
     private JsObject ToJs(TransformContext context) => JsObject.Create(_engine, ContextLayout,
-        [Reuse(ref _route, context.Route), _name, null!, Settings(context.SettingsJson.Span), null!, _log, _drop], context);
+        [Reuse(ref _route, context.Route), _name, null!, _settings.For(context.SettingsJson.Span, context.Route), null!, _log, _drop], context);
 
     /// <summary>The string value of <paramref name="text"/>, the one made for the last run when it is the same text (a route and a method rarely change).</summary>
     private static JsString Reuse(ref JsString last, string text) => string.Equals(last.ToString(), text, StringComparison.Ordinal) ? last : last = new JsString(text);
-
-    /// <summary>
-    /// <c>context.settings</c>: parsed once per engine while the settings stay the same (they change only when
-    /// proxy.json does) and frozen, so that no run can change what the next run sees.
-    /// </summary>
-    private JsValue Settings(ReadOnlySpan<byte> json)
-    {
-        if (_settings is null || !json.SequenceEqual(_settingsJson))
-        {
-            var settings = json.IsEmpty ? new JsObject(_engine) : _parser.Parse(json);
-            Freeze(settings);
-            (_settings, _settingsJson) = (settings, json.ToArray());
-        }
-
-        return _settings;
-    }
-
-    private void Freeze(JsValue value)
-    {
-        if (value is ObjectInstance obj)
-        {
-            foreach (var key in obj.GetOwnPropertyKeys(Types.String))
-            {
-                Freeze(obj.Get(key));
-            }
-
-            _engine.Call(_freeze, obj);
-        }
-    }
 
     /// <summary>An object of strings, each made when the script reads it (headers, query, params, secrets, a form).</summary>
     private LazyStringMap ToJs(IReadOnlyDictionary<string, string> values) => new(_engine, values);

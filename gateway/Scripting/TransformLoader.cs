@@ -1,15 +1,17 @@
 using System.Text.Json;
 using HaloIlertGateway.Scripting.Fixtures;
 using HaloIlertGateway.Scripting.Sandbox;
+using HaloIlertGateway.Scripting.Settings;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Scripting;
 
 /// <summary>
-/// Loads one transform the way the gateway accepts it: the file compiles, defines <c>transform</c>, and passes
-/// every case of its <c>&lt;name&gt;.fixtures.json</c> if it has one. Used by the catalog and by <c>transforms check</c>.
+/// Loads one transform the way the gateway accepts it: the file compiles, defines <c>transform</c>, takes the settings
+/// <paramref name="configuration"/> gives it (when the script declares its settings and there is a configuration), and
+/// passes every case of its <c>&lt;name&gt;.fixtures.json</c> if it has one. Used by the catalog and by <c>transforms check</c>.
 /// </summary>
-internal sealed class TransformLoader(IOptions<ScriptingOptions> options, TransformRunner runner, TimeProvider time)
+internal sealed class TransformLoader(IOptions<ScriptingOptions> options, TransformRunner runner, TimeProvider time, IConfiguration? configuration = null)
 {
     private readonly JintSandbox _jint = JintSandbox.Create(options.Value);
     private readonly TransformFixtureRunner _fixtures = new(runner, TimeSpan.FromMilliseconds(options.Value.FixtureTimeoutMilliseconds));
@@ -30,6 +32,13 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
         catch (TransformCompilationException ex)
         {
             return new TransformLoadResult(name, scriptPath, null, new TransformLoadError(ex.Path, ex.Line, ex.Column, ex.Reason, now), []);
+        }
+
+        // A version whose declaration does not take the settings proxy.json gives would fail every request: keep it out.
+        if (script.Settings is { } declared && configuration is not null && DeclaredSettingsCheck.ForTransform(configuration, name, declared) is { Count: > 0 } problems)
+        {
+            return new TransformLoadResult(name, scriptPath, script, new TransformLoadError(
+                scriptPath, declared.Line, 1, "the settings in proxy.json do not fit the script's declaration: " + string.Join("; ", problems), now), []);
         }
 
         var fixturePath = TransformFixtureRunner.PathFor(scriptPath);

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
+using HaloIlertGateway.Scripting.Settings;
 using HaloIlertGateway.Security;
 using Microsoft.Extensions.Primitives;
 
@@ -11,9 +12,11 @@ namespace HaloIlertGateway.Scripting;
 /// kept as UTF-8 JSON and refreshed when configuration reloads. Configuration is string-typed: values reach the
 /// script as strings; sections whose keys are 0..n-1 become arrays. A route can run the transform with settings of
 /// its own (<c>Gateway:Transforms:&lt;name&gt;:Routes:&lt;route&gt;:Settings</c>, e.g. a second HaloPSA instance with
-/// other status ids): each top-level key it has replaces the transform's, whole.
+/// other status ids): each top-level key it has replaces the transform's, whole. New settings that a transform's
+/// declaration does not take (a value of the wrong kind, a setting it does not declare) are not applied: its previous
+/// settings keep serving, as the previous routes do when proxy.json is refused.
 /// </summary>
-internal sealed class TransformSettingsProvider : IDisposable
+internal sealed partial class TransformSettingsProvider : IDisposable
 {
     public const string SectionName = "Gateway:Transforms";
 
@@ -24,11 +27,15 @@ internal sealed class TransformSettingsProvider : IDisposable
     private FrozenDictionary<string, FrozenDictionary<string, SecretReference>> _secrets = FrozenDictionary<string, FrozenDictionary<string, SecretReference>>.Empty;
 
     private readonly SecretStore _store;
+    private readonly TransformCatalog? _catalog;
+    private readonly ILogger<TransformSettingsProvider>? _logger;
 
-    public TransformSettingsProvider(IConfiguration configuration, SecretStore store)
+    public TransformSettingsProvider(IConfiguration configuration, SecretStore store, TransformCatalog? catalog = null, ILogger<TransformSettingsProvider>? logger = null)
     {
         _configuration = configuration;
         _store = store;
+        _catalog = catalog;
+        _logger = logger;
         Load();
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Load);
     }
@@ -133,14 +140,16 @@ internal sealed class TransformSettingsProvider : IDisposable
 
     private void Load()
     {
-        var transforms = _configuration.GetSection(SectionName).GetChildren().ToList();
-        _settings = transforms.ToFrozenDictionary(transform => transform.Key, transform => ToJson(transform.GetSection("Settings")), StringComparer.Ordinal);
+        var transforms = _configuration.GetSection(SectionName).GetChildren().Where(transform => !KeepsPrevious(transform.Key)).ToList();
+        var kept = _settings.Keys.Where(KeepsPrevious).ToList();
+        _settings = transforms.Select(transform => KeyValuePair.Create(transform.Key, ToJson(transform.GetSection("Settings"))))
+            .Concat(kept.Select(transform => KeyValuePair.Create(transform, _settings[transform])))
+            .ToFrozenDictionary(StringComparer.Ordinal);
         // Route ids are configuration keys, which compare without case.
-        _routeSettings = transforms.ToFrozenDictionary(
-            transform => transform.Key,
-            transform => RoutesWithOwnSettings(_configuration, transform.Key)
-                .ToFrozenDictionary(route => route, route => SettingsFor(_configuration, transform.Key, route), StringComparer.OrdinalIgnoreCase),
-            StringComparer.Ordinal);
+        _routeSettings = transforms.Select(transform => KeyValuePair.Create(transform.Key, RoutesWithOwnSettings(_configuration, transform.Key)
+                .ToFrozenDictionary(route => route, route => SettingsFor(_configuration, transform.Key, route), StringComparer.OrdinalIgnoreCase)))
+            .Concat(kept.Where(_routeSettings.ContainsKey).Select(transform => KeyValuePair.Create(transform, _routeSettings[transform])))
+            .ToFrozenDictionary(StringComparer.Ordinal);
         _secrets = transforms.ToFrozenDictionary(
             transform => transform.Key,
             transform => SecretReferences(_configuration, transform.Key)
@@ -148,6 +157,26 @@ internal sealed class TransformSettingsProvider : IDisposable
                 .Where(pair => pair.Key is not null)
                 .ToFrozenDictionary(StringComparer.Ordinal),
             StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="transform"/> keeps the settings it has: it has some, its serving version declares its
+    /// settings, and the new ones do not fit that declaration (said in the log; proxy.json's validation refuses them too).
+    /// </summary>
+    private bool KeepsPrevious(string transform)
+    {
+        if (!_settings.ContainsKey(transform) || _catalog is null || !_catalog.TryGet(transform, out var script) || script.Settings is not { } declared)
+        {
+            return false;
+        }
+
+        var problems = DeclaredSettingsCheck.ForTransform(_configuration, transform, declared);
+        if (problems.Count > 0 && _logger is not null)
+        {
+            Log.SettingsNotApplied(_logger, transform, string.Join("; ", problems));
+        }
+
+        return problems.Count > 0;
     }
 
     private static void Write(Utf8JsonWriter writer, IConfiguration section, bool root = true)
@@ -190,5 +219,11 @@ internal sealed class TransformSettingsProvider : IDisposable
         }
 
         writer.WriteEndObject();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "The new settings of transform {Transform} were not applied ({Problems}); its previous settings keep serving")]
+        public static partial void SettingsNotApplied(ILogger logger, string transform, string problems);
     }
 }

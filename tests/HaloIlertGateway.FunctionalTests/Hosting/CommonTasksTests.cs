@@ -54,6 +54,29 @@ public sealed class CommonTasksTests
     }
 
     [Fact]
+    public async Task WriteATransformOfYourOwn()
+    {
+        var recipe = Markdown.Section(Tasks, "Write a transform of your own");
+        var commands = Markdown.GatewayCommands(recipe);
+        using var cli = new GatewayCli();
+        File.WriteAllText(Path.Combine(cli.Root, "transforms", "mytool.js"), Assert.Single(Markdown.CodeBlocks(recipe, "js")));
+
+        var run = Event(await cli.RunTransformAsync(commands[0]));
+        Assert.Equal(("ALERT", "HIGH", "mytool-42"), (run["eventType"]!.GetValue<string>(), run["priority"]!.GetValue<string>(), run["alertKey"]!.GetValue<string>()));
+        var (exitCode, report, _) = await cli.RunAsync(commands[1]);
+        Assert.True(exitCode == 0, report);
+        Assert.Contains("ok    mytool", report, StringComparison.Ordinal);
+
+        // A setting it does not declare is refused, naming it.
+        cli.ApplyToProxyJson("""
+            "Gateway": { "Transforms": { "mytool": { "Settings": { "highPriority": [ "Urgent" ] } } } }
+            """);
+        (exitCode, report, _) = await cli.RunAsync(commands[1]);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Gateway:Transforms:mytool:Settings:highPriority: the transform declares no such setting", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddASecondHaloPsaInstance()
     {
         var recipe = Markdown.Section(Tasks, "Add a second HaloPSA instance");

@@ -53,6 +53,27 @@ public sealed class ProxyConfigFaultTests
         Assert.Equal("ALERT", (await harness.Ilert.WaitForAsync(1)).Single().Json!["eventType"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task SettingsThatDoNotFitTheScriptsDeclarationAreRefusedAndThePreviousSettingsKeepServing()
+    {
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        var path = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
+        _ = harness.Client;
+        var config = JsonNode.Parse(File.ReadAllText(path))!;
+        config["Gateway"]!["Transforms"]!["halopsa"]!["Settings"]!["closedStatusIds"] = new JsonObject { ["tenant"] = "hunter2" };
+
+        File.WriteAllText(path, config.ToJsonString());
+
+        var description = await EventuallyDegradedAsync(harness);
+        Assert.Contains("Route 'halopsa': transform 'halopsa': Gateway:Transforms:halopsa:Settings:closedStatusIds: a list", description);
+        Assert.DoesNotContain("hunter2", description);
+        await Eventually.TrueAsync(() => Task.FromResult(harness.Gateway.Logs.AllText.Contains("The new settings of transform halopsa were not applied", StringComparison.Ordinal)),
+            "the refused settings logged", TimeSpan.FromSeconds(20));
+        using var served = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-config", Ticket);
+        Assert.True(served.IsSuccessStatusCode, $"{served.StatusCode}");
+        Assert.Equal("ALERT", (await harness.Ilert.WaitForAsync(1)).Single().Json!["eventType"]!.GetValue<string>());
+    }
+
     private static async Task<string> EventuallyDegradedAsync(GatewayHarness harness)
     {
         await Eventually.TrueAsync(async () => await ConfigStatusAsync(harness) == "Degraded", "readiness Degraded for the config", TimeSpan.FromSeconds(20));

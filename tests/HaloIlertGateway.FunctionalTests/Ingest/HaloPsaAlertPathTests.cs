@@ -42,6 +42,20 @@ public sealed class HaloPsaAlertPathTests
     }
 
     [Fact]
+    public async Task ARoutesOwnSettingsInProxyJsonReachTheScriptParsed()
+    {
+        // HaloITSM's own closedStatusIds, written as text with commas, replace the shared list for that route only.
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Transforms:halopsa:Routes:haloitsm:Settings:closedStatusIds"] = "1, 17");
+
+        (await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-shared", Sample("new-ticket"))).EnsureSuccessStatusCode();
+        (await harness.PostJsonAsync("/api/v1/events/haloitsm/il1itsm-own", Sample("new-ticket"))).EnsureSuccessStatusCode();
+
+        var received = (await harness.Ilert.WaitForAsync(2)).ToDictionary(r => r.Json!["integrationKey"]!.GetValue<string>(), r => r.Json!);
+        Assert.Equal(("ALERT", "halopsa-10234"), (received["il1hps-shared"]["eventType"]!.GetValue<string>(), received["il1hps-shared"]["alertKey"]!.GetValue<string>()));
+        Assert.Equal(("RESOLVE", "haloitsm-10234"), (received["il1itsm-own"]["eventType"]!.GetValue<string>(), received["il1itsm-own"]["alertKey"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task ADroppedEventIsAnswered202WithTheReasonAndReachesNothing()
     {
         await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Transforms:halopsa:Settings:ignoredTicketTypeIds:0"] = "1");

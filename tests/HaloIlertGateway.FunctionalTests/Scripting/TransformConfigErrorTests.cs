@@ -28,6 +28,22 @@ public sealed class TransformConfigErrorTests
     }
 
     [Fact]
+    public async Task ASettingOfTheWrongKindOrOneTheScriptDoesNotDeclareStopsStartupNamingTransformRouteAndSetting()
+    {
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
+        {
+            g.Settings["Gateway:Transforms:halopsa:Routes:haloitsm:Settings:highPriorityIds:tenant"] = "hunter2";
+            g.Settings["Gateway:Transforms:halopsa:Settings:closedStatusID"] = "9";
+        });
+
+        var error = harness.StartupError();
+
+        Assert.Contains("Gateway:Transforms:halopsa:Routes:haloitsm:Settings:highPriorityIds: a list (an array of text, or text separated by commas) is expected, not an object", error);
+        Assert.Contains("Gateway:Transforms:halopsa:Settings:closedStatusID: the transform declares no such setting (its settings: closedStatusIds,", error);
+        Assert.DoesNotContain("hunter2", error);
+    }
+
+    [Fact]
     public async Task ARouteNamingAScriptWithASyntaxErrorStopsStartupWithFileLineAndColumn()
     {
         await using var harness = await GatewayHarness.CreateAsync(
