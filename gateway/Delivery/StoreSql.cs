@@ -34,7 +34,7 @@ internal static class StoreSql
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <inheritdoc cref="Execute"/>
+    /// <summary>A scalar, at start-up only, as <c>Execute</c> is.</summary>
     public static T Scalar<T>(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);

@@ -27,10 +27,12 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
         {
             // Upkeep that needs room to write (with the disk full it waits for the next start; all of it is safe to skip):
             // attempts in flight when the process stopped are free to retry now, and is_head is recomputed so it is exact.
+#pragma warning disable RS0030 // At start, before the host serves: nothing waits on this thread but the start.
             StoreSql.Execute(Connection, null, """
                 UPDATE outbox SET locked_until = NULL WHERE locked_until IS NOT NULL;
                 UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
                 """);
+#pragma warning restore RS0030
         }
         catch (SqliteException ex)
         {
@@ -165,6 +167,9 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
             var canonical = DatabaseFileIdentity.CanonicalPath(Path);
             // A short busy timeout: the only contention there can be is another process holding the file.
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 2 }.ToString());
+            // Synchronous: at start, before the host serves, or once when a file was put back at the path (under the Gate,
+            // rare); Microsoft.Data.Sqlite's asynchronous calls would run synchronously on this thread all the same.
+#pragma warning disable RS0030 // Opening and migrating an embedded file, as said above.
             connection.Open();
             // One gateway per outbox: the exclusive lock is taken now and held until the OS closes the file.
             StoreSql.Execute(connection, null, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
@@ -174,6 +179,7 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
             var pageSize = StoreSql.Scalar<long>(connection, null, "PRAGMA page_size");
             StoreSql.Execute(connection, null, $"PRAGMA max_page_count = {(_maxOutboxBytes + _maxOutboxBytes / 4) / pageSize + 64};");
             SqliteMigrations.Apply(connection);
+#pragma warning restore RS0030
             return (connection, DatabaseFileIdentity.Find(Path, canonical));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
