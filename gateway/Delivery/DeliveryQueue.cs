@@ -35,7 +35,8 @@ internal sealed class DeliveryQueue(
         {
             try
             {
-                (id, claimed) = await outbox.EnqueueAsync(message, claimUntil, cancellationToken);
+                // Not the request's token: a request read whole is stored whether or not its client still waits.
+                (id, claimed) = await outbox.EnqueueAsync(message, claimUntil, CancellationToken.None);
                 faults.Succeeded();
                 span?.SetTag("gateway.outbox.id", id);
             }

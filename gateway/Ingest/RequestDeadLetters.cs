@@ -61,11 +61,12 @@ internal sealed class RequestDeadLetters(
         var now = time.GetUtcNow();
         try
         {
+            // Not the request's token: what came is kept whether or not its client still waits.
             var id = await store.AddAsync(new DeadLetter(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + TransformContract.QueryFor(raw),
                 raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
-                body.ToArray(), raw.Params, now, now, 1, null, anonymous), cancellationToken);
+                body.ToArray(), raw.Params, now, now, 1, null, anonymous), CancellationToken.None);
             faults.Succeeded();
             metrics.OnDeadLettered();
             return id;
