@@ -26,60 +26,65 @@ internal sealed class DeliveryEndpoints(
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway)
     {
         var api = ActivatorUtilities.CreateInstance<DeliveryEndpoints>(gateway);
-        endpoints.MapGet("/_gateway/delivery", api.Summary);
-        endpoints.MapGet("/_gateway/outbox", api.ListOutbox);
-        endpoints.MapGet("/_gateway/cluster", api.Cluster);
-        endpoints.MapDelete("/_gateway/keys/refused", api.ForgetRefusals);
+        endpoints.MapGet("/_gateway/delivery", api.SummaryAsync);
+        endpoints.MapGet("/_gateway/outbox", api.ListOutboxAsync);
+        endpoints.MapGet("/_gateway/cluster", api.ClusterAsync);
+        endpoints.MapDelete("/_gateway/keys/refused", api.ForgetRefusalsAsync);
         var dead = endpoints.MapGroup("/_gateway/deadletters");
-        dead.MapGet("/", api.ListDeadLetters);
-        dead.MapGet("/{id:long}", api.GetDeadLetter);
+        dead.MapGet("/", api.ListDeadLettersAsync);
+        dead.MapGet("/{id:long}", api.GetDeadLetterAsync);
         dead.MapPost("/{id:long}/replay", api.ReplayAsync);
         dead.MapPost("/replay", api.ReplayAllAsync);
-        dead.MapDelete("/{id:long}", api.Delete);
-        dead.MapDelete("/", api.DeleteMatching);
+        dead.MapDelete("/{id:long}", api.DeleteAsync);
+        dead.MapDelete("/", api.DeleteMatchingAsync);
         return endpoints;
     }
 
-    public Ok<DeliverySummary> Summary()
+    // Every handler takes the request's token (bound to RequestAborted): a caller gone away ends its reads.
+    public async Task<Ok<DeliverySummary>> SummaryAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (depth, oldest) = outbox.Stats();
-        var usage = outbox.Usage();
+        var (depth, oldest) = await outbox.StatsAsync(cancellationToken);
+        var usage = await outbox.UsageAsync(cancellationToken);
         var budgets = deliveryOptions.Value.Budgets;
-        var (known, refused) = keys.Count();
+        var (known, refused) = await keys.CountAsync(cancellationToken);
         return TypedResults.Ok(new DeliverySummary(
             metrics.Queued, metrics.Delivered, metrics.Retried, metrics.DeadLettered, depth,
-            oldest is { } at ? (now - at).TotalSeconds : 0, store.Count(),
+            oldest is { } at ? (now - at).TotalSeconds : 0, await store.CountAsync(cancellationToken),
             new StorageView(usage.Events, usage.Probation, budgets.Probation, usage.DeadLetters, budgets.DeadLetters, usage.AnonymousDeadLetters,
                 budgets.AnonymousDeadLetters, usage.Total, budgets.Total),
             new KeysView(known, refused)));
     }
 
-    public Ok<ClusterView> Cluster() =>
-        TypedResults.Ok(new ClusterView(storeOptions.Value.Provider.ToString(), replica.Name, replicas.List(), outbox.Leases(time.GetUtcNow())));
+    public async Task<Ok<ClusterView>> ClusterAsync(CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ClusterView(storeOptions.Value.Provider.ToString(), replica.Name, await replicas.ListAsync(cancellationToken),
+            await outbox.LeasesAsync(time.GetUtcNow(), cancellationToken)));
 
-    public Results<Ok<IEnumerable<OutboxEventView>>, ProblemHttpResult> ListOutbox(int? limit) =>
-        InvalidLimit(limit) ?? (Results<Ok<IEnumerable<OutboxEventView>>, ProblemHttpResult>)TypedResults.Ok(outbox.List(limit ?? DefaultLimit).Select(m => DeliveryView.Outbox(m, secrets.KnownValues)));
+    public async Task<Results<Ok<IEnumerable<OutboxEventView>>, ProblemHttpResult>> ListOutboxAsync(int? limit, CancellationToken cancellationToken) =>
+        InvalidLimit(limit) ?? (Results<Ok<IEnumerable<OutboxEventView>>, ProblemHttpResult>)TypedResults.Ok(
+            (await outbox.ListAsync(limit ?? DefaultLimit, cancellationToken)).Select(m => DeliveryView.Outbox(m, secrets.KnownValues)));
 
-    public Results<Ok<IEnumerable<DeadLetterView>>, ProblemHttpResult> ListDeadLetters(int? limit) =>
-        InvalidLimit(limit) ?? (Results<Ok<IEnumerable<DeadLetterView>>, ProblemHttpResult>)TypedResults.Ok(store.List(limit ?? DefaultLimit).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false)));
+    public async Task<Results<Ok<IEnumerable<DeadLetterView>>, ProblemHttpResult>> ListDeadLettersAsync(int? limit, CancellationToken cancellationToken) =>
+        InvalidLimit(limit) ?? (Results<Ok<IEnumerable<DeadLetterView>>, ProblemHttpResult>)TypedResults.Ok(
+            (await store.ListAsync(limit ?? DefaultLimit, cancellationToken)).Select(d => DeliveryView.Dead(d, secrets.KnownValues, withBody: false)));
 
-    public Results<Ok<DeadLetterView>, ProblemHttpResult> GetDeadLetter(long id) =>
-        store.Get(id) is { } d ? TypedResults.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id);
+    public async Task<Results<Ok<DeadLetterView>, ProblemHttpResult>> GetDeadLetterAsync(long id, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } d ? TypedResults.Ok(DeliveryView.Dead(d, secrets.KnownValues, withBody: true)) : NotFound(id);
 
-    public async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(long id) =>
-        await replay.ReplayAsync(id) is { Outcome: not "not-found" } result ? TypedResults.Ok(result) : NotFound(id);
+    public async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(long id, CancellationToken cancellationToken) =>
+        await replay.ReplayAsync(id, cancellationToken) is { Outcome: not "not-found" } result ? TypedResults.Ok(result) : NotFound(id);
 
-    public async Task<Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>> ReplayAllAsync(int? limit) =>
-        InvalidLimit(limit) ?? (Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>)TypedResults.Ok(await replay.ReplayAllAsync(limit ?? MaxLimit));
+    public async Task<Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>> ReplayAllAsync(int? limit, CancellationToken cancellationToken) =>
+        InvalidLimit(limit) ?? (Results<Ok<IReadOnlyList<ReplayResult>>, ProblemHttpResult>)TypedResults.Ok(await replay.ReplayAllAsync(limit ?? MaxLimit, cancellationToken));
 
-    public Results<NoContent, ProblemHttpResult> Delete(long id) => store.Delete(id) ? TypedResults.NoContent() : NotFound(id);
+    public async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     /// <summary>
     /// Removes every dead letter of <paramref name="kind"/>, of <paramref name="route"/>, and dead for longer than
     /// <paramref name="olderThan"/> (a time span, e.g. <c>1.00:00:00</c>); at least one must be given.
     /// </summary>
-    public Results<Ok<BulkDeleteResult>, ProblemHttpResult> DeleteMatching(string? kind, string? route, string? olderThan)
+    public async Task<Results<Ok<BulkDeleteResult>, ProblemHttpResult>> DeleteMatchingAsync(string? kind, string? route, string? olderThan, CancellationToken cancellationToken)
     {
         TimeSpan? age = null;
         if (olderThan is not null)
@@ -95,11 +100,11 @@ internal sealed class DeliveryEndpoints(
         var filter = new DeadLetterFilter(NullIfEmpty(kind), NullIfEmpty(route), age is { } span ? time.GetUtcNow() - span : null);
         return filter.IsEmpty
             ? BadRequest("Name what to delete: kind, route or olderThan (olderThan=00:00:00 deletes every dead letter).")
-            : TypedResults.Ok(new BulkDeleteResult(store.Delete(filter)));
+            : TypedResults.Ok(new BulkDeleteResult(await store.DeleteAsync(filter, cancellationToken)));
     }
 
     /// <summary>Every integration key ilert refused is on probation again (for an operator who fixed the alert source or the transform).</summary>
-    public Ok<ForgottenKeys> ForgetRefusals() => TypedResults.Ok(new ForgottenKeys(keys.ForgetRefusals()));
+    public async Task<Ok<ForgottenKeys>> ForgetRefusalsAsync(CancellationToken cancellationToken) => TypedResults.Ok(new ForgottenKeys(await keys.ForgetRefusalsAsync(cancellationToken)));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

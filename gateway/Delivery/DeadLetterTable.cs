@@ -20,20 +20,20 @@ internal static class DeadLetterTable
     /// Keeps the dead letters within their budgets, oldest first: anonymous ones within theirs, then all within theirs
     /// (anonymous ones removed first). <paramref name="keep"/> (the dead letter just added) is never removed.
     /// </summary>
-    public static void Prune(DbConnection connection, DbTransaction transaction, StoreBudgets budgets, long keep)
+    public static async Task PruneAsync(DbConnection connection, DbTransaction transaction, StoreBudgets budgets, long keep, CancellationToken cancellationToken)
     {
-        while (StoreUsageTable.Read(connection, transaction) is var usage
+        while (await StoreUsageTable.ReadAsync(connection, transaction, cancellationToken) is var usage
             && (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || usage.DeadLetters > budgets.DeadLetters))
         {
             // One row at a time when a row or two is over (as each is added); in batches when a lowered budget is far over.
             var over = Math.Max(usage.AnonymousDeadLetters - budgets.AnonymousDeadLetters, usage.DeadLetters - budgets.DeadLetters);
             var rows = over > 1024 * 1024 ? 64 : 1;
-            if (RemoveOldest(connection, transaction, anonymous: true, keep, rows))
+            if (await RemoveOldestAsync(connection, transaction, anonymous: true, keep, rows, cancellationToken))
             {
                 continue;
             }
 
-            if (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || !RemoveOldest(connection, transaction, anonymous: false, keep, rows))
+            if (usage.AnonymousDeadLetters > budgets.AnonymousDeadLetters || !await RemoveOldestAsync(connection, transaction, anonymous: false, keep, rows, cancellationToken))
             {
                 // Only the new one is left of what is over: it stays, whatever its size.
                 return;
@@ -41,16 +41,16 @@ internal static class DeadLetterTable
         }
     }
 
-    /// <summary>Adds a dead letter within the budgets (see <see cref="IDeadLetterStore.Add"/>); returns its id.</summary>
-    public static long AddWithinBudgets(DbConnection connection, DbTransaction transaction, DeadLetter deadLetter, StoreBudgets budgets)
+    /// <summary>Adds a dead letter within the budgets (see <see cref="IDeadLetterStore.AddAsync"/>); returns its id.</summary>
+    public static async Task<long> AddWithinBudgetsAsync(DbConnection connection, DbTransaction transaction, DeadLetter deadLetter, StoreBudgets budgets, CancellationToken cancellationToken)
     {
-        var id = Insert(connection, transaction, deadLetter);
-        Prune(connection, transaction, budgets, id);
-        return StoreUsageTable.Read(connection, transaction).Total > budgets.Total ? throw StoreBudgetException.For(probation: false, budgets) : id;
+        var id = await InsertAsync(connection, transaction, deadLetter, cancellationToken);
+        await PruneAsync(connection, transaction, budgets, id, cancellationToken);
+        return (await StoreUsageTable.ReadAsync(connection, transaction, cancellationToken)).Total > budgets.Total ? throw StoreBudgetException.For(probation: false, budgets) : id;
     }
 
     /// <summary>Removes the dead letters <paramref name="filter"/> matches; returns how many.</summary>
-    public static long Delete(DbConnection connection, DbTransaction? transaction, DeadLetterFilter filter)
+    public static async Task<long> DeleteAsync(DbConnection connection, DbTransaction? transaction, DeadLetterFilter filter, CancellationToken cancellationToken)
     {
         // Only the conditions given (a NULL parameter has no type PostgreSQL could infer).
         var conditions = new List<string> { "TRUE" };
@@ -73,18 +73,19 @@ internal static class DeadLetterTable
             parameters.Add(("@before", before.ToUnixTimeMilliseconds()));
         }
 
-        return StoreSql.Execute(connection, transaction, $"DELETE FROM dead_letters WHERE {string.Join(" AND ", conditions)}", [.. parameters]);
+        return await StoreSql.ExecuteAsync(connection, transaction, $"DELETE FROM dead_letters WHERE {string.Join(" AND ", conditions)}", cancellationToken, [.. parameters]);
     }
 
-    private static bool RemoveOldest(DbConnection connection, DbTransaction transaction, bool anonymous, long keep, int rows) =>
-        StoreSql.Execute(connection, transaction, "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE anonymous = @anonymous AND id <> @keep ORDER BY id LIMIT @rows)",
-            ("@anonymous", anonymous), ("@keep", keep), ("@rows", rows)) > 0;
+    private static async Task<bool> RemoveOldestAsync(DbConnection connection, DbTransaction transaction, bool anonymous, long keep, int rows, CancellationToken cancellationToken) =>
+        await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE anonymous = @anonymous AND id <> @keep ORDER BY id LIMIT @rows)",
+            cancellationToken, ("@anonymous", anonymous), ("@keep", keep), ("@rows", rows)) > 0;
 
-    public static long Insert(DbConnection connection, DbTransaction? transaction, DeadLetter d) => StoreSql.Scalar<long>(connection, transaction, """
+    public static Task<long> InsertAsync(DbConnection connection, DbTransaction? transaction, DeadLetter d, CancellationToken cancellationToken) => StoreSql.ScalarAsync<long>(connection, transaction, """
         INSERT INTO dead_letters (kind, reason, route, cluster, ordering_key, pacing_key, method, path, headers, body, route_values, created_at, dead_at, attempts, last_status, anonymous)
         VALUES (@kind, @reason, @route, @cluster, @ordering, @pacing, @method, @path, @headers, @body, @values, @created, @dead, @attempts, @status, @anonymous)
         RETURNING id
         """,
+        cancellationToken,
         ("@kind", d.Kind), ("@reason", d.Reason), ("@route", d.Route), ("@cluster", d.Cluster), ("@ordering", d.OrderingKey), ("@pacing", d.PacingKey),
         ("@method", d.Method), ("@path", d.PathAndQuery), ("@headers", JsonSerializer.Serialize(d.Headers)), ("@body", d.Body),
         ("@values", JsonSerializer.Serialize(d.RouteValues)), ("@created", d.CreatedAt.ToUnixTimeMilliseconds()), ("@dead", d.DeadAt.ToUnixTimeMilliseconds()),

@@ -34,7 +34,7 @@ internal sealed partial class DeliveryAttempts(
             // ilert's limit for this key is reached whatever our count says: hold the whole key, not only this event.
             try
             {
-                pacer.Pause(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff);
+                await pacer.PauseAsync(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -45,7 +45,7 @@ internal sealed partial class DeliveryAttempts(
 
         try
         {
-            Record(message, result, clientWaiting);
+            await RecordAsync(message, result, clientWaiting, cancellationToken);
             faults.Succeeded();
         }
         catch (Exception ex)
@@ -58,7 +58,7 @@ internal sealed partial class DeliveryAttempts(
         try
         {
             // What ilert said of the key: known after a 2xx, refused after "no such key".
-            keys.Learn(message, result);
+            await keys.LearnAsync(message, result, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -72,48 +72,48 @@ internal sealed partial class DeliveryAttempts(
     /// An event whose key may not be sent to (refused by ilert, or not allowed) becomes a dead letter without an
     /// attempt; its alert's next events follow it there.
     /// </summary>
-    public void SetAside(OutboxMessage message, KeyClass keyClass)
+    public async Task SetAsideAsync(OutboxMessage message, KeyClass keyClass, CancellationToken cancellationToken)
     {
         var reason = keyClass == KeyClass.Refused
             ? $"not sent: ilert refused its integration key as unknown{(keys.RefusedUntil(message.PacingKey) is { } until ? $" (until {until:u})" : string.Empty)}"
             : $"not sent: its integration key is not in {DeliveryOptions.SectionName}:AllowedKeys";
-        store.MoveToDeadLetters(message, DeadLetter.IlertRejected, reason, time.GetUtcNow());
+        await store.MoveToDeadLettersAsync(message, DeadLetter.IlertRejected, reason, time.GetUtcNow(), cancellationToken);
         metrics.OnDeadLettered();
         Log.SetAside(logger, message.Id, message.Route, reason);
     }
 
-    private void Record(OutboxMessage message, DeliveryResult result, bool clientWaiting)
+    private async Task RecordAsync(OutboxMessage message, DeliveryResult result, bool clientWaiting, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         switch (result.Outcome)
         {
             case DeliveryOutcome.Delivered:
-                store.Remove(message.Id);
+                await store.RemoveAsync(message.Id, cancellationToken);
                 metrics.OnDelivered();
                 Log.Delivered(logger, message.Id, message.Route, result.Status ?? 0, message.Attempts + 1);
                 break;
             case DeliveryOutcome.Unsendable:
-                store.MoveToDeadLetters(message with { Attempts = message.Attempts + 1 }, DeadLetter.Unsendable, result.Error ?? "unsendable", now);
+                await store.MoveToDeadLettersAsync(message with { Attempts = message.Attempts + 1 }, DeadLetter.Unsendable, result.Error ?? "unsendable", now, cancellationToken);
                 metrics.OnDeadLettered();
                 Log.Unsendable(logger, message.Id, message.Route, result.Error ?? "unsendable");
                 break;
             case DeliveryOutcome.Rejected when clientWaiting:
-                store.Remove(message.Id);
+                await store.RemoveAsync(message.Id, cancellationToken);
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
                 break;
             case DeliveryOutcome.Rejected:
-                store.MoveToDeadLetters(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.IlertRejected, result.Error ?? "rejected", now);
+                await store.MoveToDeadLettersAsync(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.IlertRejected, result.Error ?? "rejected", now, cancellationToken);
                 metrics.OnDeadLettered();
                 Log.Rejected(logger, message.Id, message.Route, result.Status ?? 0);
                 break;
             case DeliveryOutcome.Retry when now - message.CreatedAt >= options.Value.MaxAge:
-                store.MoveToDeadLetters(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Expired, $"not delivered within {options.Value.MaxAge}: {result.Error}", now);
+                await store.MoveToDeadLettersAsync(message with { Attempts = message.Attempts + 1, LastStatus = result.Status }, DeadLetter.Expired, $"not delivered within {options.Value.MaxAge}: {result.Error}", now, cancellationToken);
                 metrics.OnDeadLettered();
                 Log.Expired(logger, message.Id, message.Route, message.Attempts + 1);
                 break;
             default:
                 var delay = RetryBackoff.Next(message.Attempts, result, options.Value, Random.Shared.NextDouble());
-                store.Reschedule(message.Id, now + delay, result.Error ?? "failed", result.Status);
+                await store.RescheduleAsync(message.Id, now + delay, result.Error ?? "failed", result.Status, cancellationToken);
                 metrics.OnRetried();
                 Log.Retrying(logger, message.Id, message.Route, message.Attempts + 1, result.Error ?? "failed", delay.TotalSeconds);
                 break;

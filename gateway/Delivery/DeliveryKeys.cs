@@ -65,7 +65,7 @@ internal sealed partial class DeliveryKeys
     public static string Digest(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
 
     /// <summary>The class of a pacing key (an integration key's <see cref="Digest"/>) now. Throws when the store cannot be read.</summary>
-    public KeyClass ClassOf(string pacingKey)
+    public async ValueTask<KeyClass> ClassOfAsync(string pacingKey, CancellationToken cancellationToken)
     {
         if (_allowed is not null && !_allowed.Contains(pacingKey))
         {
@@ -78,7 +78,7 @@ internal sealed partial class DeliveryKeys
             return cached.Class;
         }
 
-        var (found, until) = _store.Get(pacingKey, now);
+        var (found, until) = await _store.GetAsync(pacingKey, now, cancellationToken);
         if (_allowed is not null && found != KeyClass.Refused)
         {
             // An operator's own key is known from the start; ilert can still refuse it (a deleted alert source).
@@ -98,16 +98,16 @@ internal sealed partial class DeliveryKeys
         _cache.TryGetValue(pacingKey, out var cached) && cached.Class == KeyClass.Refused ? cached.Until : null;
 
     /// <summary>How many keys the store holds known, and refused now.</summary>
-    public (long Known, long Refused) Count() => _store.Count(_time.GetUtcNow());
+    public Task<(long Known, long Refused)> CountAsync(CancellationToken cancellationToken) => _store.CountAsync(_time.GetUtcNow(), cancellationToken);
 
     /// <summary>
     /// Forgets every refusal (an operator who fixed the alert source, or a transform that sent events to the wrong
     /// path): those keys are on probation again, here at once and on other replicas within <see cref="CacheFor"/>.
     /// Returns how many keys were refused.
     /// </summary>
-    public int ForgetRefusals()
+    public async Task<int> ForgetRefusalsAsync(CancellationToken cancellationToken)
     {
-        var forgotten = _store.ForgetRefusals();
+        var forgotten = await _store.ForgetRefusalsAsync(cancellationToken);
         foreach (var (key, cached) in _cache)
         {
             if (cached.Class == KeyClass.Refused)
@@ -124,7 +124,7 @@ internal sealed partial class DeliveryKeys
     /// Learns from ilert's answer to an event of the key: 2xx makes it known, a refusal status refuses it. Throws when
     /// the store cannot be written.
     /// </summary>
-    public void Learn(OutboxMessage message, DeliveryResult result)
+    public async Task LearnAsync(OutboxMessage message, DeliveryResult result, CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var now = _time.GetUtcNow();
@@ -132,7 +132,7 @@ internal sealed partial class DeliveryKeys
         {
             if (message.Probation || !(_cache.TryGetValue(message.PacingKey, out var cached) && cached.Class == KeyClass.Known))
             {
-                _store.SetKnown(message.PacingKey, now);
+                await _store.SetKnownAsync(message.PacingKey, now, cancellationToken);
                 Remember(message.PacingKey, KeyClass.Known, null, now);
                 Log.Known(_logger, message.Route);
             }
@@ -146,7 +146,7 @@ internal sealed partial class DeliveryKeys
             && message.Probation && !(_cache.TryGetValue(message.PacingKey, out var known) && known.Class == KeyClass.Known))
         {
             var until = now + options.RefusedKeyFor;
-            _store.SetRefused(message.PacingKey, until, now);
+            await _store.SetRefusedAsync(message.PacingKey, until, now, cancellationToken);
             Remember(message.PacingKey, KeyClass.Refused, until, now);
             Log.Refused(_logger, message.Route, status, result.CorrelationId ?? "none", until);
         }

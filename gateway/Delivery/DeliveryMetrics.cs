@@ -5,6 +5,8 @@ namespace HaloIlertGateway.Delivery;
 /// <summary>
 /// Delivery counters as <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>HaloIlertGateway.Delivery</c>,
 /// no tags: never a key) and as totals for the management endpoint; outbox depth and oldest age are observed from the store.
+/// A gauge's callback is synchronous and must not wait on the store: it reports what the store said at the last
+/// look and asks it again in the background (a scrape sees the depth as of the scrape before, or of the start).
 /// </summary>
 internal sealed class DeliveryMetrics : IDisposable
 {
@@ -21,6 +23,9 @@ internal sealed class DeliveryMetrics : IDisposable
     private long _deliveredTotal;
     private long _retriedTotal;
     private long _deadLetteredTotal;
+    private readonly IOutbox _store;
+    private OutboxStats? _stats;
+    private int _refreshing;
 
     public DeliveryMetrics(IMeterFactory meters, IOutbox store, TimeProvider time)
     {
@@ -32,8 +37,10 @@ internal sealed class DeliveryMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("gateway.delivery.rejected_requests", unit: "{request}", description: "Requests to alert routes refused for their body (kept as dead letters), by problem kind.");
         _storeErrors = _meter.CreateCounter<long>("gateway.delivery.store_errors", unit: "{error}", description: "Outbox operations that failed (a full disk, a vanished file).");
         // Observed on a scrape: a store that cannot be read reports nothing rather than failing the scrape.
-        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(store, stats => (double)stats.Depth), unit: "{event}", description: "Events waiting in the outbox.");
-        _meter.CreateObservableGauge("gateway.delivery.outbox.oldest_age", () => Observe(store, stats => stats.Oldest is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0), unit: "s", description: "Age of the oldest waiting event.");
+        _store = store;
+        _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(stats => stats.Depth), unit: "{event}", description: "Events waiting in the outbox.");
+        _meter.CreateObservableGauge("gateway.delivery.outbox.oldest_age", () => Observe(stats => stats.Oldest is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0), unit: "s", description: "Age of the oldest waiting event.");
+        Refresh();
     }
 
     public long Queued => Interlocked.Read(ref _queuedTotal);
@@ -56,17 +63,40 @@ internal sealed class DeliveryMetrics : IDisposable
 
     public void OnRejected(string kind) => _rejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    private static IEnumerable<Measurement<double>> Observe(IOutbox store, Func<(long Depth, DateTimeOffset? Oldest), double> read)
+    private IEnumerable<Measurement<double>> Observe(Func<OutboxStats, double> read)
+    {
+        Refresh();
+        return _stats is { } stats ? [new Measurement<double>(read(stats))] : [];
+    }
+
+    /// <summary>Asks the store for its depth in the background, unless a question is running already.</summary>
+    private void Refresh()
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 0)
+        {
+            _ = Task.Run(RefreshAsync);
+        }
+    }
+
+    private async Task RefreshAsync()
     {
         try
         {
-            return [new Measurement<double>(read(store.Stats()))];
+            var (depth, oldest) = await _store.StatsAsync(CancellationToken.None);
+            _stats = new OutboxStats(depth, oldest);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return [];
+            // A store that cannot be read now (a full disk, a vanished file, a database down, the host stopping): no depth.
+            _stats = null;
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
         }
     }
+
+    private sealed record OutboxStats(long Depth, DateTimeOffset? Oldest);
 
     public void Dispose() => _meter.Dispose();
 

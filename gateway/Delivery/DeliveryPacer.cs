@@ -30,6 +30,21 @@ internal sealed class DeliveryPacer(IOptions<DeliveryOptions> options, TimeProvi
     private readonly int _probationShare = options.Value.ProbationSendsPerWindow;
     private readonly long _window = (long)((options.Value.PacingWindow + options.Value.PacingMargin).TotalSeconds * time.TimestampFrequency);
 
+    // The contract is asynchronous for a pacer in a shared database; this one is memory and answers at once.
+    ValueTask<bool> IDeliveryPacer.TryAcquireAsync(string pacingKey, bool probation, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryAcquire(pacingKey, probation));
+
+    ValueTask<DateTimeOffset> IDeliveryPacer.NextTurnAsync(string pacingKey, bool probation, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(NextTurn(pacingKey, probation));
+
+    ValueTask<DateTimeOffset> IDeliveryPacer.NextProbationTurnAsync(CancellationToken cancellationToken) => ValueTask.FromResult(NextProbationTurn());
+
+    ValueTask IDeliveryPacer.PauseAsync(string pacingKey, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        Pause(pacingKey, pause);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Takes a send for the key if the windows allow it now. Locks are taken key, probation, all: always in that order.</summary>
     public bool TryAcquire(string pacingKey, bool probation)
     {

@@ -24,18 +24,19 @@ internal sealed class DeliveryQueue(
     /// answer for the client (not a retry). An event of a key on probation that finds the probation budget full is
     /// not stored either: <see cref="StoreBudgetException"/> (not a fault of the store).
     /// </summary>
-    public async Task<Submission?> SubmitAsync(OutboxMessage message)
+    public async Task<Submission?> SubmitAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         // A claim is asked for only when the key may send now: an event of a key that has used its window is stored
         // for the worker without being claimed and released again.
-        var claimUntil = MaySendNow(message) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
+        var claimUntil = await MaySendNowAsync(message, cancellationToken) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
         long id;
         bool claimed;
         using (var span = GatewayActivitySource.Source.StartActivity("outbox.write"))
         {
             try
             {
-                (id, claimed) = await outbox.EnqueueAsync(message, claimUntil);
+                // Not the request's token: a request read whole is stored whether or not its client still waits.
+                (id, claimed) = await outbox.EnqueueAsync(message, claimUntil, CancellationToken.None);
                 faults.Succeeded();
                 span?.SetTag("gateway.outbox.id", id);
             }
@@ -53,11 +54,12 @@ internal sealed class DeliveryQueue(
         }
 
         metrics.OnQueued();
-        if (claimed && !MayAttemptNow(message))
+        // Stored: from here on nothing is tied to the request (a claim taken is used or given back whoever went away).
+        if (claimed && !await MayAttemptNowAsync(message, lifetime.ApplicationStopping))
         {
             // Another sender took the key's last turn in between: the worker sends it at the key's next turn.
             claimed = false;
-            TryRelease(id);
+            await TryReleaseAsync(id);
         }
 
         if (claimed)
@@ -75,20 +77,20 @@ internal sealed class DeliveryQueue(
     }
 
     /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id. Throws when it cannot be stored.</summary>
-    public async Task<long> EnqueueAsync(OutboxMessage message)
+    public async Task<long> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        var (id, _) = await outbox.EnqueueAsync(message, claimUntil: null);
+        var (id, _) = await outbox.EnqueueAsync(message, claimUntil: null, cancellationToken);
         metrics.OnQueued();
         worker.Wake();
         return id;
     }
 
     /// <summary>Whether the key's window has room now (a question only: no turn is taken). A pacer that cannot be asked says no.</summary>
-    private bool MaySendNow(OutboxMessage message)
+    private async ValueTask<bool> MaySendNowAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            return pacer.NextTurn(message.PacingKey, message.Probation) <= time.GetUtcNow();
+            return await pacer.NextTurnAsync(message.PacingKey, message.Probation, cancellationToken) <= time.GetUtcNow();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -98,11 +100,11 @@ internal sealed class DeliveryQueue(
     }
 
     /// <summary>Takes the key's turn. A pacer that cannot be asked (a shared database down) says no: the event is stored, the worker sends it.</summary>
-    private bool MayAttemptNow(OutboxMessage message)
+    private async ValueTask<bool> MayAttemptNowAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            return pacer.TryAcquire(message.PacingKey, message.Probation);
+            return await pacer.TryAcquireAsync(message.PacingKey, message.Probation, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -111,11 +113,11 @@ internal sealed class DeliveryQueue(
         }
     }
 
-    private void TryRelease(long id)
+    private async Task TryReleaseAsync(long id)
     {
         try
         {
-            outbox.Release(id);
+            await outbox.ReleaseAsync(id, lifetime.ApplicationStopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

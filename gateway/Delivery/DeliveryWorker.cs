@@ -59,7 +59,7 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
                     continue;
                 }
 
-                sleep = NextLook(settings, nextTurn);
+                sleep = await NextLookAsync(settings, nextTurn, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -100,9 +100,9 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
 
         // A key that has used its window is not asked for (a mass incident's backlog would otherwise be read, and claimed
         // and released, at every look); keys on probation only while their share has room.
-        var probationTurn = pacer.NextProbationTurn();
+        var probationTurn = await pacer.NextProbationTurnAsync(stoppingToken);
         var probationOpen = probationTurn <= time.GetUtcNow();
-        var due = store.Due(now, settings.Concurrency * 4, new DueFilter([.. _waiting.Keys], probationOpen, settings.Concurrency));
+        var due = await store.DueAsync(now, settings.Concurrency * 4, new DueFilter([.. _waiting.Keys], probationOpen, settings.Concurrency), stoppingToken);
         var batch = new List<OutboxMessage>();
         var setAside = false;
         foreach (var message in due)
@@ -114,16 +114,16 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
 
             // The key's class as it is now (the event's own mark may be older: the key may have become known since); a
             // store that cannot say leaves the event's own mark.
-            var keyClass = ClassOf(message);
+            var keyClass = await ClassOfAsync(message, stoppingToken);
             if (keyClass is KeyClass.Refused or KeyClass.NotAllowed)
             {
-                attempts.SetAside(message, keyClass);
+                await attempts.SetAsideAsync(message, keyClass, stoppingToken);
                 setAside = true;
                 continue;
             }
 
             var probation = keyClass == KeyClass.Probation;
-            var turn = pacer.NextTurn(message.PacingKey, probation);
+            var turn = await pacer.NextTurnAsync(message.PacingKey, probation, stoppingToken);
             if (turn > time.GetUtcNow())
             {
                 _waiting[message.PacingKey] = turn;
@@ -132,20 +132,20 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
 
             // Claimed first, paced second: in a cluster every replica sees the same due events, and a turn taken for an
             // event another replica claims would be a send that never happens (slower, though never over the limit).
-            if (!store.TryClaim(message.Id, now, now + settings.ClaimDuration))
+            if (!await store.TryClaimAsync(message.Id, now, now + settings.ClaimDuration, stoppingToken))
             {
                 continue;
             }
 
-            if (pacer.TryAcquire(message.PacingKey, probation))
+            if (await pacer.TryAcquireAsync(message.PacingKey, probation, stoppingToken))
             {
                 batch.Add(message with { Probation = probation });
                 continue;
             }
 
             // Another sender took the turn in between.
-            store.Release(message.Id);
-            _waiting[message.PacingKey] = pacer.NextTurn(message.PacingKey, probation);
+            await store.ReleaseAsync(message.Id, stoppingToken);
+            _waiting[message.PacingKey] = await pacer.NextTurnAsync(message.PacingKey, probation, stoppingToken);
         }
 
         DateTimeOffset? nextTurn = _waiting.Count > 0 ? _waiting.Values.Min() : null;
@@ -161,11 +161,11 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
         return (batch.Count > 0 || setAside, nextTurn);
     }
 
-    private KeyClass ClassOf(OutboxMessage message)
+    private async ValueTask<KeyClass> ClassOfAsync(OutboxMessage message, CancellationToken stoppingToken)
     {
         try
         {
-            return keys.ClassOf(message.PacingKey);
+            return await keys.ClassOfAsync(message.PacingKey, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -179,7 +179,7 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
     /// whichever is first (a new event wakes the worker sooner), at most the poll interval. A head due already that was
     /// not taken waits for a paced turn (its key's, or the probation share's), which <paramref name="nextTurn"/> says.
     /// </summary>
-    private TimeSpan NextLook(DeliveryOptions settings, DateTimeOffset? nextTurn)
+    private async Task<TimeSpan> NextLookAsync(DeliveryOptions settings, DateTimeOffset? nextTurn, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
         var wake = now + settings.PollInterval;
@@ -188,7 +188,7 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
             wake = turn;
         }
 
-        if (store.NextDue() is { } next && next > now && next < wake)
+        if (await store.NextDueAsync(stoppingToken) is { } next && next > now && next < wake)
         {
             wake = next;
         }

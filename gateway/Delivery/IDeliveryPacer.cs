@@ -6,19 +6,19 @@ namespace HaloIlertGateway.Delivery;
 /// <see cref="DeliveryOptions.MaxSendsPerWindow"/> across all keys, at most
 /// <see cref="DeliveryOptions.ProbationSendsPerWindow"/> across keys on probation, and a key paused after ilert's 429.
 /// One process keeps them in memory (<see cref="DeliveryPacer"/>); a cluster in its shared database
-/// (<c>Postgres/PostgresPacer</c>).
+/// (<c>Postgres/PostgresPacer</c>), hence asynchronous members (<see cref="ValueTask"/>: in memory they complete at once).
 /// </summary>
 internal interface IDeliveryPacer
 {
     /// <summary>Takes a send for the key if the windows allow it now (for a key on probation, the probation share's too).</summary>
-    bool TryAcquire(string pacingKey, bool probation);
+    ValueTask<bool> TryAcquireAsync(string pacingKey, bool probation, CancellationToken cancellationToken);
 
     /// <summary>When the key may send next (now, if it may now).</summary>
-    DateTimeOffset NextTurn(string pacingKey, bool probation);
+    ValueTask<DateTimeOffset> NextTurnAsync(string pacingKey, bool probation, CancellationToken cancellationToken);
 
     /// <summary>When keys on probation may send next, as far as their share says (now, if they may now).</summary>
-    DateTimeOffset NextProbationTurn();
+    ValueTask<DateTimeOffset> NextProbationTurnAsync(CancellationToken cancellationToken);
 
     /// <summary>ilert answered 429 for this key: none of its events is sent before <paramref name="pause"/> has passed.</summary>
-    void Pause(string pacingKey, TimeSpan pause);
+    ValueTask PauseAsync(string pacingKey, TimeSpan pause, CancellationToken cancellationToken);
 }

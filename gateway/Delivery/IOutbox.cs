@@ -3,8 +3,10 @@ namespace HaloIlertGateway.Delivery;
 /// <summary>
 /// The events waiting for delivery, in order per alert: only the oldest pending event of an alert (its head) is ever
 /// due or claimable. A claim (a lease until a time) lets one sender attempt an event; an expired claim is free again.
-/// Rows and transactions only: pacing and retry policy live with the caller. Every implementation passes the contract
-/// suite in <c>tests/…/Delivery/OutboxContract.cs</c>.
+/// Rows and transactions only: pacing and retry policy live with the caller. Every member is asynchronous with a
+/// <see cref="CancellationToken"/> (on PostgreSQL each is a round trip on the network, which must never hold a
+/// thread of the pool that serves requests). Every implementation passes the contract suite in
+/// <c>tests/…/Delivery/OutboxContract.cs</c>.
 /// </summary>
 internal interface IOutbox
 {
@@ -15,53 +17,53 @@ internal interface IOutbox
     /// <see cref="StoreBudgetException"/> when storing it would exceed the outbox's budget or, for a key on probation,
     /// the probation budget (<see cref="StoreBudgets"/>).
     /// </summary>
-    Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil);
+    Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil, CancellationToken cancellationToken);
 
     /// <summary>
     /// Events due at <paramref name="now"/> that head their alert and are not claimed, as <paramref name="filter"/>
     /// takes them: known keys first, then in turns across keys, oldest first.
     /// </summary>
-    IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit, DueFilter filter);
+    Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTimeOffset now, int limit, DueFilter filter, CancellationToken cancellationToken);
 
     /// <summary>When the next head may be attempted (due and not claimed), if any.</summary>
-    DateTimeOffset? NextDue();
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims an event until <paramref name="until"/> unless another claim on it is still running, or (a key on
     /// probation) on another event of its key.
     /// </summary>
-    bool TryClaim(long id, DateTimeOffset now, DateTimeOffset until);
+    Task<bool> TryClaimAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Gives a claim up without an attempt: the event is free for the worker at once.</summary>
-    void Release(long id);
+    Task ReleaseAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>Delivered (or answered to the client): gone, and the next event of its alert heads it.</summary>
-    void Remove(long id);
+    Task RemoveAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>A failed attempt: counted, unclaimed, and due again at <paramref name="nextAttempt"/>.</summary>
-    void Reschedule(long id, DateTimeOffset nextAttempt, string error, int? status);
+    Task RescheduleAsync(long id, DateTimeOffset nextAttempt, string error, int? status, CancellationToken cancellationToken);
 
     /// <summary>
     /// Moves an event to the dead letters in one transaction (older dead letters pruned to their budgets); the next
     /// event of its alert heads it.
     /// </summary>
-    void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now);
+    Task MoveToDeadLettersAsync(OutboxMessage message, string kind, string reason, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The oldest events, without their bodies (a listing never reads one).</summary>
-    IReadOnlyList<OutboxMessage> List(int limit);
+    Task<IReadOnlyList<OutboxMessage>> ListAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>What each class of row holds now (<see cref="StoreBudgets"/>).</summary>
-    StoreUsage Usage();
+    Task<StoreUsage> UsageAsync(CancellationToken cancellationToken);
 
     /// <summary>The claims running at <paramref name="now"/>: which event, held by which replica, until when.</summary>
-    IReadOnlyList<Lease> Leases(DateTimeOffset now);
+    Task<IReadOnlyList<Lease>> LeasesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>How many events wait, and when the oldest was created.</summary>
-    (long Depth, DateTimeOffset? Oldest) Stats();
+    Task<(long Depth, DateTimeOffset? Oldest)> StatsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes and commits an event-sized row and removes it, and checks the outbox's budget has room for one; throws
     /// when the store cannot take an event now.
     /// </summary>
-    void CheckWritable();
+    Task CheckWritableAsync(CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace HaloIlertGateway.Delivery;
 
 /// <summary>
@@ -12,46 +14,46 @@ internal sealed class KeyClassStore(IStoreDatabase db)
     private const string Refused = "refused";
 
     /// <summary>The key's class at <paramref name="now"/>, and when a refusal ends.</summary>
-    public (KeyClass Class, DateTimeOffset? Until) Get(string pacingKey, DateTimeOffset now) => db.Read(connection =>
-        StoreSql.Query(connection, null, "SELECT state, until FROM delivery_keys WHERE pacing_key = @key",
-            r => (r.GetString(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1)), ("@key", pacingKey)) switch
+    public Task<(KeyClass Class, DateTimeOffset? Until)> GetAsync(string pacingKey, DateTimeOffset now, CancellationToken cancellationToken) => db.ReadAsync(async connection =>
+        await StoreSql.QueryAsync(connection, null, "SELECT state, until FROM delivery_keys WHERE pacing_key = @key",
+            r => (r.GetString(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1)), cancellationToken, ("@key", pacingKey)) switch
         {
             [(Known, _)] => (KeyClass.Known, null),
             [(Refused, { } until)] when until > now.ToUnixTimeMilliseconds() => (KeyClass.Refused, StoreSql.Time(until)),
             _ => (KeyClass.Probation, (DateTimeOffset?)null),
-        });
+        }, cancellationToken);
 
-    public void SetKnown(string pacingKey, DateTimeOffset now) => db.InTransaction((connection, transaction) =>
+    public Task SetKnownAsync(string pacingKey, DateTimeOffset now, CancellationToken cancellationToken) => db.InTransactionAsync(async (connection, transaction) =>
     {
-        Upsert(connection, transaction, pacingKey, Known, null, now);
-        return StoreSql.Execute(connection, transaction, "UPDATE outbox SET probation = @no WHERE pacing_key = @key AND probation = @yes",
-            ("@no", false), ("@yes", true), ("@key", pacingKey));
-    });
+        await UpsertAsync(connection, transaction, pacingKey, Known, null, now, cancellationToken);
+        return await StoreSql.ExecuteAsync(connection, transaction, "UPDATE outbox SET probation = @no WHERE pacing_key = @key AND probation = @yes",
+            cancellationToken, ("@no", false), ("@yes", true), ("@key", pacingKey));
+    }, cancellationToken);
 
-    public void SetRefused(string pacingKey, DateTimeOffset until, DateTimeOffset now) => db.InTransaction((connection, transaction) =>
-        Upsert(connection, transaction, pacingKey, Refused, until.ToUnixTimeMilliseconds(), now));
+    public Task SetRefusedAsync(string pacingKey, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken) => db.InTransactionAsync((connection, transaction) =>
+        UpsertAsync(connection, transaction, pacingKey, Refused, until.ToUnixTimeMilliseconds(), now, cancellationToken), cancellationToken);
 
     /// <summary>How many keys are known, and how many refused at <paramref name="now"/>.</summary>
-    public (long Known, long Refused) Count(DateTimeOffset now) => db.Read(connection =>
+    public Task<(long Known, long Refused)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => db.ReadAsync(async connection =>
     {
-        var counts = StoreSql.Query(connection, null,
+        var counts = (await StoreSql.QueryAsync(connection, null,
             "SELECT state, COUNT(*) FROM delivery_keys WHERE state = @known OR until > @now GROUP BY state",
-            r => (r.GetString(0), r.GetInt64(1)), ("@known", Known), ("@now", now.ToUnixTimeMilliseconds())).ToDictionary(pair => pair.Item1, pair => pair.Item2);
+            r => (r.GetString(0), r.GetInt64(1)), cancellationToken, ("@known", Known), ("@now", now.ToUnixTimeMilliseconds()))).ToDictionary(pair => pair.Item1, pair => pair.Item2);
         return (counts.GetValueOrDefault(Known), counts.GetValueOrDefault(Refused));
-    });
+    }, cancellationToken);
 
     /// <summary>Forgets every refusal, ended or not (the keys are on probation again); returns how many.</summary>
-    public int ForgetRefusals() => db.InTransaction((connection, transaction) =>
-        StoreSql.Execute(connection, transaction, "DELETE FROM delivery_keys WHERE state = @refused", ("@refused", Refused)));
+    public Task<int> ForgetRefusalsAsync(CancellationToken cancellationToken) => db.InTransactionAsync((connection, transaction) =>
+        StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM delivery_keys WHERE state = @refused", cancellationToken, ("@refused", Refused)), cancellationToken);
 
     /// <summary>Forgets refusals that have ended (the key is on probation again); returns how many.</summary>
-    public int Prune(DateTimeOffset now) => db.InTransaction((connection, transaction) =>
-        StoreSql.Execute(connection, transaction, "DELETE FROM delivery_keys WHERE state = @refused AND until <= @now",
-            ("@refused", Refused), ("@now", now.ToUnixTimeMilliseconds())));
+    public Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken) => db.InTransactionAsync((connection, transaction) =>
+        StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM delivery_keys WHERE state = @refused AND until <= @now",
+            cancellationToken, ("@refused", Refused), ("@now", now.ToUnixTimeMilliseconds())), cancellationToken);
 
-    private static int Upsert(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string pacingKey, string state, long? until, DateTimeOffset now) =>
-        StoreSql.Execute(connection, transaction, """
+    private static Task<int> UpsertAsync(DbConnection connection, DbTransaction transaction, string pacingKey, string state, long? until, DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreSql.ExecuteAsync(connection, transaction, """
             INSERT INTO delivery_keys (pacing_key, state, until, changed_at) VALUES (@key, @state, @until, @now)
             ON CONFLICT (pacing_key) DO UPDATE SET state = EXCLUDED.state, until = EXCLUDED.until, changed_at = EXCLUDED.changed_at
-            """, ("@key", pacingKey), ("@state", state), ("@until", until), ("@now", now.ToUnixTimeMilliseconds()));
+            """, cancellationToken, ("@key", pacingKey), ("@state", state), ("@until", until), ("@now", now.ToUnixTimeMilliseconds()));
 }

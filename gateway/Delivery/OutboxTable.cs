@@ -22,11 +22,8 @@ internal static class OutboxTable
     /// Adds an event, due at its creation time; returns its id. It is on probation only if its key still is when it is
     /// written (ilert may have accepted the key since the event was classed). SQLite and PostgreSQL read the same statement.
     /// </summary>
-    public static long Insert(DbConnection connection, DbTransaction? transaction, OutboxMessage message) =>
-        StoreSql.Scalar<long>(connection, transaction, InsertMessageSql, MessageParameters(message));
-
-    public static Task<long> InsertAsync(DbConnection connection, DbTransaction? transaction, OutboxMessage message) =>
-        StoreSql.ScalarAsync<long>(connection, transaction, InsertMessageSql, MessageParameters(message));
+    public static Task<long> InsertAsync(DbConnection connection, DbTransaction? transaction, OutboxMessage message, CancellationToken cancellationToken) =>
+        StoreSql.ScalarAsync<long>(connection, transaction, InsertMessageSql, cancellationToken, MessageParameters(message));
 
     private const string InsertMessageSql = """
         INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, attempts, next_attempt_at, trace_parent, probation)

@@ -10,28 +10,28 @@ namespace HaloIlertGateway.Delivery;
 /// </summary>
 internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
 {
-    public ReplayCheck TryHold(IReadOnlyList<string> marks, DateTimeOffset holdUntil, DateTimeOffset now)
+    public async Task<ReplayCheck> TryHoldAsync(IReadOnlyList<string> marks, DateTimeOffset holdUntil, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
-            return db.InTransaction((connection, transaction) =>
+            return await db.InTransactionAsync(async (connection, transaction) =>
             {
                 foreach (var mark in marks)
                 {
-                    var taken = StoreSql.Execute(connection, transaction, """
+                    var taken = await StoreSql.ExecuteAsync(connection, transaction, """
                         INSERT INTO replay_guard (key, expires_at, confirmed) VALUES (@key, @until, @no)
                         ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at, confirmed = EXCLUDED.confirmed WHERE replay_guard.expires_at <= @now
-                        """, ("@key", mark), ("@until", holdUntil.ToUnixTimeMilliseconds()), ("@no", false), ("@now", now.ToUnixTimeMilliseconds()));
+                        """, cancellationToken, ("@key", mark), ("@until", holdUntil.ToUnixTimeMilliseconds()), ("@no", false), ("@now", now.ToUnixTimeMilliseconds()));
                     if (taken == 0)
                     {
                         // Seen before: the transaction is rolled back, so none of this request's marks stays.
-                        var confirmed = StoreSql.Scalar<bool>(connection, transaction, "SELECT confirmed FROM replay_guard WHERE key = @key", ("@key", mark));
+                        var confirmed = await StoreSql.ScalarAsync<bool>(connection, transaction, "SELECT confirmed FROM replay_guard WHERE key = @key", cancellationToken, ("@key", mark));
                         throw new MarkTakenException(confirmed ? ReplayCheck.Replayed : ReplayCheck.InProgress);
                     }
                 }
 
                 return ReplayCheck.Held;
-            });
+            }, cancellationToken);
         }
         catch (MarkTakenException taken)
         {
@@ -39,15 +39,31 @@ internal sealed class ReplayGuardStore(IStoreDatabase db) : IReplayGuard
         }
     }
 
-    public void Confirm(IReadOnlyList<string> marks, DateTimeOffset expiresAt) => db.InTransaction((connection, transaction) =>
-        marks.Sum(mark => StoreSql.Execute(connection, transaction, "UPDATE replay_guard SET confirmed = @yes, expires_at = @expires WHERE key = @key",
-            ("@yes", true), ("@expires", expiresAt.ToUnixTimeMilliseconds()), ("@key", mark))));
+    public Task ConfirmAsync(IReadOnlyList<string> marks, DateTimeOffset expiresAt, CancellationToken cancellationToken) => db.InTransactionAsync(async (connection, transaction) =>
+    {
+        var confirmed = 0;
+        foreach (var mark in marks)
+        {
+            confirmed += await StoreSql.ExecuteAsync(connection, transaction, "UPDATE replay_guard SET confirmed = @yes, expires_at = @expires WHERE key = @key",
+                cancellationToken, ("@yes", true), ("@expires", expiresAt.ToUnixTimeMilliseconds()), ("@key", mark));
+        }
 
-    public void Forget(IReadOnlyList<string> marks) => db.InTransaction((connection, transaction) =>
-        marks.Sum(mark => StoreSql.Execute(connection, transaction, "DELETE FROM replay_guard WHERE key = @key", ("@key", mark))));
+        return confirmed;
+    }, cancellationToken);
 
-    public int Prune(DateTimeOffset now) => db.InTransaction((connection, transaction) =>
-        StoreSql.Execute(connection, transaction, "DELETE FROM replay_guard WHERE expires_at <= @now", ("@now", now.ToUnixTimeMilliseconds())));
+    public Task ForgetAsync(IReadOnlyList<string> marks, CancellationToken cancellationToken) => db.InTransactionAsync(async (connection, transaction) =>
+    {
+        var forgotten = 0;
+        foreach (var mark in marks)
+        {
+            forgotten += await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM replay_guard WHERE key = @key", cancellationToken, ("@key", mark));
+        }
+
+        return forgotten;
+    }, cancellationToken);
+
+    public Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken) => db.InTransactionAsync((connection, transaction) =>
+        StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM replay_guard WHERE expires_at <= @now", cancellationToken, ("@now", now.ToUnixTimeMilliseconds())), cancellationToken);
 
     private sealed class MarkTakenException(ReplayCheck check) : Exception
     {

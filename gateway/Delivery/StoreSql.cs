@@ -16,36 +16,45 @@ internal static class StoreSql
 
     public static Dictionary<string, string> Strings(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
+    /// <summary>
+    /// Runs a command at start-up, before the host serves (a SQLite file opened and migrated, or salvaged): nothing waits
+    /// on it but the start. Every other use is asynchronous (<see cref="ExecuteAsync"/>); BannedSymbols.txt keeps it so.
+    /// </summary>
     public static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
+#pragma warning disable RS0030 // This helper is itself banned outside start-up: its callers say why they may block.
         return command.ExecuteNonQuery();
+#pragma warning restore RS0030
     }
 
-    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync();
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A scalar, at start-up only, as <c>Execute</c> is.</summary>
     public static T Scalar<T>(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
+#pragma warning disable RS0030 // As Execute: banned itself outside start-up.
         return ValueAs<T>(command.ExecuteScalar());
+#pragma warning restore RS0030
     }
 
-    public static async Task<T> ScalarAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    public static async Task<T> ScalarAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
-        return ValueAs<T>(await command.ExecuteScalarAsync());
+        return ValueAs<T>(await command.ExecuteScalarAsync(cancellationToken));
     }
 
-    public static List<T> Query<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
+    public static async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(connection, transaction, sql, parameters);
-        using var reader = command.ExecuteReader();
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var results = new List<T>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             results.Add(read(reader));
         }

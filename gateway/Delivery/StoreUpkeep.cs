@@ -21,7 +21,7 @@ internal sealed partial class StoreUpkeep(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                RunOnce();
+                await RunOnceAsync(stoppingToken);
                 await Task.Delay(Period, time, stoppingToken);
             }
         }
@@ -32,12 +32,15 @@ internal sealed partial class StoreUpkeep(
     }
 
     /// <summary>One round of upkeep: what it removed.</summary>
-    public (long DeadLetters, int Keys, int Marks) RunOnce()
+    public async Task<(long DeadLetters, int Keys, int Marks)> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         try
         {
-            var removed = (deadLetters.Delete(new DeadLetterFilter(null, null, now - options.Value.DeadLetters.MaxAge)), keys.Prune(now), replays.Prune(now));
+            var removed = (
+                await deadLetters.DeleteAsync(new DeadLetterFilter(null, null, now - options.Value.DeadLetters.MaxAge), cancellationToken),
+                await keys.PruneAsync(now, cancellationToken),
+                await replays.PruneAsync(now, cancellationToken));
             if (removed.Item1 > 0)
             {
                 Log.DeadLettersAged(logger, removed.Item1, options.Value.DeadLetters.MaxAge);

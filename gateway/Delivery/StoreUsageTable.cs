@@ -15,9 +15,10 @@ internal static class StoreUsageTable
     public const string AnonymousDead = "dead-anonymous";
 
     /// <summary>What each class of row holds now (the triggers of <c>outbox</c> and <c>dead_letters</c> keep <c>store_usage</c> exact).</summary>
-    public static StoreUsage Read(DbConnection connection, DbTransaction? transaction)
+    public static async Task<StoreUsage> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        var bytes = StoreSql.Query(connection, transaction, "SELECT category, SUM(bytes) FROM store_usage GROUP BY category", r => (r.GetString(0), r.IsDBNull(1) ? 0L : Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)))
+        var bytes = (await StoreSql.QueryAsync(connection, transaction, "SELECT category, SUM(bytes) FROM store_usage GROUP BY category",
+                r => (r.GetString(0), r.IsDBNull(1) ? 0L : Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken))
             .ToDictionary(pair => pair.Item1, pair => pair.Item2);
         var anonymous = bytes.GetValueOrDefault(AnonymousDead);
         return new StoreUsage(bytes.GetValueOrDefault(Events), bytes.GetValueOrDefault(Probation), bytes.GetValueOrDefault(Dead) + anonymous, anonymous);

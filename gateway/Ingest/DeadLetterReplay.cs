@@ -22,36 +22,37 @@ internal sealed class DeadLetterReplay(
     IProxyStateLookup proxy,
     TimeProvider time)
 {
-    public async Task<ReplayResult> ReplayAsync(long id)
+    public async Task<ReplayResult> ReplayAsync(long id, CancellationToken cancellationToken)
     {
-        if (store.Get(id) is not { } deadLetter)
+        if (await store.GetAsync(id, cancellationToken) is not { } deadLetter)
         {
             return new ReplayResult(id, "not-found", null, "no such dead letter");
         }
 
         if (deadLetter.IsTransformed)
         {
-            var outboxId = store.Requeue(deadLetter with { Anonymous = !durable.IsKnown(deadLetter.PacingKey!) }, time.GetUtcNow());
+            var anonymous = !await durable.IsKnownAsync(deadLetter.PacingKey!, cancellationToken);
+            var outboxId = await store.RequeueAsync(deadLetter with { Anonymous = anonymous }, time.GetUtcNow(), cancellationToken);
             metrics.OnQueued();
             worker.Wake();
             return new ReplayResult(id, "queued", outboxId, null);
         }
 
-        return await ReplayTransformAsync(deadLetter);
+        return await ReplayTransformAsync(deadLetter, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReplayResult>> ReplayAllAsync(int limit)
+    public async Task<IReadOnlyList<ReplayResult>> ReplayAllAsync(int limit, CancellationToken cancellationToken)
     {
         var results = new List<ReplayResult>();
-        foreach (var deadLetter in store.List(limit))
+        foreach (var deadLetter in await store.ListAsync(limit, cancellationToken))
         {
-            results.Add(await ReplayAsync(deadLetter.Id));
+            results.Add(await ReplayAsync(deadLetter.Id, cancellationToken));
         }
 
         return results;
     }
 
-    private async Task<ReplayResult> ReplayTransformAsync(DeadLetter deadLetter)
+    private async Task<ReplayResult> ReplayTransformAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
         if (!proxy.TryGetRoute(deadLetter.Route, out var state) || state.Config.GetTransformName() is not { } transform)
         {
@@ -66,15 +67,16 @@ internal sealed class DeadLetterReplay(
             case null:
                 return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");
             case TransformOutcome.Forward forward:
-                var outboxId = await durable.EnqueueAsync(route.RouteId, route.ClusterId, request, forward.Request, route.HiddenHeaders, now);
-                store.Delete(deadLetter.Id);
+                var outboxId = await durable.EnqueueAsync(route.RouteId, route.ClusterId, request, forward.Request, route.HiddenHeaders, now, cancellationToken);
+                // Queued: the dead letter goes whoever went away, or a later replay would queue the event twice.
+                await store.DeleteAsync(deadLetter.Id, CancellationToken.None);
                 return new ReplayResult(deadLetter.Id, "queued", outboxId, null);
             case TransformOutcome.Drop drop:
-                store.Delete(deadLetter.Id);
+                await store.DeleteAsync(deadLetter.Id, cancellationToken);
                 return new ReplayResult(deadLetter.Id, "dropped", null, drop.Reason);
             case TransformOutcome.Fail fail:
                 var reason = fail.Failure.Describe();
-                store.UpdateReason(deadLetter.Id, reason, now);
+                await store.UpdateReasonAsync(deadLetter.Id, reason, now, cancellationToken);
                 return new ReplayResult(deadLetter.Id, "failed", null, reason);
             default:
                 throw new InvalidOperationException("unknown outcome");

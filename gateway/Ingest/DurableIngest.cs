@@ -30,7 +30,7 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
         KeyClass keyClass;
         try
         {
-            keyClass = keys.ClassOf(message.PacingKey);
+            keyClass = await keys.ClassOfAsync(message.PacingKey, http.RequestAborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -50,7 +50,7 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
         Submission? submitted;
         try
         {
-            submitted = await queue.SubmitAsync(message with { Probation = keyClass == KeyClass.Probation });
+            submitted = await queue.SubmitAsync(message with { Probation = keyClass == KeyClass.Probation }, http.RequestAborted);
         }
         catch (StoreBudgetException ex) when (ex.Probation)
         {
@@ -106,13 +106,13 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
     /// whose callers are anonymous that key is the sender's only credential, and the one its events are sent with) and
     /// the problem that refuses it (refused by ilert, or not allowed), if any. A store that cannot say: probation, no refusal.
     /// </summary>
-    public (KeyClass Class, GatewayProblem? Refusal) AdmitPathKey(string integrationKey)
+    public async Task<(KeyClass Class, GatewayProblem? Refusal)> AdmitPathKeyAsync(string integrationKey, CancellationToken cancellationToken)
     {
         var pacingKey = DeliveryKeys.Digest(integrationKey);
         KeyClass keyClass;
         try
         {
-            keyClass = keys.ClassOf(pacingKey);
+            keyClass = await keys.ClassOfAsync(pacingKey, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -150,25 +150,25 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
     }
 
     /// <summary>Stores an event for the worker only (a replayed dead letter); returns its outbox id. Throws when it cannot be stored.</summary>
-    public Task<long> EnqueueAsync(string routeId, string clusterId, IncomingRequest original, OutgoingRequest changed, IReadOnlySet<string> hiddenHeaders, DateTimeOffset now)
+    public async Task<long> EnqueueAsync(string routeId, string clusterId, IncomingRequest original, OutgoingRequest changed, IReadOnlySet<string> hiddenHeaders, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var message = ToMessage(routeId, clusterId, original, changed, hiddenHeaders, now);
-        return queue.EnqueueAsync(message with { Probation = !IsKnown(message.PacingKey) });
+        return await queue.EnqueueAsync(message with { Probation = !await IsKnownAsync(message.PacingKey, cancellationToken) }, cancellationToken);
     }
 
     /// <summary>
     /// Whether ilert has accepted the integration key of a request's route (its <c>integrationKey</c> route value): a
     /// dead letter of any other is anonymous input (<see cref="DeadLetter.Anonymous"/>). A store that cannot say: no.
     /// </summary>
-    public bool IsKnownKeyOf(IncomingRequest request) =>
-        request.Params.GetValueOrDefault("integrationKey") is { Length: > 0 } key && IsKnown(DeliveryKeys.Digest(key));
+    public async Task<bool> IsKnownKeyOfAsync(IncomingRequest request, CancellationToken cancellationToken) =>
+        request.Params.GetValueOrDefault("integrationKey") is { Length: > 0 } key && await IsKnownAsync(DeliveryKeys.Digest(key), cancellationToken);
 
     /// <summary>Whether ilert has accepted the pacing key's integration key. A store that cannot say: no.</summary>
-    public bool IsKnown(string pacingKey)
+    public async Task<bool> IsKnownAsync(string pacingKey, CancellationToken cancellationToken)
     {
         try
         {
-            return keys.ClassOf(pacingKey) == KeyClass.Known;
+            return await keys.ClassOfAsync(pacingKey, cancellationToken) == KeyClass.Known;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -44,7 +44,7 @@ internal sealed class IngestIntake(DurableIngest durable, RequestDeadLetters dea
         var known = route.Authenticated;
         if (route.Durable && !route.Authenticated && http.Request.RouteValues["integrationKey"] is string { Length: > 0 } key)
         {
-            var (keyClass, refusal) = durable.AdmitPathKey(key);
+            var (keyClass, refusal) = await durable.AdmitPathKeyAsync(key, http.RequestAborted);
             if (refusal is not null)
             {
                 IngestOutcome.Set(http, IngestOutcome.Refused);
@@ -65,7 +65,7 @@ internal sealed class IngestIntake(DurableIngest durable, RequestDeadLetters dea
         // A 503 (the body budget spent) kept nothing: the sender is told to send it again.
         if (route.Durable && problem.Status < StatusCodes.Status500InternalServerError)
         {
-            if (deadLetters.AddRejected(route, raw, problem, http.Request.ContentLength) is not { } id)
+            if (await deadLetters.AddRejectedAsync(route, raw, problem, http.Request.ContentLength, http.RequestAborted) is not { } id)
             {
                 await durable.WriteUnavailableAsync(http);
                 return;

@@ -26,17 +26,17 @@ internal sealed class RequestDeadLetters(
     /// Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id, or
     /// null when the outbox cannot be written (the client is then told to send it again).
     /// </summary>
-    public long? AddTransformFailure(IngestRoute route, IncomingRequest raw, TransformFailure failure) =>
-        Keep(route, raw, DeadLetter.TransformFailed, failure.Describe(), declaredLength: null);
+    public Task<long?> AddTransformFailureAsync(IngestRoute route, IncomingRequest raw, TransformFailure failure, CancellationToken cancellationToken) =>
+        KeepAsync(route, raw, DeadLetter.TransformFailed, failure.Describe(), declaredLength: null, cancellationToken);
 
     /// <summary>
     /// Keeps a request refused for its body before any script ran, as it came, its body up to
     /// <see cref="MaxRejectedBodyBytes"/>, so that ops can fix the sender's template or the transform and replay it.
     /// </summary>
-    public long? AddRejected(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength)
+    public Task<long?> AddRejectedAsync(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength, CancellationToken cancellationToken)
     {
         metrics.OnRejected(problem.Kind);
-        return Keep(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}", declaredLength);
+        return KeepAsync(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}", declaredLength, cancellationToken);
     }
 
     /// <summary>
@@ -45,9 +45,9 @@ internal sealed class RequestDeadLetters(
     /// not accepted (up to <see cref="DeadLetterOptions.MaxAnonymousBodyBytes"/>: what is most likely a flood keeps
     /// little, so that its churn stays small on disk too).
     /// </summary>
-    private long? Keep(IngestRoute route, IncomingRequest raw, string kind, string reason, long? declaredLength)
+    private async Task<long?> KeepAsync(IngestRoute route, IncomingRequest raw, string kind, string reason, long? declaredLength, CancellationToken cancellationToken)
     {
-        var anonymous = !durable.IsKnownKeyOf(raw);
+        var anonymous = !await durable.IsKnownKeyOfAsync(raw, cancellationToken);
         var limit = anonymous ? Math.Min(options.Value.DeadLetters.MaxAnonymousBodyBytes, MaxRejectedBodyBytes)
             : kind == DeadLetter.Rejected ? MaxRejectedBodyBytes
             : int.MaxValue;
@@ -61,16 +61,17 @@ internal sealed class RequestDeadLetters(
         var now = time.GetUtcNow();
         try
         {
-            var id = store.Add(new DeadLetter(
+            // Not the request's token: what came is kept whether or not its client still waits.
+            var id = await store.AddAsync(new DeadLetter(
                 0, kind, reason, route.RouteId, route.ClusterId, null, null,
                 raw.Method, raw.Path + TransformContract.QueryFor(raw),
                 raw.Headers.Where(pair => !DurableIngest.NotStoredHeaders.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value),
-                body.ToArray(), raw.Params, now, now, 1, null, anonymous));
+                body.ToArray(), raw.Params, now, now, 1, null, anonymous), CancellationToken.None);
             faults.Succeeded();
             metrics.OnDeadLettered();
             return id;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             faults.Report("keep a dead letter", ex);
             return null;

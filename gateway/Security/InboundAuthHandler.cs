@@ -131,7 +131,7 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
         var marks = ReplayMarks(check);
         try
         {
-            _replay = replays.TryHold(marks, now + HoldFor, now);
+            _replay = await replays.TryHoldAsync(marks, now + HoldFor, now, Context.RequestAborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -146,17 +146,18 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
             return AuthenticateResult.Fail(_signatureFailure);
         }
 
-        Response.OnCompleted(() =>
+        Response.OnCompleted(async () =>
         {
             try
             {
+                // Not the request's token: the response is complete, and the mark must be settled whoever went away.
                 if (Response.StatusCode is >= 200 and <= 299)
                 {
-                    replays.Confirm(marks, time.GetUtcNow() + check.ReplayWindowOrDefault);
+                    await replays.ConfirmAsync(marks, time.GetUtcNow() + check.ReplayWindowOrDefault, CancellationToken.None);
                 }
                 else
                 {
-                    replays.Forget(marks);
+                    await replays.ForgetAsync(marks, CancellationToken.None);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -164,8 +165,6 @@ internal sealed partial class InboundAuthHandler(IOptionsMonitor<AuthenticationS
                 // The hold runs out by itself (HoldFor): the sender's retry passes after that.
                 Log.ReplayGuardDown(Logger, Scheme.Name, ex.GetType().Name, ex.Message);
             }
-
-            return Task.CompletedTask;
         });
         return Success();
     }

@@ -95,7 +95,7 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
 
     private readonly NpgsqlDataSource _source;
     private readonly ILogger<PostgresDatabase> _logger;
-    private readonly Lock _migrating = new();
+    private readonly SemaphoreSlim _migrating = new(1, 1);
     private volatile bool _migrated;
 
     public PostgresDatabase(IOptions<StoreOptions> options, SecretStore secrets, ILogger<PostgresDatabase> logger)
@@ -121,51 +121,52 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// <summary>Host, port and database: for messages (the connection string's password never is).</summary>
     public string Target { get; }
 
-    /// <summary>An open connection to a migrated database; throws when the database cannot be reached.</summary>
-    public NpgsqlConnection Open()
+    /// <summary>
+    /// An open connection to a migrated database, without blocking a thread while connecting or migrating; throws when
+    /// the database cannot be reached.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = _source.OpenConnection();
-        return Migrated(connection);
-    }
-
-    /// <summary>The same, without blocking a thread while connecting (for the request path).</summary>
-    public async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = await _source.OpenConnectionAsync();
-        return Migrated(connection);
-    }
-
-    private NpgsqlConnection Migrated(NpgsqlConnection connection)
-    {
-        if (!_migrated)
+        var connection = await _source.OpenConnectionAsync(cancellationToken);
+        if (_migrated)
         {
+            return connection;
+        }
+
+        try
+        {
+            // One caller of this process migrates; the advisory lock inside makes it one replica of the cluster.
+            await _migrating.WaitAsync(cancellationToken);
             try
             {
-                // One thread of this process migrates; the advisory lock inside makes it one replica of the cluster.
-                lock (_migrating)
+                if (!_migrated)
                 {
-                    if (!_migrated)
-                    {
-                        Migrate(connection);
-                    }
+                    await MigrateAsync(connection, cancellationToken);
                 }
             }
-            catch
+            finally
             {
-                connection.Dispose();
-                throw;
+                _migrating.Release();
             }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
 
         return connection;
     }
 
-    /// <summary>Tries to reach and migrate the database now, at start; a failure is logged, not thrown (the next use tries again).</summary>
+    /// <summary>
+    /// Tries to reach and migrate the database now, at start, before the host serves (nothing else waits on the thread
+    /// it blocks); a failure is logged, not thrown (the next use tries again).
+    /// </summary>
     public void TryOpenAtStart()
     {
         try
         {
-            using var connection = Open();
+            OpenAsync(CancellationToken.None).GetAwaiter().GetResult().Dispose();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -173,20 +174,24 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         }
     }
 
-    public void Dispose() => _source.Dispose();
-
-    public T Read<T>(Func<System.Data.Common.DbConnection, T> work)
+    public void Dispose()
     {
-        using var connection = Open();
-        return work(connection);
+        _source.Dispose();
+        _migrating.Dispose();
     }
 
-    public T InTransaction<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, T> work)
+    public async Task<T> ReadAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        var result = work(connection, transaction);
-        transaction.Commit();
+        await using var connection = await OpenAsync(cancellationToken);
+        return await work(connection);
+    }
+
+    public async Task<T> InTransactionAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
@@ -194,24 +199,20 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// Holds the advisory lock of an alert until the transaction ends: its events are stored (and requeued) one at a
     /// time, so ids follow the order in which they were stored.
     /// </summary>
-    public static Task LockAlertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
-        StoreSql.ExecuteAsync(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
-
-    /// <inheritdoc cref="LockAlertAsync"/>
-    public static void LockAlert(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey) =>
-        StoreSql.Execute(connection, transaction, LockSql, ("key", "alert:" + orderingKey));
+    public static Task LockAlertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey, CancellationToken cancellationToken) =>
+        StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", "alert:" + orderingKey));
 
     /// <summary>
     /// Holds the dead letters' advisory lock until the transaction ends: dead letters are added and pruned one
     /// transaction at a time, cluster-wide, so that two never wait on each other's usage rows (rare outside an attack,
     /// and cheap in one).
     /// </summary>
-    public static void LockDeadLetters(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) =>
-        StoreSql.Execute(connection, transaction, LockSql, ("key", "dead-letters"));
+    public static Task LockDeadLettersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
+        StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", "dead-letters"));
 
     /// <summary>Holds the advisory lock of a pacing key (or of all keys) until the transaction ends.</summary>
-    public static void LockPacingKey(NpgsqlConnection connection, NpgsqlTransaction transaction, string pacingKey) =>
-        StoreSql.Execute(connection, transaction, LockSql, ("key", "pace:" + pacingKey));
+    public static Task LockPacingKeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string pacingKey, CancellationToken cancellationToken) =>
+        StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", "pace:" + pacingKey));
 
     private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
 
@@ -219,20 +220,20 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// In one transaction, under a transaction-scoped advisory lock (released however the transaction ends): the
     /// migrations this database has not had yet. DDL is transactional in PostgreSQL: a failed one leaves nothing behind.
     /// </summary>
-    private void Migrate(NpgsqlConnection connection)
+    private async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        using var transaction = connection.BeginTransaction();
-        StoreSql.Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
-        StoreSql.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)");
-        var version = StoreSql.Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await StoreSql.ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken);
+        await StoreSql.ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS gateway_schema (version INT NOT NULL)", cancellationToken);
+        var version = await StoreSql.ScalarAsync<long?>(connection, transaction, "SELECT MAX(version) FROM gateway_schema", cancellationToken) ?? 0;
         var from = version;
         for (; version < Migrations.Length; version++)
         {
-            StoreSql.Execute(connection, transaction, Migrations[version]);
-            StoreSql.Execute(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})");
+            await StoreSql.ExecuteAsync(connection, transaction, Migrations[version], cancellationToken);
+            await StoreSql.ExecuteAsync(connection, transaction, $"INSERT INTO gateway_schema (version) VALUES ({version + 1})", cancellationToken);
         }
 
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
         if (version > from)
         {
             Log.Migrated(_logger, Target, version);
@@ -242,10 +243,10 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     }
 
     /// <summary>The schema version the database is at.</summary>
-    public long Version()
+    public async Task<long> VersionAsync(CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        return StoreSql.Scalar<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema") ?? 0;
+        await using var connection = await OpenAsync(cancellationToken);
+        return await StoreSql.ScalarAsync<long?>(connection, null, "SELECT MAX(version) FROM gateway_schema", cancellationToken) ?? 0;
     }
 
     private static partial class Log

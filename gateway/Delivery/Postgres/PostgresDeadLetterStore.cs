@@ -9,58 +9,59 @@ internal sealed class PostgresDeadLetterStore(PostgresDatabase db, IOptions<Deli
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
 
-    public long Add(DeadLetter deadLetter) => db.InTransaction((connection, transaction) =>
+    public Task<long> AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => db.InTransactionAsync(async (connection, transaction) =>
     {
-        PostgresDatabase.LockDeadLetters(connection, transaction);
-        return DeadLetterTable.AddWithinBudgets(connection, transaction, deadLetter, _budgets);
-    });
+        await PostgresDatabase.LockDeadLettersAsync(connection, transaction, cancellationToken);
+        return await DeadLetterTable.AddWithinBudgetsAsync(connection, transaction, deadLetter, _budgets, cancellationToken);
+    }, cancellationToken);
 
-    public DeadLetter? Get(long id)
+    public async Task<DeadLetter?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Query(connection, null, $"SELECT {Columns} FROM dead_letters WHERE id = @id", DeadLetterTable.Read, ("id", id)).FirstOrDefault();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return (await StoreSql.QueryAsync(connection, null, $"SELECT {Columns} FROM dead_letters WHERE id = @id", DeadLetterTable.Read, cancellationToken, ("id", id))).FirstOrDefault();
     }
 
-    public IReadOnlyList<DeadLetter> List(int limit)
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Query(connection, null, $"SELECT {StoreSql.WithoutBody(Columns, "''::bytea")} FROM dead_letters ORDER BY id LIMIT @limit", DeadLetterTable.Read, ("limit", limit));
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.QueryAsync(connection, null, $"SELECT {StoreSql.WithoutBody(Columns, "''::bytea")} FROM dead_letters ORDER BY id LIMIT @limit", DeadLetterTable.Read,
+            cancellationToken, ("limit", limit));
     }
 
-    public long Count()
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Scalar<long>(connection, null, "SELECT COUNT(*) FROM dead_letters");
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.ScalarAsync<long>(connection, null, "SELECT COUNT(*) FROM dead_letters", cancellationToken);
     }
 
-    public bool Delete(long id)
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Execute(connection, null, "DELETE FROM dead_letters WHERE id = @id", ("id", id)) == 1;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.ExecuteAsync(connection, null, "DELETE FROM dead_letters WHERE id = @id", cancellationToken, ("id", id)) == 1;
     }
 
-    public long Delete(DeadLetterFilter filter)
+    public async Task<long> DeleteAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return DeadLetterTable.Delete(connection, null, filter);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await DeadLetterTable.DeleteAsync(connection, null, filter, cancellationToken);
     }
 
-    public void UpdateReason(long id, string reason, DateTimeOffset now)
+    public async Task UpdateReasonAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        StoreSql.Execute(connection, null, "UPDATE dead_letters SET reason = @reason, dead_at = @now, attempts = attempts + 1 WHERE id = @id",
-            ("reason", reason), ("now", now.ToUnixTimeMilliseconds()), ("id", id));
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await StoreSql.ExecuteAsync(connection, null, "UPDATE dead_letters SET reason = @reason, dead_at = @now, attempts = attempts + 1 WHERE id = @id",
+            cancellationToken, ("reason", reason), ("now", now.ToUnixTimeMilliseconds()), ("id", id));
     }
 
-    public long Requeue(DeadLetter deadLetter, DateTimeOffset now)
+    public async Task<long> RequeueAsync(DeadLetter deadLetter, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        using var transaction = connection.BeginTransaction();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var message = deadLetter.ToMessage(now);
-        PostgresDatabase.LockAlert(connection, transaction, message.OrderingKey);
-        var id = OutboxTable.Insert(connection, transaction, message);
-        StoreSql.Execute(connection, transaction, "DELETE FROM dead_letters WHERE id = @id", ("id", deadLetter.Id));
-        transaction.Commit();
+        await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey, cancellationToken);
+        var id = await OutboxTable.InsertAsync(connection, transaction, message, cancellationToken);
+        await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM dead_letters WHERE id = @id", cancellationToken, ("id", deadLetter.Id));
+        await transaction.CommitAsync(cancellationToken);
         return id;
     }
 }

@@ -22,31 +22,31 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
 
-    public async Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil)
+    public async Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey);
-        var id = await OutboxTable.InsertAsync(connection, transaction, message);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey, cancellationToken);
+        var id = await OutboxTable.InsertAsync(connection, transaction, message, cancellationToken);
         // The budgets are read after the insert, as every replica's writes left them: a refused event leaves nothing.
-        var usage = StoreUsageTable.Read(connection, transaction);
+        var usage = await StoreUsageTable.ReadAsync(connection, transaction, cancellationToken);
         if (usage.Total > _budgets.Total || (message.Probation && usage.Probation > _budgets.Probation))
         {
-            await transaction.RollbackAsync();
+            await transaction.RollbackAsync(cancellationToken);
             throw StoreBudgetException.For(message.Probation, _budgets);
         }
 
         var claimed = claimUntil is { } until && await StoreSql.ExecuteAsync(connection, transaction,
-            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead} AND {OneInFlight}",
+            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead} AND {OneInFlight}", cancellationToken,
             ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", message.CreatedAt.ToUnixTimeMilliseconds())) == 1;
-        await transaction.CommitAsync();
+        await transaction.CommitAsync(cancellationToken);
         return (id, claimed);
     }
 
-    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit, DueFilter filter)
+    public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTimeOffset now, int limit, DueFilter filter, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Query(connection, null, $"""
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.QueryAsync(connection, null, $"""
             SELECT {Columns} FROM outbox JOIN (
                 SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
                 WHERE next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}
@@ -54,91 +54,95 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
             ) heads ON id = head
             WHERE turn <= @perKey
             ORDER BY probation, turn, id LIMIT @limit
-            """, OutboxTable.Read, ("now", now.ToUnixTimeMilliseconds()), ("probation", filter.Probation), ("skip", filter.SkipKeys.ToArray()),
+            """, OutboxTable.Read, cancellationToken, ("now", now.ToUnixTimeMilliseconds()), ("probation", filter.Probation), ("skip", filter.SkipKeys.ToArray()),
             ("perKey", (long)filter.PerKey), ("limit", limit));
     }
 
-    public DateTimeOffset? NextDue()
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        var next = StoreSql.Scalar<long?>(connection, null, $"SELECT MIN(GREATEST(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE {IsHead}");
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var next = await StoreSql.ScalarAsync<long?>(connection, null, $"SELECT MIN(GREATEST(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE {IsHead}", cancellationToken);
         return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
-    public bool TryClaim(long id, DateTimeOffset now, DateTimeOffset until)
+    public async Task<bool> TryClaimAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Execute(connection, null,
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.ExecuteAsync(connection, null,
             $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND (locked_until IS NULL OR locked_until < @now) AND {IsHead} AND {OneInFlight}",
-            ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", now.ToUnixTimeMilliseconds())) == 1;
+            cancellationToken, ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", now.ToUnixTimeMilliseconds())) == 1;
     }
 
-    public void Release(long id)
+    public async Task ReleaseAsync(long id, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        StoreSql.Execute(connection, null, "UPDATE outbox SET locked_until = NULL, locked_by = NULL WHERE id = @id", ("id", id));
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await StoreSql.ExecuteAsync(connection, null, "UPDATE outbox SET locked_until = NULL, locked_by = NULL WHERE id = @id", cancellationToken, ("id", id));
     }
 
-    public void Remove(long id)
+    public async Task RemoveAsync(long id, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        StoreSql.Execute(connection, null, "DELETE FROM outbox WHERE id = @id", ("id", id));
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await StoreSql.ExecuteAsync(connection, null, "DELETE FROM outbox WHERE id = @id", cancellationToken, ("id", id));
     }
 
-    public void Reschedule(long id, DateTimeOffset nextAttempt, string error, int? status)
+    public async Task RescheduleAsync(long id, DateTimeOffset nextAttempt, string error, int? status, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        StoreSql.Execute(connection, null,
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await StoreSql.ExecuteAsync(connection, null,
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, locked_until = NULL, locked_by = NULL, last_error = @error, last_status = @status WHERE id = @id",
-            ("next", nextAttempt.ToUnixTimeMilliseconds()), ("error", error), ("status", status), ("id", id));
+            cancellationToken, ("next", nextAttempt.ToUnixTimeMilliseconds()), ("error", error), ("status", status), ("id", id));
     }
 
-    public void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now)
+    public async Task MoveToDeadLettersAsync(OutboxMessage message, string kind, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        using var transaction = connection.BeginTransaction();
-        PostgresDatabase.LockDeadLetters(connection, transaction);
-        var deadLetter = DeadLetterTable.Insert(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
-        StoreSql.Execute(connection, transaction, "DELETE FROM outbox WHERE id = @id", ("id", message.Id));
-        DeadLetterTable.Prune(connection, transaction, _budgets, deadLetter);
-        transaction.Commit();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgresDatabase.LockDeadLettersAsync(connection, transaction, cancellationToken);
+        var deadLetter = await DeadLetterTable.InsertAsync(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now), cancellationToken);
+        await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM outbox WHERE id = @id", cancellationToken, ("id", message.Id));
+        await DeadLetterTable.PruneAsync(connection, transaction, _budgets, deadLetter, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    public IReadOnlyList<OutboxMessage> List(int limit)
+    public async Task<IReadOnlyList<OutboxMessage>> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Query(connection, null, $"SELECT {StoreSql.WithoutBody(Columns, "''::bytea")} FROM outbox ORDER BY id LIMIT @limit", OutboxTable.Read, ("limit", limit));
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.QueryAsync(connection, null, $"SELECT {StoreSql.WithoutBody(Columns, "''::bytea")} FROM outbox ORDER BY id LIMIT @limit", OutboxTable.Read,
+            cancellationToken, ("limit", limit));
     }
 
-    public StoreUsage Usage()
+    public async Task<StoreUsage> UsageAsync(CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreUsageTable.Read(connection, null);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreUsageTable.ReadAsync(connection, null, cancellationToken);
     }
 
-    public IReadOnlyList<Lease> Leases(DateTimeOffset now)
+    public async Task<IReadOnlyList<Lease>> LeasesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        return StoreSql.Query(connection, null, "SELECT id, route, locked_by, locked_until FROM outbox WHERE locked_until >= @now ORDER BY id",
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await StoreSql.QueryAsync(connection, null, "SELECT id, route, locked_by, locked_until FROM outbox WHERE locked_until >= @now ORDER BY id",
             r => new Lease(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? "?" : r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3))),
-            ("now", now.ToUnixTimeMilliseconds()));
+            cancellationToken, ("now", now.ToUnixTimeMilliseconds()));
     }
 
-    public (long Depth, DateTimeOffset? Oldest) Stats()
+    public async Task<(long Depth, DateTimeOffset? Oldest)> StatsAsync(CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        var (depth, oldest) = StoreSql.Query(connection, null, "SELECT COUNT(*), MIN(created_at) FROM outbox",
-            r => (r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1))).Single();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var (depth, oldest) = (await StoreSql.QueryAsync(connection, null, "SELECT COUNT(*), MIN(created_at) FROM outbox",
+            r => (r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1)), cancellationToken)).Single();
         return (depth, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 
-    public void CheckWritable()
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        using var transaction = connection.BeginTransaction();
-        StoreSql.Execute(connection, transaction, "INSERT INTO write_probe (data) VALUES (decode(repeat('00', 4096), 'hex')); DELETE FROM write_probe;");
-        transaction.Commit();
-        if (StoreUsageTable.Read(connection, null).Total + 4096 > _budgets.Total)
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await StoreSql.ExecuteAsync(connection, transaction, "INSERT INTO write_probe (data) VALUES (decode(repeat('00', 4096), 'hex')); DELETE FROM write_probe;", cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if ((await StoreUsageTable.ReadAsync(connection, null, cancellationToken)).Total + 4096 > _budgets.Total)
         {
             throw StoreBudgetException.For(probation: false, _budgets);
         }

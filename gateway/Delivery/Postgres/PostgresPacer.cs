@@ -24,76 +24,76 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     private readonly long _window = (long)(options.Value.PacingWindow + options.Value.PacingMargin).TotalMilliseconds;
 
     /// <summary>Locks are taken key, probation, all: always in that order.</summary>
-    public bool TryAcquire(string pacingKey, bool probation)
+    public async ValueTask<bool> TryAcquireAsync(string pacingKey, bool probation, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        using var transaction = connection.BeginTransaction();
-        PostgresDatabase.LockPacingKey(connection, transaction, pacingKey);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgresDatabase.LockPacingKeyAsync(connection, transaction, pacingKey, cancellationToken);
         if (probation)
         {
-            PostgresDatabase.LockPacingKey(connection, transaction, ProbationKeys);
+            await PostgresDatabase.LockPacingKeyAsync(connection, transaction, ProbationKeys, cancellationToken);
         }
 
-        PostgresDatabase.LockPacingKey(connection, transaction, AllKeys);
-        var now = StoreSql.Scalar<long>(connection, transaction, DatabaseNow);
+        await PostgresDatabase.LockPacingKeyAsync(connection, transaction, AllKeys, cancellationToken);
+        var now = await StoreSql.ScalarAsync<long>(connection, transaction, DatabaseNow, cancellationToken);
         var logs = probation ? new[] { pacingKey, ProbationKeys, AllKeys } : [pacingKey, AllKeys];
-        StoreSql.Execute(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key = ANY(@keys) AND sent_at <= @oldest",
-            ("keys", logs), ("oldest", now - _window));
-        if (Turn(connection, transaction, pacingKey, probation, now) > now)
+        await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM pacing_sends WHERE pacing_key = ANY(@keys) AND sent_at <= @oldest",
+            cancellationToken, ("keys", logs), ("oldest", now - _window));
+        if (await TurnAsync(connection, transaction, pacingKey, probation, now, cancellationToken) > now)
         {
-            transaction.Commit();
+            await transaction.CommitAsync(cancellationToken);
             return false;
         }
 
-        StoreSql.Execute(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) SELECT unnest(@keys), @now",
-            ("keys", logs), ("now", now));
-        transaction.Commit();
+        await StoreSql.ExecuteAsync(connection, transaction, "INSERT INTO pacing_sends (pacing_key, sent_at) SELECT unnest(@keys), @now",
+            cancellationToken, ("keys", logs), ("now", now));
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
-    public DateTimeOffset NextTurn(string pacingKey, bool probation)
+    public async ValueTask<DateTimeOffset> NextTurnAsync(string pacingKey, bool probation, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        var now = StoreSql.Scalar<long>(connection, null, DatabaseNow);
-        return At(now, Turn(connection, null, pacingKey, probation, now));
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var now = await StoreSql.ScalarAsync<long>(connection, null, DatabaseNow, cancellationToken);
+        return At(now, await TurnAsync(connection, null, pacingKey, probation, now, cancellationToken));
     }
 
-    public DateTimeOffset NextProbationTurn()
+    public async ValueTask<DateTimeOffset> NextProbationTurnAsync(CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        var now = StoreSql.Scalar<long>(connection, null, DatabaseNow);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var now = await StoreSql.ScalarAsync<long>(connection, null, DatabaseNow, cancellationToken);
         return At(now, Math.Max(
-            Turn(connection, null, ProbationKeys, options.Value.ProbationSendsPerWindow, now),
-            Turn(connection, null, AllKeys, options.Value.MaxSendsPerWindow, now)));
+            await TurnAsync(connection, null, ProbationKeys, options.Value.ProbationSendsPerWindow, now, cancellationToken),
+            await TurnAsync(connection, null, AllKeys, options.Value.MaxSendsPerWindow, now, cancellationToken)));
     }
 
     /// <summary>The database's clock says how long to wait; this process's clock says when that is here.</summary>
     private DateTimeOffset At(long now, long turn) => time.GetUtcNow() + TimeSpan.FromMilliseconds(turn - now);
 
-    private long Turn(NpgsqlConnection connection, NpgsqlTransaction? transaction, string pacingKey, bool probation, long now)
+    private async Task<long> TurnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string pacingKey, bool probation, long now, CancellationToken cancellationToken)
     {
         var turn = Math.Max(
-            Turn(connection, transaction, pacingKey, options.Value.RatePerMinutePerKey, now),
-            Turn(connection, transaction, AllKeys, options.Value.MaxSendsPerWindow, now));
-        return probation ? Math.Max(turn, Turn(connection, transaction, ProbationKeys, options.Value.ProbationSendsPerWindow, now)) : turn;
+            await TurnAsync(connection, transaction, pacingKey, options.Value.RatePerMinutePerKey, now, cancellationToken),
+            await TurnAsync(connection, transaction, AllKeys, options.Value.MaxSendsPerWindow, now, cancellationToken));
+        return probation ? Math.Max(turn, await TurnAsync(connection, transaction, ProbationKeys, options.Value.ProbationSendsPerWindow, now, cancellationToken)) : turn;
     }
 
-    public void Pause(string pacingKey, TimeSpan pause)
+    public async ValueTask PauseAsync(string pacingKey, TimeSpan pause, CancellationToken cancellationToken)
     {
-        using var connection = db.Open();
-        StoreSql.Execute(connection, null, $"""
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await StoreSql.ExecuteAsync(connection, null, $"""
             INSERT INTO pacing_pauses (pacing_key, until) VALUES (@key, {NowMs} + @pause)
             ON CONFLICT (pacing_key) DO UPDATE SET until = GREATEST(pacing_pauses.until, EXCLUDED.until)
-            """, ("key", pacingKey), ("pause", (long)pause.TotalMilliseconds));
+            """, cancellationToken, ("key", pacingKey), ("pause", (long)pause.TotalMilliseconds));
     }
 
     /// <summary>The first moment a send keeps at most <paramref name="limit"/> in any window: now, or when the limit-th newest leaves it; and not before a pause ends.</summary>
-    private long Turn(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, int limit, long now)
+    private async Task<long> TurnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, int limit, long now, CancellationToken cancellationToken)
     {
-        var paused = StoreSql.Scalar<long?>(connection, transaction, "SELECT until FROM pacing_pauses WHERE pacing_key = @key", ("key", key)) ?? 0;
-        var limitNewest = StoreSql.Scalar<long?>(connection, transaction,
+        var paused = await StoreSql.ScalarAsync<long?>(connection, transaction, "SELECT until FROM pacing_pauses WHERE pacing_key = @key", cancellationToken, ("key", key)) ?? 0;
+        var limitNewest = await StoreSql.ScalarAsync<long?>(connection, transaction,
             "SELECT sent_at FROM pacing_sends WHERE pacing_key = @key AND sent_at > @oldest ORDER BY sent_at DESC OFFSET @skip LIMIT 1",
-            ("key", key), ("oldest", now - _window), ("skip", limit - 1));
+            cancellationToken, ("key", key), ("oldest", now - _window), ("skip", limit - 1));
         var turn = limitNewest is { } sentAt ? sentAt + _window : now;
         return Math.Max(Math.Max(turn, now), paused);
     }

@@ -15,14 +15,14 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
 
     private PostgresDatabase Database => services.GetRequiredService<PostgresDatabase>();
 
-    public IReadOnlyList<ReplicaStatus> List()
+    public async Task<IReadOnlyList<ReplicaStatus>> ListAsync(CancellationToken cancellationToken)
     {
-        using var connection = Database.Open();
-        var now = StoreSql.Scalar<long>(connection, null, "SELECT " + NowMs);
-        return StoreSql.Query(connection, null, "SELECT id, started_at, seen_at FROM replicas ORDER BY started_at",
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        var now = await StoreSql.ScalarAsync<long>(connection, null, "SELECT " + NowMs, cancellationToken);
+        return await StoreSql.QueryAsync(connection, null, "SELECT id, started_at, seen_at FROM replicas ORDER BY started_at",
             r => new ReplicaStatus(
                 r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
-                Alive: now - r.GetInt64(2) <= 3 * Beat.TotalMilliseconds, Self: r.GetString(0) == replica.Name));
+                Alive: now - r.GetInt64(2) <= 3 * Beat.TotalMilliseconds, Self: r.GetString(0) == replica.Name), cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,11 +36,11 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                TryRun($"""
+                await TryRunAsync($"""
                     INSERT INTO replicas (id, started_at, seen_at) VALUES (@id, {NowMs}, {NowMs})
                     ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at;
                     DELETE FROM replicas WHERE seen_at < {NowMs} - 3600000;
-                    """);
+                    """, stoppingToken);
                 await Task.Delay(Beat, time, stoppingToken);
             }
         }
@@ -49,15 +49,16 @@ internal sealed class PostgresReplicas(IServiceProvider services, ReplicaIdentit
             // Stopping.
         }
 
-        TryRun("DELETE FROM replicas WHERE id = @id");
+        // Stopping: the host's token is cancelled already, and the row should still go.
+        await TryRunAsync("DELETE FROM replicas WHERE id = @id", CancellationToken.None);
     }
 
-    private void TryRun(string sql)
+    private async Task TryRunAsync(string sql, CancellationToken cancellationToken)
     {
         try
         {
-            using var connection = Database.Open();
-            StoreSql.Execute(connection, null, sql, ("id", replica.Name));
+            await using var connection = await Database.OpenAsync(cancellationToken);
+            await StoreSql.ExecuteAsync(connection, null, sql, cancellationToken, ("id", replica.Name));
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {

@@ -5,5 +5,6 @@ internal sealed class SingleReplica(ReplicaIdentity replica, TimeProvider time) 
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
-    public IReadOnlyList<ReplicaStatus> List() => [new ReplicaStatus(replica.Name, _started, time.GetUtcNow(), Alive: true, Self: true)];
+    public Task<IReadOnlyList<ReplicaStatus>> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReplicaStatus>>([new ReplicaStatus(replica.Name, _started, time.GetUtcNow(), Alive: true, Self: true)]);
 }

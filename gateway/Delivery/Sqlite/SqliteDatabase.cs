@@ -27,10 +27,12 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
         {
             // Upkeep that needs room to write (with the disk full it waits for the next start; all of it is safe to skip):
             // attempts in flight when the process stopped are free to retry now, and is_head is recomputed so it is exact.
-            Execute(null, """
+#pragma warning disable RS0030 // At start, before the host serves: nothing waits on this thread but the start.
+            StoreSql.Execute(Connection, null, """
                 UPDATE outbox SET locked_until = NULL WHERE locked_until IS NOT NULL;
                 UPDATE outbox SET is_head = (id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key));
                 """);
+#pragma warning restore RS0030
         }
         catch (SqliteException ex)
         {
@@ -41,43 +43,77 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
-    /// <summary>Held around every use of <see cref="Connection"/>.</summary>
-    public Lock Gate { get; } = new();
+    /// <summary>
+    /// Held around every use of <see cref="Connection"/>: a semaphore, not a lock, since a use awaits the connection's
+    /// asynchronous calls while holding it.
+    /// </summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
 
     /// <summary>The open file's connection (another one when a file put back at <see cref="Path"/> was opened: <see cref="EnsureFile"/>).</summary>
     public SqliteConnection Connection { get; private set; }
 
-    /// <summary>The schema version this file is at (the number of migrations applied).</summary>
+    /// <summary>The schema version this file is at (the number of migrations applied): for tests, never on a request.</summary>
     public long Version => SqliteMigrations.VersionOf(Connection);
 
     /// <summary>Closes the file, after any work in progress on it (a request's last write can end after the host stops).</summary>
     public void Dispose()
     {
-        lock (Gate)
+        Gate.Wait();
+        try
         {
             Connection.Dispose();
         }
+        finally
+        {
+            Gate.Release();
+        }
     }
 
-    public T InTransaction<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, T> work)
+    /// <summary>Runs <paramref name="work"/> on <see cref="Connection"/>, holding <see cref="Gate"/>.</summary>
+    public async Task<T> UseAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        lock (Gate)
+        await Gate.WaitAsync(cancellationToken);
+        try
         {
-            EnsureFile();
-            using var transaction = Connection.BeginTransaction();
-            var result = work(Connection, transaction);
-            transaction.Commit();
+            return await work(Connection);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction on <see cref="Connection"/>, holding <see cref="Gate"/>: committed
+    /// when it completes, rolled back when it throws. With <paramref name="ensureFile"/>, the file is checked to be the
+    /// one at <see cref="Path"/> first (<see cref="EnsureFile"/>).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, System.Data.Common.DbTransaction, Task<T>> work, bool ensureFile, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (ensureFile)
+            {
+                EnsureFile();
+            }
+
+            await using var transaction = await Connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(Connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
             return result;
         }
-    }
-
-    public T Read<T>(Func<System.Data.Common.DbConnection, T> work)
-    {
-        lock (Gate)
+        finally
         {
-            return work(Connection);
+            Gate.Release();
         }
     }
+
+    public Task<T> InTransactionAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        InTransactionAsync<T>((connection, transaction) => work(connection, transaction), ensureFile: true, cancellationToken);
+
+    public Task<T> ReadAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        UseAsync<T>(connection => work(connection), cancellationToken);
 
     /// <summary>
     /// Under <see cref="Gate"/>, before anything is acknowledged as stored: throws <see cref="OutboxUnavailableException"/>
@@ -131,6 +167,9 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
             var canonical = DatabaseFileIdentity.CanonicalPath(Path);
             // A short busy timeout: the only contention there can be is another process holding the file.
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 2 }.ToString());
+            // Synchronous: at start, before the host serves, or once when a file was put back at the path (under the Gate,
+            // rare); Microsoft.Data.Sqlite's asynchronous calls would run synchronously on this thread all the same.
+#pragma warning disable RS0030 // Opening and migrating an embedded file, as said above.
             connection.Open();
             // One gateway per outbox: the exclusive lock is taken now and held until the OS closes the file.
             StoreSql.Execute(connection, null, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
@@ -140,6 +179,7 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
             var pageSize = StoreSql.Scalar<long>(connection, null, "PRAGMA page_size");
             StoreSql.Execute(connection, null, $"PRAGMA max_page_count = {(_maxOutboxBytes + _maxOutboxBytes / 4) / pageSize + 64};");
             SqliteMigrations.Apply(connection);
+#pragma warning restore RS0030
             return (connection, DatabaseFileIdentity.Find(Path, canonical));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
@@ -160,14 +200,14 @@ internal sealed partial class SqliteDatabase : IStoreDatabase, IDisposable
         }
     }
 
-    public int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        StoreSql.Execute(Connection, transaction, sql, parameters);
+    public Task<int> ExecuteAsync(System.Data.Common.DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        StoreSql.ExecuteAsync(Connection, transaction, sql, cancellationToken, parameters);
 
-    public T Scalar<T>(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        StoreSql.Scalar<T>(Connection, transaction, sql, parameters);
+    public Task<T> ScalarAsync<T>(System.Data.Common.DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        StoreSql.ScalarAsync<T>(Connection, transaction, sql, cancellationToken, parameters);
 
-    public List<T> Query<T>(SqliteTransaction? transaction, string sql, Func<System.Data.Common.DbDataReader, T> read, params (string Name, object? Value)[] parameters) =>
-        StoreSql.Query(Connection, transaction, sql, read, parameters);
+    public Task<List<T>> QueryAsync<T>(System.Data.Common.DbTransaction? transaction, string sql, Func<System.Data.Common.DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        StoreSql.QueryAsync(Connection, transaction, sql, read, cancellationToken, parameters);
 
     private static partial class Log
     {

@@ -9,70 +9,35 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase db, IOptions<Delivery
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
 
-    public long Add(DeadLetter deadLetter) =>
-        db.InTransaction((connection, transaction) => DeadLetterTable.AddWithinBudgets(connection, transaction, deadLetter, _budgets));
+    public Task<long> AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken) =>
+        db.InTransactionAsync((connection, transaction) => DeadLetterTable.AddWithinBudgetsAsync(connection, transaction, deadLetter, _budgets, cancellationToken), cancellationToken);
 
-    public DeadLetter? Get(long id)
-    {
-        lock (db.Gate)
-        {
-            return db.Query(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", DeadLetterTable.Read, ("$id", id)).FirstOrDefault();
-        }
-    }
+    public Task<DeadLetter?> GetAsync(long id, CancellationToken cancellationToken) => db.UseAsync(async _ =>
+        (await db.QueryAsync(null, $"SELECT {Columns} FROM dead_letters WHERE id = $id", DeadLetterTable.Read, cancellationToken, ("$id", id))).FirstOrDefault(), cancellationToken);
 
-    public IReadOnlyList<DeadLetter> List(int limit)
-    {
-        lock (db.Gate)
-        {
-            return db.Query(null, $"SELECT {StoreSql.WithoutBody(Columns, "x''")} FROM dead_letters ORDER BY id LIMIT $limit", DeadLetterTable.Read, ("$limit", limit));
-        }
-    }
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        await db.UseAsync(_ => db.QueryAsync(null, $"SELECT {StoreSql.WithoutBody(Columns, "x''")} FROM dead_letters ORDER BY id LIMIT $limit", DeadLetterTable.Read,
+            cancellationToken, ("$limit", limit)), cancellationToken);
 
-    public long Count()
-    {
-        lock (db.Gate)
-        {
-            return db.Scalar<long>(null, "SELECT COUNT(*) FROM dead_letters");
-        }
-    }
+    public Task<long> CountAsync(CancellationToken cancellationToken) =>
+        db.UseAsync(_ => db.ScalarAsync<long>(null, "SELECT COUNT(*) FROM dead_letters", cancellationToken), cancellationToken);
 
-    public bool Delete(long id)
-    {
-        lock (db.Gate)
-        {
-            return db.Execute(null, "DELETE FROM dead_letters WHERE id = $id", ("$id", id)) == 1;
-        }
-    }
+    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) => db.UseAsync(async _ =>
+        await db.ExecuteAsync(null, "DELETE FROM dead_letters WHERE id = $id", cancellationToken, ("$id", id)) == 1, cancellationToken);
 
-    public long Delete(DeadLetterFilter filter)
-    {
-        lock (db.Gate)
-        {
-            return DeadLetterTable.Delete(db.Connection, null, filter);
-        }
-    }
+    public Task<long> DeleteAsync(DeadLetterFilter filter, CancellationToken cancellationToken) =>
+        db.UseAsync(connection => DeadLetterTable.DeleteAsync(connection, null, filter, cancellationToken), cancellationToken);
 
-    public void UpdateReason(long id, string reason, DateTimeOffset now)
-    {
-        lock (db.Gate)
-        {
-            db.Execute(null, "UPDATE dead_letters SET reason = $reason, dead_at = $now, attempts = attempts + 1 WHERE id = $id",
-                ("$reason", reason), ("$now", now.ToUnixTimeMilliseconds()), ("$id", id));
-        }
-    }
+    public Task UpdateReasonAsync(long id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.UseAsync(_ => db.ExecuteAsync(null, "UPDATE dead_letters SET reason = $reason, dead_at = $now, attempts = attempts + 1 WHERE id = $id",
+            cancellationToken, ("$reason", reason), ("$now", now.ToUnixTimeMilliseconds()), ("$id", id)), cancellationToken);
 
-    public long Requeue(DeadLetter deadLetter, DateTimeOffset now)
+    public Task<long> RequeueAsync(DeadLetter deadLetter, DateTimeOffset now, CancellationToken cancellationToken) => db.InTransactionAsync(async (connection, transaction) =>
     {
-        lock (db.Gate)
-        {
-            db.EnsureFile();
-            using var transaction = db.Connection.BeginTransaction();
-            var message = deadLetter.ToMessage(now);
-            var id = OutboxTable.Insert(db.Connection, transaction, message);
-            SqliteOutbox.PromoteHead(db, transaction, message.OrderingKey);
-            db.Execute(transaction, "DELETE FROM dead_letters WHERE id = $id", ("$id", deadLetter.Id));
-            transaction.Commit();
-            return id;
-        }
-    }
+        var message = deadLetter.ToMessage(now);
+        var id = await OutboxTable.InsertAsync(connection, transaction, message, cancellationToken);
+        await SqliteOutbox.PromoteHeadAsync(db, transaction, message.OrderingKey, cancellationToken);
+        await db.ExecuteAsync(transaction, "DELETE FROM dead_letters WHERE id = $id", cancellationToken, ("$id", deadLetter.Id));
+        return id;
+    }, ensureFile: true, cancellationToken);
 }

@@ -1,5 +1,9 @@
 using Microsoft.Data.Sqlite;
 
+// Migrations run as the file is opened (SqliteDatabase.OpenFile: at start, before the host serves), on an embedded
+// file whose asynchronous calls would run synchronously anyway.
+#pragma warning disable RS0030
+
 namespace HaloIlertGateway.Delivery.Sqlite;
 
 /// <summary>

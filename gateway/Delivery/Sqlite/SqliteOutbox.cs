@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Delivery.Sqlite;
@@ -29,8 +29,10 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         _writer = Task.Run(WriteBatchesAsync);
     }
 
-    public Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil)
+    public Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil, CancellationToken cancellationToken)
     {
+        // The token is not passed on: an event handed to the group commit is committed with its batch or not at all.
+        cancellationToken.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource<(long Id, bool Claimed)>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_pending.Writer.TryWrite(new PendingEnqueue(message, claimUntil, done)))
         {
@@ -40,134 +42,95 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
         return done.Task;
     }
 
-    public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int limit, DueFilter filter)
-    {
-        lock (_db.Gate)
-        {
-            return _db.Query(null, $"""
-                SELECT {Columns} FROM outbox JOIN (
-                    SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
-                    WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
-                        AND (probation = 0 OR $probation) AND pacing_key NOT IN (SELECT value FROM json_each($skip))
-                ) ON id = head
-                WHERE turn <= $perKey
-                ORDER BY probation, turn, id LIMIT $limit
-                """, OutboxTable.Read, ("$now", now.ToUnixTimeMilliseconds()), ("$probation", filter.Probation),
-                ("$skip", System.Text.Json.JsonSerializer.Serialize(filter.SkipKeys)), ("$perKey", filter.PerKey), ("$limit", limit));
-        }
-    }
+    public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTimeOffset now, int limit, DueFilter filter, CancellationToken cancellationToken) =>
+        await _db.UseAsync(_ => _db.QueryAsync(null, $"""
+            SELECT {Columns} FROM outbox JOIN (
+                SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
+                WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
+                    AND (probation = 0 OR $probation) AND pacing_key NOT IN (SELECT value FROM json_each($skip))
+            ) ON id = head
+            WHERE turn <= $perKey
+            ORDER BY probation, turn, id LIMIT $limit
+            """, OutboxTable.Read, cancellationToken, ("$now", now.ToUnixTimeMilliseconds()), ("$probation", filter.Probation),
+            ("$skip", System.Text.Json.JsonSerializer.Serialize(filter.SkipKeys)), ("$perKey", filter.PerKey), ("$limit", limit)), cancellationToken);
 
-    public DateTimeOffset? NextDue()
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => _db.UseAsync(async _ =>
     {
-        lock (_db.Gate)
-        {
-            var next = _db.Scalar<long?>(null, "SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1");
-            return next is { } ms ? StoreSql.Time(ms) : null;
-        }
-    }
+        var next = await _db.ScalarAsync<long?>(null, "SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1", cancellationToken);
+        return next is { } ms ? StoreSql.Time(ms) : (DateTimeOffset?)null;
+    }, cancellationToken);
 
-    public bool TryClaim(long id, DateTimeOffset now, DateTimeOffset until)
+    public Task<bool> TryClaimAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) => _db.UseAsync(async _ =>
+        await _db.ExecuteAsync(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
+            cancellationToken, ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1, cancellationToken);
+
+    public Task ReleaseAsync(long id, CancellationToken cancellationToken) =>
+        _db.UseAsync(_ => _db.ExecuteAsync(null, "UPDATE outbox SET locked_until = NULL WHERE id = $id", cancellationToken, ("$id", id)), cancellationToken);
+
+    public Task RemoveAsync(long id, CancellationToken cancellationToken) => _db.InTransactionAsync(async (_, transaction) =>
     {
-        lock (_db.Gate)
+        if ((await _db.QueryAsync(transaction, "DELETE FROM outbox WHERE id = $id RETURNING ordering_key", r => r.GetString(0), cancellationToken, ("$id", id))).FirstOrDefault() is { } orderingKey)
         {
-            return _db.Execute(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
-                ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1;
+            await PromoteHeadAsync(_db, transaction, orderingKey, cancellationToken);
         }
-    }
 
-    public void Release(long id)
-    {
-        lock (_db.Gate)
+        return true;
+    }, ensureFile: false, cancellationToken);
+
+    public Task RescheduleAsync(long id, DateTimeOffset nextAttempt, string error, int? status, CancellationToken cancellationToken) =>
+        _db.UseAsync(_ => _db.ExecuteAsync(null, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $next, locked_until = NULL, last_error = $error, last_status = $status WHERE id = $id",
+            cancellationToken, ("$next", nextAttempt.ToUnixTimeMilliseconds()), ("$error", error), ("$status", status), ("$id", id)), cancellationToken);
+
+    public Task MoveToDeadLettersAsync(OutboxMessage message, string kind, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _db.InTransactionAsync(async (connection, transaction) =>
         {
-            _db.Execute(null, "UPDATE outbox SET locked_until = NULL WHERE id = $id", ("$id", id));
-        }
-    }
+            var deadLetter = await DeadLetterTable.InsertAsync(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now), cancellationToken);
+            await _db.ExecuteAsync(transaction, "DELETE FROM outbox WHERE id = $id", cancellationToken, ("$id", message.Id));
+            await PromoteHeadAsync(_db, transaction, message.OrderingKey, cancellationToken);
+            await DeadLetterTable.PruneAsync(connection, transaction, _budgets, deadLetter, cancellationToken);
+            return deadLetter;
+        }, ensureFile: false, cancellationToken);
 
-    public void Remove(long id)
-    {
-        lock (_db.Gate)
-        {
-            using var transaction = _db.Connection.BeginTransaction();
-            if (_db.Query(transaction, "DELETE FROM outbox WHERE id = $id RETURNING ordering_key", r => r.GetString(0), ("$id", id)).FirstOrDefault() is { } orderingKey)
-            {
-                PromoteHead(_db, transaction, orderingKey);
-            }
+    public async Task<IReadOnlyList<OutboxMessage>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        await _db.UseAsync(_ => _db.QueryAsync(null, $"SELECT {StoreSql.WithoutBody(Columns, "x''")} FROM outbox ORDER BY id LIMIT $limit", OutboxTable.Read, cancellationToken, ("$limit", limit)),
+            cancellationToken);
 
-            transaction.Commit();
-        }
-    }
-
-    public void Reschedule(long id, DateTimeOffset nextAttempt, string error, int? status)
-    {
-        lock (_db.Gate)
-        {
-            _db.Execute(null, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $next, locked_until = NULL, last_error = $error, last_status = $status WHERE id = $id",
-                ("$next", nextAttempt.ToUnixTimeMilliseconds()), ("$error", error), ("$status", status), ("$id", id));
-        }
-    }
-
-    public void MoveToDeadLetters(OutboxMessage message, string kind, string reason, DateTimeOffset now)
-    {
-        lock (_db.Gate)
-        {
-            using var transaction = _db.Connection.BeginTransaction();
-            var deadLetter = DeadLetterTable.Insert(_db.Connection, transaction, DeadLetter.FromMessage(message, kind, reason, now));
-            _db.Execute(transaction, "DELETE FROM outbox WHERE id = $id", ("$id", message.Id));
-            PromoteHead(_db, transaction, message.OrderingKey);
-            DeadLetterTable.Prune(_db.Connection, transaction, _budgets, deadLetter);
-            transaction.Commit();
-        }
-    }
-
-    public IReadOnlyList<OutboxMessage> List(int limit)
-    {
-        lock (_db.Gate)
-        {
-            return _db.Query(null, $"SELECT {StoreSql.WithoutBody(Columns, "x''")} FROM outbox ORDER BY id LIMIT $limit", OutboxTable.Read, ("$limit", limit));
-        }
-    }
-
-    public StoreUsage Usage()
-    {
-        lock (_db.Gate)
-        {
-            return StoreUsageTable.Read(_db.Connection, null);
-        }
-    }
+    public Task<StoreUsage> UsageAsync(CancellationToken cancellationToken) =>
+        _db.UseAsync(connection => StoreUsageTable.ReadAsync(connection, null, cancellationToken), cancellationToken);
 
     /// <remarks>One gateway per file: every lease is this process's.</remarks>
-    public IReadOnlyList<Lease> Leases(DateTimeOffset now)
-    {
-        lock (_db.Gate)
-        {
-            return _db.Query(null, "SELECT id, route, locked_until FROM outbox WHERE locked_until >= $now ORDER BY id",
-                r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, StoreSql.Time(r.GetInt64(2))), ("$now", now.ToUnixTimeMilliseconds()));
-        }
-    }
+    public async Task<IReadOnlyList<Lease>> LeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await _db.UseAsync(_ => _db.QueryAsync(null, "SELECT id, route, locked_until FROM outbox WHERE locked_until >= $now ORDER BY id",
+            r => new Lease(r.GetInt64(0), r.GetString(1), _replica.Name, StoreSql.Time(r.GetInt64(2))), cancellationToken, ("$now", now.ToUnixTimeMilliseconds())), cancellationToken);
 
-    public (long Depth, DateTimeOffset? Oldest) Stats()
+    public Task<(long Depth, DateTimeOffset? Oldest)> StatsAsync(CancellationToken cancellationToken) => _db.UseAsync(async _ =>
     {
-        lock (_db.Gate)
-        {
-            var depth = _db.Scalar<long>(null, "SELECT COUNT(*) FROM outbox");
-            var oldest = _db.Scalar<long?>(null, "SELECT MIN(created_at) FROM outbox");
-            return (depth, oldest is { } ms ? StoreSql.Time(ms) : null);
-        }
-    }
+        var depth = await _db.ScalarAsync<long>(null, "SELECT COUNT(*) FROM outbox", cancellationToken);
+        var oldest = await _db.ScalarAsync<long?>(null, "SELECT MIN(created_at) FROM outbox", cancellationToken);
+        return (depth, oldest is { } ms ? StoreSql.Time(ms) : (DateTimeOffset?)null);
+    }, cancellationToken);
 
     /// <remarks>Taking the write lock alone succeeds on a full disk: the probe writes a page's worth.</remarks>
-    public void CheckWritable()
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
     {
-        lock (_db.Gate)
+        await _db.Gate.WaitAsync(cancellationToken);
+        try
         {
             _db.EnsureFile();
-            using var transaction = _db.Connection.BeginTransaction();
-            _db.Execute(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;");
-            transaction.Commit();
-            if (StoreUsageTable.Read(_db.Connection, null).Total + 4096 > _budgets.Total)
+            await using (var transaction = await _db.Connection.BeginTransactionAsync(cancellationToken))
+            {
+                await _db.ExecuteAsync(transaction, "INSERT INTO write_probe (data) VALUES (zeroblob(4096)); DELETE FROM write_probe;", cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            if ((await StoreUsageTable.ReadAsync(_db.Connection, null, cancellationToken)).Total + 4096 > _budgets.Total)
             {
                 throw StoreBudgetException.For(probation: false, _budgets);
             }
+        }
+        finally
+        {
+            _db.Gate.Release();
         }
     }
 
@@ -178,17 +141,23 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     }
 
     /// <summary>Marks the oldest event of <paramref name="orderingKey"/>'s alert as its head; returns its id (0: none left).</summary>
-    internal static long PromoteHead(SqliteDatabase db, SqliteTransaction transaction, string orderingKey)
+    internal static async Task<long> PromoteHeadAsync(SqliteDatabase db, DbTransaction transaction, string orderingKey, CancellationToken cancellationToken)
     {
-        var head = db.Scalar<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", ("$ordering", orderingKey));
+        var head = await db.ScalarAsync<long>(transaction, "SELECT MIN(id) FROM outbox WHERE ordering_key = $ordering", cancellationToken, ("$ordering", orderingKey));
         if (head != 0)
         {
-            db.Execute(transaction, "UPDATE outbox SET is_head = 1 WHERE id = $id AND is_head = 0", ("$id", head));
+            await db.ExecuteAsync(transaction, "UPDATE outbox SET is_head = 1 WHERE id = $id AND is_head = 0", cancellationToken, ("$id", head));
         }
 
         return head;
     }
 
+    /// <summary>
+    /// The group commit: one writer drains what requests handed over and commits up to <see cref="MaxBatch"/> events
+    /// at once. Microsoft.Data.Sqlite's asynchronous calls run synchronously underneath (an embedded file has no
+    /// network to wait on), so this writer, not the request, spends the thread each commit's fsync takes; every other
+    /// call holds the file's <see cref="SqliteDatabase.Gate"/> for a few statements on a local file.
+    /// </summary>
     private async Task WriteBatchesAsync()
     {
         var batch = new List<PendingEnqueue>(MaxBatch);
@@ -202,19 +171,27 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
             try
             {
                 var results = new (long Id, bool Claimed)?[batch.Count];
-                lock (_db.Gate)
+                await _db.Gate.WaitAsync();
+                try
                 {
                     _db.EnsureFile();
-                    using var transaction = _db.Connection.BeginTransaction();
-                    for (var i = 0; i < batch.Count; i++)
+                    await using (var transaction = await _db.Connection.BeginTransactionAsync())
                     {
-                        results[i] = InsertWithinBudget(transaction, batch[i]);
+                        for (var i = 0; i < batch.Count; i++)
+                        {
+                            results[i] = await InsertWithinBudgetAsync(transaction, batch[i]);
+                        }
+
+                        await transaction.CommitAsync();
                     }
 
-                    transaction.Commit();
                     // Deleted since the check above: what was committed is in a file nobody can see; say so (503) unless
                     // a file is back at the path, into which it is carried.
                     _db.EnsureFile();
+                }
+                finally
+                {
+                    _db.Gate.Release();
                 }
 
                 for (var i = 0; i < batch.Count; i++)
@@ -240,22 +217,22 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     }
 
     /// <summary>The event stored (and claimed if it may be), or null when that would exceed a budget (then nothing of it is).</summary>
-    private (long Id, bool Claimed)? InsertWithinBudget(SqliteTransaction transaction, PendingEnqueue pending)
+    private async Task<(long Id, bool Claimed)?> InsertWithinBudgetAsync(DbTransaction transaction, PendingEnqueue pending)
     {
         const string Savepoint = "enqueue";
-        transaction.Save(Savepoint);
-        var id = OutboxTable.Insert(_db.Connection, transaction, pending.Message);
-        var usage = StoreUsageTable.Read(_db.Connection, transaction);
+        await transaction.SaveAsync(Savepoint);
+        var id = await OutboxTable.InsertAsync(_db.Connection, transaction, pending.Message, CancellationToken.None);
+        var usage = await StoreUsageTable.ReadAsync(_db.Connection, transaction, CancellationToken.None);
         if (usage.Total > _budgets.Total || (pending.Message.Probation && usage.Probation > _budgets.Probation))
         {
-            transaction.Rollback(Savepoint);
-            transaction.Release(Savepoint);
+            await transaction.RollbackAsync(Savepoint);
+            await transaction.ReleaseAsync(Savepoint);
             return null;
         }
 
-        transaction.Release(Savepoint);
-        var claimed = PromoteHead(_db, transaction, pending.Message.OrderingKey) == id && pending.ClaimUntil is { } until
-            && _db.Execute(transaction, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND {OneInFlight}",
+        await transaction.ReleaseAsync(Savepoint);
+        var claimed = await PromoteHeadAsync(_db, transaction, pending.Message.OrderingKey, CancellationToken.None) == id && pending.ClaimUntil is { } until
+            && await _db.ExecuteAsync(transaction, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND {OneInFlight}", CancellationToken.None,
                 ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", pending.Message.CreatedAt.ToUnixTimeMilliseconds())) == 1;
         return (id, claimed);
     }

@@ -2,6 +2,10 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
+// A rare recovery (a file replaced under the running gateway), under the file's Gate, on embedded files whose
+// asynchronous calls would run synchronously anyway.
+#pragma warning disable RS0030
+
 namespace HaloIlertGateway.Delivery.Sqlite;
 
 /// <summary>

@@ -129,12 +129,12 @@ public sealed class KeyClassTests
 
         // Three alerts of a new key: the first is sent (and held by ilert); the other two wait for its answer.
         var first = harness.PostJsonAsync(GenuineAlerts.Path("il1hps-new-key"), Ticket(1, 1));
-        await Eventually.TrueAsync(() => InFlight(harness) == 1, "the first event in flight");
+        await Eventually.TrueAsync(async () => await InFlightAsync(harness) == 1, "the first event in flight");
         using var second = await harness.PostJsonAsync(GenuineAlerts.Path("il1hps-new-key"), Ticket(2, 1));
         using var third = await harness.PostJsonAsync(GenuineAlerts.Path("il1hps-new-key"), Ticket(3, 1));
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (second.StatusCode, third.StatusCode));
         await Task.Delay(300);
-        Assert.Equal(1, InFlight(harness));
+        Assert.Equal(1, await InFlightAsync(harness));
 
         gate.SetResult();
         (await first).Dispose();
@@ -161,6 +161,6 @@ public sealed class KeyClassTests
     }
 
     /// <summary>Events claimed for an attempt now.</summary>
-    private static int InFlight(GatewayHarness harness) =>
-        harness.Gateway.Services.GetRequiredService<HaloIlertGateway.Delivery.IOutbox>().Leases(DateTimeOffset.UtcNow).Count;
+    private static async Task<int> InFlightAsync(GatewayHarness harness) =>
+        (await harness.Gateway.Services.GetRequiredService<HaloIlertGateway.Delivery.IOutbox>().LeasesAsync(DateTimeOffset.UtcNow, CancellationToken.None)).Count;
 }

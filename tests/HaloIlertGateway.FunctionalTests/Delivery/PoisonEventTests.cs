@@ -46,8 +46,8 @@ public sealed class PoisonEventTests
         var now = DateTimeOffset.UtcNow;
 
         // As an outbox written by an earlier version could hold it: a header no HTTP client can send.
-        await store.EnqueueAsync(Event("ALERT", new Dictionary<string, string> { ["content-type"] = "application/json", ["x-note"] = "café" }, now), claimUntil: null);
-        await store.EnqueueAsync(Event("RESOLVE", new Dictionary<string, string> { ["content-type"] = "application/json" }, now), claimUntil: null);
+        await store.EnqueueAsync(Event("ALERT", new Dictionary<string, string> { ["content-type"] = "application/json", ["x-note"] = "café" }, now), claimUntil: null, CancellationToken.None);
+        await store.EnqueueAsync(Event("RESOLVE", new Dictionary<string, string> { ["content-type"] = "application/json" }, now), claimUntil: null, CancellationToken.None);
         harness.Gateway.Services.GetRequiredService<DeliveryWorker>().Wake();
 
         var delivered = Assert.Single(await harness.Ilert.WaitForAcceptedAsync(1));

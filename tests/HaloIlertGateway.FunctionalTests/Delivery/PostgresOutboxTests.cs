@@ -29,7 +29,7 @@ public sealed class PostgresOutboxTests : OutboxContract
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var replicas = Enumerable.Range(0, 4).Select(_ => PostgresServer.OpenAsReplica(connectionString)).ToList();
 
-        var versions = await Task.WhenAll(replicas.Select(replica => Task.Run(replica.Version)));
+        var versions = await Task.WhenAll(replicas.Select(replica => replica.VersionAsync(CancellationToken.None)));
 
         Assert.All(versions, version => Assert.Equal(3, version));
         replicas.ForEach(replica => replica.Dispose());
@@ -47,10 +47,11 @@ public sealed class PostgresOutboxTests : OutboxContract
         var ids = new List<long>();
         for (var i = 0; i < 20; i++)
         {
-            ids.Add((await a.EnqueueAsync(new OutboxMessage(0, "halopsa", "ilert", $"alert-{i}", "key", "POST", "/api/events", new Dictionary<string, string>(), [], now), null)).Id);
+            ids.Add((await a.EnqueueAsync(new OutboxMessage(0, "halopsa", "ilert", $"alert-{i}", "key", "POST", "/api/events", new Dictionary<string, string>(), [], now), null, CancellationToken.None)).Id);
         }
 
-        var wins = BlockingCalls.OnThreads(ids.Count * 2, i => (i % 2 == 0 ? a : b).TryClaim(ids[i / 2], now, now.AddSeconds(30)));
+        // All at once: the claims wait on the database, not on threads of their own.
+        var wins = await Task.WhenAll(Enumerable.Range(0, ids.Count * 2).Select(i => (i % 2 == 0 ? a : b).TryClaimAsync(ids[i / 2], now, now.AddSeconds(30), CancellationToken.None)));
 
         Assert.Equal(20, wins.Count(won => won));
     }

@@ -9,6 +9,8 @@ namespace HaloIlertGateway.FunctionalTests.Delivery;
 public sealed class PostgresPacerTests
 {
     // A window far longer than the test takes, even on a loaded machine: what is counted is how many sends it grants.
+    private static readonly CancellationToken None = CancellationToken.None;
+
     private static readonly DeliveryOptions Limits = new() { RatePerMinutePerKey = 5, PacingWindow = TimeSpan.FromSeconds(30), PacingMargin = TimeSpan.Zero, MaxSendsPerWindow = 7 };
 
     [Fact]
@@ -16,10 +18,10 @@ public sealed class PostgresPacerTests
     {
         var (first, second) = await TwoReplicasAsync();
 
-        var grants = BlockingCalls.OnThreads(20, i => (i % 2 == 0 ? first : second).TryAcquire("key-a", probation: false));
+        var grants = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? first : second).TryAcquireAsync("key-a", probation: false, None).AsTask()));
 
         Assert.Equal(5, grants.Count(granted => granted));
-        Assert.True(first.NextTurn("key-a", probation: false) > DateTimeOffset.UtcNow.AddSeconds(20), "the next turn is when the first send leaves the window");
+        Assert.True(await first.NextTurnAsync("key-a", probation: false, None) > DateTimeOffset.UtcNow.AddSeconds(20), "the next turn is when the first send leaves the window");
     }
 
     [Fact]
@@ -27,7 +29,7 @@ public sealed class PostgresPacerTests
     {
         var (first, second) = await TwoReplicasAsync();
 
-        var grants = BlockingCalls.OnThreads(30, i => (i % 2 == 0 ? first : second).TryAcquire($"key-{i % 3}", probation: false));
+        var grants = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => (i % 2 == 0 ? first : second).TryAcquireAsync($"key-{i % 3}", probation: false, None).AsTask()));
 
         Assert.Equal(7, grants.Count(granted => granted));
     }
@@ -37,11 +39,11 @@ public sealed class PostgresPacerTests
     {
         var (first, second) = await TwoReplicasAsync();
 
-        first.Pause("key-a", TimeSpan.FromMinutes(1));
+        await first.PauseAsync("key-a", TimeSpan.FromMinutes(1), None);
 
-        Assert.False(second.TryAcquire("key-a", probation: false));
-        Assert.True(second.NextTurn("key-a", probation: false) > DateTimeOffset.UtcNow.AddSeconds(50));
-        Assert.True(second.TryAcquire("key-b", probation: false));
+        Assert.False(await second.TryAcquireAsync("key-a", probation: false, None));
+        Assert.True(await second.NextTurnAsync("key-a", probation: false, None) > DateTimeOffset.UtcNow.AddSeconds(50));
+        Assert.True(await second.TryAcquireAsync("key-b", probation: false, None));
     }
 
     private static async Task<(PostgresPacer, PostgresPacer)> TwoReplicasAsync()

@@ -34,7 +34,7 @@ public sealed class SqliteOutboxTests : OutboxContract
     }
 
     [Fact]
-    public void AFileFromBeforeVersioningIsCompletedWithoutLosingItsEvents()
+    public async Task AFileFromBeforeVersioningIsCompletedWithoutLosingItsEvents()
     {
         // The first outbox schema: no trace_parent, no is_head, no user_version; one pending event.
         var path = Path.Combine(_folder, "outbox.db");
@@ -56,9 +56,9 @@ public sealed class SqliteOutboxTests : OutboxContract
         var (outbox, deadLetters, _, handle) = Open(reopen: false, new DeliveryOptions());
         using (handle)
         {
-            var pending = Assert.Single(outbox.Due(DateTimeOffset.UnixEpoch.AddSeconds(1), 10, DueFilter.Any));
+            var pending = Assert.Single(await outbox.DueAsync(DateTimeOffset.UnixEpoch.AddSeconds(1), 10, DueFilter.Any, CancellationToken.None));
             Assert.Equal(("alert", null), (pending.OrderingKey, pending.TraceParent));
-            Assert.Equal(0, deadLetters.Count());
+            Assert.Equal(0, await deadLetters.CountAsync(CancellationToken.None));
         }
     }
 

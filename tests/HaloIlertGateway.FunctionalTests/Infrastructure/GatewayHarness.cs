@@ -84,7 +84,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     /// until it holds no event (one queued there would be sent, or retried, later).
     /// </summary>
     public Task AssertNothingSentAsync() =>
-        Ilert.AssertNothingReceivedAsync(() => Task.FromResult(Gateway.Services.GetRequiredService<IOutbox>().Stats().Depth));
+        Ilert.AssertNothingReceivedAsync(async () => (await Gateway.Services.GetRequiredService<IOutbox>().StatsAsync(CancellationToken.None)).Depth);
 
     /// <summary>Starts the gateway expecting it to refuse; returns every message of the failure, inner ones included.</summary>
     public string StartupError()

@@ -111,4 +111,22 @@ public sealed class DeliveryPacerTests
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.True(pacer.TryAcquire("limited", probation: false));
     }
+
+    [Fact]
+    public async Task ThroughTheAsyncContractTheInMemoryPacerAnswersAtOnceAndAsItsOwnMembersDo()
+    {
+        var (pacer, time) = Create(perKey: 1);
+        IDeliveryPacer contract = pacer;
+
+        var acquired = contract.TryAcquireAsync("key", probation: false, CancellationToken.None);
+        Assert.True(acquired.IsCompletedSuccessfully, "memory needs no await");
+        Assert.True(await acquired);
+        Assert.False(await contract.TryAcquireAsync("key", probation: false, CancellationToken.None));
+        Assert.Equal(pacer.NextTurn("key", probation: false), await contract.NextTurnAsync("key", probation: false, CancellationToken.None));
+
+        await contract.PauseAsync("other", TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(30), await contract.NextTurnAsync("other", probation: false, CancellationToken.None));
+        Assert.Equal(pacer.NextProbationTurn(), await contract.NextProbationTurnAsync(CancellationToken.None));
+    }
 }
