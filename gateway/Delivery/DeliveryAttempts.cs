@@ -29,14 +29,18 @@ internal sealed partial class DeliveryAttempts(
         activity?.SetTag("gateway.outbox.id", message.Id);
         activity?.SetTag("gateway.attempt", message.Attempts + 1);
         var result = await sender.SendAsync(message, cancellationToken);
+        // Once ilert has answered, what it said is written whatever happens to the caller (a client that hung up, the
+        // host stopping): a delivered event left in the outbox would be sent again after a restart, a 2xx answered as
+        // a failure. Each write is still bounded by the store's command timeout.
+        var written = CancellationToken.None;
         if (result.Status == StatusCodes.Status429TooManyRequests)
         {
             // ilert's limit for this key is reached whatever our count says: hold the whole key, not only this event.
             try
             {
-                await pacer.PauseAsync(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff, cancellationToken);
+                await pacer.PauseAsync(message.PacingKey, result.RetryAfter is { } after && after > TimeSpan.Zero ? after : options.Value.RateLimitedBackoff, written);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 // The event's own backoff still applies; only the other events of its key are not held.
                 faults.Report("pause a key after ilert's 429", ex);
@@ -45,7 +49,7 @@ internal sealed partial class DeliveryAttempts(
 
         try
         {
-            await RecordAsync(message, result, clientWaiting, cancellationToken);
+            await RecordAsync(message, result, clientWaiting, written);
             faults.Succeeded();
         }
         catch (Exception ex)
@@ -58,9 +62,9 @@ internal sealed partial class DeliveryAttempts(
         try
         {
             // What ilert said of the key: known after a 2xx, refused after "no such key".
-            await keys.LearnAsync(message, result, cancellationToken);
+            await keys.LearnAsync(message, result, written);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             faults.Report("record what ilert said of an integration key", ex);
         }

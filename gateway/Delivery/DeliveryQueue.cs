@@ -22,20 +22,20 @@ internal sealed class DeliveryQueue(
     /// Stores <paramref name="message"/> and attempts it while the client waits if it may. Null when it could not be
     /// stored (nothing was: the client must send it again); else its id, and the attempt's result when that is an
     /// answer for the client (not a retry). An event of a key on probation that finds the probation budget full is
-    /// not stored either: <see cref="StoreBudgetException"/> (not a fault of the store).
+    /// not stored either: <see cref="StoreBudgetException"/> (not a fault of the store). Takes no token: a request read
+    /// whole is stored whether or not its client still waits.
     /// </summary>
-    public async Task<Submission?> SubmitAsync(OutboxMessage message, CancellationToken cancellationToken)
+    public async Task<Submission?> SubmitAsync(OutboxMessage message)
     {
         // A claim is asked for only when the key may send now: an event of a key that has used its window is stored
         // for the worker without being claimed and released again.
-        var claimUntil = await MaySendNowAsync(message, cancellationToken) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
+        var claimUntil = await MaySendNowAsync(message, CancellationToken.None) ? time.GetUtcNow() + options.Value.ClaimDuration : (DateTimeOffset?)null;
         long id;
         bool claimed;
         using (var span = GatewayActivitySource.Source.StartActivity("outbox.write"))
         {
             try
             {
-                // Not the request's token: a request read whole is stored whether or not its client still waits.
                 (id, claimed) = await outbox.EnqueueAsync(message, claimUntil, CancellationToken.None);
                 faults.Succeeded();
                 span?.SetTag("gateway.outbox.id", id);

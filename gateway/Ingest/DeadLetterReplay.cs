@@ -67,8 +67,9 @@ internal sealed class DeadLetterReplay(
             case null:
                 return new ReplayResult(deadLetter.Id, "failed", null, $"route '{deadLetter.Route}' or its transform is not loaded");
             case TransformOutcome.Forward forward:
-                var outboxId = await durable.EnqueueAsync(route.RouteId, route.ClusterId, request, forward.Request, route.HiddenHeaders, now, cancellationToken);
-                // Queued: the dead letter goes whoever went away, or a later replay would queue the event twice.
+                // Not the request's token, for the enqueue nor the delete: a commit that lands as the caller goes away
+                // would leave the dead letter beside its queued event, and a later replay would queue it twice.
+                var outboxId = await durable.EnqueueAsync(route.RouteId, route.ClusterId, request, forward.Request, route.HiddenHeaders, now, CancellationToken.None);
                 await store.DeleteAsync(deadLetter.Id, CancellationToken.None);
                 return new ReplayResult(deadLetter.Id, "queued", outboxId, null);
             case TransformOutcome.Drop drop:

@@ -23,16 +23,20 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
     /// <summary>The client's own headers an event keeps (when valid HTTP): the content type and the trace context.</summary>
     public static readonly IReadOnlySet<string> StoredClientHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "content-type", "traceparent", "tracestate" };
 
-    /// <summary>Stores, attempts if it may, and answers the client.</summary>
+    /// <summary>
+    /// Stores, attempts if it may, and answers the client. Nothing here takes the request's token: a request read whole
+    /// is stored whether or not its client still waits (a client that hung up sends it again; ilert deduplicates), and a
+    /// store read cancelled on the way would drop it instead.
+    /// </summary>
     public async Task AcceptAsync(HttpContext http, IngestRoute route, IncomingRequest original, OutgoingRequest changed, DateTimeOffset receivedAt)
     {
         var message = ToMessage(route.RouteId, route.ClusterId, original, changed, route.HiddenHeaders, receivedAt);
         KeyClass keyClass;
         try
         {
-            keyClass = await keys.ClassOfAsync(message.PacingKey, http.RequestAborted);
+            keyClass = await keys.ClassOfAsync(message.PacingKey, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             faults.Report("read an integration key's class", ex);
             await WriteUnavailableAsync(http);
@@ -50,7 +54,7 @@ internal sealed class DurableIngest(DeliveryQueue queue, DeliveryKeys keys, Deli
         Submission? submitted;
         try
         {
-            submitted = await queue.SubmitAsync(message with { Probation = keyClass == KeyClass.Probation }, http.RequestAborted);
+            submitted = await queue.SubmitAsync(message with { Probation = keyClass == KeyClass.Probation });
         }
         catch (StoreBudgetException ex) when (ex.Probation)
         {

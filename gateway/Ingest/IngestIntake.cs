@@ -65,7 +65,7 @@ internal sealed class IngestIntake(DurableIngest durable, RequestDeadLetters dea
         // A 503 (the body budget spent) kept nothing: the sender is told to send it again.
         if (route.Durable && problem.Status < StatusCodes.Status500InternalServerError)
         {
-            if (await deadLetters.AddRejectedAsync(route, raw, problem, http.Request.ContentLength, http.RequestAborted) is not { } id)
+            if (await deadLetters.AddRejectedAsync(route, raw, problem, http.Request.ContentLength) is not { } id)
             {
                 await durable.WriteUnavailableAsync(http);
                 return;

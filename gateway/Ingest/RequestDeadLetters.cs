@@ -26,17 +26,17 @@ internal sealed class RequestDeadLetters(
     /// Keeps the raw request whose transform failed (credential headers left out); returns the dead letter's id, or
     /// null when the outbox cannot be written (the client is then told to send it again).
     /// </summary>
-    public Task<long?> AddTransformFailureAsync(IngestRoute route, IncomingRequest raw, TransformFailure failure, CancellationToken cancellationToken) =>
-        KeepAsync(route, raw, DeadLetter.TransformFailed, failure.Describe(), declaredLength: null, cancellationToken);
+    public Task<long?> AddTransformFailureAsync(IngestRoute route, IncomingRequest raw, TransformFailure failure) =>
+        KeepAsync(route, raw, DeadLetter.TransformFailed, failure.Describe(), declaredLength: null);
 
     /// <summary>
     /// Keeps a request refused for its body before any script ran, as it came, its body up to
     /// <see cref="MaxRejectedBodyBytes"/>, so that ops can fix the sender's template or the transform and replay it.
     /// </summary>
-    public Task<long?> AddRejectedAsync(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength, CancellationToken cancellationToken)
+    public Task<long?> AddRejectedAsync(IngestRoute route, IncomingRequest raw, GatewayProblem problem, long? declaredLength)
     {
         metrics.OnRejected(problem.Kind);
-        return KeepAsync(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}", declaredLength, cancellationToken);
+        return KeepAsync(route, raw, DeadLetter.Rejected, $"{problem.Kind}: {problem.Title}{(problem.Detail is null ? string.Empty : " " + problem.Detail)}", declaredLength);
     }
 
     /// <summary>
@@ -45,9 +45,10 @@ internal sealed class RequestDeadLetters(
     /// not accepted (up to <see cref="DeadLetterOptions.MaxAnonymousBodyBytes"/>: what is most likely a flood keeps
     /// little, so that its churn stays small on disk too).
     /// </summary>
-    private async Task<long?> KeepAsync(IngestRoute route, IncomingRequest raw, string kind, string reason, long? declaredLength, CancellationToken cancellationToken)
+    private async Task<long?> KeepAsync(IngestRoute route, IncomingRequest raw, string kind, string reason, long? declaredLength)
     {
-        var anonymous = !await durable.IsKnownKeyOfAsync(raw, cancellationToken);
+        // Not the request's token: a dead letter is kept whether or not its client still waits.
+        var anonymous = !await durable.IsKnownKeyOfAsync(raw, CancellationToken.None);
         var limit = anonymous ? Math.Min(options.Value.DeadLetters.MaxAnonymousBodyBytes, MaxRejectedBodyBytes)
             : kind == DeadLetter.Rejected ? MaxRejectedBodyBytes
             : int.MaxValue;

@@ -52,7 +52,7 @@ internal sealed partial class TransformOutcomeHandler(DurableIngest durable, Req
                 IngestOutcome.Set(http, IngestOutcome.Failed);
                 // On a durable route the raw request is kept, to be replayed once the transform is fixed; when it cannot
                 // be kept, the client is told to send it again.
-                var deadLetter = route.Durable ? await deadLetters.AddTransformFailureAsync(route, request, fail.Failure, http.RequestAborted) : null;
+                var deadLetter = route.Durable ? await deadLetters.AddTransformFailureAsync(route, request, fail.Failure) : null;
                 if (route.Durable && deadLetter is null)
                 {
                     await durable.WriteUnavailableAsync(http);

@@ -150,13 +150,14 @@ internal sealed partial class TransformSettingsProvider : IDisposable
                 .ToFrozenDictionary(route => route, route => SettingsFor(_configuration, transform.Key, route), StringComparer.OrdinalIgnoreCase)))
             .Concat(kept.Where(_routeSettings.ContainsKey).Select(transform => KeyValuePair.Create(transform, _routeSettings[transform])))
             .ToFrozenDictionary(StringComparer.Ordinal);
-        _secrets = transforms.ToFrozenDictionary(
-            transform => transform.Key,
-            transform => SecretReferences(_configuration, transform.Key)
+        // A transform that keeps its settings keeps its secrets with them: a run must not lose its credential because
+        // a typo in the new settings was refused.
+        _secrets = transforms.Select(transform => KeyValuePair.Create(transform.Key, SecretReferences(_configuration, transform.Key)
                 .Select(pair => SecretReference.TryParse(pair.Value, out var reference) ? KeyValuePair.Create(pair.Key, reference!) : default)
                 .Where(pair => pair.Key is not null)
-                .ToFrozenDictionary(StringComparer.Ordinal),
-            StringComparer.Ordinal);
+                .ToFrozenDictionary(StringComparer.Ordinal)))
+            .Concat(kept.Where(_secrets.ContainsKey).Select(transform => KeyValuePair.Create(transform, _secrets[transform])))
+            .ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.Scripting;
+using Microsoft.Extensions.DependencyInjection;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.FunctionalTests.Hosting;
@@ -56,7 +58,16 @@ public sealed class ProxyConfigFaultTests
     [Fact]
     public async Task SettingsThatDoNotFitTheScriptsDeclarationAreRefusedAndThePreviousSettingsKeepServing()
     {
-        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000");
+        const string SecretValue = "transform-secret-kept";
+        await using var harness = await GatewayHarness.CreateAsync(configure: g =>
+        {
+            g.Settings["Gateway:Delivery:RatePerMinutePerKey"] = "60000";
+            var secretFile = Path.Combine(g.ContentRoot, "transform-secret");
+            File.WriteAllText(secretFile, SecretValue);
+            g.Settings["Gateway:Transforms:halopsa:Secrets:probe"] = "file:" + secretFile;
+            g.Settings["ReverseProxy:Routes:halopsa:Metadata:AllowAnonymousCredentialUse"] = "true";
+            g.Settings["ReverseProxy:Routes:haloitsm:Metadata:AllowAnonymousCredentialUse"] = "true";
+        });
         var path = Path.Combine(harness.Gateway.ContentRoot, "proxy.json");
         _ = harness.Client;
         var config = JsonNode.Parse(File.ReadAllText(path))!;
@@ -72,6 +83,11 @@ public sealed class ProxyConfigFaultTests
         using var served = await harness.PostJsonAsync("/api/v1/events/halopsa/il1hps-config", Ticket);
         Assert.True(served.IsSuccessStatusCode, $"{served.StatusCode}");
         Assert.Equal("ALERT", (await harness.Ilert.WaitForAsync(1)).Single().Json!["eventType"]!.GetValue<string>());
+        // The transform's secrets stay with the settings it keeps.
+        var empty = new Dictionary<string, string>();
+        var context = harness.Gateway.Services.GetRequiredService<TransformSettingsProvider>()
+            .ContextFor("halopsa", "halopsa", DateTimeOffset.UtcNow, new IncomingRequest("POST", "/", empty, empty, empty, TransformBody.None), new HashSet<string>());
+        Assert.Equal(SecretValue, context.NamedSecrets["probe"]);
     }
 
     private static async Task<string> EventuallyDegradedAsync(GatewayHarness harness)
