@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HaloIlertGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using static HaloIlertGateway.FunctionalTests.Delivery.DeliveryTestSettings;
 
 namespace HaloIlertGateway.FunctionalTests.Delivery;
@@ -58,6 +59,33 @@ public sealed class DurableDeliveryTests
         Assert.Equal(0, stats["outboxDepth"]!.GetValue<long>());
         Assert.Equal(100, stats["delivered"]!.GetValue<long>());
         Assert.True(stats["retried"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
+    public async Task AnEventReadWholeIsStoredAndDeliveredEvenWhenItsClientHasGoneAway()
+    {
+        // TestServer never cancels RequestAborted, so the hang-up is a request context whose token is cancelled already:
+        // the key's class is read and the event stored and sent all the same (the client may send it again; ilert
+        // deduplicates by alertKey), never dropped on the way.
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithFastRetries());
+        _ = harness.Client;
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        var http = new DefaultHttpContext { RequestServices = harness.Gateway.Services, RequestAborted = gone.Token };
+        http.Response.Body = new MemoryStream();
+        var route = new HaloIlertGateway.Ingest.IngestRoute("halopsa", "halopsa", "ilert", 1 << 20, HaloIlertGateway.Ingest.BodyFormats.All, Durable: true, new HashSet<string>());
+        var empty = new Dictionary<string, string>();
+        var original = new HaloIlertGateway.Scripting.IncomingRequest("POST", "/api/v1/events/halopsa/il1hps-gone", empty, empty,
+            new Dictionary<string, string> { ["integrationKey"] = "il1hps-gone" }, HaloIlertGateway.Scripting.TransformBody.None);
+        var changed = new HaloIlertGateway.Scripting.OutgoingRequest("/api/events", empty, empty, """{"summary":"gone","alertKey":"gone-1"}"""u8.ToArray(), BodyIsJson: true, IntegrationKey: "il1hps-gone");
+
+        // Only the answer to the client that went away cannot be written.
+        var answering = await Record.ExceptionAsync(() =>
+            harness.Gateway.Services.GetRequiredService<HaloIlertGateway.Ingest.DurableIngest>().AcceptAsync(http, route, original, changed, DateTimeOffset.UtcNow));
+        Assert.True(answering is null or OperationCanceledException, $"{answering}");
+
+        var delivered = Assert.Single(await harness.Ilert.WaitForAcceptedAsync(1));
+        Assert.Equal("gone-1", delivered.Json!["alertKey"]!.GetValue<string>());
     }
 
     [Fact]
