@@ -28,6 +28,9 @@ public sealed class StartsNothingTests
         "System.Net.HttpListener",
         "Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions",
         "Microsoft.Extensions.Hosting.IHost",
+        "Microsoft.AspNetCore.Builder.WebApplication",
+        "HaloIlertGateway.Delivery.Sqlite",
+        "HaloIlertGateway.Delivery.Postgres",
     ];
 
     private static readonly string[] SocketTables = ["/proc/self/net/tcp", "/proc/self/net/tcp6"];
