@@ -91,6 +91,14 @@ public sealed class GatewayHarness : IAsyncDisposable
     {
         var exception = Record.Exception(() => Client);
         Assert.NotNull(exception);
+        if (exception is ObjectDisposedException)
+        {
+            // WebApplicationFactory's race, not the gateway's: a start that fails fast can dispose the host before the
+            // factory asks it for its lifetime, and the factory then reports that instead. The failure is the one the
+            // host logged as it failed to start.
+            exception = Gateway.Logs.Events.Select(e => e.Exception).LastOrDefault(e => e is not null and not ObjectDisposedException) ?? exception;
+        }
+
         return string.Join('\n', Flatten(exception));
 
         static IEnumerable<string> Flatten(Exception exception) => exception switch
