@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaloIlertGateway.Hosting;
 
 namespace HaloIlertGateway.Delivery;
 
@@ -40,7 +41,7 @@ public sealed class DeliveryOptions : IValidatableObject
     public int RatePerMinutePerKey { get; set; } = 50;
 
     /// <summary>The rolling window of <see cref="RatePerMinutePerKey"/> and <see cref="MaxSendsPerWindow"/>. Default 1 minute (ilert's).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan PacingWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -48,7 +49,7 @@ public sealed class DeliveryOptions : IValidatableObject
     /// that was slow to arrive would otherwise let the 51st land in the same window as the 50th (a 429, and the key
     /// paused). Default 1 second.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan PacingMargin { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -59,23 +60,23 @@ public sealed class DeliveryOptions : IValidatableObject
     public int MaxSendsPerWindow { get; set; } = 700;
 
     /// <summary>How long an event is retried before it becomes a dead letter. Default 24 hours.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    [TimeSpanRange("00:00:01", "30.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>First retry delay; doubles per attempt, with jitter. Default 2 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Longest retry delay. Default 5 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.010", "1.00:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Delay after a 429 without Retry-After (ilert suggests 10-30 s). Default 15 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan RateLimitedBackoff { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Time one delivery attempt may take before it counts as failed. Default 30 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    [TimeSpanRange("00:00:00.100", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -89,7 +90,7 @@ public sealed class DeliveryOptions : IValidatableObject
     public int Concurrency { get; set; } = 8;
 
     /// <summary>How often the worker looks for due events when nothing wakes it. Default 1 second.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    [TimeSpanRange("00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -111,7 +112,7 @@ public sealed class DeliveryOptions : IValidatableObject
     internal IReadOnlyList<int> RefusalStatuses => KeyRefusalStatuses ?? [StatusCodes.Status404NotFound];
 
     /// <summary>How long a key ilert refused as unknown is refused at ingest (answered 404, nothing stored). Default 15 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan RefusedKeyFor { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
@@ -203,6 +204,6 @@ public sealed class DeadLetterOptions
     public int MaxAnonymousBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>How long a dead letter is kept before it is removed (checked every minute). Default 14 days.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(14);
 }

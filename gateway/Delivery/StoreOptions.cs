@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaloIlertGateway.Hosting;
 using HaloIlertGateway.Security;
 
 namespace HaloIlertGateway.Delivery;
@@ -21,7 +22,7 @@ public sealed class StoreOptions : IValidatableObject
     public string? ConnectionString { get; set; }
 
     /// <summary>How long one PostgreSQL command may take before the operation counts as failed. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    [TimeSpanRange("00:00:01", "00:05:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace HaloIlertGateway.Hosting;
 
 /// <summary>
@@ -19,6 +17,6 @@ public sealed class WarmupOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>The longest the warm-up may hold readiness back, whatever answers or not. Default 5 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaloIlertGateway.Hosting;
 
 namespace HaloIlertGateway.Http;
 
@@ -39,7 +40,7 @@ public sealed class LimitsOptions
     /// How long reading one body may take, in all: a sender that keeps a body open past it (sending just fast enough
     /// for Kestrel's minimum data rate) gets 408 and gives its share of the budget back. Default 30 seconds.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The Retry-After (seconds) of a 503 answered because the budget is spent. Default 2.</summary>

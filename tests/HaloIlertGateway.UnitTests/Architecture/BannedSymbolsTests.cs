@@ -5,8 +5,9 @@ using HaloIlertGateway.Tests.Infrastructure;
 namespace HaloIlertGateway.UnitTests.Architecture;
 
 /// <summary>
-/// gateway/BannedSymbols.txt keeps synchronous database calls off request and worker threads (RS0030). The analyzer
-/// ignores an ID that names nothing, so each one is resolved here, and the calls issue 36 names must stay banned.
+/// gateway/BannedSymbols.txt keeps synchronous database calls off request and worker threads, and RangeAttribute's
+/// string limits out of shared options (RS0030). The analyzer ignores an ID that names nothing, so each one is resolved
+/// here, and the calls issue 36 names must stay banned.
 /// </summary>
 public sealed class BannedSymbolsTests
 {
@@ -14,7 +15,8 @@ public sealed class BannedSymbolsTests
 
     /// <summary>Where the banned members live; the providers by name only (a test here uses nothing that opens a database).</summary>
     private static readonly Assembly[] Assemblies =
-        [typeof(DbCommand).Assembly, Assembly.Load("Npgsql"), Assembly.Load("Microsoft.Data.Sqlite"), typeof(HaloIlertGateway.Delivery.IOutbox).Assembly];
+        [typeof(DbCommand).Assembly, Assembly.Load("Npgsql"), Assembly.Load("Microsoft.Data.Sqlite"), typeof(HaloIlertGateway.Delivery.IOutbox).Assembly,
+         typeof(System.ComponentModel.DataAnnotations.RangeAttribute).Assembly];
 
     [Theory]
     [InlineData("M:System.Data.Common.DbCommand.ExecuteNonQuery")]
@@ -33,6 +35,10 @@ public sealed class BannedSymbolsTests
     [InlineData("M:Npgsql.NpgsqlTransaction.Commit")]
     [InlineData("M:Npgsql.NpgsqlDataReader.Read")]
     public void TheSynchronousDatabaseCallsAreBanned(string id) => Assert.Contains(id, Ids());
+
+    [Fact]
+    public void ARangeWithLimitsParsedFromStringsIsBanned() =>
+        Assert.Contains("M:System.ComponentModel.DataAnnotations.RangeAttribute.#ctor(System.Type,System.String,System.String)", Ids());
 
     [Fact]
     public void EveryBannedSymbolNamesAMethodThatExists()
@@ -63,8 +69,9 @@ public sealed class BannedSymbolsTests
         var dot = name.LastIndexOf('.');
         var (typeName, method) = (name[..dot], name[(dot + 1)..].Split('`')[0]);
         var type = Assemblies.Select(assembly => assembly.GetType(typeName)).FirstOrDefault(found => found is not null);
-        return type?.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-            .Any(m => m.Name == method && m.GetParameters().Length == parameters) == true;
+        const BindingFlags declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        MethodBase[] candidates = method == "#ctor" ? type?.GetConstructors(declared) ?? [] : type?.GetMethods(declared) ?? [];
+        return candidates.Any(m => (method == "#ctor" || m.Name == method) && m.GetParameters().Length == parameters);
     }
 
     private static int TopLevelCommas(string parameters)
