@@ -80,6 +80,15 @@ public sealed class DeliveryOptions : IValidatableObject
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// After an attempt that had no answer but may have reached ilert (it timed out, or the connection broke after the
+    /// request was sent), how long ilert may still act on it. The event is not sent again before then, and so neither is
+    /// anything after it for the same alert: a RESOLVE never lands ahead of its ALERT's abandoned first copy. Zero lets
+    /// the next attempt go at its backoff. Default 30 seconds.
+    /// </summary>
+    [TimeSpanRange("00:00:00", "00:10:00")]
+    public TimeSpan AbandonedAttemptSettle { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a claim on an event lasts: one attempt and a margin. A claim whose holder died expires after it, and the
     /// event is free for the worker again.
     /// </summary>

@@ -12,6 +12,12 @@ internal sealed record DeliveryResult(DeliveryOutcome Outcome, int? Status, byte
 
     /// <summary>ilert's <c>correlation-id</c> response header, logged with a refusal so that ilert's support can find it.</summary>
     public string? CorrelationId { get; init; }
+
+    /// <summary>
+    /// No answer came, but the request may have reached ilert (the attempt timed out, or the connection broke after it
+    /// was sent): ilert may still act on it later (<see cref="DeliveryOptions.AbandonedAttemptSettle"/>).
+    /// </summary>
+    public bool MayStillLand { get; init; }
 }
 
 internal enum DeliveryOutcome

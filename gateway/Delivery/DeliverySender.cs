@@ -65,11 +65,12 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
         }
         catch (HttpRequestException ex)
         {
-            return Retry($"no answer: {ex.HttpRequestError}");
+            // Only a connection that was never made proves the request did not reach ilert.
+            return Retry($"no answer: {ex.HttpRequestError}") with { MayStillLand = !NeverConnected(ex.HttpRequestError) };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Retry("timed out");
+            return Retry("timed out") with { MayStillLand = true };
         }
     }
 
@@ -80,6 +81,9 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
     /// <summary>A healthy destination if health checks say so, else any: passive health is not enabled for a single destination.</summary>
     private static Yarp.ReverseProxy.Model.DestinationState? FirstDestination(Yarp.ReverseProxy.Model.ClusterDestinationsState state) =>
         state.AvailableDestinations.Count > 0 ? state.AvailableDestinations[0] : state.AllDestinations.Count > 0 ? state.AllDestinations[0] : null;
+
+    private static bool NeverConnected(HttpRequestError error) =>
+        error is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
     private static DeliveryResult Retry(string error) => new(DeliveryOutcome.Retry, null, [], null, null, error);
 

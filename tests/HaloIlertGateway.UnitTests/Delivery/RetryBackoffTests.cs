@@ -49,5 +49,33 @@ public sealed class RetryBackoffTests
         Assert.Equal(TimeSpan.FromSeconds(4), RetryBackoff.Next(2, result, Settings, random: 0));
     }
 
+    [Fact]
+    public void AnAttemptThatMayStillLandWaitsAtLeastTheSettleTime()
+    {
+        var abandoned = Failed(null) with { MayStillLand = true };
+
+        Assert.Equal(TimeSpan.FromSeconds(30), RetryBackoff.Next(0, abandoned, Settings, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(30), RetryBackoff.Next(0, abandoned, Settings, random: 0.999));
+    }
+
+    [Fact]
+    public void ALongerBackoffThanTheSettleTimeIsKept()
+    {
+        var abandoned = Failed(null) with { MayStillLand = true };
+
+        Assert.Equal(TimeSpan.FromSeconds(128), RetryBackoff.Next(7, abandoned, Settings, random: 0));
+    }
+
+    [Fact]
+    public void AFailureThatCannotLandLaterKeepsItsBackoff() =>
+        Assert.Equal(TimeSpan.FromSeconds(1), RetryBackoff.Next(0, Failed(null), Settings, random: 0));
+
+    [Fact]
+    public void ASettleTimeOfZeroLeavesTheBackoffAlone() =>
+        Assert.Equal(TimeSpan.FromSeconds(1), RetryBackoff.Next(0, Failed(null) with { MayStillLand = true }, new DeliveryOptions
+        {
+            InitialBackoff = Settings.InitialBackoff, MaxBackoff = Settings.MaxBackoff, AbandonedAttemptSettle = TimeSpan.Zero,
+        }, random: 0));
+
     private static DeliveryResult Failed(int? status) => new(DeliveryOutcome.Retry, status, [], null, null, status is null ? "unreachable" : $"ilert answered {status}");
 }
