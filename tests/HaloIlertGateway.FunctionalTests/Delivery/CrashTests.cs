@@ -13,7 +13,8 @@ public sealed class CrashTests
         ilert.Respond = _ => FakeIlert.Unreachable;
         await using var gateway = new GatewayProcess(ilert.Address,
             "--Gateway:Delivery:InitialBackoff=00:00:00.100", "--Gateway:Delivery:MaxBackoff=00:00:00.500",
-            "--Gateway:Delivery:PollInterval=00:00:00.100", "--Gateway:Delivery:RatePerMinutePerKey=60000", "--Gateway:Delivery:MaxSendsPerWindow=1000000");
+            "--Gateway:Delivery:PollInterval=00:00:00.100", "--Gateway:Delivery:AbandonedAttemptSettle=00:00:00",
+            "--Gateway:Delivery:RatePerMinutePerKey=60000", "--Gateway:Delivery:MaxSendsPerWindow=1000000");
         await gateway.StartAsync();
         using var client = new HttpClient { BaseAddress = gateway.Address };
 

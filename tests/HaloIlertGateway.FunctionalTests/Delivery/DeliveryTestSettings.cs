@@ -6,13 +6,17 @@ namespace HaloIlertGateway.FunctionalTests.Delivery;
 
 internal static class DeliveryTestSettings
 {
-    /// <summary>Retries in tens of milliseconds and a pace that does not hold the test up, unless it sets its own.</summary>
+    /// <summary>
+    /// Retries in tens of milliseconds and a pace that does not hold the test up, unless it sets its own. No settle time
+    /// after an abandoned attempt: the fake's dropped connection is one (AbandonedAttemptTests sets its own).
+    /// </summary>
     public static GatewayFactory WithFastRetries(this GatewayFactory gateway, int ratePerMinute = 60_000)
     {
         gateway.Settings["Gateway:Delivery:InitialBackoff"] = "00:00:00.050";
         gateway.Settings["Gateway:Delivery:MaxBackoff"] = "00:00:00.300";
         gateway.Settings["Gateway:Delivery:RateLimitedBackoff"] = "00:00:00.200";
         gateway.Settings["Gateway:Delivery:PollInterval"] = "00:00:00.050";
+        gateway.Settings["Gateway:Delivery:AbandonedAttemptSettle"] = "00:00:00";
         gateway.Settings["Gateway:Delivery:RatePerMinutePerKey"] = ratePerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
         gateway.Settings["Gateway:Delivery:MaxSendsPerWindow"] = "1000000";
         return gateway;
