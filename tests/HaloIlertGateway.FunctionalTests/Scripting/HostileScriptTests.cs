@@ -97,8 +97,9 @@ public sealed class HostileScriptTests(HostileGateway gateway, ITestOutputHelper
             Assert.True(attack.Limits is null ? limit is null : attack.Limits.Split('|').Contains(limit), $"limit {limit ?? "none"}: {body}");
         }
 
-        // Only a run that is never stopped fails this; the limits themselves are 250 ms of CPU (500 ms wall at most).
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"took {stopwatch.Elapsed}");
+        // Only a run that is never stopped fails this; the limits themselves are 250 ms of CPU (500 ms wall at most), and
+        // a loaded machine stretches every wall-clock time (a sandbox test took 8.7 s at load 24 on two cores).
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
         AssertNoKey(body);
 
         using var next = await gateway.SendAsync("none");

@@ -56,8 +56,9 @@ public sealed class SandboxTests : IAsyncLifetime
         Assert.Equal(limit is null, problem["limit"] is null);
         Assert.Contains(problem["limit"]?.GetValue<string>() ?? string.Empty, (limit ?? string.Empty).Split('|'));
         Assert.Equal("attacks", problem["transform"]!.GetValue<string>());
-        // The sandbox's own limits are 250 ms and 100 ms; this bound only catches a script that is never stopped.
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        // The sandbox's own limits are 250 ms and 100 ms; this bound only catches a script that is never stopped, and
+        // is far from them because a loaded machine (load 24 on two cores, seen) stretches every wall-clock time.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
         await _harness.AssertNothingSentAsync();
 
         using var next = await _harness.PostJsonAsync(TestRoutes.PathOf("sandbox", "il1hps-sandbox"), """{"attack":"none"}""");
