@@ -98,9 +98,14 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;
 
-    /// <summary>How often the worker looks for due events when nothing wakes it. Default 1 second.</summary>
+    /// <summary>
+    /// The longest the worker sleeps when nothing wakes it. It is woken by this gateway's own new events and finished
+    /// attempts, sleeps until the next event falls due or the next paced turn otherwise, and on PostgreSQL is woken by
+    /// the other replicas' new events (LISTEN/NOTIFY): this look is only a safety net (while the PostgreSQL listener is
+    /// not connected, the worker looks at least every second). Default 5 seconds.
+    /// </summary>
     [TimeSpanRange("00:00:00.010", "00:01:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The ilert integration keys this gateway accepts events for, as secret references (<c>env:NAME</c>,

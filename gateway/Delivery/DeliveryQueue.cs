@@ -68,6 +68,8 @@ internal sealed class DeliveryQueue(
             var result = await attempts.AttemptAsync(message with { Id = id }, clientWaiting: true, lifetime.ApplicationStopping);
             if (result.Outcome != DeliveryOutcome.Retry)
             {
+                // The event is gone: its alert's next one, stored meanwhile, heads it now and is due.
+                worker.Wake();
                 return new Submission(id, result);
             }
         }

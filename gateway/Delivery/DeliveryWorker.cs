@@ -7,7 +7,8 @@ namespace HaloIlertGateway.Delivery;
 /// pace allows, several alerts at once. Known keys are served first; within a class the keys take turns, so one key's
 /// backlog never holds back another key's head; keys on probation share a small part of the budget
 /// (<see cref="DeliveryOptions.ProbationSharePercent"/>), and an event of a key ilert refused is set aside unsent.
-/// Woken by new events; otherwise it sleeps until the next event falls due or the next paced turn comes.
+/// Woken by new events and finished attempts (and on PostgreSQL by the other replicas' new events); otherwise it sleeps
+/// until the next event falls due or the next paced turn comes, at most <see cref="DeliveryOptions.PollInterval"/>.
 /// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
 /// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
@@ -16,7 +17,13 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The longest sleep while changes other replicas make may go unheard, and the first pause after a fault.</summary>
+    private static readonly TimeSpan ShortLook = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Whether every change that could give this worker work wakes it: on SQLite always (each is this gateway's own).</summary>
+    private volatile bool _hearsEveryChange = true;
 
     /// <summary>Keys that have used their window, and when their next turn comes (the worker's own: one loop runs at a time).</summary>
     private readonly Dictionary<string, DateTimeOffset> _waiting = new(StringComparer.Ordinal);
@@ -37,6 +44,12 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
         }
     }
 
+    /// <summary>
+    /// Whether the other replicas' new events wake this worker (the PostgreSQL listener is connected): while they do
+    /// not, it looks at least every second.
+    /// </summary>
+    public void HearsOtherReplicas(bool hearing) => _hearsEveryChange = hearing;
+
     public override void Dispose()
     {
         _wake.Dispose();
@@ -46,14 +59,15 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var pause = settings.PollInterval;
+        var firstPause = settings.PollInterval < ShortLook ? settings.PollInterval : ShortLook;
+        var pause = firstPause;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan sleep;
             try
             {
                 var (attempted, nextTurn) = await DeliverDueAsync(settings, stoppingToken);
-                pause = settings.PollInterval;
+                pause = firstPause;
                 if (attempted)
                 {
                     continue;
@@ -176,13 +190,14 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
 
     /// <summary>
     /// How long to sleep when nothing was attempted: until the next event falls due or the next paced turn comes,
-    /// whichever is first (a new event wakes the worker sooner), at most the poll interval. A head due already that was
+    /// whichever is first (a new event wakes the worker sooner), at most the poll interval (a second while other
+    /// replicas' changes go unheard). A head due already that was
     /// not taken waits for a paced turn (its key's, or the probation share's), which <paramref name="nextTurn"/> says.
     /// </summary>
     private async Task<TimeSpan> NextLookAsync(DeliveryOptions settings, DateTimeOffset? nextTurn, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
-        var wake = now + settings.PollInterval;
+        var wake = now + (_hearsEveryChange || settings.PollInterval < ShortLook ? settings.PollInterval : ShortLook);
         if (nextTurn is { } turn && turn < wake)
         {
             wake = turn;

@@ -86,7 +86,22 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
             toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 500);
         ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0.05, toast.autovacuum_vacuum_scale_factor = 0.05);
         """,
+        // 4: events stored or finished wake the other replicas' workers (PostgresOutboxListener), so that none polls
+        // blindly: one notification per committed statement that inserts or deletes (a transaction's equal
+        // notifications are delivered once).
+        $$"""
+        CREATE FUNCTION outbox_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+            PERFORM pg_notify('{{PostgresOutboxListener.Channel}}', '');
+            RETURN NULL;
+        END
+        $f$;
+        CREATE TRIGGER outbox_changed AFTER INSERT OR DELETE ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_changed();
+        """,
     ];
+
+    /// <summary>The schema version a database has once every migration is applied.</summary>
+    public static int SchemaVersion => Migrations.Length;
 
     private static string Bytes(string column) => $"octet_length({column})";
 
