@@ -4,7 +4,7 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// Delivery counters as <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>HaloIlertGateway.Delivery</c>,
-/// no tags: never a key) and as totals for the management endpoint; outbox depth and oldest age are observed from the store.
+/// never a key in a tag) and as totals for the management endpoint; outbox depth and oldest age are observed from the store.
 /// A gauge's callback is synchronous and must not wait on the store: it reports what the store said at the last
 /// look and asks it again in the background (a scrape sees the depth as of the scrape before, or of the start).
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed class DeliveryMetrics : IDisposable
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _storeErrors;
     private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _storeCalls;
     private long _queuedTotal;
     private long _deliveredTotal;
     private long _retriedTotal;
@@ -36,6 +37,9 @@ internal sealed class DeliveryMetrics : IDisposable
         _deadLettered = _meter.CreateCounter<long>("gateway.delivery.dead_lettered", unit: "{event}", description: "Events moved to the dead letters.");
         _rejected = _meter.CreateCounter<long>("gateway.delivery.rejected_requests", unit: "{request}", description: "Requests to alert routes refused for their body (kept as dead letters), by problem kind.");
         _storeErrors = _meter.CreateCounter<long>("gateway.delivery.store_errors", unit: "{error}", description: "Outbox operations that failed (a full disk, a vanished file).");
+        _storeCalls = _meter.CreateHistogram("gateway.delivery.store.duration", unit: "s",
+            description: "Time of the worker's store calls, by operation (due, next_due, claim): what a look and a claim cost as the backlog grows.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         // Observed on a scrape: a store that cannot be read reports nothing rather than failing the scrape.
         _store = store;
         _meter.CreateObservableGauge("gateway.delivery.outbox.depth", () => Observe(stats => stats.Depth), unit: "{event}", description: "Events waiting in the outbox.");
@@ -62,6 +66,10 @@ internal sealed class DeliveryMetrics : IDisposable
     public void OnStoreError() => _storeErrors.Add(1);
 
     public void OnRejected(string kind) => _rejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>One of the worker's store calls (<c>due</c>, <c>next_due</c>, <c>claim</c>) took <paramref name="elapsed"/>.</summary>
+    public void OnStoreCall(string operation, TimeSpan elapsed) =>
+        _storeCalls.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
 
     private IEnumerable<Measurement<double>> Observe(Func<OutboxStats, double> read)
     {

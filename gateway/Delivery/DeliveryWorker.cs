@@ -12,7 +12,15 @@ namespace HaloIlertGateway.Delivery;
 /// On shutdown it stops taking work; an attempt cut short is retried after the restart. A storage fault never ends
 /// it: the fault is reported and the worker looks again after a pause, so delivery resumes by itself.
 /// </summary>
-internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, IDeliveryPacer pacer, DeliveryKeys keys, StoreFaultReporter faults, IOptions<DeliveryOptions> options, TimeProvider time)
+internal sealed class DeliveryWorker(
+    IOutbox store,
+    DeliveryAttempts attempts,
+    IDeliveryPacer pacer,
+    DeliveryKeys keys,
+    StoreFaultReporter faults,
+    DeliveryMetrics metrics,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
@@ -116,7 +124,7 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
         // and released, at every look); keys on probation only while their share has room.
         var probationTurn = await pacer.NextProbationTurnAsync(stoppingToken);
         var probationOpen = probationTurn <= time.GetUtcNow();
-        var due = await store.DueAsync(now, settings.Concurrency * 4, new DueFilter([.. _waiting.Keys], probationOpen, settings.Concurrency), stoppingToken);
+        var due = await TimedAsync("due", () => store.DueAsync(now, settings.Concurrency * 4, new DueFilter([.. _waiting.Keys], probationOpen, settings.Concurrency), stoppingToken));
         var batch = new List<OutboxMessage>();
         var setAside = false;
         foreach (var message in due)
@@ -146,7 +154,7 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
 
             // Claimed first, paced second: in a cluster every replica sees the same due events, and a turn taken for an
             // event another replica claims would be a send that never happens (slower, though never over the limit).
-            if (!await store.TryClaimAsync(message.Id, now, now + settings.ClaimDuration, stoppingToken))
+            if (!await TimedAsync("claim", () => store.TryClaimAsync(message.Id, now, now + settings.ClaimDuration, stoppingToken)))
             {
                 continue;
             }
@@ -173,6 +181,20 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stoppingToken },
             async (message, cancellationToken) => await attempts.AttemptAsync(message, clientWaiting: false, cancellationToken));
         return (batch.Count > 0 || setAside, nextTurn);
+    }
+
+    /// <summary>A store call, its time recorded (<c>gateway.delivery.store.duration</c>) whether it succeeds or not.</summary>
+    private async Task<T> TimedAsync<T>(string operation, Func<Task<T>> call)
+    {
+        var start = time.GetTimestamp();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            metrics.OnStoreCall(operation, time.GetElapsedTime(start));
+        }
     }
 
     private async ValueTask<KeyClass> ClassOfAsync(OutboxMessage message, CancellationToken stoppingToken)
@@ -203,7 +225,7 @@ internal sealed class DeliveryWorker(IOutbox store, DeliveryAttempts attempts, I
             wake = turn;
         }
 
-        if (await store.NextDueAsync(stoppingToken) is { } next && next > now && next < wake)
+        if (await TimedAsync("next_due", () => store.NextDueAsync(stoppingToken)) is { } next && next > now && next < wake)
         {
             wake = next;
         }

@@ -47,6 +47,8 @@ public sealed class MetricsAndHealthTests
         Assert.Contains("http_route=\"/api/v1/events/halopsa/{integrationKey}\"", metrics);
         Assert.Contains("http_client_request_duration_seconds", metrics);
         Assert.Contains("gateway_delivery_outbox_depth", metrics);
+        // What the worker's look costs (bench/backlog.sh reads it): by operation, in sub-millisecond buckets.
+        Assert.Matches(@"gateway_delivery_store_duration_seconds_bucket\{(?=[^}]*operation=""due"")(?=[^}]*le=""0.0005"")[^}]*\}", metrics);
         Assert.DoesNotContain(Key, metrics);
         Assert.All(secure.AllSecrets, secret => Assert.DoesNotContain(secret, metrics));
     }
