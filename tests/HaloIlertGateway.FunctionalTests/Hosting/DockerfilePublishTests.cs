@@ -45,7 +45,8 @@ public sealed partial class DockerfilePublishTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        // A restore and a Release publish take about a minute; at load 24 on two cores (seen) one took over four.
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
         return (process.ExitCode, await stdout + await stderr);
     }
 
