@@ -11,7 +11,8 @@ Checks: every acknowledged event arrives; each ticket's steps arrive in order (R
 held more than the limit per key (the fake answers 429 beyond it: counted, and expected 0); duplicates (events that
 arrived twice: an attempt in flight at the kill) are counted; while PostgreSQL is down no client gets a 2xx.
 """
-import collections, http.server, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import collections, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
+from fake_ilert import FakeIlert
 
 GATEWAY_DLL, WORK = sys.argv[1], sys.argv[2]
 LIMIT, WINDOW, MARGIN = 5, 2.0, 1.0
@@ -30,47 +31,8 @@ def as_postgres(*args):
 
 
 # --- the fake ilert -------------------------------------------------------------------------------------------------
-lock = threading.Lock()
-arrivals = []            # (monotonic, key, alertKey, eventType, summary)
-sends = collections.defaultdict(collections.deque)
-state = {"fail": False, "rejected": 0}
-
-
-class Fake(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.headers.get("User-Agent") == "HaloIlertGateway-warmup":
-            return self.answer(200, b"{}")
-        if state["fail"]:
-            return self.answer(503, b'{"message":"down"}')
-        event = json.loads(body)
-        key, now = event.get("integrationKey", ""), time.monotonic()
-        with lock:
-            window = sends[key]
-            while window and window[0] <= now - WINDOW:
-                window.popleft()
-            if len(window) >= LIMIT:
-                state["rejected"] += 1
-                return self.answer(429, b'{"message":"rate limited"}')
-            window.append(now)
-            arrivals.append((now, key, event.get("alertKey"), event.get("eventType"), event.get("summary", "")))
-        self.answer(202, b'{"responseCode":"NEW_INCIDENT_CREATED"}')
-
-    do_HEAD = do_POST
-
-    def answer(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+fake = FakeIlert(FAKE_PORT, LIMIT, WINDOW)
+lock, arrivals = fake.lock, fake.arrivals  # (monotonic, key, alertKey, eventType, summary)
 
 
 # --- PostgreSQL and the gateways ------------------------------------------------------------------------------------
@@ -197,13 +159,12 @@ def report(name, acknowledged, missing, started):
             worst = max(worst, i - j + 1)
     ok = not missing and out_of_order == 0 and worst <= LIMIT
     print(f"{name}: {len(acknowledged)} acknowledged, {len(missing)} missing, {out_of_order} tickets out of order, "
-          f"{duplicates} duplicates, max {worst} per {WINDOW:.0f} s per key (limit {LIMIT}), {state['rejected']} 429s from the fake, "
+          f"{duplicates} duplicates, max {worst} per {WINDOW:.0f} s per key (limit {LIMIT}), {fake.limited} 429s from the fake, "
           f"{time.time() - started:.1f} s -> {'PASS' if ok else 'FAIL'}")
     return ok
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", FAKE_PORT), Fake)
-threading.Thread(target=server.serve_forever, daemon=True).start()
+fake.start()
 passed = True
 try:
     for i in range(3):
@@ -215,12 +176,12 @@ try:
 
     def chaos(n):
         if n == 50:
-            state["fail"] = True
+            fake.down = True
         if n == 150:
             processes[1].send_signal(signal.SIGKILL)
             processes[1].wait()
         if n == 200:
-            state["fail"] = False
+            fake.down = False
         if n == 225:
             processes[2].send_signal(signal.SIGTERM)
             processes[2].wait(timeout=60)
@@ -283,7 +244,7 @@ finally:
         pg("stop")
     except subprocess.CalledProcessError:
         pass
-    server.shutdown()
+    fake.stop()
 
 print("cluster chaos: " + ("PASS" if passed else "FAIL"))
 sys.exit(0 if passed else 1)
