@@ -80,6 +80,8 @@ def start_gateways(store, count, variant):
             "--Gateway:RateLimiting:Policies:per-integration-key:TokenLimit=1000000000",
             "--Gateway:RateLimiting:Policies:per-integration-key:TokensPerPeriod=1000000000",
             "--Gateway:RateLimiting:Policies:per-client-ip:PermitLimit=1000000000",
+            "--Gateway:RateLimiting:Policies:per-client-address:TokenLimit=1000000000",
+            "--Gateway:RateLimiting:Policies:per-client-address:TokensPerPeriod=1000000000",
         ], cwd=root, stdout=out, stderr=out))
     for i in range(count):
         deadline = time.time() + 120
