@@ -31,7 +31,7 @@ public sealed class PostgresOutboxTests : OutboxContract
 
         var versions = await Task.WhenAll(replicas.Select(replica => replica.VersionAsync(CancellationToken.None)));
 
-        Assert.All(versions, version => Assert.Equal(3, version));
+        Assert.All(versions, version => Assert.Equal(4, version));
         replicas.ForEach(replica => replica.Dispose());
     }
 
