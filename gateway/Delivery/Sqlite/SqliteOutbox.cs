@@ -52,7 +52,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     }, cancellationToken);
 
     public Task<bool> TryClaimAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) => _db.UseAsync(async _ =>
-        await _db.ExecuteAsync(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
+        await _db.ExecuteAsync(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND is_head = 1 AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
             cancellationToken, ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1, cancellationToken);
 
     public Task ReleaseAsync(long id, CancellationToken cancellationToken) =>
