@@ -17,7 +17,7 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     private const long MigrationLock = 0x48616c6f_4d696772;
 
     /// <summary>Each migration runs once, in order, in one transaction with the version it brings.</summary>
-    private static readonly string[] Migrations =
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE outbox (
