@@ -24,7 +24,7 @@ internal static class PostgresHeads
         ALTER TABLE outbox ADD COLUMN is_head BOOLEAN NOT NULL DEFAULT false;
         UPDATE outbox SET is_head = true WHERE id IN (SELECT MIN(id) FROM outbox GROUP BY ordering_key);
         DROP INDEX outbox_by_due;
-        CREATE INDEX outbox_heads_by_key ON outbox (pacing_key, probation, id) WHERE is_head;
+        CREATE INDEX outbox_heads_by_key ON outbox (pacing_key, probation, id) INCLUDE (next_attempt_at, locked_until) WHERE is_head;
         CREATE INDEX outbox_heads_by_ready ON outbox (({{ReadyAt}})) WHERE is_head;
         CREATE FUNCTION outbox_head_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
         BEGIN

@@ -13,7 +13,8 @@ internal static class SqliteHeads
     [
         "DROP INDEX IF EXISTS outbox_heads",
         "DROP INDEX IF EXISTS outbox_by_due",
-        "CREATE INDEX outbox_heads_by_key ON outbox (pacing_key, probation, id) WHERE is_head = 1",
+        // Covering (SQLite has no INCLUDE; is_head too, or SQLite reads the row for it): the per-key lists read no row.
+        "CREATE INDEX outbox_heads_by_key ON outbox (pacing_key, probation, id, next_attempt_at, locked_until, is_head) WHERE is_head = 1",
         $"CREATE INDEX outbox_heads_by_ready ON outbox ({ReadyAt}) WHERE is_head = 1",
     ];
 
@@ -28,8 +29,9 @@ internal static class SqliteHeads
     /// <summary>
     /// Due heads as <see cref="DueFilter"/> takes them, at a cost set by the number of pacing keys with heads: the keys
     /// found one index probe each, for each key not skipped its first <c>$perKey</c> due heads by id of each class (one
-    /// index range each), turns numbered over those, the first <c>$limit</c> by class, turn and id read whole. The index
-    /// is named (<c>INDEXED BY</c>): a plan that could not use it fails rather than reading every head.
+    /// index range each, read from the index alone), turns numbered over those, the first <c>$limit</c> by class, turn
+    /// and id read whole. The index is named (<c>INDEXED BY</c>): a plan that could not use it fails rather than reading
+    /// every head.
     /// </summary>
     public const string DueSql = $"""
         WITH RECURSIVE keys (key) AS (
@@ -39,10 +41,12 @@ internal static class SqliteHeads
         ), asked AS (
             SELECT key FROM keys WHERE key IS NOT NULL AND key NOT IN (SELECT value FROM json_each($skip))
         ), candidates AS (
-            SELECT o.id, o.pacing_key, o.probation FROM asked JOIN outbox o ON o.id IN (
+            SELECT o.id, o.pacing_key, o.probation FROM asked JOIN outbox o INDEXED BY outbox_heads_by_key
+                ON o.is_head = 1 AND o.pacing_key = asked.key AND o.probation = 0 AND o.id IN (
                 SELECT id FROM outbox INDEXED BY outbox_heads_by_key WHERE is_head = 1 AND pacing_key = asked.key AND probation = 0 AND {Due} ORDER BY id LIMIT $perKey)
             UNION ALL
-            SELECT o.id, o.pacing_key, o.probation FROM asked JOIN outbox o ON o.id IN (
+            SELECT o.id, o.pacing_key, o.probation FROM asked JOIN outbox o INDEXED BY outbox_heads_by_key
+                ON o.is_head = 1 AND o.pacing_key = asked.key AND o.probation = 1 AND o.id IN (
                 SELECT id FROM outbox INDEXED BY outbox_heads_by_key WHERE is_head = 1 AND pacing_key = asked.key AND probation = 1 AND {Due} ORDER BY id LIMIT $perKey)
             WHERE $probation
         ), heads AS (
