@@ -3,9 +3,12 @@ using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Delivery.Postgres;
 using HaloIlertGateway.Delivery.Sqlite;
 
-namespace HaloIlertGateway.UnitTests.Delivery;
+namespace HaloIlertGateway.FunctionalTests.Delivery;
 
-/// <summary>The due-heads query of each store and the parameters it is given (the contract suite runs them on a database).</summary>
+/// <summary>
+/// The due-heads query of each store and the parameters it is given (the contract suite runs them on a database); here
+/// because it names the stores' types, which unit tests may not.
+/// </summary>
 public sealed partial class DueHeadsQueryTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
