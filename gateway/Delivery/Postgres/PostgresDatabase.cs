@@ -17,7 +17,7 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     private const long MigrationLock = 0x48616c6f_4d696772;
 
     /// <summary>Each migration runs once, in order, in one transaction with the version it brings.</summary>
-    private static readonly string[] Migrations =
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE outbox (
@@ -86,7 +86,9 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
             toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 500);
         ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0.05, toast.autovacuum_vacuum_scale_factor = 0.05);
         """,
-        // 4: events stored or finished wake the other replicas' workers (PostgresOutboxListener), so that none polls
+        // 4: heads that stay cheap: is_head kept by triggers, and the indexes the worker's queries read (PostgresHeads).
+        PostgresHeads.Migration,
+        // 5: events stored or finished wake the other replicas' workers (PostgresOutboxListener), so that none polls
         // blindly: one notification per committed statement that inserts or deletes (a transaction's equal
         // notifications are delivered once).
         $$"""
@@ -215,7 +217,19 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     /// time, so ids follow the order in which they were stored.
     /// </summary>
     public static Task LockAlertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderingKey, CancellationToken cancellationToken) =>
-        StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", "alert:" + orderingKey));
+        StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", AlertLockPrefix + orderingKey));
+
+    /// <summary>
+    /// Holds the advisory lock of the alert of event <paramref name="id"/> (if it is still stored) until the transaction
+    /// ends: taken before an event is removed, so that a head's removal and a new event of its alert follow each other
+    /// (<see cref="PostgresHeads"/>), and always before the row's own lock.
+    /// </summary>
+    public static Task LockAlertOfAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, CancellationToken cancellationToken) =>
+        StoreSql.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@prefix || ordering_key, 0)) FROM outbox WHERE id = @id",
+            cancellationToken, ("prefix", AlertLockPrefix), ("id", id));
+
+    /// <summary>What the key of an alert's advisory lock starts with (the ordering key follows).</summary>
+    public const string AlertLockPrefix = "alert:";
 
     /// <summary>
     /// Holds the dead letters' advisory lock until the transaction ends: dead letters are added and pruned one

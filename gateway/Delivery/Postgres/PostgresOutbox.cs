@@ -6,15 +6,16 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// <see cref="IOutbox"/> in a PostgreSQL database shared by every replica. Any replica may store an event and any may
 /// claim it; a claim is a lease (<c>locked_until</c>, <c>locked_by</c>) taken by a conditional update, so exactly one
 /// replica attempts an event at a time, and a lease whose replica died runs out by itself. An event is its alert's
-/// head when no older event of the alert is pending; events of one alert are stored one at a time (a transaction-scoped
-/// advisory lock on the alert), so ids follow the order in which they were stored and a head is never overtaken.
+/// head when no older event of the alert is pending (<c>is_head</c>, kept by triggers: <see cref="PostgresHeads"/>);
+/// events of one alert are stored and removed one at a time (a transaction-scoped advisory lock on the alert), so ids
+/// follow the order in which they were stored, a head is never overtaken and an alert never loses its head.
 /// </summary>
 internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica, IOptions<DeliveryOptions> options) : IOutbox
 {
     private const string Columns = OutboxTable.Columns;
 
     /// <summary>No older event of the same alert is pending.</summary>
-    private const string IsHead = "NOT EXISTS (SELECT 1 FROM outbox older WHERE older.ordering_key = outbox.ordering_key AND older.id < outbox.id)";
+    private const string IsHead = "is_head";
 
     /// <summary>An event of a key on probation is claimed only while no other event of its key is (one in flight until ilert answers).</summary>
     private const string OneInFlight =
@@ -46,22 +47,13 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTimeOffset now, int limit, DueFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        return await StoreSql.QueryAsync(connection, null, $"""
-            SELECT {Columns} FROM outbox JOIN (
-                SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
-                WHERE next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND {IsHead}
-                    AND (NOT probation OR @probation) AND pacing_key <> ALL(@skip)
-            ) heads ON id = head
-            WHERE turn <= @perKey
-            ORDER BY probation, turn, id LIMIT @limit
-            """, OutboxTable.Read, cancellationToken, ("now", now.ToUnixTimeMilliseconds()), ("probation", filter.Probation), ("skip", filter.SkipKeys.ToArray()),
-            ("perKey", (long)filter.PerKey), ("limit", limit));
+        return await StoreSql.QueryAsync(connection, null, PostgresHeads.DueSql, OutboxTable.Read, cancellationToken, PostgresHeads.DueParameters(now, limit, filter));
     }
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var next = await StoreSql.ScalarAsync<long?>(connection, null, $"SELECT MIN(GREATEST(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE {IsHead}", cancellationToken);
+        var next = await StoreSql.ScalarAsync<long?>(connection, null, PostgresHeads.NextDueSql, cancellationToken);
         return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
@@ -82,7 +74,10 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     public async Task RemoveAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        await StoreSql.ExecuteAsync(connection, null, "DELETE FROM outbox WHERE id = @id", cancellationToken, ("id", id));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgresDatabase.LockAlertOfAsync(connection, transaction, id, cancellationToken);
+        await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM outbox WHERE id = @id", cancellationToken, ("id", id));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task RescheduleAsync(long id, DateTimeOffset nextAttempt, string error, int? status, CancellationToken cancellationToken)
@@ -97,6 +92,9 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The alert's lock before the dead letters': an insert of the alert holds it and may wait on a usage shard this
+        // transaction would hold by the time its removal needs it.
+        await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey, cancellationToken);
         await PostgresDatabase.LockDeadLettersAsync(connection, transaction, cancellationToken);
         var deadLetter = await DeadLetterTable.InsertAsync(connection, transaction, DeadLetter.FromMessage(message, kind, reason, now), cancellationToken);
         await StoreSql.ExecuteAsync(connection, transaction, "DELETE FROM outbox WHERE id = @id", cancellationToken, ("id", message.Id));

@@ -17,7 +17,7 @@ internal sealed partial class PostgresOutboxListener(
     TimeProvider time,
     ILogger<PostgresOutboxListener> logger) : BackgroundService
 {
-    /// <summary>The channel the outbox's trigger notifies (migration 4).</summary>
+    /// <summary>The channel the outbox's trigger notifies (migration 5).</summary>
     public const string Channel = "gateway_outbox";
 
     private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(200);

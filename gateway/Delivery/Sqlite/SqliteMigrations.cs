@@ -76,6 +76,8 @@ internal static class SqliteMigrations
             CREATE INDEX replay_guard_by_expiry ON replay_guard (expires_at);
             """,
         ],
+        // 4: heads that stay cheap: the indexes the worker's queries read (SqliteHeads).
+        SqliteHeads.Migration,
     ];
 
     /// <summary>A column's length in bytes (SQLite's <c>length</c> counts characters of text).</summary>

@@ -43,25 +43,16 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     }
 
     public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTimeOffset now, int limit, DueFilter filter, CancellationToken cancellationToken) =>
-        await _db.UseAsync(_ => _db.QueryAsync(null, $"""
-            SELECT {Columns} FROM outbox JOIN (
-                SELECT id AS head, ROW_NUMBER() OVER (PARTITION BY pacing_key ORDER BY id) AS turn FROM outbox
-                WHERE is_head = 1 AND next_attempt_at <= $now AND (locked_until IS NULL OR locked_until < $now)
-                    AND (probation = 0 OR $probation) AND pacing_key NOT IN (SELECT value FROM json_each($skip))
-            ) ON id = head
-            WHERE turn <= $perKey
-            ORDER BY probation, turn, id LIMIT $limit
-            """, OutboxTable.Read, cancellationToken, ("$now", now.ToUnixTimeMilliseconds()), ("$probation", filter.Probation),
-            ("$skip", System.Text.Json.JsonSerializer.Serialize(filter.SkipKeys)), ("$perKey", filter.PerKey), ("$limit", limit)), cancellationToken);
+        await _db.UseAsync(_ => _db.QueryAsync(null, SqliteHeads.DueSql, OutboxTable.Read, cancellationToken, SqliteHeads.DueParameters(now, limit, filter)), cancellationToken);
 
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) => _db.UseAsync(async _ =>
     {
-        var next = await _db.ScalarAsync<long?>(null, "SELECT MIN(MAX(next_attempt_at, COALESCE(locked_until, 0))) FROM outbox WHERE is_head = 1", cancellationToken);
+        var next = await _db.ScalarAsync<long?>(null, SqliteHeads.NextDueSql, cancellationToken);
         return next is { } ms ? StoreSql.Time(ms) : (DateTimeOffset?)null;
     }, cancellationToken);
 
     public Task<bool> TryClaimAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) => _db.UseAsync(async _ =>
-        await _db.ExecuteAsync(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
+        await _db.ExecuteAsync(null, $"UPDATE outbox SET locked_until = $until WHERE id = $id AND is_head = 1 AND (locked_until IS NULL OR locked_until < $now) AND {OneInFlight}",
             cancellationToken, ("$until", until.ToUnixTimeMilliseconds()), ("$id", id), ("$now", now.ToUnixTimeMilliseconds())) == 1, cancellationToken);
 
     public Task ReleaseAsync(long id, CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ namespace HaloIlertGateway.FunctionalTests.Delivery;
 /// What every <see cref="IOutbox"/> and <see cref="IDeadLetterStore"/> must do, asynchronously, with no server: an implementation's
 /// test class derives from this one and says how to open a fresh store (and how to open the same one again).
 /// </summary>
-public abstract class OutboxContract : IDisposable
+public abstract partial class OutboxContract : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 

@@ -36,6 +36,35 @@ public sealed class PostgresOutboxTests : OutboxContract
     }
 
     [Fact]
+    public async Task ADatabaseOfVersion3GetsExactlyOneHeadPerAlertWhenMigrated()
+    {
+        // Events stored by a replica of version 3: no is_head yet.
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            var sql = string.Join(";\n", PostgresDatabase.Migrations.Take(3)) + """
+                ;
+                CREATE TABLE gateway_schema (version INT NOT NULL);
+                INSERT INTO gateway_schema (version) VALUES (1), (2), (3);
+                INSERT INTO outbox (route, cluster, ordering_key, pacing_key, method, path, headers, body, created_at, next_attempt_at)
+                SELECT 'halopsa', 'ilert', 'alert-' || (n % 3), 'key', 'POST', '/api/events', '{}', '\x7b7d', 0, 0 FROM generate_series(1, 7) n;
+                """;
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var database = PostgresServer.OpenAsReplica(connectionString);
+        var outbox = new PostgresOutbox(database, new ReplicaIdentity(), Options.Create(new DeliveryOptions()));
+
+        // Ids 1 to 7 of alerts 1, 2, 0, 1, 2, 0, 1: the heads are 1, 2 and 3, and 4 follows 1.
+        Assert.Equal([1L, 2, 3], (await outbox.DueAsync(DateTimeOffset.UnixEpoch, 10, DueFilter.Any, CancellationToken.None)).Select(m => m.Id));
+        await outbox.RemoveAsync(1, CancellationToken.None);
+        Assert.Equal([2L, 3, 4], (await outbox.DueAsync(DateTimeOffset.UnixEpoch, 10, DueFilter.Any, CancellationToken.None)).Select(m => m.Id));
+        Assert.Equal(PostgresDatabase.SchemaVersion, await database.VersionAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task OnlyOneReplicaWinsTheClaimOnAnEvent()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();

@@ -26,11 +26,11 @@ public sealed class SqliteOutboxTests : OutboxContract
     {
         using (var database = OpenDatabase(_folder))
         {
-            Assert.Equal(3, database.Version);
+            Assert.Equal(4, database.Version);
         }
 
         using var again = OpenDatabase(_folder);
-        Assert.Equal(3, again.Version);
+        Assert.Equal(4, again.Version);
     }
 
     [Fact]
