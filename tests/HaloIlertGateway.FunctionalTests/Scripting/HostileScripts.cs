@@ -38,7 +38,6 @@ public static class HostileScripts
         new("proxy-has", "const p = new Proxy({}, { has(t, k) { return k in p; } }); return 'x' in p;", Limit, "recursion|timeout"),
         new("proxy-apply", "const p = new Proxy(function () {}, { apply() { return p(); } }); return p();", Limit, "recursion|timeout"),
         new("to-primitive", "const o = { [Symbol.toPrimitive]() { return +o; } }; return +o;", Limit, "recursion|timeout"),
-        new("yield-star", "function* g() { yield* g(); } return [...g()];", Limit, "recursion|timeout"),
         new("iterator-spread", "const o = { [Symbol.iterator]() { return [...o][Symbol.iterator](); } }; return [...o];", Limit, "recursion|timeout"),
         new("deep-return", "let o = {}; for (let i = 0; i < 100000; i++) o = { a: o }; request.body = o; return request;", Limit, "recursion|timeout"),
         // A log line is cut at its length limit as it is written, so logging a deep object is harmless (HostileScriptTests
@@ -115,6 +114,10 @@ public static class HostileScripts
         ["dynamic-import"] = "import('x');\nfunction transform(request) { return request; }",
         ["import-in-body"] = "function transform(request) { return import('x'); }",
         ["bigint-literal"] = "function transform(request) { let x = 3n; return request; }",
+        // A generator that delegates to itself overflowed the host's stack, which ends the process: refused at load.
+        ["yield-star"] = "function transform(request) { function* g() { yield* g(); } return [...g()]; }",
+        ["generator-loop"] = "function transform(request) { const g = function* () { for (const x of g()) yield x; }; return [...g()]; }",
+        ["generator-method"] = "const o = { *items() { yield 1; } };\nfunction transform(request) { return request; }",
         ["realm-at-load"] = "new ShadowRealm().importValue('x', 'y');\nfunction transform(request) { return request; }",
         ["repeat-at-load"] = "const big = 'a'.repeat(2 ** 28);\nfunction transform(request) { return request; }",
         ["recursion-at-load"] = "const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); p.x;\nfunction transform(request) { return request; }",
