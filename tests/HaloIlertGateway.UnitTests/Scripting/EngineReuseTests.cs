@@ -39,7 +39,7 @@ public sealed class EngineReuseTests
     [InlineData("JSON.stringify({ get a() { throw new Error('in a getter JSON.stringify reads'); } });")]
     [InlineData("gw.compact({ stale: 1, get b() { throw new Error('in a getter gw.compact reads'); } });")]
     [InlineData("[1, [2, { toString() { throw new Error('in a join'); } }]].join();")]
-    [InlineData("const it = (function* () { yield 1; throw new Error('in a generator'); })(); it.next(); it.next();")]
+    [InlineData("const it = { [Symbol.iterator]() { let n = 0; return { next() { if (n++) { throw new Error('in an iterator'); } return { value: 1, done: false }; } }; } }; for (const x of it) { }")]
     [InlineData("return { path: 42 };")]
     [InlineData("const b = { a: [1, { c: 'part-way' }] }; b.a.push(b); request.body = b; return request;")]
     [InlineData("request.body = { first: 'written', get then() { throw new Error('in a getter the body writer reads'); } }; return request;")]
