@@ -19,6 +19,16 @@ internal static class OutboxTable
         $"({bytes(row + ".body")} + {bytes(row + ".headers")} + {bytes(row + ".path")} + {StoreBudgets.RowOverhead})";
 
     /// <summary>
+    /// The bytes <paramref name="message"/>'s row counts against the budgets, as <see cref="RowSize"/> counts them in the
+    /// database (text as its UTF-8 bytes), with its headers as <paramref name="headers"/> (<see cref="Headers"/>).
+    /// </summary>
+    public static long RowBytes(OutboxMessage message, string headers) =>
+        message.Body.Length + System.Text.Encoding.UTF8.GetByteCount(headers) + System.Text.Encoding.UTF8.GetByteCount(message.PathAndQuery) + StoreBudgets.RowOverhead;
+
+    /// <summary>An event's headers as the <c>headers</c> column holds them.</summary>
+    public static string Headers(OutboxMessage message) => JsonSerializer.Serialize(message.Headers);
+
+    /// <summary>
     /// Adds an event, due at its creation time; returns its id. It is on probation only if its key still is when it is
     /// written (ilert may have accepted the key since the event was classed). SQLite and PostgreSQL read the same statement.
     /// </summary>
@@ -35,7 +45,7 @@ internal static class OutboxTable
     private static (string Name, object? Value)[] MessageParameters(OutboxMessage message) =>
     [
         ("@route", message.Route), ("@cluster", message.Cluster), ("@ordering", message.OrderingKey), ("@pacing", message.PacingKey),
-        ("@method", message.Method), ("@path", message.PathAndQuery), ("@headers", JsonSerializer.Serialize(message.Headers)),
+        ("@method", message.Method), ("@path", message.PathAndQuery), ("@headers", Headers(message)),
         ("@body", message.Body), ("@created", message.CreatedAt.ToUnixTimeMilliseconds()), ("@attempts", message.Attempts), ("@trace", message.TraceParent),
         ("@probation", message.Probation),
     ];
