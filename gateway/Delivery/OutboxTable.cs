@@ -18,12 +18,8 @@ internal static class OutboxTable
     public static string RowSize(string row, Func<string, string> bytes) =>
         $"({bytes(row + ".body")} + {bytes(row + ".headers")} + {bytes(row + ".path")} + {StoreBudgets.RowOverhead})";
 
-    /// <summary>
-    /// The bytes <paramref name="message"/>'s row counts against the budgets, as <see cref="RowSize"/> counts them in the
-    /// database (text as its UTF-8 bytes), with its headers as <paramref name="headers"/> (<see cref="Headers"/>).
-    /// </summary>
-    public static long RowBytes(OutboxMessage message, string headers) =>
-        message.Body.Length + System.Text.Encoding.UTF8.GetByteCount(headers) + System.Text.Encoding.UTF8.GetByteCount(message.PathAndQuery) + StoreBudgets.RowOverhead;
+    /// <summary>A row's size (<see cref="RowSize"/>) in PostgreSQL, of a row or input row named <paramref name="row"/>.</summary>
+    public static string RowSizeOf(string row) => RowSize(row, column => $"octet_length({column})");
 
     /// <summary>An event's headers as the <c>headers</c> column holds them.</summary>
     public static string Headers(OutboxMessage message) => JsonSerializer.Serialize(message.Headers);

@@ -14,21 +14,12 @@ internal static class StoreUsageTable
     public const string Dead = "dead";
     public const string AnonymousDead = "dead-anonymous";
 
-    /// <summary>The bytes per category, as <see cref="From"/> reads them.</summary>
-    public const string Sql = "SELECT category, SUM(bytes) FROM store_usage GROUP BY category";
-
     /// <summary>What each class of row holds now (the triggers of <c>outbox</c> and <c>dead_letters</c> keep <c>store_usage</c> exact).</summary>
-    public static async Task<StoreUsage> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
-        From(await StoreSql.QueryAsync(connection, transaction, Sql, Row, cancellationToken));
-
-    /// <summary>A row of <see cref="Sql"/>: its category and bytes.</summary>
-    public static (string Category, long Bytes) Row(DbDataReader r) =>
-        (r.GetString(0), r.IsDBNull(1) ? 0L : Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
-
-    /// <summary>The usage the rows of <see cref="Sql"/> say.</summary>
-    public static StoreUsage From(IEnumerable<(string Category, long Bytes)> rows)
+    public static async Task<StoreUsage> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        var bytes = rows.ToDictionary(row => row.Category, row => row.Bytes);
+        var bytes = (await StoreSql.QueryAsync(connection, transaction, "SELECT category, SUM(bytes) FROM store_usage GROUP BY category",
+                r => (r.GetString(0), r.IsDBNull(1) ? 0L : Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken))
+            .ToDictionary(pair => pair.Item1, pair => pair.Item2);
         var anonymous = bytes.GetValueOrDefault(AnonymousDead);
         return new StoreUsage(bytes.GetValueOrDefault(Events), bytes.GetValueOrDefault(Probation), bytes.GetValueOrDefault(Dead) + anonymous, anonymous);
     }
