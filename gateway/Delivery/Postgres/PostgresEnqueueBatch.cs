@@ -86,6 +86,8 @@ internal static class PostgresEnqueueBatch
                     batch.Select(pending => pending.ClaimUntil?.ToUnixTimeMilliseconds()).ToArray(), budgets.Total, budgets.Probation, replica),
             },
         };
+        // Prepared once per connection (a no-op after that): the server plans the statement once, not per batch.
+        await commit.PrepareAsync(cancellationToken);
         var results = new (long Id, bool Claimed)?[batch.Count];
         await using (var reader = await commit.ExecuteReaderAsync(cancellationToken))
         {

@@ -73,6 +73,8 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(AcquireSql) { Parameters = { Value(logs), Value(limits), Value(_window) } });
+        // Prepared once per connection (a no-op after that): the server plans these statements once, not per turn.
+        await batch.PrepareAsync(cancellationToken);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         for (var i = 0; i <= logs.Length; i++)
         {
@@ -115,6 +117,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(TurnSql, connection) { Parameters = { Value(logs), Value(limits), Value(_window) } };
+        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return time.GetUtcNow() + TimeSpan.FromMilliseconds(reader.GetInt64(1) - reader.GetInt64(0));
