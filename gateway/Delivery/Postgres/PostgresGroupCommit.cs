@@ -5,7 +5,7 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// <summary>
 /// The group commit of <see cref="PostgresOutbox"/>'s inserts: events that requests hand over at the same time are
 /// committed together, up to <see cref="MaxBatch"/> in one transaction (<see cref="PostgresEnqueueBatch"/>), so that a
-/// burst pays a few round trips and one commit per batch, not per event. Several writers run at once, each on its own
+/// burst pays one round trip and one commit per batch, not several per event. Several writers run at once, each on its own
 /// connection; an alert always goes to the same writer (by its ordering key), and a writer commits its batches one
 /// after another, so the events of one alert are stored in the order this process was handed them. Replicas commit
 /// their batches concurrently; the advisory locks on the alerts keep each alert's order across them.
