@@ -155,8 +155,8 @@ def load(count):
     started, wrks = time.monotonic(), []
     for i in range(count):
         wrks.append(subprocess.Popen(["wrk", "-t1", f"-c{16 // count}", "-d3600s", "-s", os.path.join(ROOT, "bench", "post-unique.lua"),
-                                      f"http://127.0.0.1:{PUBLIC[i]}/"], env={**os.environ, "BODY_FILE": os.path.join(ROOT, "bench", "new-ticket.json"),
-                                                                             "KEYS": str(args.keys), "KEY_PREFIX": "il1hps-backlog-"}, stdout=subprocess.DEVNULL))
+                                      f"http://127.0.0.1:{PUBLIC[i]}/api/v1/events/halopsa/il1hps-backlog-"],
+                                     env={**os.environ, "BODY_FILE": os.path.join(ROOT, "bench", "new-ticket.json"), "KEYS": str(args.keys)}, stdout=subprocess.DEVNULL))
     deadline = started + 3600
     while (held := depth()) < args.events and time.monotonic() < deadline:
         time.sleep(1)

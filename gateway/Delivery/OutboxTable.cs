@@ -18,6 +18,12 @@ internal static class OutboxTable
     public static string RowSize(string row, Func<string, string> bytes) =>
         $"({bytes(row + ".body")} + {bytes(row + ".headers")} + {bytes(row + ".path")} + {StoreBudgets.RowOverhead})";
 
+    /// <summary>A row's size (<see cref="RowSize"/>) in PostgreSQL, of a row or input row named <paramref name="row"/>.</summary>
+    public static string RowSizeOf(string row) => RowSize(row, column => $"octet_length({column})");
+
+    /// <summary>An event's headers as the <c>headers</c> column holds them.</summary>
+    public static string Headers(OutboxMessage message) => JsonSerializer.Serialize(message.Headers);
+
     /// <summary>
     /// Adds an event, due at its creation time; returns its id. It is on probation only if its key still is when it is
     /// written (ilert may have accepted the key since the event was classed). SQLite and PostgreSQL read the same statement.
@@ -35,7 +41,7 @@ internal static class OutboxTable
     private static (string Name, object? Value)[] MessageParameters(OutboxMessage message) =>
     [
         ("@route", message.Route), ("@cluster", message.Cluster), ("@ordering", message.OrderingKey), ("@pacing", message.PacingKey),
-        ("@method", message.Method), ("@path", message.PathAndQuery), ("@headers", JsonSerializer.Serialize(message.Headers)),
+        ("@method", message.Method), ("@path", message.PathAndQuery), ("@headers", Headers(message)),
         ("@body", message.Body), ("@created", message.CreatedAt.ToUnixTimeMilliseconds()), ("@attempts", message.Attempts), ("@trace", message.TraceParent),
         ("@probation", message.Probation),
     ];

@@ -7,11 +7,15 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// claim it; a claim is a lease (<c>locked_until</c>, <c>locked_by</c>) taken by a conditional update, so exactly one
 /// replica attempts an event at a time, and a lease whose replica died runs out by itself. An event is its alert's
 /// head when no older event of the alert is pending (<c>is_head</c>, kept by triggers: <see cref="PostgresHeads"/>);
-/// events of one alert are stored and removed one at a time (a transaction-scoped advisory lock on the alert), so ids
-/// follow the order in which they were stored, a head is never overtaken and an alert never loses its head.
+/// events of one alert are stored and removed one transaction at a time (a transaction-scoped advisory lock on the
+/// alert), so ids follow the order in which they were stored, a head is never overtaken and an alert never loses its
+/// head. Inserts from concurrent requests are committed together (<see cref="PostgresGroupCommit"/>).
 /// </summary>
-internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica, IOptions<DeliveryOptions> options) : IOutbox
+internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica, IOptions<DeliveryOptions> options, int writers) : IOutbox, IAsyncDisposable, IDisposable
 {
+    /// <summary>The group commit's writers (connections committing batches at once); measured in bench/RESULTS.md.</summary>
+    public const int Writers = 2;
+
     private const string Columns = OutboxTable.Columns;
 
     /// <summary>No older event of the same alert is pending.</summary>
@@ -22,26 +26,22 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
         "(NOT probation OR NOT EXISTS (SELECT 1 FROM outbox other WHERE other.pacing_key = outbox.pacing_key AND other.id <> outbox.id AND other.locked_until >= @now))";
 
     private readonly StoreBudgets _budgets = options.Value.Budgets;
+    private readonly PostgresGroupCommit _groupCommit = new(db, options.Value.Budgets, replica.Name, writers);
 
-    public async Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil, CancellationToken cancellationToken)
+    /// <summary>The one the services build: <see cref="Writers"/> writers (a test may choose its own number).</summary>
+    public PostgresOutbox(PostgresDatabase db, ReplicaIdentity replica, IOptions<DeliveryOptions> options)
+        : this(db, replica, options, Writers)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await PostgresDatabase.LockAlertAsync(connection, transaction, message.OrderingKey, cancellationToken);
-        var id = await OutboxTable.InsertAsync(connection, transaction, message, cancellationToken);
-        // The budgets are read after the insert, as every replica's writes left them: a refused event leaves nothing.
-        var usage = await StoreUsageTable.ReadAsync(connection, transaction, cancellationToken);
-        if (usage.Total > _budgets.Total || (message.Probation && usage.Probation > _budgets.Probation))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            throw StoreBudgetException.For(message.Probation, _budgets);
-        }
+    }
 
-        var claimed = claimUntil is { } until && await StoreSql.ExecuteAsync(connection, transaction,
-            $"UPDATE outbox SET locked_until = @until, locked_by = @replica WHERE id = @id AND {IsHead} AND {OneInFlight}", cancellationToken,
-            ("until", until.ToUnixTimeMilliseconds()), ("replica", replica.Name), ("id", id), ("now", message.CreatedAt.ToUnixTimeMilliseconds())) == 1;
-        await transaction.CommitAsync(cancellationToken);
-        return (id, claimed);
+    /// <summary>The transactions the group commit has committed (each one batch of events).</summary>
+    internal long Commits => _groupCommit.Commits;
+
+    public Task<(long Id, bool Claimed)> EnqueueAsync(OutboxMessage message, DateTimeOffset? claimUntil, CancellationToken cancellationToken)
+    {
+        // The token is not passed on: an event handed to the group commit is committed with its batch or not at all.
+        cancellationToken.ThrowIfCancellationRequested();
+        return _groupCommit.EnqueueAsync(message, claimUntil);
     }
 
     public async Task<IReadOnlyList<OutboxMessage>> DueAsync(DateTimeOffset now, int limit, DueFilter filter, CancellationToken cancellationToken)
@@ -145,4 +145,9 @@ internal sealed class PostgresOutbox(PostgresDatabase db, ReplicaIdentity replic
             throw StoreBudgetException.For(probation: false, _budgets);
         }
     }
+
+    /// <summary>Stops the group commit: what it was handed is committed or its caller told it was not; nothing waits.</summary>
+    public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
+
+    public void Dispose() => _groupCommit.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -20,7 +20,8 @@ public sealed class PostgresOutboxTests : OutboxContract
         }
 
         var database = PostgresServer.OpenAsReplica(_connectionString);
-        return new StoreUnderTest(new PostgresOutbox(database, new ReplicaIdentity(), Options.Create(options)), new PostgresDeadLetterStore(database, Options.Create(options)), database, database);
+        var outbox = new PostgresOutbox(database, new ReplicaIdentity(), Options.Create(options));
+        return new StoreUnderTest(outbox, new PostgresDeadLetterStore(database, Options.Create(options)), database, new Handle(outbox, database));
     }
 
     [Fact]
@@ -96,5 +97,15 @@ public sealed class PostgresOutboxTests : OutboxContract
 
         Assert.Contains("pg-s3cret-never-logged", secrets.KnownValues);
         Assert.DoesNotContain("pg-s3cret", database.Target, StringComparison.Ordinal);
+    }
+
+    /// <summary>The outbox's group commit stopped first, then the database it writes to.</summary>
+    private sealed class Handle(PostgresOutbox outbox, PostgresDatabase database) : IDisposable
+    {
+        public void Dispose()
+        {
+            outbox.Dispose();
+            database.Dispose();
+        }
     }
 }
