@@ -127,14 +127,7 @@ internal sealed class PostgresGroupCommit : IAsyncDisposable
                 Interlocked.Increment(ref _commits);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    if (results[i] is { } result)
-                    {
-                        batch[i].Done.TrySetResult(result);
-                    }
-                    else
-                    {
-                        batch[i].Done.TrySetException(StoreBudgetException.For(batch[i].Message.Probation, _budgets));
-                    }
+                    batch[i].Complete(results[i], _budgets);
                 }
             }
             catch (Exception ex)

@@ -187,14 +187,7 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
 
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    if (results[i] is { } result)
-                    {
-                        batch[i].Done.SetResult(result);
-                    }
-                    else
-                    {
-                        batch[i].Done.SetException(StoreBudgetException.For(batch[i].Message.Probation, _budgets));
-                    }
+                    batch[i].Complete(results[i], _budgets);
                 }
             }
             catch (Exception ex)
@@ -232,5 +225,4 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     private const string OneInFlight =
         "(probation = 0 OR NOT EXISTS (SELECT 1 FROM outbox other WHERE other.pacing_key = outbox.pacing_key AND other.id <> outbox.id AND other.locked_until >= $now))";
 
-    private sealed record PendingEnqueue(OutboxMessage Message, DateTimeOffset? ClaimUntil, TaskCompletionSource<(long Id, bool Claimed)> Done);
 }
