@@ -224,5 +224,4 @@ internal sealed class SqliteOutbox : IOutbox, IDisposable
     /// <summary>An event of a key on probation is claimed only while no other event of its key is (one in flight until ilert answers).</summary>
     private const string OneInFlight =
         "(probation = 0 OR NOT EXISTS (SELECT 1 FROM outbox other WHERE other.pacing_key = outbox.pacing_key AND other.id <> outbox.id AND other.locked_until >= $now))";
-
 }
