@@ -239,9 +239,8 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
     public static Task LockDeadLettersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
         StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", "dead-letters"));
 
-    /// <summary>Holds the advisory lock of a pacing key (or of all keys) until the transaction ends.</summary>
-    public static Task LockPacingKeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string pacingKey, CancellationToken cancellationToken) =>
-        StoreSql.ExecuteAsync(connection, transaction, LockSql, cancellationToken, ("key", "pace:" + pacingKey));
+    /// <summary>What the key of a pacing log's advisory lock starts with (the pacing key, or a shared log's name, follows).</summary>
+    public const string PacingLockPrefix = "pace:";
 
     private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
 

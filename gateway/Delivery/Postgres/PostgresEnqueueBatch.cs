@@ -15,9 +15,9 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// </summary>
 internal static class PostgresEnqueueBatch
 {
-    private const string LockAlertsSql = """
+    private const string LockAlertsSql = $"""
         SELECT pg_advisory_xact_lock(h)
-        FROM (SELECT DISTINCT hashtextextended('alert:' || k, 0) AS h FROM unnest($1::text[]) AS k) AS alerts ORDER BY h
+        FROM (SELECT DISTINCT hashtextextended('{PostgresDatabase.AlertLockPrefix}' || k, 0) AS h FROM unnest($1::text[]) AS k) AS alerts ORDER BY h
         """;
 
     /// <summary>

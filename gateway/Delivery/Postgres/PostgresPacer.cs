@@ -69,7 +69,7 @@ internal sealed class PostgresPacer(PostgresDatabase db, IOptions<DeliveryOption
         batch.BatchCommands.Add(new NpgsqlBatchCommand(NoFlushWaitSql));
         foreach (var log in logs)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockSql) { Parameters = { new NpgsqlParameter { Value = "pace:" + log } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockSql) { Parameters = { new NpgsqlParameter { Value = PostgresDatabase.PacingLockPrefix + log } } });
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(AcquireSql) { Parameters = { Value(logs), Value(limits), Value(_window) } });
