@@ -100,6 +100,8 @@ internal sealed partial class PostgresDatabase : IStoreDatabase, IDisposable
         $f$;
         CREATE TRIGGER outbox_changed AFTER INSERT OR DELETE ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_changed();
         """,
+        // 6: what ops did: every version of every transform, and the audit trail of management actions (StoreSchema).
+        string.Join(";\n", StoreSchema.OpsRecords(StoreProvider.Postgres)),
     ];
 
     /// <summary>The schema version a database has once every migration is applied.</summary>

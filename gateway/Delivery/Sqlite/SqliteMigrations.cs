@@ -78,6 +78,8 @@ internal static class SqliteMigrations
         ],
         // 4: heads that stay cheap: the indexes the worker's queries read (SqliteHeads).
         SqliteHeads.Migration,
+        // 5: what ops did: every version of every transform, and the audit trail of management actions (StoreSchema).
+        StoreSchema.OpsRecords(StoreProvider.Sqlite),
     ];
 
     /// <summary>A column's length in bytes (SQLite's <c>length</c> counts characters of text).</summary>
@@ -86,6 +88,9 @@ internal static class SqliteMigrations
     private static string OutboxCategory(string row) => $"CASE {row}.probation WHEN 0 THEN '{StoreUsageTable.Events}' ELSE '{StoreUsageTable.Probation}' END";
 
     private static string DeadLetterCategory(string row) => $"CASE {row}.anonymous WHEN 0 THEN '{StoreUsageTable.Dead}' ELSE '{StoreUsageTable.AnonymousDead}' END";
+
+    /// <summary>The schema version a file has once every migration is applied.</summary>
+    public static int LatestVersion => Steps.Length;
 
     /// <summary>The schema version a file is at (the number of migrations applied).</summary>
     public static long VersionOf(SqliteConnection connection) => StoreSql.Scalar<long>(connection, null, "PRAGMA user_version");

@@ -26,7 +26,7 @@ public sealed class SqliteOutboxTests : OutboxContract
     {
         using (var database = OpenDatabase(_folder))
         {
-            Assert.Equal(4, database.Version);
+            Assert.Equal(SqliteMigrations.LatestVersion, database.Version);
         }
 
         using var again = OpenDatabase(_folder);
