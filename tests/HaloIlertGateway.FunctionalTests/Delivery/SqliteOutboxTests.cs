@@ -30,7 +30,7 @@ public sealed class SqliteOutboxTests : OutboxContract
         }
 
         using var again = OpenDatabase(_folder);
-        Assert.Equal(4, again.Version);
+        Assert.Equal(SqliteMigrations.LatestVersion, again.Version);
     }
 
     [Fact]
