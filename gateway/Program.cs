@@ -9,6 +9,7 @@ using HaloIlertGateway.Observability;
 using HaloIlertGateway.RateLimiting;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Security;
+using HaloIlertGateway.Versions;
 
 // `--help`, `transforms check|run ...` (the transform tooling) and `healthcheck` (a probe for containers) start nothing.
 if (HelpCommand.TryRun(args, Console.Out, out var exitCode) || TransformsCommand.TryRun(args, Console.Out, out exitCode, Console.Error)
@@ -64,6 +65,8 @@ static int RunGateway(string[] args, bool demo)
     builder.Services.AddGatewayScripting();
     // Durable delivery: outbox and dead letters in SQLite, ordered retries paced to ilert's limits.
     builder.Services.AddGatewayDelivery();
+    // Every transform version recorded in the store; served from the files (default) or from the store on every replica.
+    builder.Services.AddGatewayVersions();
     // A webhook's path: read, run the route's transform, then forward, queue, drop or fail; dead letters and replay.
     builder.Services.AddGatewayIngest();
     // OpenTelemetry metrics (Prometheus on the management port, OTLP when configured) and readiness checks.

@@ -61,6 +61,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         _app.UseExceptionHandler();
         _app.UseManagementToken(options.Value, demo: gateway.GetService<DemoReceiver>() is not null);
         TransformEndpoints.Map(_app, gateway);
+        TransformVersionEndpoints.Map(_app, gateway);
         DeliveryEndpoints.Map(_app, gateway);
         OperatorEndpoints.Map(_app, gateway, options.Value);
         _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Scripting.Fixtures;
+using HaloIlertGateway.Versions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
 namespace HaloIlertGateway.Admin;
@@ -17,16 +16,14 @@ namespace HaloIlertGateway.Admin;
 /// saving an edited script (offered only when the management port is protected by a token).
 /// </summary>
 internal sealed class OperatorEndpoints(
-    TransformCatalog catalog, TransformLoader loader, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management, IOptions<StoreOptions> store,
+    TransformCatalog catalog, TransformPublisher publisher, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management,
     DemoReceiver? demo = null)
 {
     /// <summary>
-    /// In a cluster (a shared store) every replica must serve the same version: transforms come from what all replicas
-    /// mount (a ConfigMap), so saving on one replica is off.
+    /// Saving is a publish (<see cref="TransformPublisher"/>): off in a cluster that serves its files, where every replica
+    /// must serve what all of them mount.
     /// </summary>
-    private bool InCluster => store.Value.Provider == StoreProvider.Postgres;
-
-    private bool CanSave => management.Token is not null && !InCluster;
+    private bool CanSave => management.Token is not null && publisher.WhyNot is null;
 
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway, ManagementOptions management)
     {
@@ -73,14 +70,12 @@ internal sealed class OperatorEndpoints(
                 Json(c.Settings))));
     }
 
-    public async Task<Results<Ok<SavedTransform>, ProblemHttpResult>> SaveAsync(string name, HttpRequest request)
+    public async Task<Results<Ok<SavedTransform>, ProblemHttpResult>> SaveAsync(string name, string? message, HttpRequest request)
     {
-        if (InCluster)
+        if (publisher.WhyNot is { } why)
         {
-            return TypedResults.Problem(
-                "This gateway is one of several replicas (Gateway:Store:Provider Postgres): a script saved here would serve on this replica only. "
-                + "Change the transform where every replica reads it (the ConfigMap or volume mounted at the transforms folder); each replica picks the change up within seconds.",
-                statusCode: StatusCodes.Status409Conflict, title: "Saving is off in a cluster.");
+            return TypedResults.Problem(why, statusCode: StatusCodes.Status409Conflict, title: "Saving is off in a cluster that serves its files.",
+                type: GatewayProblems.TypePrefix + GatewayProblems.PublishingOff);
         }
 
         if (!CanSave)
@@ -88,23 +83,23 @@ internal sealed class OperatorEndpoints(
             return TypedResults.Problem("Saving scripts needs a management token (Gateway:Management:Token).", statusCode: StatusCodes.Status403Forbidden, title: "Saving is off.");
         }
 
-        if (PathOf(name) is not { } path)
+        if (PathOf(name) is null)
         {
             return NotFound(name);
         }
 
         var script = await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted);
-        var result = loader.Load(name, path, script);
-        if (!result.CanActivate)
+        // The same rule as a file edit (a version that does not load or fails its fixtures never replaces the live one),
+        // and the same record as a publish: a version with its author.
+        var outcome = await publisher.PublishAsync(name, script, fixtures: null, ManagementActor.Of(request.HttpContext).Name,
+            string.IsNullOrWhiteSpace(message) ? "Saved on the operator page" : message, VersionOrigin.Page, expectedLatest: null, request.HttpContext.RequestAborted);
+        return outcome switch
         {
-            // The same rule as a file edit: a version that does not load or fails its fixtures never replaces the live one.
-            return TypedResults.Problem(result.Error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The script was not saved.",
-                extensions: new Dictionary<string, object?> { ["line"] = result.Error.Line, ["column"] = result.Error.Column });
-        }
-
-        await File.WriteAllTextAsync(path + ".saving", script);
-        File.Move(path + ".saving", path, overwrite: true);
-        return TypedResults.Ok(new SavedTransform(true, result.Script!.Sha256));
+            PublishOutcome.Published { Version: var version } => TypedResults.Ok(new SavedTransform(true, version.Sha256, version.Number)),
+            PublishOutcome.Invalid { Report.Error: var error } => TypedResults.Problem(error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The script was not saved.",
+                type: GatewayProblems.TypePrefix + GatewayProblems.TransformInvalid, extensions: new Dictionary<string, object?> { ["line"] = error.Line, ["column"] = error.Column }),
+            _ => NotFound(name),
+        };
     }
 
     /// <summary>A fixture's JSON member, or null where the fixture leaves it out.</summary>

@@ -22,8 +22,21 @@ internal sealed class TransformEndpoints(TransformCatalog catalog, TransformLoad
 
     public Ok<IReadOnlyList<TransformStatus>> List() => TypedResults.Ok(catalog.Status());
 
-    public Results<Ok<TransformStatus>, ProblemHttpResult> Get(string name) =>
-        catalog.Status().FirstOrDefault(s => s.Name == name) is { } status ? TypedResults.Ok(status) : NotFound(name);
+    /// <summary>The status of one transform; its ETag is the serving version's number (the <c>If-Match</c> of a publish).</summary>
+    public Results<Ok<TransformStatus>, ProblemHttpResult> Get(string name, HttpResponse response)
+    {
+        if (catalog.Status().FirstOrDefault(s => s.Name == name) is not { } status)
+        {
+            return NotFound(name);
+        }
+
+        if (status.Serving)
+        {
+            response.Headers.ETag = TransformVersionEndpoints.ETagOf(status.Version);
+        }
+
+        return TypedResults.Ok(status);
+    }
 
     public Results<Ok<TransformRunReport>, ProblemHttpResult> Test(string name, TransformTestRequest test)
     {

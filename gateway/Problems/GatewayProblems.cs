@@ -31,6 +31,9 @@ internal static class GatewayProblems
     public const string ProbationFull = "probation-full";
     public const string InvalidRequest = "invalid-request";
     public const string MethodNotAllowed = "method-not-allowed";
+    public const string VersionStale = "version-stale";
+    public const string TransformInvalid = "transform-invalid";
+    public const string PublishingOff = "publishing-off";
 
     /// <summary>A 404 <c>not-found</c> problem, as the management endpoints answer for an unknown name or id.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFoundResult(string detail, string title) =>

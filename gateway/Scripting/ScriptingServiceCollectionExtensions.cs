@@ -8,6 +8,7 @@ internal static class ScriptingServiceCollectionExtensions
     public static IServiceCollection AddGatewayScripting(this IServiceCollection services)
     {
         services.AddOptions<ScriptingOptions>().BindConfiguration(ScriptingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TransformSourceOptions>().BindConfiguration(TransformSourceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TransformCatalog>();
         services.TryAddSingleton<TransformRunner>();

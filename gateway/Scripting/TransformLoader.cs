@@ -21,8 +21,20 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
     /// <summary>Compiles only (no fixtures): for a script submitted to the test endpoint. Throws <see cref="TransformCompilationException"/>.</summary>
     public CompiledTransform Compile(string name, string label, string source) => CompiledTransform.Compile(name, label, source, _jint, time.GetUtcNow());
 
+    /// <summary>Loads <paramref name="source"/> as the file at <paramref name="scriptPath"/>, with the fixture file beside it.</summary>
     public TransformLoadResult Load(string name, string scriptPath, string source)
     {
+        var fixturePath = TransformFixtureRunner.PathFor(scriptPath);
+        return Load(name, scriptPath, new TransformContent(source, File.Exists(fixturePath) ? File.ReadAllText(fixturePath) : null));
+    }
+
+    /// <summary>
+    /// Loads a version as it is kept (a file's content, or a version from the store): the script, labelled
+    /// <paramref name="scriptPath"/> in errors, and its fixtures' text, checked as the file beside it would be.
+    /// </summary>
+    public TransformLoadResult Load(string name, string scriptPath, TransformContent content)
+    {
+        var source = content.Script;
         var now = time.GetUtcNow();
         CompiledTransform script;
         try
@@ -42,7 +54,7 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
         }
 
         var fixturePath = TransformFixtureRunner.PathFor(scriptPath);
-        if (!File.Exists(fixturePath))
+        if (content.Fixtures is null)
         {
             WarmUp(script, null);
             return new TransformLoadResult(name, scriptPath, script, null, []);
@@ -51,7 +63,7 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
         TransformFixtureFile fixtures;
         try
         {
-            fixtures = TransformFixtureFile.Load(fixturePath);
+            fixtures = TransformFixtureFile.Parse(content.Fixtures);
         }
         catch (JsonException ex)
         {

@@ -21,4 +21,8 @@ internal sealed record TransformFixtureFile(
         return JsonSerializer.Deserialize<TransformFixtureFile>(stream, JsonOptions)
             ?? throw new InvalidDataException($"{path}: empty fixture file");
     }
+
+    /// <summary>A fixture file's text, as a version keeps it. Throws <see cref="JsonException"/> where it is not valid.</summary>
+    public static TransformFixtureFile Parse(string text) =>
+        JsonSerializer.Deserialize<TransformFixtureFile>(text, JsonOptions) ?? throw new JsonException("the fixture file is empty (null)");
 }

@@ -1,0 +1,123 @@
+using HaloIlertGateway.Scripting;
+using Microsoft.Extensions.Options;
+
+namespace HaloIlertGateway.Versions;
+
+/// <summary>
+/// With <see cref="TransformSource.Store"/>: the store is the truth. At start, each transform read from the folder
+/// that the store does not have becomes its version 1 (origin <c>file</c>); then, every poll interval, a replica asks the
+/// store for the latest number of each transform and serves any it does not serve yet, under the catalog's rule (a
+/// version that does not load here keeps the serving one, said once in the log). A store that cannot be read leaves
+/// the serving versions serving, and <see cref="Problem"/> says so (readiness: Degraded).
+/// </summary>
+internal sealed partial class StoreTransformSource(
+    TransformCatalog catalog, TransformVersionStore versions, TransformPublisher publisher, IOptions<TransformSourceOptions> options, TimeProvider time,
+    ILogger<StoreTransformSource> logger) : BackgroundService
+{
+    /// <summary>
+    /// The number of each transform last given to the catalog, served or not: it is not tried again. (A version this
+    /// replica published is given once more: the catalog, already serving that content, only takes the number.)
+    /// </summary>
+    private readonly Dictionary<string, int> _tried = new(StringComparer.Ordinal);
+    private bool _seeded;
+
+    /// <summary>Why the serving versions may be behind the store's (it could not be read since a time), or null.</summary>
+    public string? Problem { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StorePollInterval, time);
+        do
+        {
+            try
+            {
+                await SyncAsync(stoppingToken);
+                if (Problem is not null)
+                {
+                    Log.StoreReadAgain(logger);
+                    Problem = null;
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (Problem is null)
+                {
+                    Log.StoreUnreadable(logger, ex.GetType().Name, ex.Message);
+                    Problem = $"The transforms' versions could not be read from the store since {time.GetUtcNow():u} ({ex.GetType().Name}); the versions serving keep serving.";
+                }
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Seeds once, then serves every newer version the store has.</summary>
+    internal async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (!_seeded)
+        {
+            await SeedAsync(cancellationToken);
+            _seeded = true;
+        }
+
+        foreach (var (name, number) in await versions.LatestNumbersAsync(cancellationToken))
+        {
+            if (_tried.GetValueOrDefault(name) == number)
+            {
+                continue;
+            }
+
+            _tried[name] = number;
+            if (await versions.GetAsync(name, number, cancellationToken) is not { Script: { } script } version)
+            {
+                continue;
+            }
+
+            if (catalog.Serve(name, new TransformContent(script, version.Fixtures), number) is { CanActivate: false } refused)
+            {
+                Log.VersionRefused(logger, name, number, version.Author, refused.Error!.ToString());
+            }
+        }
+    }
+
+    /// <summary>Each transform of the folder the store has no version of becomes its version 1; one replica wins, the others find it there.</summary>
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var file in catalog.Serving())
+        {
+            var draft = new VersionDraft(
+                file.Name, file.Content, publisher.SettingsOf(file.Name), "files", $"Seeded from {Path.GetFileName(file.Path)}", VersionOrigin.File,
+                [.. file.Fixtures.Select(f => new FixtureVerdict(f.Name, f.Passed))]);
+            if (await versions.RecordAsync(draft, expectedLatest: 0, oncePerContent: false, cancellationToken) is VersionRecord.Recorded recorded)
+            {
+                Log.Seeded(logger, file.Name, recorded.Version.Sha256);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Transform {Transform} had no version in the store: its file is version 1 (sha256 {Sha256})")]
+        public static partial void Seeded(ILogger logger, string transform, string sha256);
+
+        [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Version {Version} of transform {Transform} by {Author} does not load on this replica ({Error}); the serving version keeps serving")]
+        public static partial void VersionRefused(ILogger logger, string transform, int version, string author, string error);
+
+        [LoggerMessage(EventId = 6005, Level = LogLevel.Error, Message = "The transforms' versions could not be read from the store ({ExceptionType}: {Error}); the versions serving keep serving until it can")]
+        public static partial void StoreUnreadable(ILogger logger, string exceptionType, string error);
+
+        [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "The transforms' versions are read from the store again")]
+        public static partial void StoreReadAgain(ILogger logger);
+    }
+}

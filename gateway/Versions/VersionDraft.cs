@@ -1,0 +1,7 @@
+using HaloIlertGateway.Scripting;
+
+namespace HaloIlertGateway.Versions;
+
+/// <summary>A version about to be recorded: everything but its number and time, which the store gives it.</summary>
+internal sealed record VersionDraft(
+    string Name, TransformContent Content, string? Settings, string Author, string Message, string Origin, IReadOnlyList<FixtureVerdict> FixtureResult);
