@@ -5,7 +5,8 @@ namespace HaloIlertGateway.Delivery;
 /// never changed once written (triggers refuse an update or a delete).
 /// <list type="bullet">
 /// <item><c>transform_versions</c>: every version of every transform, numbered per transform from 1; the primary key
-/// decides between replicas publishing at once (one insert of a number wins).</item>
+/// decides between replicas publishing at once (one insert of a number wins), and a unique index between replicas
+/// recording the same file (one insert of a content wins).</item>
 /// <item><c>audit</c>: every state-changing management action, who, when, what, from where and the outcome.</item>
 /// </list>
 /// </summary>
@@ -29,6 +30,8 @@ internal static class StoreSchema
                 PRIMARY KEY (name, number))
             """,
             "CREATE INDEX transform_versions_by_content ON transform_versions (name, content_sha256)",
+            // A file's content is recorded once, however many replicas read the same folder at once.
+            "CREATE UNIQUE INDEX transform_versions_file_once ON transform_versions (name, content_sha256) WHERE origin = 'file'",
             $"""
             CREATE TABLE audit (
                 id {id}, at {integer} NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT,

@@ -7,8 +7,9 @@ namespace HaloIlertGateway.Versions;
 /// <summary>
 /// The versions of every transform (<c>transform_versions</c>), in the store the outbox uses: SQLite for one gateway,
 /// PostgreSQL for a cluster, the same SQL on both. A version is never changed (the table refuses updates and deletes).
-/// Numbers are given in order per transform; when two replicas record at once, the primary key lets one insert win and
-/// the other looks again, so a number is never given twice and a content recorded "once" is recorded once.
+/// Numbers are given in order per transform; when two replicas record at once, the primary key (or, for a file's
+/// content, a unique index) lets one insert win and the other looks again, so a number is never given twice and a file's
+/// content is recorded once.
 /// </summary>
 internal sealed class TransformVersionStore(IStoreDatabase db, TimeProvider time)
 {
@@ -63,7 +64,7 @@ internal sealed class TransformVersionStore(IStoreDatabase db, TimeProvider time
         }
     }
 
-    /// <summary>One try in one transaction; null when another writer took the number first (the caller tries again).</summary>
+    /// <summary>One try in one transaction; null when another writer took the number, or recorded the file, first (the caller looks again).</summary>
     private async Task<VersionRecord?> TryRecordAsync(
         DbConnection connection, DbTransaction transaction, VersionDraft draft, int? expectedLatest, bool oncePerContent, CancellationToken cancellationToken)
     {
@@ -91,7 +92,7 @@ internal sealed class TransformVersionStore(IStoreDatabase db, TimeProvider time
         var inserted = await StoreSql.ExecuteAsync(connection, transaction, $"""
             INSERT INTO transform_versions ({Columns})
             VALUES (@name, @number, @sha256, @content, @script, @fixtures, @settings, @author, @at, @message, @origin, @result)
-            ON CONFLICT (name, number) DO NOTHING
+            ON CONFLICT DO NOTHING
             """, cancellationToken,
             ("@name", version.Name), ("@number", (long)version.Number), ("@sha256", version.Sha256), ("@content", version.ContentSha256), ("@script", version.Script),
             ("@fixtures", version.Fixtures), ("@settings", version.Settings), ("@author", version.Author), ("@at", version.CreatedAt.ToUnixTimeMilliseconds()),
