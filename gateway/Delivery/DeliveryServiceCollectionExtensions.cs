@@ -46,6 +46,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DeliveryWorker>();
         services.TryAddSingleton<DeliveryQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryWorker>());
+        services.TryAddSingleton<StoreSignals>();
         services.AddHostedService<PostgresOutboxListener>();
         return services;
     }

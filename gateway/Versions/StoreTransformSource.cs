@@ -1,3 +1,4 @@
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Scripting;
 using Microsoft.Extensions.Options;
 
@@ -6,55 +7,88 @@ namespace HaloIlertGateway.Versions;
 /// <summary>
 /// With <see cref="TransformSource.Store"/>: the store is the truth. At start, each transform read from the folder
 /// that the store does not have becomes its version 1 (origin <c>file</c>); then, every poll interval, a replica asks the
-/// store for the latest number of each transform and serves any it does not serve yet, under the catalog's rule (a
+/// store for the latest number of each transform and serves any it does not serve yet (at once when PostgreSQL
+/// notifies a new version: <see cref="StoreSignals.TransformsChanged"/>), under the catalog's rule (a
 /// version that does not load here keeps the serving one, said once in the log). A store that cannot be read leaves
 /// the serving versions serving, and <see cref="Problem"/> says so (readiness: Degraded).
 /// </summary>
 internal sealed partial class StoreTransformSource(
-    TransformCatalog catalog, TransformVersionStore versions, TransformPublisher publisher, IOptions<TransformSourceOptions> options, TimeProvider time,
-    ILogger<StoreTransformSource> logger) : BackgroundService
+    TransformCatalog catalog, TransformVersionStore versions, TransformPublisher publisher, StoreSignals signals, IOptions<TransformSourceOptions> options,
+    TimeProvider time, ILogger<StoreTransformSource> logger) : BackgroundService
 {
     /// <summary>
     /// The number of each transform last given to the catalog, served or not: it is not tried again. (A version this
     /// replica published is given once more: the catalog, already serving that content, only takes the number.)
     /// </summary>
     private readonly Dictionary<string, int> _tried = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changed = new(0);
     private bool _seeded;
+    private bool _failing;
 
-    /// <summary>Why the serving versions may be behind the store's (it could not be read since a time), or null.</summary>
-    public string? Problem { get; private set; }
+    /// <summary>Why the serving versions may be behind the store's (not read yet, or not since a time), or null.</summary>
+    public string? Problem { get; private set; } = "The transforms' versions have not been read from the store yet; the files' versions serve.";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.StorePollInterval, time);
+        signals.TransformsChanged += OnChanged;
+        try
+        {
+            await SyncUntilStoppedAsync(stoppingToken);
+        }
+        finally
+        {
+            signals.TransformsChanged -= OnChanged;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _changed.Dispose();
+        base.Dispose();
+    }
+
+    private void OnChanged() => _changed.Release();
+
+    private async Task SyncUntilStoppedAsync(CancellationToken stoppingToken)
+    {
         do
         {
             try
             {
                 await SyncAsync(stoppingToken);
-                if (Problem is not null)
+                if (Problem is not null && _failing)
                 {
                     Log.StoreReadAgain(logger);
-                    Problem = null;
                 }
+
+                Problem = null;
+                _failing = false;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                if (Problem is null)
+                if (!_failing)
                 {
+                    _failing = true;
                     Log.StoreUnreadable(logger, ex.GetType().Name, ex.Message);
                     Problem = $"The transforms' versions could not be read from the store since {time.GetUtcNow():u} ({ex.GetType().Name}); the versions serving keep serving.";
                 }
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await WaitAsync(stoppingToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    /// <summary>Until a notification or the poll interval; false once stopping.</summary>
+    private async Task<bool> WaitAsync(CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            await _changed.WaitAsync(options.Value.StorePollInterval, stoppingToken);
+            // A burst of notifications is one look.
+            while (_changed.CurrentCount > 0 && _changed.Wait(0, CancellationToken.None))
+            {
+            }
+
+            return true;
         }
         catch (OperationCanceledException)
         {

@@ -8,11 +8,14 @@ namespace HaloIlertGateway.Delivery.Postgres;
 /// <see cref="Channel"/> once per committed statement that inserts or deletes), so that no replica polls the shared
 /// database blindly. A burst of changes wakes the worker at most once per <see cref="Spacing"/>. While the listening
 /// connection is down the worker looks every second instead, and after it is back the worker looks at once (what
-/// changed in between was not heard). Runs only when the store is PostgreSQL.
+/// changed in between was not heard). The same connection hears new transform versions
+/// (<see cref="StoreSchema.TransformsChannel"/>) and passes them on through <see cref="StoreSignals"/>. Runs only when
+/// the store is PostgreSQL.
 /// </summary>
 internal sealed partial class PostgresOutboxListener(
     IServiceProvider services,
     DeliveryWorker worker,
+    StoreSignals signals,
     IOptions<StoreOptions> store,
     TimeProvider time,
     ILogger<PostgresOutboxListener> logger) : BackgroundService
@@ -70,10 +73,22 @@ internal sealed partial class PostgresOutboxListener(
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
         await using var connection = await services.GetRequiredService<PostgresDatabase>().OpenAsync(stoppingToken);
-        connection.Notification += (_, _) => OnChange();
-        await StoreSql.ExecuteAsync(connection, null, "LISTEN " + Channel, stoppingToken);
+        connection.Notification += (_, notification) =>
+        {
+            if (notification.Channel == StoreSchema.TransformsChannel)
+            {
+                signals.RaiseTransformsChanged();
+            }
+            else
+            {
+                OnChange();
+            }
+        };
+        await StoreSql.ExecuteAsync(connection, null, $"LISTEN {Channel}; LISTEN {StoreSchema.TransformsChannel}", stoppingToken);
         worker.HearsOtherReplicas(true);
         worker.Wake();
+        // What was published while this replica was not listening was not heard.
+        signals.RaiseTransformsChanged();
         while (true)
         {
             if (!await connection.WaitAsync(Silence, stoppingToken))

@@ -101,7 +101,7 @@ public sealed class FileVersionTests
     {
         await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithTagger());
         await Eventually.TrueAsync(async () => (await harness.HistoryAsync()).Count == 1, "version 1");
-        (await harness.PublishAsync(Script("v2"), "v2", ifMatch: "\"1\"", fixtures: Fixtures("v2"))).Dispose();
+        await harness.PublishedAsync(Script("v2"), "v2", ifMatch: "\"1\"", fixtures: Fixtures("v2"));
 
         using var rollback = await harness.RollBackAsync(1, "v2 paged everyone", ifMatch: "\"2\"");
 

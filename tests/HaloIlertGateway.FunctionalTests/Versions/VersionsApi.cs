@@ -58,6 +58,13 @@ internal static class VersionsApi
         return await harness.Management.SendAsync(request);
     }
 
+    /// <summary>A publish that must succeed (201).</summary>
+    public static async Task PublishedAsync(this GatewayHarness harness, string script, string message, string? ifMatch = null, string? fixtures = null, string token = Token)
+    {
+        using var response = await harness.PublishAsync(script, message, ifMatch, fixtures, token);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"publish answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     public static async Task<HttpResponseMessage> RollBackAsync(this GatewayHarness harness, int version, string message, string? ifMatch = null, string token = Token)
     {
         using var request = Request(HttpMethod.Post, $"/_gateway/transforms/{Name}/rollback", JsonContent.Create(new { version, message }), token);

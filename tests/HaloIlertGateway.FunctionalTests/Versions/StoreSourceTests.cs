@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using HaloIlertGateway.Tests.Infrastructure;
+using static HaloIlertGateway.FunctionalTests.Versions.VersionsApi;
+
+namespace HaloIlertGateway.FunctionalTests.Versions;
+
+/// <summary>
+/// Gateway:Transforms:Source Store on a cluster of replicas sharing one PostgreSQL: the files seed version 1, a version
+/// published on one replica serves on every replica within two seconds, a rollback likewise, nothing changes on a stale
+/// or failing publish, and a replica that cannot read the store keeps its version and says Degraded.
+/// </summary>
+public sealed class StoreSourceTests
+{
+    private static readonly TimeSpan EveryReplicaWithin = TimeSpan.FromSeconds(2);
+
+    private static Task<GatewayHarness> ReplicaAsync(string connectionString) =>
+        GatewayHarness.CreateAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g.WithTagger(), connectionString).Settings["Gateway:Transforms:Source"] = "Store");
+
+    [Fact]
+    public async Task AVersionPublishedOnOneReplicaServesOnTheOtherWithinTwoSecondsAndARollbackToo()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var a = await ReplicaAsync(connectionString);
+        await using var b = await ReplicaAsync(connectionString);
+        await SeededAsync(a);
+        await SeededAsync(b);
+
+        using (var published = await a.PublishAsync(Script("v2"), "Tag as v2", ifMatch: "\"1\"", fixtures: Fixtures("v2")))
+        {
+            Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        }
+
+        var served = await ServedWithinAsync(b, 2, Script("v2"));
+        Assert.True(served <= EveryReplicaWithin, $"replica B served version 2 after {served.TotalMilliseconds:0} ms");
+        var history = await b.HistoryAsync();
+        Assert.Equal([(2, "api", "Tag as v2"), (1, "file", "Seeded from tagger.js")],
+            history.Select(v => (v!["number"]!.GetValue<int>(), v["origin"]!.GetValue<string>(), v["message"]!.GetValue<string>())));
+        Assert.Equal(Script("v1"), File.ReadAllText(Path.Combine(b.Gateway.TransformsDirectory, "tagger.js")));
+
+        using (var rollback = await b.RollBackAsync(1, "v2 paged everyone", ifMatch: "\"2\""))
+        {
+            Assert.Equal(HttpStatusCode.Created, rollback.StatusCode);
+        }
+
+        served = await ServedWithinAsync(a, 3, Script("v1"));
+        Assert.True(served <= EveryReplicaWithin, $"replica A served version 3 after {served.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task StaleAndFailingPublishesChangeNothingOnAnyReplica()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var a = await ReplicaAsync(connectionString);
+        await using var b = await ReplicaAsync(connectionString);
+        await SeededAsync(a);
+        await SeededAsync(b);
+        await a.PublishedAsync(Script("v2"), "v2", ifMatch: "\"1\"", fixtures: Fixtures("v2"));
+        await ServedWithinAsync(b, 2, Script("v2"));
+
+        using var stale = await b.PublishAsync(Script("v3"), "made on version 1", ifMatch: "\"1\"", fixtures: Fixtures("v3"));
+        using var failing = await b.PublishAsync(Script("v3"), "fixtures say v2", ifMatch: "\"2\"");
+
+        Assert.Equal((HttpStatusCode.PreconditionFailed, HttpStatusCode.UnprocessableEntity), (stale.StatusCode, failing.StatusCode));
+        Assert.Equal(2, (await a.HistoryAsync()).Count);
+        Assert.Equal((2, Sha256(Script("v2"))), ((await a.ServingAsync()).Version, (await a.ServingAsync()).Sha256));
+        Assert.Equal((2, Sha256(Script("v2"))), ((await b.ServingAsync()).Version, (await b.ServingAsync()).Sha256));
+    }
+
+    [Fact]
+    public async Task TheFilesSeedOnlyATransformTheStoreDoesNotHave()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var a = await ReplicaAsync(connectionString);
+        await SeededAsync(a);
+        await a.PublishedAsync(Script("v2"), "v2", ifMatch: "\"1\"", fixtures: Fixtures("v2"));
+
+        // A replica started later from the same (old) files serves the store's version, not its file.
+        await using var late = await ReplicaAsync(connectionString);
+
+        await ServedWithinAsync(late, 2, Script("v2"), TimeSpan.FromSeconds(30));
+        Assert.Equal(2, (await late.HistoryAsync()).Count);
+    }
+
+    [Fact]
+    public async Task AReplicaThatCannotReadTheStoreKeepsServingItsVersionAndIsDegradedUntilItCan()
+    {
+        var server = await PostgresServer.StartOwnAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var replica = await ReplicaAsync(connectionString);
+        await SeededAsync(replica);
+
+        await server.StopAsync();
+        try
+        {
+            await Eventually.TrueAsync(async () => await VersionsCheckAsync(replica) == "Degraded", "readiness to say the versions are Degraded", TimeSpan.FromSeconds(30));
+            Assert.Equal((1, Sha256(Script("v1"))), ((await replica.ServingAsync()).Version, (await replica.ServingAsync()).Sha256));
+            using var run = VersionsApi.Request(HttpMethod.Post, "/_gateway/transforms/tagger/test", JsonContent.Create(new { request = new { path = "/x", body = new { n = 5 } } }));
+            using var ran = await replica.Management.SendAsync(run);
+            Assert.Equal("v1", (await ran.Content.ReadFromJsonAsync<JsonObject>())!["request"]!["body"]!["tag"]!.GetValue<string>());
+        }
+        finally
+        {
+            await server.StartAgainAsync();
+        }
+
+        await Eventually.TrueAsync(async () => await VersionsCheckAsync(replica) == "Healthy", "the versions check to recover", TimeSpan.FromSeconds(30));
+        await server.StopAsync();
+    }
+
+    /// <summary>Polls <paramref name="replica"/> until it serves <paramref name="version"/> with <paramref name="script"/>; how long that took.</summary>
+    private static async Task<TimeSpan> ServedWithinAsync(GatewayHarness replica, int version, string script, TimeSpan? deadline = null)
+    {
+        var clock = Stopwatch.StartNew();
+        await Eventually.TrueAsync(async () => (await replica.ServingAsync()) == (version, Sha256(script), $"\"{version}\""), $"version {version} to serve", deadline ?? TimeSpan.FromSeconds(30));
+        return clock.Elapsed;
+    }
+
+    /// <summary>Until <paramref name="replica"/> has read the store (the files seeded version 1) and says so.</summary>
+    private static Task SeededAsync(GatewayHarness replica) => Eventually.TrueAsync(
+        async () => await VersionsCheckAsync(replica) == "Healthy" && (await replica.HistoryAsync()).Count == 1, "the replica to read the store's version 1", TimeSpan.FromSeconds(30));
+
+    private static async Task<string> VersionsCheckAsync(GatewayHarness replica)
+    {
+        using var response = await replica.Management.GetAsync("/readyz");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["checks"]!["transform-versions"]!["status"]!.GetValue<string>();
+    }
+}
