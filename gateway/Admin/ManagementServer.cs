@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using HaloIlertGateway.Observability;
+using HaloIlertGateway.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -55,11 +56,13 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
             filter.IncludeFailureMessage = false;
         });
 
+        // Validated on start (ManagementIdentitiesValidation), so nothing is said here again.
+        var identities = ManagementIdentityReader.Read(options.Value, gateway.GetRequiredService<SecretStore>(), errors: []);
         _app = builder.Build();
         _app.UseHostFiltering();
         _app.UseBrowserDefenses();
         _app.UseExceptionHandler();
-        _app.UseManagementToken(options.Value, demo: gateway.GetService<DemoReceiver>() is not null);
+        _app.Use(new ManagementSignIn(identities, demo: gateway.GetService<DemoReceiver>() is not null, gateway.GetRequiredService<ILogger<ManagementSignIn>>()).InvokeAsync);
         TransformEndpoints.Map(_app, gateway);
         TransformVersionEndpoints.Map(_app, gateway);
         DeliveryEndpoints.Map(_app, gateway);
@@ -81,7 +84,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
 
         Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a))];
         var addresses = string.Join(", ", Addresses);
-        Log.Listening(logger, addresses, options.Value.Token is not null);
+        Log.Listening(logger, addresses, identities.SignInRequired, options.Value.Users.Count, identities.HasTrustedProxies);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -102,7 +105,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Management port listening on {Addresses} (token required: {TokenRequired})")]
-        public static partial void Listening(ILogger logger, string addresses, bool tokenRequired);
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Management port listening on {Addresses} (sign-in required: {SignInRequired}; users: {Users}; trusted proxies: {TrustedProxies})")]
+        public static partial void Listening(ILogger logger, string addresses, bool signInRequired, int users, bool trustedProxies);
     }
 }

@@ -12,18 +12,19 @@ namespace HaloIlertGateway.Admin;
 
 /// <summary>
 /// The operator page (<c>GET /</c>) and what it needs beyond the transform and delivery endpoints: routes with
-/// their policies, a transform's source and fixture requests (as playground samples), recent requests, and
-/// saving an edited script (offered only when the management port is protected by a token).
+/// their policies, a transform's source and fixture requests (as playground samples), recent requests, who is
+/// signed in, and saving an edited script (offered only to an identity that may edit, behind a sign-in).
 /// </summary>
 internal sealed class OperatorEndpoints(
     TransformCatalog catalog, TransformPublisher publisher, IProxyStateLookup proxy, RecentRequests recent, ManagementOptions management,
     DemoReceiver? demo = null)
 {
     /// <summary>
-    /// Saving is a publish (<see cref="TransformPublisher"/>): off in a cluster that serves its files, where every replica
-    /// must serve what all of them mount.
+    /// Whether <paramref name="actor"/> may save a script here: one that may edit, signed in (a port that takes no
+    /// sign-in is open to everyone on this machine, and what runs in the gateway is not theirs to change), and not in a
+    /// cluster that serves its files.
     /// </summary>
-    private bool CanSave => management.Token is not null && publisher.WhyNot is null;
+    private bool CanSave(ManagementActor actor) => management.SignInRequired && actor.Role >= ManagementRole.Edit && publisher.WhyNot is null;
 
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, IServiceProvider gateway, ManagementOptions management)
     {
@@ -46,7 +47,11 @@ internal sealed class OperatorEndpoints(
 
     public static IResult Page() => Results.Stream(OperatorPage.Open(), "text/html; charset=utf-8");
 
-    public Ok<OperatorInfo> Info() => TypedResults.Ok(new OperatorInfo(CanSave, demo is not null));
+    public Ok<OperatorInfo> Info(HttpContext context)
+    {
+        var signedIn = context.Features.Get<ManagementActor>();
+        return TypedResults.Ok(new OperatorInfo(CanSave(ManagementActor.Of(context)), demo is not null, signedIn is null ? null : OperatorUser.Of(signedIn)));
+    }
 
     public Ok<IEnumerable<RouteView>> Routes() => TypedResults.Ok(proxy.GetRoutes()
         .OrderBy(r => r.Config.Order ?? 0).ThenBy(r => r.Config.RouteId)
@@ -78,9 +83,11 @@ internal sealed class OperatorEndpoints(
                 type: GatewayProblems.TypePrefix + GatewayProblems.PublishingOff);
         }
 
-        if (!CanSave)
+        if (!CanSave(ManagementActor.Of(request.HttpContext)))
         {
-            return TypedResults.Problem("Saving scripts needs a management token (Gateway:Management:Token).", statusCode: StatusCodes.Status403Forbidden, title: "Saving is off.");
+            // The sign-in already refused a signed-in identity below edit: what is left is a port without a sign-in.
+            return TypedResults.Problem("Saving scripts needs a sign-in (Gateway:Management:Token, or Users with the role edit or admin).",
+                statusCode: StatusCodes.Status403Forbidden, title: "Saving is off.", type: GatewayProblems.TypePrefix + GatewayProblems.Forbidden);
         }
 
         if (PathOf(name) is null)

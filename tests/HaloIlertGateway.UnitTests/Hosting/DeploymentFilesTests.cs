@@ -193,7 +193,7 @@ public sealed partial class DeploymentFilesTests
             .ToDictionary(r => List(r["source_labels"]).Single().ToString()!, r => r["regex"].ToString());
         var authorization = Map(job["authorization"]);
 
-        Assert.Contains(job["metrics_path"].ToString(), HaloIlertGateway.Admin.ManagementTokenMiddleware.ProbePaths);
+        Assert.Contains(job["metrics_path"].ToString(), HaloIlertGateway.Admin.ManagementSignIn.ProbePaths);
         Assert.Equal("Bearer", authorization["type"].ToString());
         Assert.True(authorization.ContainsKey("credentials_file") && !authorization.ContainsKey("credentials"), "the token comes from a file, not the scrape config");
         Assert.Equal(Map(Map(template["metadata"])["labels"])["app"].ToString(), keeps["__meta_kubernetes_pod_label_app"]);
