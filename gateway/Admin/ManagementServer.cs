@@ -63,6 +63,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         TransformEndpoints.Map(_app, gateway);
         DeliveryEndpoints.Map(_app, gateway);
         OperatorEndpoints.Map(_app, gateway, options.Value);
+        AuditEndpoints.Map(_app, gateway);
         _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
         _app.MapOpenApi();
