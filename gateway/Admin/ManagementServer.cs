@@ -1,3 +1,4 @@
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,6 +48,9 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
             return Task.CompletedTask;
         }));
         builder.Services.AddSingleton(gateway.GetRequiredService<HealthCheckService>());
+        // What the Audited filter writes with, looked up per request (an endpoint filter is made without services).
+        builder.Services.AddSingleton(gateway.GetRequiredService<AuditTrail>());
+        builder.Services.AddSingleton(gateway.GetRequiredService<TimeProvider>());
         // Only the configured host names: a page whose own name resolves here (DNS rebinding) names its own host.
         builder.Services.AddHostFiltering(filter =>
         {

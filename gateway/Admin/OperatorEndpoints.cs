@@ -43,7 +43,7 @@ internal sealed class OperatorEndpoints(
         var transform = endpoints.MapGroup("/_gateway/transforms/{name}");
         transform.MapGet("/source", api.Source);
         transform.MapGet("/fixtures", api.Fixtures);
-        transform.MapPut("/source", api.SaveAsync);
+        transform.MapPut("/source", api.SaveAsync).Audited("save");
         return endpoints;
     }
 
@@ -104,6 +104,7 @@ internal sealed class OperatorEndpoints(
 
         await File.WriteAllTextAsync(path + ".saving", script);
         File.Move(path + ".saving", path, overwrite: true);
+        request.HttpContext.Items[AuditTrail.DetailKey] = "sha256 " + result.Script!.Sha256[..12];
         return TypedResults.Ok(new SavedTransform(true, result.Script!.Sha256));
     }
 

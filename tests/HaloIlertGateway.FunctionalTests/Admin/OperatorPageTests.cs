@@ -177,12 +177,7 @@ public sealed partial class OperatorPageTests
     }
 
     /// <summary>A durable route whose transform fails on <c>{"ok": false}</c>: each such request becomes a dead letter.</summary>
-    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.CreateAsync(
-        new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
-        g =>
-        {
-            g.WithTransformRoute("fragile", "fragile");
-        });
+    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.CreateAsync(configure: g => g.WithFragileRoute());
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Management port listening on (http://\S+) ")]
     private static partial System.Text.RegularExpressions.Regex ManagementAddress();
