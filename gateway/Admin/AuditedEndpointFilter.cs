@@ -55,7 +55,8 @@ internal sealed partial class AuditedEndpointFilter(string action) : IEndpointFi
         var logger = services.GetRequiredService<ILogger<AuditedEndpointFilter>>();
         var actor = ManagementActor.Of(http);
         var detail = Shorten(http.Items.TryGetValue(AuditTrail.DetailKey, out var given) && given is string text ? text : fallbackDetail);
-        var entry = new AuditEntry(0, services.GetRequiredService<TimeProvider>().GetUtcNow(), actor.Name, action, TargetOf(http), actor.Address, status, OutcomeOf(status), detail);
+        var at = (services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+        var entry = new AuditEntry(0, at, actor.Name, action, TargetOf(http), actor.Address, status, OutcomeOf(status), detail);
         try
         {
             // Not the request's token: a client that hangs up once the action is done must not take its record with it.
