@@ -1,3 +1,4 @@
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -48,6 +49,9 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
             return Task.CompletedTask;
         }));
         builder.Services.AddSingleton(gateway.GetRequiredService<HealthCheckService>());
+        // What the Audited filter writes with, looked up per request (an endpoint filter is made without services).
+        builder.Services.AddSingleton(gateway.GetRequiredService<AuditTrail>());
+        builder.Services.AddSingleton(gateway.GetRequiredService<TimeProvider>());
         // Only the configured host names: a page whose own name resolves here (DNS rebinding) names its own host.
         builder.Services.AddHostFiltering(filter =>
         {
@@ -67,6 +71,7 @@ internal sealed partial class ManagementServer(IServiceProvider gateway, IOption
         TransformVersionEndpoints.Map(_app, gateway);
         DeliveryEndpoints.Map(_app, gateway);
         OperatorEndpoints.Map(_app, gateway, options.Value);
+        AuditEndpoints.Map(_app, gateway);
         _app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         _app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ObservabilityServiceCollectionExtensions.ReadyTag), ResponseWriter = ReadinessWriter.WriteAsync });
         _app.MapOpenApi();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Ingest;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
@@ -41,7 +42,7 @@ internal sealed class OperatorEndpoints(
         var transform = endpoints.MapGroup("/_gateway/transforms/{name}");
         transform.MapGet("/source", api.Source);
         transform.MapGet("/fixtures", api.Fixtures);
-        transform.MapPut("/source", api.SaveAsync);
+        transform.MapPut("/source", api.SaveAsync).Audited("save");
         return endpoints;
     }
 
@@ -100,6 +101,11 @@ internal sealed class OperatorEndpoints(
         // and the same record as a publish: a version with its author.
         var outcome = await publisher.PublishAsync(name, script, fixtures: null, ManagementActor.Of(request.HttpContext).Name,
             string.IsNullOrWhiteSpace(message) ? "Saved on the operator page" : message, VersionOrigin.Page, expectedLatest: null, request.HttpContext.RequestAborted);
+        if (outcome is PublishOutcome.Published { Version: var published })
+        {
+            request.HttpContext.Items[AuditTrail.DetailKey] = $"version {published.Number}, sha256 {published.Sha256[..12]}";
+        }
+
         return outcome switch
         {
             PublishOutcome.Published { Version: var version } => TypedResults.Ok(new SavedTransform(true, version.Sha256, version.Number)),

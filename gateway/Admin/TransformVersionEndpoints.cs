@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DiffPlex;
 using DiffPlex.Renderer;
+using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Problems;
 using HaloIlertGateway.Versions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,8 +27,8 @@ internal sealed class TransformVersionEndpoints(TransformVersionStore versions, 
         transform.MapGet("/versions", api.ListAsync);
         transform.MapGet("/versions/{number:int}", api.GetAsync);
         transform.MapGet("/diff", api.DiffAsync);
-        transform.MapPost("/versions", api.PublishAsync);
-        transform.MapPost("/rollback", api.RollBackAsync);
+        transform.MapPost("/versions", api.PublishAsync).Audited("publish");
+        transform.MapPost("/rollback", api.RollBackAsync).Audited("rollback");
         return endpoints;
     }
 
@@ -116,7 +117,7 @@ internal sealed class TransformVersionEndpoints(TransformVersionStore versions, 
         {
             case PublishOutcome.Published { Version: var version }:
                 context.Response.Headers.ETag = ETagOf(version.Number);
-                context.Items[AuditDetail] = $"version {version.Number}";
+                context.Items[AuditTrail.DetailKey] = $"version {version.Number}, sha256 {version.Sha256[..12]}";
                 return TypedResults.Created($"/_gateway/transforms/{name}/versions/{version.Number}", version);
             case PublishOutcome.Stale stale:
                 return Stale(stale, context.Request.Headers.IfMatch.ToString());
@@ -136,9 +137,6 @@ internal sealed class TransformVersionEndpoints(TransformVersionStore versions, 
                 throw new InvalidOperationException($"Unexpected outcome {outcome}.");
         }
     }
-
-    /// <summary>The key a handler leaves a short detail under for the audit trail.</summary>
-    internal const string AuditDetail = "audit.detail";
 
     private static ProblemHttpResult Stale(PublishOutcome.Stale stale, string ifMatch) => TypedResults.Problem(
         stale.Latest is { } latest

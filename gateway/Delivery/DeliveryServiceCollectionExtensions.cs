@@ -28,6 +28,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryPacer>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresPacer>() : provider.GetRequiredService<DeliveryPacer>());
         services.TryAddSingleton<IStoreDatabase>(provider => IsShared(provider) ? provider.GetRequiredService<PostgresDatabase>() : provider.GetRequiredService<SqliteDatabase>());
         services.TryAddSingleton<KeyClassStore>();
+        services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<DeliveryKeys>();
         services.TryAddSingleton<IReplayGuard, ReplayGuardStore>();
         services.TryAddSingleton<StoreUpkeep>();

@@ -39,6 +39,10 @@ internal static class GatewayProblems
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFoundResult(string detail, string title) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title, type: TypePrefix + NotFound);
 
+    /// <summary>A 400 <c>invalid-request</c> problem, as the management endpoints answer for a bad parameter.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InvalidRequestResult(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request.", type: TypePrefix + InvalidRequest);
+
     public static Task WriteAsync(HttpContext context, GatewayProblem problem)
     {
         if (problem.RetryAfterSeconds is { } seconds)

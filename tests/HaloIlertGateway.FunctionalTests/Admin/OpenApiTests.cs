@@ -29,6 +29,23 @@ public sealed class OpenApiTests
         Assert.Equal("HaloIlertGateway management API", document["info"]!["title"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task TheAuditTrailIsDescribedAsAPageOfEntriesWithTheNextPagesStart()
+    {
+        await using var harness = await GatewayHarness.CreateAsync();
+
+        var document = (await harness.Management.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+
+        var audit = document["paths"]!["/_gateway/audit"]!["get"]!;
+        var parameters = audit["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>());
+        Assert.Equal(["limit", "before", "actor", "action", "since", "until"], parameters);
+        var page = audit["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>().Split('/')[^1];
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal(["entries", "next"], schemas[page]!["properties"]!.AsObject().Select(p => p.Key));
+        var entry = schemas[page]!["properties"]!["entries"]!["items"]!["$ref"]!.GetValue<string>().Split('/')[^1];
+        Assert.Equal(["id", "at", "actor", "action", "target", "address", "status", "outcome", "detail"], schemas[entry]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
     /// <summary>The route patterns of the management API, mapped by the same calls the management server makes, on an app of the test's own.</summary>
     private static List<string> ManagementRoutePatterns(IServiceProvider gateway)
     {
@@ -36,6 +53,7 @@ public sealed class OpenApiTests
         TransformEndpoints.Map(app, gateway);
         DeliveryEndpoints.Map(app, gateway);
         OperatorEndpoints.Map(app, gateway, gateway.GetRequiredService<IOptions<ManagementOptions>>().Value);
+        AuditEndpoints.Map(app, gateway);
         return [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>().Select(endpoint => endpoint.RoutePattern.RawText ?? string.Empty)];
     }
 }

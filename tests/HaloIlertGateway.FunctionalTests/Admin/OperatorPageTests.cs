@@ -168,6 +168,41 @@ public sealed partial class OperatorPageTests
         await browser.ScreenshotAsync("dead-letter-replayed");
     }
 
+    [SkippableFact]
+    public async Task AnActionTakenThroughTheApiAppearsInTheAuditSectionWithWhoAndHowItWent()
+    {
+        await using var harness = await StartWithFragileDurableRouteAsync();
+        var id = await harness.PostDeadLetterAsync("il1hps-audit-page");
+        using (var deleted = await harness.Management.DeleteAsync($"/_gateway/deadletters/{id}"))
+        using (var refused = await harness.Management.PostAsync("/_gateway/deadletters/424242/replay", null))
+        {
+            Assert.Equal((System.Net.HttpStatusCode.NoContent, System.Net.HttpStatusCode.NotFound), (deleted.StatusCode, refused.StatusCode));
+        }
+
+        await using var browser = await Browser.OpenAsync(harness.Management.BaseAddress!);
+        var page = browser.Page;
+        var rows = page.Locator("#audit-entries tbody tr");
+
+        // Newest first: who, action, target, outcome and detail, each in its column.
+        await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await Assertions.Expect(rows.Nth(0).Locator("td:not(:first-child)")).ToHaveTextAsync(["local from 127.0.0.1", "replay", "424242", "refused (404)", "Not found."]);
+        await Assertions.Expect(rows.Nth(0).Locator("td.warn")).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.Nth(1).Locator("td:not(:first-child)")).ToHaveTextAsync(
+            ["local from 127.0.0.1", "dead-letter-delete", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "succeeded (204)", ""]);
+        await Assertions.Expect(rows.Nth(1).Locator("td.ok")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#audit-entries")).Not.ToContainTextAsync("il1hps-audit-page");
+
+        // The filter by who: nobody of that name, then the loopback caller again.
+        await page.FillAsync("#audit-actor", "someone-else");
+        await page.PressAsync("#audit-actor", "Enter");
+        await Assertions.Expect(rows).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await page.FillAsync("#audit-actor", "local");
+        await page.PressAsync("#audit-actor", "Enter");
+        await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await page.Locator("#audit").ScrollIntoViewIfNeededAsync();
+        await browser.ScreenshotAsync("audit-trail");
+    }
+
     private static async Task OpenTransformAsync(IPage page, string transform)
     {
         await page.WaitForSelectorAsync($"#pg-transform option[value='{transform}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 10_000 });
@@ -177,12 +212,7 @@ public sealed partial class OperatorPageTests
     }
 
     /// <summary>A durable route whose transform fails on <c>{"ok": false}</c>: each such request becomes a dead letter.</summary>
-    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.CreateAsync(
-        new Dictionary<string, string> { ["fragile"] = """function transform(request, context) { if (!request.body.ok) { throw new Error("not mappable yet"); } return request; }""" },
-        g =>
-        {
-            g.WithTransformRoute("fragile", "fragile");
-        });
+    private static Task<GatewayHarness> StartWithFragileDurableRouteAsync() => GatewayHarness.CreateAsync(configure: g => g.WithFragileRoute());
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Management port listening on (http://\S+) ")]
     private static partial System.Text.RegularExpressions.Regex ManagementAddress();
