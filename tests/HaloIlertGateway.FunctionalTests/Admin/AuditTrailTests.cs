@@ -74,7 +74,8 @@ public sealed class AuditTrailTests
         using var refused = await SendAsync(harness, HttpMethod.Put, "/_gateway/transforms/plain/source", "function transform(request, context) {\n  return request +;\n}\n");
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity), (saved.StatusCode, refused.StatusCode));
-        var sha256 = (await saved.Content.ReadFromJsonAsync<JsonObject>())!["sha256"]!.GetValue<string>();
+        var savedAs = (await saved.Content.ReadFromJsonAsync<JsonObject>())!;
+        var sha256 = savedAs["sha256"]!.GetValue<string>();
         using var audit = await SendAsync(harness, HttpMethod.Get, "/_gateway/audit");
         var text = await audit.Content.ReadAsStringAsync();
         var entries = JsonNode.Parse(text)!["entries"]!.AsArray();
@@ -82,7 +83,7 @@ public sealed class AuditTrailTests
         AssertEntry(entries[0]!, "save", "plain", 422, AuditEntry.Refused);
         AssertEntry(entries[1]!, "save", "plain", 200, AuditEntry.Succeeded);
         Assert.Equal("The script was not saved.", entries[0]!["detail"]!.GetValue<string>());
-        Assert.Equal("sha256 " + sha256[..12], entries[1]!["detail"]!.GetValue<string>());
+        Assert.Equal($"version {savedAs["version"]!.GetValue<int>()}, sha256 {sha256[..12]}", entries[1]!["detail"]!.GetValue<string>());
         // Whoever the sign-in names the holder of the token (until it does, the loopback caller), never the token itself.
         Assert.All(entries, entry => Assert.False(string.IsNullOrWhiteSpace(entry!["actor"]!.GetValue<string>())));
         Assert.Equal(2, AuditEvents(harness, LogEventLevel.Information).Count);
