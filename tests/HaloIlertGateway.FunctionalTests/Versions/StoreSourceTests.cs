@@ -20,7 +20,7 @@ public sealed class StoreSourceTests
         GatewayHarness.CreateAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g.WithTagger(), connectionString).Settings["Gateway:Transforms:Source"] = "Store");
 
     [Fact]
-    public async Task AVersionPublishedOnOneReplicaServesOnTheOtherWithinTwoSecondsAndARollbackToo()
+    public async Task AlicesVersionServesOnTheOtherReplicaWithinTwoSecondsBobsRollbackTooAndTheAuditNamesThem()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         await using var a = await ReplicaAsync(connectionString);
@@ -28,26 +28,36 @@ public sealed class StoreSourceTests
         await SeededAsync(a);
         await SeededAsync(b);
 
-        using (var published = await a.PublishAsync(Script("v2"), "Tag as v2", ifMatch: "\"1\"", fixtures: Fixtures("v2")))
+        using (var published = await a.PublishAsync(Script("v2"), "Tag as v2 for the new board", ifMatch: "\"1\"", fixtures: Fixtures("v2"), token: AliceToken))
         {
             Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         }
 
         var served = await ServedWithinAsync(b, 2, Script("v2"));
         Assert.True(served <= EveryReplicaWithin, $"replica B served version 2 after {served.TotalMilliseconds:0} ms");
-        var history = await b.HistoryAsync();
-        Assert.Equal([(2, "api", "Tag as v2"), (1, "file", "Seeded from tagger.js")],
-            history.Select(v => (v!["number"]!.GetValue<int>(), v["origin"]!.GetValue<string>(), v["message"]!.GetValue<string>())));
+        Assert.Equal([(2, "api", "alice", "Tag as v2 for the new board"), (1, "file", "files", "Seeded from tagger.js")], Summary(await b.HistoryAsync()));
         Assert.Equal(Script("v1"), File.ReadAllText(Path.Combine(b.Gateway.TransformsDirectory, "tagger.js")));
 
-        using (var rollback = await b.RollBackAsync(1, "v2 paged everyone", ifMatch: "\"2\""))
+        using (var rollback = await b.RollBackAsync(1, "v2 paged everyone", ifMatch: "\"2\"", token: BobToken))
         {
             Assert.Equal(HttpStatusCode.Created, rollback.StatusCode);
         }
 
         served = await ServedWithinAsync(a, 3, Script("v1"));
         Assert.True(served <= EveryReplicaWithin, $"replica A served version 3 after {served.TotalMilliseconds:0} ms");
+        Assert.Equal((3, "rollback", "bob", "v2 paged everyone"), Summary(await a.HistoryAsync())[0]);
+        var audit = JsonNode.Parse(await a.GetTextAsync("/_gateway/audit?limit=10"))!["entries"]!.AsArray();
+        Assert.Equal([("bob", "rollback", "tagger", "succeeded"), ("alice", "publish", "tagger", "succeeded")],
+            audit.Select(e => (e!["actor"]!.GetValue<string>(), e["action"]!.GetValue<string>(), e["target"]!.GetValue<string>(), e["outcome"]!.GetValue<string>())));
+
+        using var read = await a.PublishAsync(Script("v4"), "rita tries", fixtures: Fixtures("v4"), token: ReaderToken);
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.Equal((3, Sha256(Script("v1"))), ((await b.ServingAsync()).Version, (await b.ServingAsync()).Sha256));
+        Assert.Equal(3, (await b.HistoryAsync()).Count);
     }
+
+    private static List<(int, string, string, string)> Summary(JsonArray history) =>
+        [.. history.Select(v => (v!["number"]!.GetValue<int>(), v["origin"]!.GetValue<string>(), v["author"]!.GetValue<string>(), v["message"]!.GetValue<string>()))];
 
     [Fact]
     public async Task StaleAndFailingPublishesChangeNothingOnAnyReplica()

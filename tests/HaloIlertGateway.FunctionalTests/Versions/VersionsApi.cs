@@ -12,6 +12,9 @@ namespace HaloIlertGateway.FunctionalTests.Versions;
 internal static class VersionsApi
 {
     public const string Token = "versions-admin-token-0123456789";
+    public const string AliceToken = "alice-edits-transforms-token";
+    public const string BobToken = "bob-edits-transforms-too-token";
+    public const string ReaderToken = "rita-only-reads-token-xyz";
     public const string Name = "tagger";
 
     public static string Script(string tag) => $$"""
@@ -25,10 +28,19 @@ internal static class VersionsApi
     public static string Fixtures(string tag) =>
         """{"cases":[{"name":"tags the event","request":{"path":"/x","body":{"n":1}},"expect":{"body":{"tag":""" + $"\"{tag}\"" + ""","n":1}}}]}""";
 
-    /// <summary>The token, and <c>tagger</c> at "v1" with its fixtures, in the gateway's scripts folder.</summary>
+    /// <summary>
+    /// The token, the users <c>alice</c> and <c>bob</c> (edit) and <c>rita</c> (read), and <c>tagger</c> at "v1" with its
+    /// fixtures in the gateway's scripts folder.
+    /// </summary>
     public static GatewayFactory WithTagger(this GatewayFactory gateway)
     {
         gateway.Settings["Gateway:Management:Token"] = Token;
+        foreach (var (user, token, role) in new[] { ("alice", AliceToken, "edit"), ("bob", BobToken, "edit"), ("rita", ReaderToken, "read") })
+        {
+            gateway.Settings[$"Gateway:Management:Users:{user}:Token"] = token;
+            gateway.Settings[$"Gateway:Management:Users:{user}:Role"] = role;
+        }
+
         File.WriteAllText(Path.Combine(gateway.TransformsDirectory, Name + ".js"), Script("v1"));
         File.WriteAllText(Path.Combine(gateway.TransformsDirectory, Name + ".fixtures.json"), Fixtures("v1"));
         return gateway;
