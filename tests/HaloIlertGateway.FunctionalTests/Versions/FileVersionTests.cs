@@ -20,6 +20,11 @@ public sealed class FileVersionTests
         var first = (await harness.HistoryAsync())[0]!;
         Assert.Equal((1, "file", "files"), (first["number"]!.GetValue<int>(), first["origin"]!.GetValue<string>(), first["author"]!.GetValue<string>()));
         Assert.Equal((1, Sha256(Script("v1")), "\"1\""), await harness.ServingAsync());
+        using (var ready = await harness.Management.GetAsync("/readyz"))
+        {
+            // The files serve: nothing to read from the store, nothing Degraded.
+            Assert.Equal("Healthy", JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!["transform-versions"]!["status"]!.GetValue<string>());
+        }
 
         File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "tagger.fixtures.json"), Fixtures("v2"));
         File.WriteAllText(Path.Combine(harness.Gateway.TransformsDirectory, "tagger.js"), Script("v2"));
