@@ -99,7 +99,7 @@ internal sealed class OperatorEndpoints(
         var script = await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted);
         // The same rule as a file edit (a version that does not load or fails its fixtures never replaces the live one),
         // and the same record as a publish: a version with its author.
-        var outcome = await publisher.PublishAsync(name, script, fixtures: null, ManagementActor.Of(request.HttpContext).Name,
+        var outcome = await publisher.PublishAsync(name, script, fixtures: null, settings: null, ManagementActor.Of(request.HttpContext).Name,
             string.IsNullOrWhiteSpace(message) ? "Saved on the operator page" : message, VersionOrigin.Page, expectedLatest: null, request.HttpContext.RequestAborted);
         if (outcome is PublishOutcome.Published { Version: var published })
         {

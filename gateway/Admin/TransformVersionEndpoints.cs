@@ -3,6 +3,7 @@ using DiffPlex;
 using DiffPlex.Renderer;
 using HaloIlertGateway.Delivery;
 using HaloIlertGateway.Problems;
+using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Versions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -88,12 +89,20 @@ internal sealed class TransformVersionEndpoints(TransformVersionStore versions, 
             return BadRequest("\"fixtures\" is the fixture file: a JSON object ({ \"cases\": [...] }) or its text as a string.");
         }
 
+        if (publish.Settings.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+        {
+            return BadRequest("\"settings\" is a JSON object: the transform's settings, as in proxy.json's Gateway:Transforms:<name>:Settings.");
+        }
+
         if (!TryExpected(context.Request, out var expected))
         {
             return Stale(new PublishOutcome.Stale(0, await versions.LatestAsync(name, cancellationToken)), context.Request.Headers.IfMatch.ToString());
         }
 
-        var outcome = await publisher.PublishAsync(name, publish.Script, fixtures.Given ? fixtures.Text : null, ManagementActor.Of(context).Name, publish.Message, origin, expected, cancellationToken);
+        // Settings pass through configuration's rules first (values as strings, 0..n-1 keys as arrays), as proxy.json's do.
+        var settings = publish.Settings.ValueKind == JsonValueKind.Object ? System.Text.Encoding.UTF8.GetString(TransformSettingsProvider.FromJson(publish.Settings).Span) : null;
+        var outcome = await publisher.PublishAsync(
+            name, publish.Script, fixtures.Given ? fixtures.Text : null, settings, ManagementActor.Of(context).Name, publish.Message, origin, expected, cancellationToken);
         return Answer(name, outcome, context);
     }
 

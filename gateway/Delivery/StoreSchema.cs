@@ -25,7 +25,7 @@ internal static class StoreSchema
             $"""
             CREATE TABLE transform_versions (
                 name TEXT NOT NULL, number {integer} NOT NULL, sha256 TEXT NOT NULL, content_sha256 TEXT NOT NULL,
-                script TEXT NOT NULL, fixtures TEXT, settings TEXT, author TEXT NOT NULL, created_at {integer} NOT NULL,
+                script TEXT NOT NULL, fixtures TEXT, settings TEXT, settings_published {integer} NOT NULL, author TEXT NOT NULL, created_at {integer} NOT NULL,
                 message TEXT NOT NULL, origin TEXT NOT NULL, fixture_result TEXT NOT NULL,
                 PRIMARY KEY (name, number))
             """,

@@ -47,10 +47,11 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
         }
 
         // A version whose declaration does not take the settings proxy.json gives would fail every request: keep it out.
-        if (script.Settings is { } declared && configuration is not null && DeclaredSettingsCheck.ForTransform(configuration, name, declared) is { Count: > 0 } problems)
+        if (script.Settings is { } declared && configuration is not null && SettingsProblems(name, declared, content) is { Count: > 0 } problems)
         {
+            var whose = content.Settings is null ? "the settings in proxy.json" : "the settings published with it";
             return new TransformLoadResult(name, scriptPath, script, new TransformLoadError(
-                scriptPath, declared.Line, 1, "the settings in proxy.json do not fit the script's declaration: " + string.Join("; ", problems), now), []);
+                scriptPath, declared.Line, 1, whose + " do not fit the script's declaration: " + string.Join("; ", problems), now), []);
         }
 
         var fixturePath = TransformFixtureRunner.PathFor(scriptPath);
@@ -95,6 +96,10 @@ internal sealed class TransformLoader(IOptions<ScriptingOptions> options, Transf
         var request = new IncomingRequest("POST", "/", EmptyStrings, EmptyStrings, EmptyStrings, TransformBody.Json("{}"u8.ToArray()));
         runner.Run(script, request, TransformContext.For(script.Name, time.GetUtcNow(), ReadOnlyMemory<byte>.Empty, EmptyStrings), _jint.FixtureTimeout);
     }
+
+    private IReadOnlyList<string> SettingsProblems(string name, Settings.SettingsDeclaration declared, TransformContent content) => content.Settings is { } published
+        ? DeclaredSettingsCheck.ForPublished(configuration!, name, declared, System.Text.Encoding.UTF8.GetBytes(published))
+        : DeclaredSettingsCheck.ForTransform(configuration!, name, declared);
 
     private static readonly IReadOnlyDictionary<string, string> EmptyStrings = new Dictionary<string, string>();
 

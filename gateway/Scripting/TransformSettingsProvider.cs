@@ -40,12 +40,72 @@ internal sealed partial class TransformSettingsProvider : IDisposable
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Load);
     }
 
+    /// <summary>The settings of <paramref name="transform"/>: those published with its serving version, else proxy.json's.</summary>
     public ReadOnlyMemory<byte> Get(string transform) =>
-        _settings.TryGetValue(transform, out var json) ? json : ReadOnlyMemory<byte>.Empty;
+        Published(transform, null) is { } published ? published
+            : _settings.TryGetValue(transform, out var json) ? json : ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The settings <paramref name="routeId"/> runs <paramref name="transform"/> with (its own keys over the transform's).</summary>
     public ReadOnlyMemory<byte> Get(string transform, string routeId) =>
-        _routeSettings.TryGetValue(transform, out var routes) && routes.TryGetValue(routeId, out var json) ? json : Get(transform);
+        Published(transform, routeId) is { } published ? published
+            : _routeSettings.TryGetValue(transform, out var routes) && routes.TryGetValue(routeId, out var json) ? json : Get(transform);
+
+    /// <summary>
+    /// With <see cref="TransformSource.Store"/>, settings published with the serving version replace proxy.json's
+    /// <c>Settings</c> of the transform (a route's own keys still go over them): kept as JSON per version and route.
+    /// </summary>
+    private byte[]? Published(string transform, string? routeId)
+    {
+        if (_catalog?.ContentOf(transform) is not { Settings: { } settings } content)
+        {
+            return null;
+        }
+
+        var key = (transform, routeId);
+        if (_published.TryGetValue(key, out var cached) && ReferenceEquals(cached.Content, content))
+        {
+            return cached.Json;
+        }
+
+        var shared = System.Text.Encoding.UTF8.GetBytes(settings);
+        var json = routeId is null ? shared : Over(shared, _configuration, transform, routeId);
+        _published[key] = (content, json);
+        return json;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Transform, string? Route), (TransformContent Content, byte[] Json)> _published = new();
+
+    /// <summary>Settings given as JSON (<paramref name="shared"/>) with <paramref name="routeId"/>'s own keys of proxy.json over them, each replacing the key whole.</summary>
+    public static byte[] Over(ReadOnlySpan<byte> shared, IConfiguration configuration, string transform, string routeId)
+    {
+        var own = configuration.GetSection($"{SectionName}:{transform}:Routes:{routeId}:Settings").GetChildren().ToList();
+        if (own.Count == 0)
+        {
+            return shared.ToArray();
+        }
+
+        var replaced = own.Select(child => child.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        using var document = JsonDocument.Parse(shared.ToArray());
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject().Where(property => !replaced.Contains(property.Name)))
+            {
+                property.WriteTo(writer);
+            }
+
+            foreach (var child in own)
+            {
+                writer.WritePropertyName(child.Key);
+                Write(writer, child, root: false);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
 
     /// <summary>The route ids that have settings of their own for <paramref name="transform"/> (<c>Routes:&lt;route&gt;:Settings</c>).</summary>
     public static IEnumerable<string> RoutesWithOwnSettings(IConfiguration configuration, string transform) =>
@@ -140,6 +200,8 @@ internal sealed partial class TransformSettingsProvider : IDisposable
 
     private void Load()
     {
+        // A route's own settings may have changed: published settings are merged with them again.
+        _published.Clear();
         var transforms = _configuration.GetSection(SectionName).GetChildren().Where(transform => !KeepsPrevious(transform.Key)).ToList();
         var kept = _settings.Keys.Where(KeepsPrevious).ToList();
         _settings = transforms.Select(transform => KeyValuePair.Create(transform.Key, ToJson(transform.GetSection("Settings"))))

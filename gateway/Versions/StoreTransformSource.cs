@@ -113,12 +113,12 @@ internal sealed partial class StoreTransformSource(
             }
 
             _tried[name] = number;
-            if (await versions.GetAsync(name, number, cancellationToken) is not { Script: { } script } version)
+            if (await versions.GetAsync(name, number, cancellationToken) is not { } version || version.ToContent() is not { } content)
             {
                 continue;
             }
 
-            if (catalog.Serve(name, new TransformContent(script, version.Fixtures), number) is { CanActivate: false } refused)
+            if (catalog.Serve(name, content, number) is { CanActivate: false } refused)
             {
                 Log.VersionRefused(logger, name, number, version.Author, refused.Error!.ToString());
             }

@@ -24,23 +24,35 @@ internal sealed partial class TransformPublisher(
 
     /// <summary>
     /// Publishes <paramref name="script"/> as the next version of <paramref name="name"/>, with <paramref name="fixtures"/>
-    /// (the fixture file's text; null keeps the serving version's). With <paramref name="expectedLatest"/> (If-Match),
-    /// only if that is still the latest version.
+    /// (the fixture file's text) and <paramref name="settings"/> (JSON; only with <see cref="TransformSource.Store"/>,
+    /// where they serve in place of proxy.json's); each left out (null) is the serving version's. With
+    /// <paramref name="expectedLatest"/> (If-Match), only if that is still the latest version.
     /// </summary>
     public Task<PublishOutcome> PublishAsync(
-        string name, string script, string? fixtures, string author, string message, string origin, int? expectedLatest, CancellationToken cancellationToken) =>
-        PublishAsync(name, new TransformContent(script, fixtures ?? catalog.ContentOf(name)?.Fixtures), fixtures is not null, author, message, origin, expectedLatest, cancellationToken);
+        string name, string script, string? fixtures, string? settings, string author, string message, string origin, int? expectedLatest, CancellationToken cancellationToken)
+    {
+        if (settings is not null && source.Value.Source != TransformSource.Store)
+        {
+            return Task.FromResult<PublishOutcome>(new PublishOutcome.Refused("Settings are proxy.json's here.",
+                $"This gateway serves its files (Gateway:Transforms:Source Files): a transform's settings are proxy.json's Gateway:Transforms:{name}:Settings, "
+                + "which a version records but does not change. Change them there, or set Gateway:Transforms:Source to Store to publish settings with a version."));
+        }
+
+        var serving = catalog.ContentOf(name);
+        return PublishAsync(name, new TransformContent(script, fixtures ?? serving?.Fixtures, settings ?? serving?.Settings), fixtures is not null, author, message, origin, expectedLatest, cancellationToken);
+    }
 
     /// <summary>Publishes version <paramref name="number"/>'s content again, as a new version (its fixtures run again).</summary>
     public async Task<PublishOutcome> RollBackAsync(string name, int number, string author, string? message, int? expectedLatest, CancellationToken cancellationToken)
     {
-        if (await versions.GetAsync(name, number, cancellationToken) is not { Script: { } script } earlier)
+        if (await versions.GetAsync(name, number, cancellationToken) is not { } earlier || earlier.ToContent() is not { } content)
         {
             return new PublishOutcome.Unknown($"Transform '{name}' has no version {number}.");
         }
 
+        // Its settings too, when they were published with it: a rollback undoes a settings change as well.
         return await PublishAsync(
-            name, new TransformContent(script, earlier.Fixtures), fixturesGiven: true, author, message ?? $"Roll back to version {number}", VersionOrigin.Rollback, expectedLatest, cancellationToken);
+            name, content, fixturesGiven: true, author, message ?? $"Roll back to version {number}", VersionOrigin.Rollback, expectedLatest, cancellationToken);
     }
 
     private async Task<PublishOutcome> PublishAsync(

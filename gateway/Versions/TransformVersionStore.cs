@@ -16,8 +16,8 @@ internal sealed class TransformVersionStore(IStoreDatabase db, TimeProvider time
     /// <summary>The most versions one listing returns.</summary>
     public const int MaxLimit = 1_000;
 
-    private const string Columns = "name, number, sha256, content_sha256, script, fixtures, settings, author, created_at, message, origin, fixture_result";
-    private const string ListColumns = "name, number, sha256, content_sha256, NULL AS script, NULL AS fixtures, settings, author, created_at, message, origin, fixture_result";
+    private const string Columns = "name, number, sha256, content_sha256, script, fixtures, settings, settings_published, author, created_at, message, origin, fixture_result";
+    private const string ListColumns = "name, number, sha256, content_sha256, NULL AS script, NULL AS fixtures, settings, settings_published, author, created_at, message, origin, fixture_result";
     private const int Attempts = 8;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -87,15 +87,15 @@ internal sealed class TransformVersionStore(IStoreDatabase db, TimeProvider time
         }
 
         var version = new TransformVersion(
-            draft.Name, (latest?.Number ?? 0) + 1, draft.Content.Sha256, draft.Content.Fingerprint, draft.Content.Script, draft.Content.Fixtures, draft.Settings,
-            draft.Author, time.GetUtcNow(), draft.Message, draft.Origin, draft.FixtureResult);
+            draft.Name, (latest?.Number ?? 0) + 1, draft.Content.Sha256, draft.Content.Fingerprint, draft.Content.Script, draft.Content.Fixtures,
+            draft.Content.Settings ?? draft.Settings, draft.Content.Settings is not null, draft.Author, time.GetUtcNow(), draft.Message, draft.Origin, draft.FixtureResult);
         var inserted = await StoreSql.ExecuteAsync(connection, transaction, $"""
             INSERT INTO transform_versions ({Columns})
-            VALUES (@name, @number, @sha256, @content, @script, @fixtures, @settings, @author, @at, @message, @origin, @result)
+            VALUES (@name, @number, @sha256, @content, @script, @fixtures, @settings, @published, @author, @at, @message, @origin, @result)
             ON CONFLICT DO NOTHING
             """, cancellationToken,
             ("@name", version.Name), ("@number", (long)version.Number), ("@sha256", version.Sha256), ("@content", version.ContentSha256), ("@script", version.Script),
-            ("@fixtures", version.Fixtures), ("@settings", version.Settings), ("@author", version.Author), ("@at", version.CreatedAt.ToUnixTimeMilliseconds()),
+            ("@fixtures", version.Fixtures), ("@settings", version.Settings), ("@published", version.SettingsPublished ? 1L : 0L), ("@author", version.Author), ("@at", version.CreatedAt.ToUnixTimeMilliseconds()),
             ("@message", version.Message), ("@origin", version.Origin), ("@result", JsonSerializer.Serialize(version.FixtureResult, Json)));
         return inserted == 1 ? new VersionRecord.Recorded(version) : null;
     }
@@ -108,9 +108,10 @@ internal sealed class TransformVersionStore(IStoreDatabase db, TimeProvider time
         reader.IsDBNull(4) ? null : reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetString(5),
         reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.GetString(7),
-        StoreSql.Time(reader.GetInt64(8)),
-        reader.GetString(9),
+        Convert.ToInt64(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture) != 0,
+        reader.GetString(8),
+        StoreSql.Time(reader.GetInt64(9)),
         reader.GetString(10),
-        JsonSerializer.Deserialize<List<FixtureVerdict>>(reader.GetString(11), Json) ?? []);
+        reader.GetString(11),
+        JsonSerializer.Deserialize<List<FixtureVerdict>>(reader.GetString(12), Json) ?? []);
 }

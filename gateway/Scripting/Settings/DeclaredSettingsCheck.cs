@@ -30,6 +30,21 @@ internal static class DeclaredSettingsCheck
         ];
     }
 
+    /// <summary>
+    /// The problems of settings published with a version (<paramref name="published"/>, JSON), which serve in place of
+    /// the transform's <c>Settings</c> in proxy.json: theirs, and each route's own over them.
+    /// </summary>
+    public static IReadOnlyList<string> ForPublished(IConfiguration configuration, string transform, SettingsDeclaration declaration, byte[] published)
+    {
+        SettingsParser.Parse(declaration, published, transform, out var shared);
+        var routes = TransformSettingsProvider.RoutesWithOwnSettings(configuration, transform).SelectMany(route =>
+        {
+            SettingsParser.Parse(declaration, TransformSettingsProvider.Over(published, configuration, transform, route), route, out var problems);
+            return problems.Select(problem => $"the settings route {route} runs with, {problem.Setting}: {problem.Reason}");
+        });
+        return [.. shared.Select(problem => $"the published settings, {problem.Setting}: {problem.Reason}").Concat(routes).Distinct(StringComparer.Ordinal)];
+    }
+
     private static string KeyOf(string transform, string? routeId, string setting) => routeId is null
         ? $"{TransformSettingsProvider.SectionName}:{transform}:Settings:{setting}"
         : $"{TransformSettingsProvider.SectionName}:{transform}:Routes:{routeId}:Settings:{setting}";

@@ -137,6 +137,19 @@ public sealed class FileVersionTests
     }
 
     [Fact]
+    public async Task SettingsArePublishedOnlyWhereTheStoreServesHereTheyAreProxyJsons()
+    {
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithTagger());
+        await Eventually.TrueAsync(async () => (await harness.HistoryAsync()).Count == 1, "version 1");
+
+        using var refused = await harness.PublishAsync(SettingsScript, "with settings", "\"1\"", SettingsFixtures, settings: """{"tag":"x"}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Gateway:Transforms:tagger:Settings", (await GatewayHarness.ReadProblemAsync(refused))["detail"]!.GetValue<string>());
+        Assert.Single(await harness.HistoryAsync());
+    }
+
+    [Fact]
     public async Task ThreeReplicasReadingOneFolderRecordAnEditOnce()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();

@@ -60,6 +60,62 @@ public sealed class StoreSourceTests
         [.. history.Select(v => (v!["number"]!.GetValue<int>(), v["origin"]!.GetValue<string>(), v["author"]!.GetValue<string>(), v["message"]!.GetValue<string>()))];
 
     [Fact]
+    public async Task SettingsPublishedWithAVersionServeOnEveryReplicaCarryOverAndRollBackWithIt()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var a = await ReplicaAsync(connectionString);
+        await using var b = await ReplicaAsync(connectionString);
+        await SeededAsync(a);
+        await SeededAsync(b);
+
+        await a.PublishedAsync(SettingsScript, "Tag from settings", "\"1\"", SettingsFixtures, settings: """{"tag":"live-1"}""");
+        await ServedWithinAsync(b, 2, SettingsScript);
+        Assert.Equal("live-1", await b.TagAsync());
+        var second = JsonNode.Parse(await b.GetTextAsync("/_gateway/transforms/tagger/versions/2"))!;
+        Assert.Equal(("""{"tag":"live-1"}""", true), (second["settings"]!.GetValue<string>(), second["settingsPublished"]!.GetValue<bool>()));
+
+        // A version published without settings keeps the serving version's.
+        var edited = SettingsScript.Replace("request.body.n }", "request.body.n, edited: true }", StringComparison.Ordinal);
+        await b.PublishedAsync(edited, "Mark edited", "\"2\"", SettingsFixtures.Replace("\"n\":1}}", "\"n\":1,\"edited\":true}}", StringComparison.Ordinal));
+        await ServedWithinAsync(a, 3, edited);
+        Assert.Equal("live-1", await a.TagAsync());
+
+        // A rollback brings back the settings published with that version, or proxy.json's where it had none.
+        await a.PublishedAsync(SettingsScript, "Tag live-2", "\"3\"", SettingsFixtures, settings: """{"tag":"live-2"}""");
+        await ServedWithinAsync(b, 4, SettingsScript);
+        Assert.Equal("live-2", await b.TagAsync());
+        using (var rollback = await b.RollBackAsync(2, "live-2 paged the wrong team", ifMatch: "\"4\""))
+        {
+            Assert.Equal(HttpStatusCode.Created, rollback.StatusCode);
+        }
+
+        await Eventually.TrueAsync(async () => (await a.ServingAsync()).Version == 5, "the rollback to serve");
+        Assert.Equal("live-1", await a.TagAsync());
+        using (var rollback = await a.RollBackAsync(1, "the file's version", ifMatch: "\"5\""))
+        {
+            Assert.Equal(HttpStatusCode.Created, rollback.StatusCode);
+        }
+
+        await ServedWithinAsync(b, 6, Script("v1"));
+        Assert.False(JsonNode.Parse(await b.GetTextAsync("/_gateway/transforms/tagger/versions/6"))!["settingsPublished"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task SettingsThatDoNotFitTheScriptsDeclarationAreRefusedWithTheVersion()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var a = await ReplicaAsync(connectionString);
+        await SeededAsync(a);
+        const string declaring = "const settings = { tag: { text: \"fx\", about: \"the tag\" } };\n" + SettingsScript;
+
+        using var refused = await a.PublishAsync(declaring, "typo", "\"1\"", SettingsFixtures, settings: """{"tga":"live"}""");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("the settings published with it do not fit", (await GatewayHarness.ReadProblemAsync(refused))["detail"]!.GetValue<string>());
+        Assert.Single(await a.HistoryAsync());
+    }
+
+    [Fact]
     public async Task StaleAndFailingPublishesChangeNothingOnAnyReplica()
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();

@@ -53,12 +53,17 @@ internal static class VersionsApi
     };
 
     public static async Task<HttpResponseMessage> PublishAsync(
-        this GatewayHarness harness, string script, string message, string? ifMatch = null, string? fixtures = null, string token = Token)
+        this GatewayHarness harness, string script, string message, string? ifMatch = null, string? fixtures = null, string token = Token, string? settings = null)
     {
         var body = new JsonObject { ["script"] = script, ["message"] = message };
         if (fixtures is not null)
         {
             body["fixtures"] = JsonNode.Parse(fixtures);
+        }
+
+        if (settings is not null)
+        {
+            body["settings"] = JsonNode.Parse(settings);
         }
 
         using var request = Request(HttpMethod.Post, $"/_gateway/transforms/{Name}/versions", JsonContent.Create(body), token);
@@ -71,9 +76,10 @@ internal static class VersionsApi
     }
 
     /// <summary>A publish that must succeed (201).</summary>
-    public static async Task PublishedAsync(this GatewayHarness harness, string script, string message, string? ifMatch = null, string? fixtures = null, string token = Token)
+    public static async Task PublishedAsync(
+        this GatewayHarness harness, string script, string message, string? ifMatch = null, string? fixtures = null, string token = Token, string? settings = null)
     {
-        using var response = await harness.PublishAsync(script, message, ifMatch, fixtures, token);
+        using var response = await harness.PublishAsync(script, message, ifMatch, fixtures, token, settings);
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"publish answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -111,6 +117,19 @@ internal static class VersionsApi
         using var response = await harness.Management.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary><c>tagger</c> reading its tag from <c>context.settings</c>, and fixtures whose own settings say <c>fx</c>.</summary>
+    public const string SettingsScript = "function transform(request, context) { request.body = { tag: context.settings.tag || \"none\", n: request.body.n }; return request; }";
+
+    public const string SettingsFixtures = """{"settings":{"tag":"fx"},"cases":[{"name":"tags from settings","request":{"path":"/x","body":{"n":1}},"expect":{"body":{"tag":"fx","n":1}}}]}""";
+
+    /// <summary>The tag the serving <c>tagger</c> gives an event through the test endpoint, with the settings it serves with.</summary>
+    public static async Task<string> TagAsync(this GatewayHarness harness)
+    {
+        using var request = Request(HttpMethod.Post, $"/_gateway/transforms/{Name}/test", JsonContent.Create(new { request = new { path = "/x", body = new { n = 5 } } }));
+        using var response = await harness.Management.SendAsync(request);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["request"]!["body"]!["tag"]!.GetValue<string>();
     }
 
     /// <summary>The script's SHA-256 as the gateway writes it.</summary>
