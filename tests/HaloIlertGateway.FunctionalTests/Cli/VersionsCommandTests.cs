@@ -52,13 +52,9 @@ public sealed class VersionsCommandTests : IDisposable
         await using var harness = await TaggerAsync();
 
         // Without --fixtures the serving fixtures stay, and they expect tag "v1".
-        var (exitCode, output, _) = await RunAsync(harness, "publish", Name, ScriptFile("v2"), "-m", "v2 without its fixtures");
+        var run = await RunAsync(harness, "publish", Name, ScriptFile("v2"), "-m", "v2 without its fixtures");
 
-        Assert.Equal(1, exitCode);
-        Assert.StartsWith("422 The version was not published. ", output, StringComparison.Ordinal);
-        Assert.Contains("fixture case(s) failed", output, StringComparison.Ordinal);
-        Assert.Contains("\n  case \"tags the event\": ", output, StringComparison.Ordinal);
-        Assert.Equal(1, (await harness.ServingAsync()).Version);
+        await AssertRefusedAsync(harness, run, serving: 1, "422 The version was not published. ", "fixture case(s) failed", "\n  case \"tags the event\": ");
     }
 
     [Fact]
@@ -67,13 +63,10 @@ public sealed class VersionsCommandTests : IDisposable
         await using var harness = await TaggerAsync();
         await harness.PublishedAsync(Script("v2"), "v2, published meanwhile", ifMatch: "\"1\"", fixtures: Fixtures("v2"));
 
-        var (exitCode, output, _) = await RunAsync(harness, "publish", Name, ScriptFile("v3"), "-m", "made on version 1", "--fixtures", FixturesFile("v3"), "--if-match", "1");
+        var run = await RunAsync(harness, "publish", Name, ScriptFile("v3"), "-m", "made on version 1", "--fixtures", FixturesFile("v3"), "--if-match", "1");
 
-        Assert.Equal(1, exitCode);
-        Assert.StartsWith("412 A newer version was published. ", output, StringComparison.Ordinal);
-        Assert.Contains("version 2 by ", output, StringComparison.Ordinal);
-        Assert.Contains("See what changed: transforms diff tagger 1 2; then run this again with --if-match 2.", output, StringComparison.Ordinal);
-        Assert.Equal(2, (await harness.ServingAsync()).Version);
+        await AssertRefusedAsync(harness, run, serving: 2,
+            "412 A newer version was published. ", "version 2 by ", "See what changed: transforms diff tagger 1 2; then run this again with --if-match 2.");
     }
 
     [Fact]
@@ -133,6 +126,15 @@ public sealed class VersionsCommandTests : IDisposable
         var harness = await GatewayHarness.CreateAsync(configure: g => g.WithTagger());
         await Eventually.TrueAsync(async () => (await harness.HistoryAsync()).Count == 1, "version 1");
         return harness;
+    }
+
+    /// <summary>A refusal: exit 1, the status line (<paramref name="said"/>'s first) and the rest of <paramref name="said"/> printed, and version <paramref name="serving"/> still serving.</summary>
+    private static async Task AssertRefusedAsync(GatewayHarness harness, (int ExitCode, string Output, string Errors) run, int serving, params string[] said)
+    {
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith(said[0], run.Output, StringComparison.Ordinal);
+        Assert.All(said, text => Assert.Contains(text, run.Output, StringComparison.Ordinal));
+        Assert.Equal(serving, (await harness.ServingAsync()).Version);
     }
 
     /// <summary>The script tagging <paramref name="tag"/>, as a file of one's own working copy.</summary>
