@@ -12,12 +12,7 @@ namespace HaloIlertGateway.Cli;
 internal static class HealthcheckCommand
 {
     /// <summary>The readiness URL of the management port this environment configures.</summary>
-    public static Uri DefaultUrl()
-    {
-        var configured = Environment.GetEnvironmentVariable("Gateway__Management__Urls")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        var root = configured is null ? null : Hosting.StartupWarmup.LoopbackUri(configured);
-        return new Uri(root ?? new Uri("http://127.0.0.1:5081/"), "/readyz");
-    }
+    public static Uri DefaultUrl() => new(ManagementTarget.Root(Environment.GetEnvironmentVariable), "/readyz");
 
     public static bool TryRun(string[] args, TextWriter output, out int exitCode)
     {

@@ -17,6 +17,8 @@ internal static class HelpCommand
           HaloIlertGateway transforms check [dir]     check every transform as the gateway loads it
           HaloIlertGateway transforms run <name> <payload> [options]
                                                      run a payload through a transform and print what would be sent
+          HaloIlertGateway transforms history|diff|publish|rollback <name> ...
+                                                     a transform's versions on a running gateway's management port
 
         From the repository: dotnet run --project gateway -- <the same arguments>.
         """;

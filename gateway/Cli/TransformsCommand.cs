@@ -12,7 +12,8 @@ namespace HaloIlertGateway.Cli;
 /// <c>transforms check [dir]</c>: load every transform as the gateway would (compile, define <c>transform</c>, pass
 /// its fixtures); exit 1 with a report on any failure. <c>transforms run &lt;name&gt; &lt;payload&gt; [options]</c>:
 /// run a body of any format (JSON, form, XML, text) with headers, query, route values and settings through a
-/// transform and print the result (<see cref="RunOptions"/>).
+/// transform and print the result (<see cref="RunOptions"/>). <c>transforms history|diff|publish|rollback</c>: a
+/// transform's versions on a running gateway (<see cref="VersionsCommand"/>).
 /// </summary>
 internal static class TransformsCommand
 {
@@ -30,16 +31,17 @@ internal static class TransformsCommand
             --route id                run as this route of ./proxy.json: its own settings and context.route
             --method METHOD           default POST
             --path /path              default /
-        """;
+        """ + "\n" + VersionsCommand.Usage;
 
     private static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// True when <paramref name="args"/> is a <c>transforms</c> command; <paramref name="exitCode"/> is then its result.
     /// Warnings go to <paramref name="warnings"/> (standard error), so that the result on <paramref name="output"/>
-    /// stays JSON a pipe can read; without one they go to <paramref name="output"/>.
+    /// stays JSON a pipe can read; without one they go to <paramref name="output"/>. The verbs that call a running
+    /// gateway read its address and token through <paramref name="environment"/> (default: the process's environment).
     /// </summary>
-    public static bool TryRun(string[] args, TextWriter output, out int exitCode, TextWriter? warnings = null)
+    public static bool TryRun(string[] args, TextWriter output, out int exitCode, TextWriter? warnings = null, Func<string, string?>? environment = null)
     {
         exitCode = 0;
         if (args is not ["transforms", .. var rest])
@@ -52,6 +54,7 @@ internal static class TransformsCommand
             ["check"] => Check("transforms", output),
             ["check", var dir] => Check(dir, output),
             ["run", var name, var payload, .. var options] => RunOne(name, payload, options, output, warnings ?? output),
+            [var verb, .. var options] when VersionsOptions.IsVerb(verb) => VersionsCommand.Run(verb, options, output, warnings ?? output, environment ?? Environment.GetEnvironmentVariable),
             _ => Fail(output, Usage),
         };
         return true;

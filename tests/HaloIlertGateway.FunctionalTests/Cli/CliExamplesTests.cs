@@ -1,19 +1,36 @@
 using System.Text.Json.Nodes;
+using HaloIlertGateway.FunctionalTests.Versions;
 using HaloIlertGateway.Tests.Infrastructure;
 
 namespace HaloIlertGateway.FunctionalTests.Cli;
 
 /// <summary>
 /// Every <c>dotnet run --project gateway -- transforms ...</c> in README.md and docs/, run as written from a copy of
-/// the repository (the payload files they name ship in docs/examples/): it succeeds, and warns of nothing.
+/// the repository (the payload files they name ship in docs/examples/): it succeeds, and warns of nothing. The verbs
+/// on a transform's versions run against a running gateway, named as a user's environment names it.
 /// </summary>
 public sealed class CliExamplesTests
 {
     private const char Separator = '\u001f';
 
+    /// <summary>The verbs that call a running gateway's management port.</summary>
+    private static readonly string[] VersionsVerbs = ["history", "diff", "publish", "rollback"];
+
+    /// <summary>The examples that run on their own (<c>check</c>, <c>run</c>).</summary>
     public static TheoryData<string, string> Examples()
     {
         var examples = new TheoryData<string, string>();
+        foreach (var (document, command) in DocumentedCommands().Where(example => !VersionsVerbs.Contains(example.Command[1])))
+        {
+            examples.Add(document, string.Join(Separator, command));
+        }
+
+        return examples;
+    }
+
+    /// <summary>Every <c>transforms</c> command of README.md and docs/*.md, in the order they are written.</summary>
+    private static IEnumerable<(string Document, string[] Command)> DocumentedCommands()
+    {
         var documents = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "docs"), "*.md")
             .Select(path => Path.GetRelativePath(RepositoryPaths.Root, path))
             .Prepend("README.md");
@@ -22,13 +39,11 @@ public sealed class CliExamplesTests
             // README's "Common tasks" run their commands after their own edits: CommonTasksTests runs those.
             var text = Markdown.Read(document);
             text = document == "README.md" ? text.Replace(Markdown.Section(text, "Common tasks"), string.Empty, StringComparison.Ordinal) : text;
-            foreach (var command in Markdown.GatewayCommands(text).Where(words => words is ["transforms", ..]))
+            foreach (var command in Markdown.GatewayCommands(text).Where(words => words is ["transforms", _, ..]))
             {
-                examples.Add(document, string.Join(Separator, command));
+                yield return (document, command);
             }
         }
-
-        return examples;
     }
 
     [Fact]
@@ -60,6 +75,32 @@ public sealed class CliExamplesTests
         {
             Assert.Contains(" passed, 0 failed", output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task TheVersionsExamplesRunAsWrittenAgainstARunningGateway()
+    {
+        var examples = DocumentedCommands().Where(example => VersionsVerbs.Contains(example.Command[1])).ToList();
+        Assert.Equal(VersionsVerbs.Order(), examples.Select(example => example.Command[1]).Distinct().Order());
+        await using var harness = await GatewayHarness.CreateAsync(configure: g => g.WithTagger());
+        await Eventually.TrueAsync(async () => (await harness.HistoryAsync("halopsa")).Count == 1, "halopsa's version 1");
+        using var cli = new GatewayCli();
+        var environment = new Dictionary<string, string>
+        {
+            ["Gateway__Management__Urls"] = harness.Management.BaseAddress!.GetLeftPart(UriPartial.Authority),
+            ["GATEWAY_TOKEN"] = VersionsApi.Token,
+        };
+
+        foreach (var (document, command) in examples)
+        {
+            var (exitCode, output, errors) = await cli.RunAsync(environment, command);
+
+            Assert.True(exitCode == 0, $"{document}: {string.Join(' ', command)} exited {exitCode}: {output}{errors}");
+            Assert.DoesNotContain(VersionsApi.Token, output + errors, StringComparison.Ordinal);
+        }
+
+        var history = await harness.HistoryAsync("halopsa");
+        Assert.Equal(["rollback", "cli", "file"], history.Select(version => version!["origin"]!.GetValue<string>()));
     }
 
     [Fact]

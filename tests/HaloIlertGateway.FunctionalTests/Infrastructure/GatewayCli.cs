@@ -23,9 +23,18 @@ public sealed class GatewayCli : IDisposable
     /// <summary>The working tree: what the repository root is to a user.</summary>
     public string Root { get; }
 
-    public async Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments)
+    public Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs the gateway's verbs with <paramref name="environment"/> added to the process's own (the variables a user would export).</summary>
+    public async Task<(int ExitCode, string Output, string Errors)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HaloIlertGateway.dll"));
         foreach (var argument in arguments)
         {
