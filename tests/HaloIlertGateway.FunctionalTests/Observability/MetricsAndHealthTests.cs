@@ -63,7 +63,7 @@ public sealed class MetricsAndHealthTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", report!["status"]!.GetValue<string>());
-        Assert.Equal(["config", "outbox", "transforms", "warmup"], report["checks"]!.AsObject().Select(c => c.Key).Order());
+        Assert.Equal(["config", "outbox", "transform-versions", "transforms", "warmup"], report["checks"]!.AsObject().Select(c => c.Key).Order());
     }
 
     [Fact]
