@@ -22,11 +22,8 @@ public sealed class StoreSourceTests
     [Fact]
     public async Task AlicesVersionServesOnTheOtherReplicaWithinTwoSecondsBobsRollbackTooAndTheAuditNamesThem()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var a = await ReplicaAsync(connectionString);
-        await using var b = await ReplicaAsync(connectionString);
-        await SeededAsync(a);
-        await SeededAsync(b);
+        await using var cluster = await TwoReplicas.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
 
         using (var published = await a.PublishAsync(Script("v2"), "Tag as v2 for the new board", ifMatch: "\"1\"", fixtures: Fixtures("v2"), token: AliceToken))
         {
@@ -62,11 +59,8 @@ public sealed class StoreSourceTests
     [Fact]
     public async Task SettingsPublishedWithAVersionServeOnEveryReplicaCarryOverAndRollBackWithIt()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var a = await ReplicaAsync(connectionString);
-        await using var b = await ReplicaAsync(connectionString);
-        await SeededAsync(a);
-        await SeededAsync(b);
+        await using var cluster = await TwoReplicas.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
 
         await a.PublishedAsync(SettingsScript, "Tag from settings", "\"1\"", SettingsFixtures, settings: """{"tag":"live-1"}""");
         await ServedWithinAsync(b, 2, SettingsScript);
@@ -118,11 +112,8 @@ public sealed class StoreSourceTests
     [Fact]
     public async Task StaleAndFailingPublishesChangeNothingOnAnyReplica()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await using var a = await ReplicaAsync(connectionString);
-        await using var b = await ReplicaAsync(connectionString);
-        await SeededAsync(a);
-        await SeededAsync(b);
+        await using var cluster = await TwoReplicas.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
         await a.PublishedAsync(Script("v2"), "v2", ifMatch: "\"1\"", fixtures: Fixtures("v2"));
         await ServedWithinAsync(b, 2, Script("v2"));
 
@@ -174,6 +165,29 @@ public sealed class StoreSourceTests
 
         await Eventually.TrueAsync(async () => await VersionsCheckAsync(replica) == "Healthy", "the versions check to recover", TimeSpan.FromSeconds(30));
         await server.StopAsync();
+    }
+
+    /// <summary>Two replicas on a database of their own, each having read the store's version 1 (seeded from the files).</summary>
+    private sealed class TwoReplicas(GatewayHarness a, GatewayHarness b) : IAsyncDisposable
+    {
+        public GatewayHarness A { get; } = a;
+
+        public GatewayHarness B { get; } = b;
+
+        public static async Task<TwoReplicas> StartAsync()
+        {
+            var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+            var cluster = new TwoReplicas(await ReplicaAsync(connectionString), await ReplicaAsync(connectionString));
+            await SeededAsync(cluster.A);
+            await SeededAsync(cluster.B);
+            return cluster;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+        }
     }
 
     /// <summary>Polls <paramref name="replica"/> until it serves <paramref name="version"/> with <paramref name="script"/>; how long that took.</summary>
