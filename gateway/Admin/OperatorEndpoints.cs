@@ -62,15 +62,22 @@ internal sealed class OperatorEndpoints(
 
     public Ok<IReadOnlyList<RecentRequests.Entry>> Requests() => TypedResults.Ok(recent.Snapshot());
 
+    /// <summary>The script of the version serving (in Store mode the store's, which the file no longer is); without one, the file's.</summary>
     public Results<ContentHttpResult, ProblemHttpResult> Source(string name) =>
-        PathOf(name) is { } path ? TypedResults.Text(File.ReadAllText(path), "text/javascript") : NotFound(name);
+        catalog.ContentOf(name) is { } serving ? TypedResults.Text(serving.Script, "text/javascript")
+            : PathOf(name) is { } path ? TypedResults.Text(File.ReadAllText(path), "text/javascript")
+            : NotFound(name);
 
+    /// <summary>The fixture cases of the version serving (or of the file beside the script), as the playground's samples.</summary>
     public Ok<IEnumerable<FixtureSample>> Fixtures(string name)
     {
         var path = Path.Combine(catalog.Directory, name + TransformFixtureFile.Suffix);
-        return TypedResults.Ok(!TransformCatalog.IsValidName(name) || !File.Exists(path)
+        var text = catalog.ContentOf(name) is { } serving ? serving.Fixtures
+            : TransformCatalog.IsValidName(name) && File.Exists(path) ? File.ReadAllText(path)
+            : null;
+        return TypedResults.Ok(text is null
             ? []
-            : TransformFixtureFile.Load(path).Cases.Select(c => new FixtureSample(
+            : TransformFixtureFile.Parse(text).Cases.Select(c => new FixtureSample(
                 c.Name,
                 new FixtureSample.SampleRequest(c.Request.Method, c.Request.Path, c.Request.Query, c.Request.Headers, c.Request.Params, Json(c.Request.Body)),
                 Json(c.Settings))));

@@ -34,6 +34,8 @@ public sealed class StoreSourceTests
         Assert.True(served <= EveryReplicaWithin, $"replica B served version 2 after {served.TotalMilliseconds:0} ms");
         Assert.Equal([(2, "api", "alice", "Tag as v2 for the new board"), (1, "file", "files", "Seeded from tagger.js")], Summary(await b.HistoryAsync()));
         Assert.Equal(Script("v1"), File.ReadAllText(Path.Combine(b.Gateway.TransformsDirectory, "tagger.js")));
+        // The page's playground opens the version serving, not the file the store has moved past.
+        Assert.Equal(Script("v2"), await b.GetTextAsync("/_gateway/transforms/tagger/source"));
 
         using (var rollback = await b.RollBackAsync(1, "v2 paged everyone", ifMatch: "\"2\"", token: BobToken))
         {
