@@ -16,13 +16,11 @@ internal sealed partial class StoreTransformSource(
     TransformCatalog catalog, TransformVersionStore versions, TransformPublisher publisher, StoreSignals signals, IOptions<TransformSourceOptions> options,
     TimeProvider time, ILogger<StoreTransformSource> logger) : BackgroundService
 {
-    /// <summary>
-    /// The number of each transform last given to the catalog, served or not: it is not tried again. (A version this
-    /// replica published is given once more: the catalog, already serving that content, only takes the number.)
-    /// </summary>
-    private readonly Dictionary<string, int> _tried = new(StringComparer.Ordinal);
+    /// <summary>The latest number of each transform that did not load here: not tried again (its error is logged once).</summary>
+    private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0);
     private bool _seeded;
+    private bool _synced;
     private bool _failing;
 
     /// <summary>Why the serving versions may be behind the store's (not read yet, or not since a time), or null.</summary>
@@ -105,14 +103,17 @@ internal sealed partial class StoreTransformSource(
             _seeded = true;
         }
 
+        // Compared with what the catalog serves, not with what was last given to it: two publishes on this replica may
+        // reach the catalog out of order, and the next look puts the latest back. Before the first look the catalog's
+        // numbers are the files' own, not the store's.
+        var serving = catalog.Status().Where(status => status.Serving).ToDictionary(status => status.Name, status => status.Version, StringComparer.Ordinal);
         foreach (var (name, number) in await versions.LatestNumbersAsync(cancellationToken))
         {
-            if (_tried.GetValueOrDefault(name) == number)
+            if ((_synced && serving.GetValueOrDefault(name) == number) || _refused.GetValueOrDefault(name) == number)
             {
                 continue;
             }
 
-            _tried[name] = number;
             if (await versions.GetAsync(name, number, cancellationToken) is not { } version || version.ToContent() is not { } content)
             {
                 continue;
@@ -120,9 +121,12 @@ internal sealed partial class StoreTransformSource(
 
             if (catalog.Serve(name, content, number) is { CanActivate: false } refused)
             {
+                _refused[name] = number;
                 Log.VersionRefused(logger, name, number, version.Author, refused.Error!.ToString());
             }
         }
+
+        _synced = true;
     }
 
     /// <summary>Each transform of the folder the store has no version of becomes its version 1; one replica wins, the others find it there.</summary>

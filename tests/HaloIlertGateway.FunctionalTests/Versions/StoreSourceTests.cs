@@ -112,6 +112,21 @@ public sealed class StoreSourceTests
     }
 
     [Fact]
+    public async Task PublishesAtOnceOnOneReplicaEndWithTheLatestServingWhateverOrderTheyLandIn()
+    {
+        await using var cluster = await TwoReplicas.StartAsync();
+        var tags = Enumerable.Range(2, 6).Select(n => $"v{n}").ToList();
+
+        await Task.WhenAll(tags.Select(tag => cluster.A.PublishedAsync(Script(tag), tag, fixtures: Fixtures(tag))));
+
+        var latest = JsonNode.Parse(await cluster.A.GetTextAsync("/_gateway/transforms/tagger/versions/7"))!["script"]!.GetValue<string>();
+        foreach (var replica in new[] { cluster.A, cluster.B })
+        {
+            await ServedWithinAsync(replica, 7, latest);
+        }
+    }
+
+    [Fact]
     public async Task StaleAndFailingPublishesChangeNothingOnAnyReplica()
     {
         await using var cluster = await TwoReplicas.StartAsync();
