@@ -62,8 +62,15 @@ internal sealed class ManagementIdentities(
             var email = Single(context.Request.Headers[ForwardedIdentityHeaders[1]]);
             var person = people.FirstOrDefault(p => p.Email is not null && (Same(p.Email, email) || Same(p.Email, forwarded)));
             person = person.Name is null ? people.FirstOrDefault(p => Same(p.Name, forwarded)) : person;
-            return person.Name is not null
-                ? new ManagementActor(person.Name, person.Role, address)
+            if (person.Name is not null)
+            {
+                return new ManagementActor(person.Name, person.Role, address);
+            }
+
+            // A name the gateway gives someone else (the shared token's user, the files' versions, ...) is not taken by
+            // whoever the proxy names so: such a person has no role, and is recorded under the proxy's name for them.
+            return IsReserved(forwarded)
+                ? new ManagementActor("proxy:" + forwarded, null, address)
                 : new ManagementActor(forwarded, proxyUsersRole, address);
         }
 
@@ -71,6 +78,12 @@ internal sealed class ManagementIdentities(
     }
 
     public bool IsTrustedProxy(IPAddress? address) => trustedProxies.Contains(address);
+
+    /// <summary>The names the gateway itself gives an actor or an author.</summary>
+    private static readonly string[] ReservedNames =
+        [ManagementActor.Local, ManagementIdentityReader.AdminName, ManagementIdentityReader.ProbeName, Versions.VersionOrigin.FilesAuthor];
+
+    private static bool IsReserved(string name) => ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The person a proxy's headers name, whoever sent them; null when none does (or not as one short value).</summary>
     public static string? ForwardedIdentity(HttpRequest request) =>

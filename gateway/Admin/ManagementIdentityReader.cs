@@ -111,6 +111,7 @@ internal static partial class ManagementIdentityReader
         string? taken = name.ToLowerInvariant() switch
         {
             ManagementActor.Local => "is the name of whoever uses a management port that takes no sign-in",
+            Versions.VersionOrigin.FilesAuthor => "is the author of the versions read from the scripts folder",
             AdminName when options.Token is not null => $"is the user {Section}:Token signs in as: name this user otherwise, or remove Token",
             ProbeName when options.ReadToken is not null => $"is the identity {Section}:ReadToken signs in as: name this user otherwise",
             _ => null,

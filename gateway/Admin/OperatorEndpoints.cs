@@ -118,7 +118,7 @@ internal sealed class OperatorEndpoints(
             PublishOutcome.Published { Version: var version } => TypedResults.Ok(new SavedTransform(true, version.Sha256, version.Number)),
             PublishOutcome.Invalid { Report.Error: var error } => TypedResults.Problem(error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The script was not saved.",
                 type: GatewayProblems.TypePrefix + GatewayProblems.TransformInvalid, extensions: new Dictionary<string, object?> { ["line"] = error.Line, ["column"] = error.Column }),
-            _ => NotFound(name),
+            _ => TransformVersionEndpoints.ProblemOf(outcome, ifMatch: string.Empty),
         };
     }
 

@@ -6,6 +6,7 @@ using HaloIlertGateway.Problems;
 using HaloIlertGateway.Scripting;
 using HaloIlertGateway.Versions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace HaloIlertGateway.Admin;
@@ -17,7 +18,7 @@ namespace HaloIlertGateway.Admin;
 /// checked as a file edit is: a stale one (412), one that fails (422) or one this gateway does not take (409) changes
 /// nothing. The author of a version is whoever signed in.
 /// </summary>
-internal sealed class TransformVersionEndpoints(TransformVersionStore versions, TransformPublisher publisher)
+internal sealed class TransformVersionEndpoints(TransformVersionStore versions, TransformPublisher publisher, IOptions<TransformSourceOptions> options)
 {
     private const int DefaultLimit = 100;
 
@@ -63,6 +64,14 @@ internal sealed class TransformVersionEndpoints(TransformVersionStore versions, 
         if (older is null || newer is null)
         {
             return GatewayProblems.NotFoundResult($"Transform '{name}' has no version {(older is null ? from : to)}.", "Unknown version.");
+        }
+
+        // A diff's cost grows with the square of the lines that differ, and a read user may ask for one.
+        var limit = options.Value.MaxDiffLines;
+        if (new[] { older.Script, newer.Script, older.Fixtures, newer.Fixtures }.Any(text => LineCount(text) > limit))
+        {
+            return TypedResults.Problem($"A side of this diff has more than Gateway:Transforms:MaxDiffLines ({limit:N0}) lines: compare the versions' scripts (GET versions/{{number}}) with a tool of your own.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large to diff.", type: GatewayProblems.TypePrefix + GatewayProblems.PayloadTooLarge);
         }
 
         var renderer = new UnidiffRenderer(new Differ(), contextLines: 3);
@@ -117,35 +126,41 @@ internal sealed class TransformVersionEndpoints(TransformVersionStore versions, 
         return Answer(name, outcome, context);
     }
 
+    private static int LineCount(string? text) => text is null ? 0 : text.AsSpan().Count('\n') + 1;
+
     /// <summary>The ETag of a version: its number, quoted.</summary>
     public static string ETagOf(int number) => $"\"{number}\"";
 
     private static Results<Created<TransformVersion>, ProblemHttpResult> Answer(string name, PublishOutcome outcome, HttpContext context)
     {
-        switch (outcome)
+        if (outcome is not PublishOutcome.Published { Version: var version })
         {
-            case PublishOutcome.Published { Version: var version }:
-                context.Response.Headers.ETag = ETagOf(version.Number);
-                context.Items[AuditTrail.DetailKey] = $"version {version.Number}, sha256 {version.Sha256[..12]}";
-                return TypedResults.Created($"/_gateway/transforms/{name}/versions/{version.Number}", version);
-            case PublishOutcome.Stale stale:
-                return Stale(stale, context.Request.Headers.IfMatch.ToString());
-            case PublishOutcome.Invalid { Report: var report }:
-                return TypedResults.Problem(report.Error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity, title: "The version was not published.",
-                    type: GatewayProblems.TypePrefix + GatewayProblems.TransformInvalid, extensions: new Dictionary<string, object?>
-                    {
-                        ["line"] = report.Error.Line,
-                        ["column"] = report.Error.Column,
-                        ["fixtures"] = report.Fixtures.Select(f => new { name = f.Name, passed = f.Passed, failure = f.Failure }).ToList(),
-                    });
-            case PublishOutcome.Refused refused:
-                return TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: refused.Title, type: GatewayProblems.TypePrefix + GatewayProblems.PublishingOff);
-            case PublishOutcome.Unknown unknown:
-                return GatewayProblems.NotFoundResult(unknown.Detail, "Unknown transform or version.");
-            default:
-                throw new InvalidOperationException($"Unexpected outcome {outcome}.");
+            return ProblemOf(outcome, context.Request.Headers.IfMatch.ToString());
         }
+
+        context.Response.Headers.ETag = ETagOf(version.Number);
+        context.Items[AuditTrail.DetailKey] = $"version {version.Number}, sha256 {version.Sha256[..12]}";
+        return TypedResults.Created($"/_gateway/transforms/{name}/versions/{version.Number}", version);
     }
+
+    /// <summary>The problem a change that was not made answers, here and on the page's save: each outcome its status and type.</summary>
+    public static ProblemHttpResult ProblemOf(PublishOutcome outcome, string ifMatch) => outcome switch
+    {
+        PublishOutcome.Stale stale => Stale(stale, ifMatch),
+        PublishOutcome.Invalid { Report: var report } => TypedResults.Problem(report.Error!.ToString(), statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The version was not published.", type: GatewayProblems.TypePrefix + GatewayProblems.TransformInvalid, extensions: new Dictionary<string, object?>
+            {
+                ["line"] = report.Error.Line,
+                ["column"] = report.Error.Column,
+                ["fixtures"] = report.Fixtures.Select(f => new { name = f.Name, passed = f.Passed, failure = f.Failure }).ToList(),
+            }),
+        PublishOutcome.Refused refused => TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: refused.Title, type: GatewayProblems.TypePrefix + GatewayProblems.PublishingOff),
+        PublishOutcome.TooLarge tooLarge => TypedResults.Problem(tooLarge.Detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "The version is too large.",
+            type: GatewayProblems.TypePrefix + GatewayProblems.PayloadTooLarge),
+        PublishOutcome.Malformed malformed => BadRequest(malformed.Detail),
+        PublishOutcome.Unknown unknown => GatewayProblems.NotFoundResult(unknown.Detail, "Unknown transform or version."),
+        _ => throw new InvalidOperationException($"Unexpected outcome {outcome}."),
+    };
 
     private static ProblemHttpResult Stale(PublishOutcome.Stale stale, string ifMatch) => TypedResults.Problem(
         stale.Latest is { } latest

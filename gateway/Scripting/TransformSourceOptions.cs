@@ -25,4 +25,23 @@ public sealed class TransformSourceOptions
     /// </summary>
     [TimeSpanRange("00:00:00.100", "00:00:10")]
     public TimeSpan StorePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest script a publish, a save or a rollback may record, in UTF-8 bytes. Default 1 MiB (the shipped ones are under 20 KiB).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1_024, 16 * 1_048_576)]
+    public int MaxScriptBytes { get; set; } = 1_048_576;
+
+    /// <summary>The largest fixture file a publish may record, in UTF-8 bytes. Default 4 MiB (the shipped ones are under 64 KiB).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1_024, 64 * 1_048_576)]
+    public int MaxFixturesBytes { get; set; } = 4 * 1_048_576;
+
+    /// <summary>The longest message (why a version was made), in characters. Default 1,000.</summary>
+    [System.ComponentModel.DataAnnotations.Range(10, 100_000)]
+    public int MaxMessageLength { get; set; } = 1_000;
+
+    /// <summary>
+    /// The most lines a diff compares per side (script, or fixtures): the cost of a diff grows with the square of the
+    /// lines that differ, and a read user may ask for one. A larger diff is refused (413). Default 10,000.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(100, 1_000_000)]
+    public int MaxDiffLines { get; set; } = 10_000;
 }

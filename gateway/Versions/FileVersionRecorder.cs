@@ -62,7 +62,7 @@ internal sealed partial class FileVersionRecorder(TransformCatalog catalog, Tran
             try
             {
                 var draft = new VersionDraft(
-                    name, activation.Content, publisher.SettingsOf(name), "files", $"{Path.GetFileName(activation.Path)} as read from {Path.GetDirectoryName(activation.Path)}",
+                    name, activation.Content, publisher.SettingsOf(name), VersionOrigin.FilesAuthor, $"{Path.GetFileName(activation.Path)} as read from {Path.GetDirectoryName(activation.Path)}",
                     VersionOrigin.File, [.. activation.Fixtures.Select(f => new FixtureVerdict(f.Name, f.Passed))]);
                 var version = await versions.RecordAsync(draft, expectedLatest: null, oncePerContent: true, cancellationToken) switch
                 {

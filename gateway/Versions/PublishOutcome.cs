@@ -17,6 +17,12 @@ internal abstract record PublishOutcome
     /// <summary>Publishing is not how this gateway changes transforms (a cluster that serves its files).</summary>
     public sealed record Refused(string Title, string Detail) : PublishOutcome;
 
+    /// <summary>Over one of the sizes a version may have (<see cref="TransformSourceOptions"/>): 413.</summary>
+    public sealed record TooLarge(string Detail) : PublishOutcome;
+
+    /// <summary>Something the request says is not acceptable as given (a message too long): 400.</summary>
+    public sealed record Malformed(string Detail) : PublishOutcome;
+
     /// <summary>No transform of that name, or no such version to roll back to.</summary>
     public sealed record Unknown(string Detail) : PublishOutcome;
 }

@@ -24,7 +24,12 @@ internal sealed partial class StoreTransformSource(
     private bool _failing;
 
     /// <summary>Why the serving versions may be behind the store's (not read yet, or not since a time), or null.</summary>
-    public string? Problem { get; private set; } = "The transforms' versions have not been read from the store yet; the files' versions serve.";
+    public string? Problem => _unreadable ?? _refusedHere;
+
+    private volatile string? _unreadable = "The transforms' versions have not been read from the store yet; the files' versions serve.";
+
+    /// <summary>The store's latest versions that do not load on this replica, said for readiness; null when every latest one serves.</summary>
+    private volatile string? _refusedHere;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,12 +59,12 @@ internal sealed partial class StoreTransformSource(
             try
             {
                 await SyncAsync(stoppingToken);
-                if (Problem is not null && _failing)
+                if (_failing)
                 {
                     Log.StoreReadAgain(logger);
                 }
 
-                Problem = null;
+                _unreadable = null;
                 _failing = false;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -68,7 +73,7 @@ internal sealed partial class StoreTransformSource(
                 {
                     _failing = true;
                     Log.StoreUnreadable(logger, ex.GetType().Name, ex.Message);
-                    Problem = $"The transforms' versions could not be read from the store since {time.GetUtcNow():u} ({ex.GetType().Name}); the versions serving keep serving.";
+                    _unreadable = $"The transforms' versions could not be read from the store since {time.GetUtcNow():u} ({ex.GetType().Name}); the versions serving keep serving.";
                 }
             }
         }
@@ -124,9 +129,17 @@ internal sealed partial class StoreTransformSource(
                 _refused[name] = number;
                 Log.VersionRefused(logger, name, number, version.Author, refused.Error!.ToString());
             }
+            else
+            {
+                _refused.Remove(name);
+            }
         }
 
         _synced = true;
+        _refusedHere = _refused.Count == 0 ? null
+            : "The store's latest version does not load on this replica (its proxy.json differs?), the one before keeps serving: "
+                + string.Join(", ", _refused.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key} version {pair.Value}"))
+                + "; the reason is in the log (event 6004).";
     }
 
     /// <summary>Each transform of the folder the store has no version of becomes its version 1; one replica wins, the others find it there.</summary>
@@ -135,7 +148,7 @@ internal sealed partial class StoreTransformSource(
         foreach (var file in catalog.Serving())
         {
             var draft = new VersionDraft(
-                file.Name, file.Content, publisher.SettingsOf(file.Name), "files", $"Seeded from {Path.GetFileName(file.Path)}", VersionOrigin.File,
+                file.Name, file.Content, publisher.SettingsOf(file.Name), VersionOrigin.FilesAuthor, $"Seeded from {Path.GetFileName(file.Path)}", VersionOrigin.File,
                 [.. file.Fixtures.Select(f => new FixtureVerdict(f.Name, f.Passed))]);
             if (await versions.RecordAsync(draft, expectedLatest: 0, oncePerContent: false, cancellationToken) is VersionRecord.Recorded recorded)
             {

@@ -31,13 +31,6 @@ internal sealed partial class TransformPublisher(
     public Task<PublishOutcome> PublishAsync(
         string name, string script, string? fixtures, string? settings, string author, string message, string origin, int? expectedLatest, CancellationToken cancellationToken)
     {
-        if (settings is not null && source.Value.Source != TransformSource.Store)
-        {
-            return Task.FromResult<PublishOutcome>(new PublishOutcome.Refused("Settings are proxy.json's here.",
-                $"This gateway serves its files (Gateway:Transforms:Source Files): a transform's settings are proxy.json's Gateway:Transforms:{name}:Settings, "
-                + "which a version records but does not change. Change them there, or set Gateway:Transforms:Source to Store to publish settings with a version."));
-        }
-
         var serving = catalog.ContentOf(name);
         return PublishAsync(name, new TransformContent(script, fixtures ?? serving?.Fixtures, settings ?? serving?.Settings), fixtures is not null, author, message, origin, expectedLatest, cancellationToken);
     }
@@ -68,6 +61,62 @@ internal sealed partial class TransformPublisher(
             return new PublishOutcome.Unknown($"No transform named '{name}'.");
         }
 
+        if (Unacceptable(name, content, message) is { } refusal)
+        {
+            return refusal;
+        }
+
+        // One change of a transform at a time on this replica, from its record to its file and its serving: two at once
+        // would write the same files and might serve in the other order.
+        var gate = _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await PublishLockedAsync(name, content, fixturesGiven, author, message, origin, expectedLatest, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>What this gateway does not take as a version, whoever asks: sizes over the limits, settings where proxy.json is the truth.</summary>
+    private PublishOutcome? Unacceptable(string name, TransformContent content, string message)
+    {
+        var limits = source.Value;
+        if (content.Settings is not null && limits.Source != TransformSource.Store)
+        {
+            // A rollback to a version published with settings in Store mode included.
+            return new PublishOutcome.Refused("Settings are proxy.json's here.",
+                $"This gateway serves its files (Gateway:Transforms:Source Files): a transform's settings are proxy.json's Gateway:Transforms:{name}:Settings, "
+                + "which a version records but does not change. Change them there, or set Gateway:Transforms:Source to Store to publish settings with a version.");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(content.Script) > limits.MaxScriptBytes)
+        {
+            return new PublishOutcome.TooLarge($"The script is over Gateway:Transforms:MaxScriptBytes ({limits.MaxScriptBytes:N0} bytes).");
+        }
+
+        if (content.Fixtures is { } fixtures && System.Text.Encoding.UTF8.GetByteCount(fixtures) > limits.MaxFixturesBytes)
+        {
+            return new PublishOutcome.TooLarge($"The fixture file is over Gateway:Transforms:MaxFixturesBytes ({limits.MaxFixturesBytes:N0} bytes).");
+        }
+
+        if (content.Settings is { } settings && System.Text.Encoding.UTF8.GetByteCount(settings) > limits.MaxFixturesBytes)
+        {
+            return new PublishOutcome.TooLarge($"The settings are over Gateway:Transforms:MaxFixturesBytes ({limits.MaxFixturesBytes:N0} bytes).");
+        }
+
+        return message.Length > limits.MaxMessageLength
+            ? new PublishOutcome.Malformed($"The message is over Gateway:Transforms:MaxMessageLength ({limits.MaxMessageLength:N0} characters): say why in a sentence or two.")
+            : null;
+    }
+
+    private async Task<PublishOutcome> PublishLockedAsync(
+        string name, TransformContent content, bool fixturesGiven, string author, string message, string origin, int? expectedLatest, CancellationToken cancellationToken)
+    {
         var path = ScriptPath(name);
         var report = loader.Load(name, path, content);
         if (!report.CanActivate)
@@ -85,7 +134,7 @@ internal sealed partial class TransformPublisher(
         var version = ((VersionRecord.Recorded)record).Version;
         if (source.Value.Source == TransformSource.Files)
         {
-            await WriteFilesAsync(path, content, fixturesGiven, cancellationToken);
+            await WriteFilesAsync(path, content, fixturesGiven, CancellationToken.None);
         }
 
         catalog.Serve(name, content, version.Number);
@@ -119,8 +168,17 @@ internal sealed partial class TransformPublisher(
 
     private static async Task WriteAsync(string path, string text, CancellationToken cancellationToken)
     {
-        await File.WriteAllTextAsync(path + ".saving", text, cancellationToken);
-        File.Move(path + ".saving", path, overwrite: true);
+        // A name of its own: the folder's watcher ignores it (not *.js), and no other writer shares it.
+        var temporary = $"{path}.{Guid.NewGuid():N}.saving";
+        try
+        {
+            await File.WriteAllTextAsync(temporary, text, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     private static partial class Log

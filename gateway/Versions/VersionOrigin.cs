@@ -18,6 +18,9 @@ internal static class VersionOrigin
     /// <summary>A rollback: an earlier version's content, published again.</summary>
     public const string Rollback = "rollback";
 
+    /// <summary>The author of a version read from the scripts folder (no person signed in made it).</summary>
+    public const string FilesAuthor = "files";
+
     /// <summary>The origins a client may name when it publishes.</summary>
     public static readonly IReadOnlyList<string> Published = [Api, Cli, Page];
 }

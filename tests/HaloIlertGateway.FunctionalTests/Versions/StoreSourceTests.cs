@@ -16,8 +16,12 @@ public sealed class StoreSourceTests
 {
     private static readonly TimeSpan EveryReplicaWithin = TimeSpan.FromSeconds(2);
 
-    private static Task<GatewayHarness> ReplicaAsync(string connectionString) =>
-        GatewayHarness.CreateAsync(configure: g => Delivery.DeliveryTestSettings.WithPostgres(g.WithTagger(), connectionString).Settings["Gateway:Transforms:Source"] = "Store");
+    private static Task<GatewayHarness> ReplicaAsync(string connectionString, Action<GatewayFactory>? configure = null) =>
+        GatewayHarness.CreateAsync(configure: g =>
+        {
+            Delivery.DeliveryTestSettings.WithPostgres(g.WithTagger(), connectionString).Settings["Gateway:Transforms:Source"] = "Store";
+            configure?.Invoke(g);
+        });
 
     [Fact]
     public async Task AlicesVersionServesOnTheOtherReplicaWithinTwoSecondsBobsRollbackTooAndTheAuditNamesThem()
@@ -124,6 +128,24 @@ public sealed class StoreSourceTests
         {
             await ServedWithinAsync(replica, 7, latest);
         }
+    }
+
+    [Fact]
+    public async Task AVersionThatDoesNotLoadOnAReplicaLeavesItsVersionServingAndItsReadinessDegraded()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await using var a = await ReplicaAsync(connectionString);
+        // Replica B's proxy.json gives tagger a setting that a script declaring its settings does not take.
+        await using var b = await ReplicaAsync(connectionString, g => g.Settings["Gateway:Transforms:tagger:Settings:other"] = "y");
+        await SeededAsync(a);
+        await SeededAsync(b);
+        const string declaring = "const settings = { tag: { text: \"fx\", about: \"the tag\" } };\n" + SettingsScript;
+
+        await a.PublishedAsync(declaring, "declare the settings", "\"1\"", SettingsFixtures);
+
+        await Eventually.TrueAsync(async () => await VersionsCheckAsync(b) == "Degraded", "replica B to say it does not serve version 2", TimeSpan.FromSeconds(30));
+        Assert.Equal((1, Sha256(Script("v1"))), ((await b.ServingAsync()).Version, (await b.ServingAsync()).Sha256));
+        Assert.Equal("Healthy", await VersionsCheckAsync(a));
     }
 
     [Fact]
