@@ -17,8 +17,15 @@ public sealed class OutboundAuthSettings : IValidatableObject
     {
         foreach (var (name, options) in Named)
         {
+            // Each property's attributes, then the options' own rules, all of them: Validator.TryValidateObject would
+            // skip the rules when an attribute fails, and leave half the problems for the next start.
             var results = new List<ValidationResult>();
-            Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+            foreach (var property in typeof(OutboundAuthOptions).GetProperties())
+            {
+                Validator.TryValidateProperty(property.GetValue(options), new ValidationContext(options) { MemberName = property.Name }, results);
+            }
+
+            results.AddRange(options.Validate(new ValidationContext(options)));
             foreach (var result in results)
             {
                 yield return new ValidationResult($"{OutboundAuthOptions.SectionName}:{name}: {result.ErrorMessage}", result.MemberNames);
