@@ -8,7 +8,9 @@ namespace HaloIlertGateway.Delivery;
 
 /// <summary>
 /// Sends an outbox event to its route's cluster through the HTTP client YARP built for that cluster (same
-/// destination, TLS and HTTP settings as forwarded traffic), with credentials injected for this attempt only.
+/// destination, TLS and HTTP settings as forwarded traffic), with credentials injected for this attempt only. A 401
+/// to a request that carried a token the gateway fetched (<c>OutboundAuth</c>) drops that token and sends once more at
+/// once with a new one; what that second answer says is the attempt's outcome.
 /// </summary>
 internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredentials credentials, IOptions<DeliveryOptions> options)
 {
@@ -26,18 +28,36 @@ internal sealed class DeliverySender(IProxyStateLookup proxy, OutboundCredential
             return Retry($"cluster '{message.Cluster}' has no destination");
         }
 
-        var (built, unsendable) = Build(message, destination.Model.Config.Address);
-        using var request = built;
-        if (request is null)
+        for (var attempt = 1; ; attempt++)
         {
-            return new DeliveryResult(DeliveryOutcome.Unsendable, null, [], null, null, unsendable);
-        }
+            var (built, unsendable) = Build(message, destination.Model.Config.Address);
+            using var request = built;
+            if (request is null)
+            {
+                return new DeliveryResult(DeliveryOutcome.Unsendable, null, [], null, null, unsendable);
+            }
 
-        if (!credentials.TryApply(message.Route, request))
-        {
-            return Retry("an injected credential's secret is not available");
-        }
+            // A credential that cannot be had now (a secret unset, a token endpoint down) is retried later, like no answer.
+            var applied = await credentials.ApplyAsync(message.Route, request, cancellationToken);
+            if (!applied.Complete)
+            {
+                return Retry(applied.Problem ?? "an injected credential is not available");
+            }
 
+            var result = await SendOnceAsync(client, request, cancellationToken);
+            if (result.Status == StatusCodes.Status401Unauthorized && applied.Tokens.Count > 0 && attempt == 1)
+            {
+                // The upstream refused a token the gateway fetched (revoked, or expired early): once more at once with a new one.
+                credentials.Invalidate(applied);
+                continue;
+            }
+
+            return result;
+        }
+    }
+
+    private async Task<DeliveryResult> SendOnceAsync(HttpMessageInvoker client, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.AttemptTimeout);
         try

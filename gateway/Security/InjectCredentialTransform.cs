@@ -4,21 +4,33 @@ using Yarp.ReverseProxy.Transforms;
 namespace HaloIlertGateway.Security;
 
 /// <summary>
-/// Sets <paramref name="header"/> on the outgoing request to <paramref name="prefix"/> + the secret's current value,
-/// replacing any copy the client sent. The value is read when each request is sent, so a rotated secret applies at once.
+/// Sets the credential's header on the outgoing request to its prefix + the secret's current value or the outbound
+/// credential's current token, replacing any copy the client sent. The value is read when each request is sent, so a
+/// rotated secret applies at once; a token is fetched here when there is none yet or it is due for refresh.
 /// </summary>
-internal sealed class InjectCredentialTransform(string header, string prefix, SecretReference secret, SecretStore store) : RequestTransform
+internal sealed class InjectCredentialTransform(InjectedCredential credential, SecretStore store, OutboundAuthTokens tokens) : RequestTransform
 {
-    public override ValueTask ApplyAsync(RequestTransformContext context)
+    public override async ValueTask ApplyAsync(RequestTransformContext context)
     {
-        RemoveHeader(context, header);
-        if (store.Read(secret) is not { } value)
+        RemoveHeader(context, credential.Header);
+        string? value;
+        try
         {
-            return new ValueTask(GatewayProblems.WriteAsync(context.HttpContext, StatusCodes.Status503ServiceUnavailable, GatewayProblems.CredentialUnavailable,
-                "The gateway's upstream credential is not available.", "An operator needs to check the gateway's secrets."));
+            value = await credential.ReadAsync(store, tokens, context.HttpContext.RequestAborted);
+        }
+        catch (OutboundTokenUnavailableException)
+        {
+            // Logged by the token provider with its cause; the client learns only that the credential is missing.
+            value = null;
         }
 
-        AddHeader(context, header, prefix + value);
-        return ValueTask.CompletedTask;
+        if (value is null)
+        {
+            await GatewayProblems.WriteAsync(context.HttpContext, StatusCodes.Status503ServiceUnavailable, GatewayProblems.CredentialUnavailable,
+                "The gateway's upstream credential is not available.", "An operator needs to check the gateway's secrets.");
+            return;
+        }
+
+        AddHeader(context, credential.Header, credential.Prefix + value);
     }
 }

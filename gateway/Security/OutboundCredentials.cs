@@ -4,34 +4,61 @@ namespace HaloIlertGateway.Security;
 
 /// <summary>
 /// Injects a route's <c>InjectCredential</c> headers into a request the gateway sends itself (durable delivery),
-/// reading the secrets at that moment: nothing secret is ever stored with a queued event.
+/// reading the secrets and tokens at that moment: nothing secret is ever stored with a queued event.
 /// </summary>
-internal sealed class OutboundCredentials(IProxyStateLookup proxy, SecretStore store)
+internal sealed class OutboundCredentials(IProxyStateLookup proxy, SecretStore store, OutboundAuthTokens tokens)
 {
-    /// <summary>False when a secret the route needs cannot be read (the attempt should be retried later).</summary>
-    public bool TryApply(string routeId, HttpRequestMessage request)
+    /// <summary>
+    /// Puts the route's credentials on <paramref name="request"/>. Not <see cref="AppliedCredentials.Complete"/> when a
+    /// secret cannot be read or a token cannot be had now: the attempt should be retried later.
+    /// </summary>
+    public async ValueTask<AppliedCredentials> ApplyAsync(string routeId, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!proxy.TryGetRoute(routeId, out var route))
         {
-            return true;
+            return AppliedCredentials.None;
         }
 
-        foreach (var transform in route.Config.Transforms ?? [])
+        var sent = new List<(string, string)>();
+        foreach (var (header, credential) in InjectedCredential.Of(route.Config))
         {
-            if (!transform.TryGetValue(InjectCredentialTransformFactory.Key, out var header))
+            if (credential is null)
             {
-                continue;
+                return new AppliedCredentials(false, $"the credential injected as {header} has no usable source", sent);
             }
 
-            if (!SecretReference.TryParse(transform.GetValueOrDefault(InjectCredentialTransformFactory.SecretKey), out var reference) || store.Read(reference!) is not { } value)
+            string? value;
+            try
             {
-                return false;
+                value = await credential.ReadAsync(store, tokens, cancellationToken);
+            }
+            catch (OutboundTokenUnavailableException ex)
+            {
+                return new AppliedCredentials(false, ex.Message, sent);
+            }
+
+            if (value is null)
+            {
+                return new AppliedCredentials(false, "an injected credential's secret is not available", sent);
             }
 
             request.Headers.Remove(header);
-            request.Headers.TryAddWithoutValidation(header, transform.GetValueOrDefault(InjectCredentialTransformFactory.PrefixKey) + value);
+            request.Headers.TryAddWithoutValidation(header, credential.Prefix + value);
+            if (credential.OutboundAuth is { } name)
+            {
+                sent.Add((name, value));
+            }
         }
 
-        return true;
+        return sent.Count == 0 ? AppliedCredentials.None : new AppliedCredentials(true, null, sent);
+    }
+
+    /// <summary>Drops the tokens a refused request carried (after a 401), so that the next attempt fetches new ones.</summary>
+    public void Invalidate(AppliedCredentials applied)
+    {
+        foreach (var (name, token) in applied.Tokens)
+        {
+            tokens.Invalidate(name, token);
+        }
     }
 }

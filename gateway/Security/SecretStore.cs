@@ -12,6 +12,10 @@ internal sealed class SecretStore(TimeProvider time)
     private static readonly TimeSpan FileRefresh = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<SecretReference, (string? Value, DateTimeOffset ReadAt)> _files = new();
+    private const byte Lasting = 0;
+    private const byte Passing = 1;
+
+    // Each value with how long it is masked: Lasting (a secret read or found) or Passing (a token, until forgotten).
     private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
 
     /// <summary>Every secret value handed out so far (for redaction).</summary>
@@ -26,7 +30,7 @@ internal sealed class SecretStore(TimeProvider time)
         value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         if (value is not null)
         {
-            _known.TryAdd(value, 0);
+            RememberLasting(value);
         }
 
         return value;
@@ -37,7 +41,31 @@ internal sealed class SecretStore(TimeProvider time)
     {
         if (!string.IsNullOrWhiteSpace(value))
         {
-            _known.TryAdd(value, 0);
+            RememberLasting(value);
+        }
+    }
+
+    /// <summary>
+    /// A value that is secret for a while (an access token the gateway fetched): masked wherever it appears until
+    /// <see cref="Forget"/>, so that the values masked do not grow without bound as tokens are replaced.
+    /// </summary>
+    public void RememberForNow(string value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            _known.TryAdd(value, Passing);
+        }
+    }
+
+    /// <summary>No longer masks a value given to <see cref="RememberForNow"/> (a secret read or remembered for good stays masked).</summary>
+    public void Forget(string value) => _known.TryRemove(new KeyValuePair<string, byte>(value, Passing));
+
+    private void RememberLasting(string value)
+    {
+        // Read on every request that injects a secret: only a new value (or one remembered for now) is written.
+        if (!_known.TryGetValue(value, out var kind) || kind != Lasting)
+        {
+            _known[value] = Lasting;
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace HaloIlertGateway.Security;
 
@@ -9,7 +10,8 @@ internal static class SecurityServiceCollectionExtensions
     /// <summary>
     /// Secrets, and one authentication scheme plus authorization policy per inbound check declared in
     /// <c>Gateway:InboundAuth</c> (a route requires one with <c>"AuthorizationPolicy": "&lt;name&gt;"</c>). The checks'
-    /// settings and secrets reload; a new check name takes a restart (YARP refuses routes naming it until then).
+    /// settings and secrets reload; a new check name takes a restart (YARP refuses routes naming it until then). And the
+    /// outbound credentials of <c>Gateway:OutboundAuth</c>, whose tokens routes inject (read at start).
     /// </summary>
     public static IServiceCollection AddGatewaySecurity(this IServiceCollection services)
     {
@@ -18,6 +20,14 @@ internal static class SecurityServiceCollectionExtensions
         services.TryAddSingleton<CredentialRules>();
         services.TryAddSingleton<InboundAuthChecks>();
         services.TryAddSingleton<RouteCredentials>();
+        // Outbound credentials (OAuth2 client credentials) by name, every one's problems reported together on start.
+        services.AddOptions<OutboundAuthSettings>()
+            .Configure<IConfiguration>((settings, configuration) => configuration.GetSection(OutboundAuthOptions.SectionName).Bind(settings.Named))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboundAuthSettings>, OutboundAuthSecretsValidation>());
+        services.AddHttpClient(ClientCredentialsTokenProvider.HttpClientName);
+        services.TryAddSingleton<OutboundAuthTokens>();
 
         // The names are read when the options are first needed, from the final configuration.
         services.AddAuthentication();
