@@ -3,7 +3,7 @@
 "use strict";
 
 // ilert alert webhook -> a note on the HaloPSA ticket that opened the alert (POST /api/Actions on Halo's API,
-// docs/connecting-ilert-callbacks.md). ilert's Webhook alert action POSTs its default payload on the trigger events
+// docs/connecting-ilert-callbacks.md). ilert's Webhook alert action POSTs the payload ilert documents on the trigger events
 // chosen: {id, status, summary, details, reportTime, eventType, priority, alertKey, alertSource{id, name},
 // assignedTo{username, email, firstName, lastName}}. The ticket is the one in the alert key halopsa.js sent
 // (`halopsa-10234`); alerts that no Halo ticket opened are dropped.
@@ -108,7 +108,7 @@ function updateFor(eventType, alert, s) {
 }
 
 /**
- * ilert documents no comment field in the default payload: the text is read from `comment` (text, or an object's
+ * ilert documents no comment field in its payload: the text is read from `comment` (text, or an object's
  * `content`). A comment without text is an error, so that the webhook is kept as a dead letter rather than lost.
  * @param {any} alert @param {string} ref @returns {{ note: string, statusId: null }}
  */

@@ -3,7 +3,7 @@
 "use strict";
 
 // ilert alert webhook -> a private comment on the Zendesk ticket that opened the alert (PUT /api/v2/tickets/{id}.json
-// on Zendesk's API, docs/connecting-ilert-callbacks.md). ilert's Webhook alert action POSTs its default payload on
+// on Zendesk's API, docs/connecting-ilert-callbacks.md). ilert's Webhook alert action POSTs the payload ilert documents on
 // the trigger events chosen: {id, status, summary, details, reportTime, eventType, priority, alertKey,
 // alertSource{id, name}, assignedTo{username, email, firstName, lastName}}. The ticket is the one in the alert key
 // zendesk.js sent (`zendesk-4711`); alerts that no Zendesk ticket opened are dropped.
@@ -18,13 +18,15 @@
 const settings = {
   alertKeyPrefixes: { list: ["zendesk"], anyCase: true, about: "first parts of the alert keys whose alerts a Zendesk ticket opened (`zendesk-4711`); others are dropped" },
   acknowledgedStatus: { text: "", about: "status set when the alert is acknowledged, e.g. `open`; none: the status stays" },
-  resolvedStatus: { text: "solved", about: "status set when the alert is resolved; none: the status stays" },
+  resolvedStatus: { text: "solved", about: "status set when the alert is resolved; `keep`: the status stays" },
 };
 
 /** `<prefix>-<ticket id>`: the prefix may itself hold dashes, the id is the digits after the last one. */
 const ALERT_KEY = /^(.+)-(\d{1,15})$/;
 /** Alert actions made before ilert renamed incidents to alerts send `incident-acknowledged` and so on. */
 const LEGACY_EVENT = /^incident-/;
+/** The status setting that leaves the ticket's status as it is (a blank setting takes the declared value instead). */
+const KEEP = "keep";
 /** An assignment or escalation whose webhook carries no assignedTo. */
 const NO_ONE = "someone the webhook does not name";
 
@@ -51,7 +53,7 @@ function transform(request, context) {
 
   /** @type {{ [field: string]: JsonValue }} */
   const ticket = { comment: { body: update.comment, public: false } };
-  if (update.status) {
+  if (update.status && update.status.toLowerCase() !== KEEP) {
     ticket.status = update.status;
   }
   request.path = "/api/v2/tickets/" + ticketId + ".json";
@@ -97,7 +99,7 @@ function updateFor(eventType, alert, s) {
 }
 
 /**
- * ilert documents no comment field in the default payload: the text is read from `comment` (text, or an object's
+ * ilert documents no comment field in its payload: the text is read from `comment` (text, or an object's
  * `content`). A comment without text is an error, so that the webhook is kept as a dead letter rather than lost.
  * @param {any} alert @returns {string}
  */
