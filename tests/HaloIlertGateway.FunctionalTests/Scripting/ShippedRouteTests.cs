@@ -12,7 +12,7 @@ namespace HaloIlertGateway.FunctionalTests.Scripting;
 public sealed class ShippedRouteTests
 {
     public static TheoryData<string, string> ForwardedCases() =>
-        ShippedFixtures.Cases(c => c.Settings.ValueKind == JsonValueKind.Undefined && c.Expect.Body.ValueKind != JsonValueKind.Undefined);
+        ShippedFixtures.Cases(c => c.Settings.ValueKind == JsonValueKind.Undefined && c.Expect.Body.ValueKind != JsonValueKind.Undefined && c.Expect.Path is null or "/api/events");
 
     [Theory]
     [MemberData(nameof(ForwardedCases))]

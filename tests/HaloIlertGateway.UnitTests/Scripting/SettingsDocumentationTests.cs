@@ -24,12 +24,19 @@ public sealed class SettingsDocumentationTests
     [MemberData(nameof(ShippedTransforms))]
     public void TheConnectingPagesSettingsTableIsTheScriptsDeclaration(string transform)
     {
-        var page = Path.Combine(RepositoryPaths.Root, "docs", $"connecting-{transform}.md");
+        var page = ConnectingPage(transform);
         var expected = Table(Declaration(transform)!);
 
-        Assert.True(File.ReadAllText(page).ReplaceLineEndings("\n").Contains(expected, StringComparison.Ordinal),
-            $"docs/connecting-{transform}.md should hold its settings table as transforms/{transform}.js declares them:\n\n{expected}");
+        Assert.True(File.ReadAllText(Path.Combine(RepositoryPaths.Root, page)).ReplaceLineEndings("\n").Contains(expected, StringComparison.Ordinal),
+            $"{page} should hold its settings table as transforms/{transform}.js declares them:\n\n{expected}");
     }
+
+    /// <summary>
+    /// The page that documents a transform's settings: the tool's connecting page; for the transforms that carry ilert's
+    /// alert webhooks back to a tool (<c>ilert-to-&lt;tool&gt;</c>), the one page of those callbacks.
+    /// </summary>
+    internal static string ConnectingPage(string transform) =>
+        transform.StartsWith("ilert-to-", StringComparison.Ordinal) ? "docs/connecting-ilert-callbacks.md" : $"docs/connecting-{transform}.md";
 
     [Fact]
     public void NoShippedScriptRepeatsADefaultInAComment()
