@@ -52,5 +52,7 @@ public sealed class HistoryPageTests
         Assert.Equal((3, Sha256(Script("v1"))), ((await harness.ServingAsync()).Version, (await harness.ServingAsync()).Sha256));
         await page.Locator("#history").ScrollIntoViewIfNeededAsync();
         await browser.ScreenshotAsync("transform-history");
+        // The section alone, as docs/transform-history.png shows it.
+        await page.Locator("#history").ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Root, "tests", "HaloIlertGateway.Tests", "TestResults", "screenshots", "transform-history-section.png") });
     }
 }
